@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * prov_macro_expand:
+ * @text: the text to expand
+ * @vars: variable name → value (char* → char*); a name absent from @vars is
+ *   unknown and stays verbatim
+ * @secrets: (nullable): SA…SD → value; pass it only for --key, --uid and
+ *   --pwd arguments, so that a secret can never reach a URL, a log or a body
+ *
+ * SPEC §3: `$NAME`, `$(NAME)`, `$(NAME:p)`, `$(NAME:p:q)`, `$$`. The name is
+ * the longest prefix of the run of [A-Za-z0-9] after `$` that is a known
+ * variable (`$MAC` wins over `$MA`). One pass: inserted text is never
+ * expanded again.
+ *
+ * Returns: (transfer full): the expanded text
+ */
+char *prov_macro_expand (const char *text,
+                         GHashTable *vars,
+                         GHashTable *secrets);
+
+G_END_DECLS

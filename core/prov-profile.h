@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "prov-types.h"
+
+G_BEGIN_DECLS
+
+/**
+ * ProvProfileEntry:
+ * @name: local name; leaves of a group (a child of flat-profile that holds
+ *   elements) are path-qualified: "router-configuration/Time_Setup/Time_Zone"
+ * @value: trimmed, newlines folded to spaces, entities decoded; NULL when the
+ *   value is to be kept (self-closing element, or preserve-value="y")
+ * @access: PROV_ACCESS_* from `ua`, or PROV_ACCESS_UNSET
+ * @line: 1-based line of the element in the document
+ */
+typedef struct
+{
+  char  *name;
+  char  *value;
+  int    access;
+  guint  line;
+} ProvProfileEntry;
+
+typedef struct
+{
+  gsize max_size;    /* bytes of XML; default 32 MiB */
+  guint max_depth;   /* element nesting; default 32 */
+  guint max_entries; /* parameters; default 1000000 */
+} ProvProfileLimits;
+
+typedef struct _ProvProfile ProvProfile;
+
+/**
+ * prov_profile_parse:
+ * Parses an XML flat profile (SPEC §2.1) with no network, no DTD, no entity
+ * expansion, and the given bounds. A document that is not well formed, has
+ * a DOCTYPE, exceeds a bound or has no flat-profile element is refused whole
+ * with PROV_ERROR_CORRUPT whose message says what and where
+ * ("line 7: Opening and ending tag mismatch: GPP_A and GPP_B").
+ */
+ProvProfile            *prov_profile_parse       (const char               *data,
+                                                  gsize                     len,
+                                                  const ProvProfileLimits  *limits,
+                                                  GError                  **error);
+void                    prov_profile_free        (ProvProfile              *self);
+/* Entries in document order; apply them in order so the last one wins. */
+guint                   prov_profile_get_n_entries (ProvProfile            *self);
+const ProvProfileEntry *prov_profile_get_entry   (ProvProfile              *self,
+                                                  guint                     index);
+/* The value of the last entry named @name (NULL if absent or kept). */
+const char             *prov_profile_lookup      (ProvProfile              *self,
+                                                  const char               *name);
+
+/* Writes `<name ua="…">escaped value</name>` (or a self-closing element
+ * for a NULL value), for dump and encode. */
+void                    prov_profile_write_entry (GString                  *out,
+                                                  const char               *name,
+                                                  const char               *value,
+                                                  int                       access);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvProfile, prov_profile_free)
+
+G_END_DECLS

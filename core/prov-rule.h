@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* One `NAME = "value" ;` of an alternative's `( … )!`; @name is normalized
+ * (a…p → GPP_A…GPP_P), @value is raw (expanded when applied). */
+typedef struct
+{
+  char *name;
+  char *value;
+} ProvAssignment;
+
+/**
+ * ProvRuleAlt:
+ * @condition: raw text inside `( … )?`, or NULL when there is none
+ * @assignments: (element-type ProvAssignment): from `( … )!`
+ * @key, @uid, @pwd: raw (unexpanded, unquoted) option arguments or NULL
+ * @post, @alias: the register letter 'a'…'p' (lower case), or 0
+ * @srv: `--srv` given
+ * @url: raw URL text (may be empty: an alternative with no URL)
+ */
+typedef struct
+{
+  char      *condition;
+  GPtrArray *assignments;
+  char      *key;
+  char      *uid;
+  char      *pwd;
+  char       post;
+  char       alias;
+  gboolean   srv;
+  char      *url;
+} ProvRuleAlt;
+
+typedef struct
+{
+  GPtrArray *alts; /* ProvRuleAlt* */
+} ProvRule;
+
+/**
+ * prov_rule_parse:
+ * @text: a rule (SPEC §4): `alt ('|' alt)*`
+ * @allow_options: FALSE for Upgrade_Rule (rule grammar without options)
+ *
+ * Returns: the parsed rule, or NULL with PROV_ERROR_INVALID_RULE whose
+ * message names the problem and the 1-based column ("column 14: unbalanced
+ * parenthesis", "column 3: unknown option --foo", "column 9: unterminated
+ * quote").
+ */
+ProvRule *prov_rule_parse  (const char  *text,
+                            gboolean     allow_options,
+                            GError     **error);
+void      prov_rule_free   (ProvRule    *rule);
+
+/**
+ * prov_rule_choose:
+ * Evaluates conditions left to right with @vars; returns the index of the
+ * first alternative whose condition holds or that has none, -1 when none is
+ * taken (the rule is skipped, not failed), or -1 with @error set when a
+ * condition does not parse.
+ */
+int       prov_rule_choose (ProvRule    *rule,
+                            GHashTable  *vars,
+                            GError     **error);
+
+/**
+ * prov_url_complete:
+ * @url: an expanded URL: `[scheme '://'] [host [':' port]] '/' path`
+ * @default_server: (nullable): the DHCP-given server (a host, host:port or
+ *   a whole URL, as options 160/159/66/150 give) for a URL with no host
+ *
+ * Fills in the default scheme (`tftp`) and the server. Returns a full URL
+ * `scheme://host[:port]/path`, or NULL with PROV_ERROR_TRANSPORT "no server"
+ * when the URL has no host and there is no @default_server, or
+ * PROV_ERROR_INVALID_RULE when it cannot be a URL.
+ */
+char     *prov_url_complete (const char  *url,
+                             const char  *default_server,
+                             GError     **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvRule, prov_rule_free)
+
+G_END_DECLS

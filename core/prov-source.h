@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "prov-fetch.h"
+
+G_BEGIN_DECLS
+
+#define PROV_TYPE_SOURCE (prov_source_get_type ())
+G_DECLARE_INTERFACE (ProvSource, prov_source, PROV, SOURCE, GObject)
+
+/**
+ * ProvSourceInterface:
+ *
+ * A source turns a rule URL of its scheme (declared in the plugin's
+ * "schemes", like `gds://`) into the parameters the device uses from then
+ * on, typically a new Profile_Rule. The engine applies them through the
+ * schema, like any profile, and then runs the new rules once.
+ *
+ * @resolve_async: work out the parameters for prov_fetch_get_url().
+ * @resolve_finish: (transfer full): name → value, or an error: a source that
+ *   waits for something (an activation code entered by the user) fails with
+ *   PROV_ERROR_BUSY and a message saying what it waits for.
+ */
+struct _ProvSourceInterface
+{
+  GTypeInterface g_iface;
+
+  void         (*resolve_async)  (ProvSource          *self,
+                                  ProvFetch           *fetch,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data);
+  GHashTable * (*resolve_finish) (ProvSource          *self,
+                                  GAsyncResult        *result,
+                                  GError             **error);
+
+  gpointer padding[8];
+};
+
+void        prov_source_resolve_async  (ProvSource          *self,
+                                        ProvFetch           *fetch,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+GHashTable *prov_source_resolve_finish (ProvSource          *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
+
+G_END_DECLS

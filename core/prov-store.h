@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "prov-schema.h"
+#include "prov-types.h"
+
+G_BEGIN_DECLS
+
+/**
+ * ProvChangeSet:
+ *
+ * Changes collected from the profiles of one resync (or one "set"), applied
+ * all at once or not at all. Entries are kept in order; for one name the
+ * last value and the last access level win. @line and @origin only make
+ * errors say where a value came from.
+ */
+typedef struct _ProvChangeSet ProvChangeSet;
+
+ProvChangeSet *prov_change_set_new         (void);
+void           prov_change_set_free        (ProvChangeSet *self);
+/* @value NULL = keep the value (self-closing element, preserve-value);
+ * @access PROV_ACCESS_UNSET = keep the access level. */
+void           prov_change_set_add         (ProvChangeSet *self,
+                                            const char    *name,
+                                            const char    *value,
+                                            int            access,
+                                            const char    *origin,
+                                            guint          line);
+guint          prov_change_set_get_size    (ProvChangeSet *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvChangeSet, prov_change_set_free)
+
+#define PROV_TYPE_STORE (prov_store_get_type ())
+G_DECLARE_FINAL_TYPE (ProvStore, prov_store, PROV, STORE, GObject)
+
+/**
+ * ProvStore:
+ *
+ * Every parameter's value and access level, persisted crash-safely in one
+ * file (write a temporary, fsync, rename, fsync the directory) with mode
+ * 0600, since it holds secrets.
+ *
+ * Signals: "changed" (GStrv names) after each apply that changed something.
+ */
+/* @path: the store file, or NULL for a store in memory only (tests). A
+ * missing file is an empty store; a corrupt one is an error. */
+ProvStore   *prov_store_new          (ProvSchema     *schema,
+                                      const char     *path,
+                                      GError        **error);
+ProvSchema  *prov_store_get_schema   (ProvStore      *self);
+const char  *prov_store_get_path     (ProvStore      *self);
+
+/* Admin view: the value, or the schema default, or NULL when the name is
+ * neither stored nor known. Secrets included: internal use only. */
+const char  *prov_store_get          (ProvStore      *self,
+                                      const char     *name);
+gboolean     prov_store_get_bool     (ProvStore      *self,
+                                      const char     *name);
+gint64       prov_store_get_int      (ProvStore      *self,
+                                      const char     *name);
+ProvAccess   prov_store_get_access   (ProvStore      *self,
+                                      const char     *name);
+gboolean     prov_store_is_secret    (ProvStore      *self,
+                                      const char     *name);
+
+/**
+ * prov_store_read:
+ * The value as @caller may see it. A user asking for an `na` parameter gets
+ * PROV_ERROR_PERMISSION_DENIED (the same answer as for an unknown name, so
+ * that `na` parameters stay invisible); nobody but the admin reads a
+ * secret, and the admin's reads for display go through prov_store_mask().
+ */
+gboolean     prov_store_read         (ProvStore      *self,
+                                      const char     *name,
+                                      ProvCaller      caller,
+                                      char          **value,
+                                      GError        **error);
+/* Names @caller may see, sorted: every stored and every known name for the
+ * admin, the non-`na`, non-secret ones for a user. */
+GStrv        prov_store_list_names   (ProvStore      *self,
+                                      ProvCaller      caller);
+/* The value to show a person: secrets become "********" (empty stays empty). */
+const char  *prov_store_mask         (ProvStore      *self,
+                                      const char     *name,
+                                      const char     *value);
+
+/**
+ * prov_store_apply:
+ * Validates every entry (schema types, ranges; for a user caller also that
+ * each name is `rw`) and, when all are valid, applies them at once and
+ * persists. An empty value for a typed (non-string) parameter restores the
+ * default. Nothing changes when any entry is invalid: the error names the
+ * parameter, the origin and the line ("line 12: Resync_Periodic: …").
+ *
+ * @changed: (out) (optional): names whose value or access changed
+ */
+gboolean     prov_store_apply        (ProvStore      *self,
+                                      ProvChangeSet  *changes,
+                                      ProvCaller      caller,
+                                      GStrv          *changed,
+                                      GError        **error);
+
+G_END_DECLS

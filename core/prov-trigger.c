@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "prov-error.h"
+#include "prov-trigger.h"
+
+G_DEFINE_INTERFACE (ProvTrigger, prov_trigger, G_TYPE_OBJECT)
+
+static void
+prov_trigger_default_init (ProvTriggerInterface *iface)
+{
+  g_signal_new ("fired", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_INT, G_TYPE_STRING);
+}
+
+gboolean
+prov_trigger_start (ProvTrigger *self, ProvStore *store, ProvDevice *device, GError **error)
+{
+  ProvTriggerInterface *iface;
+
+  g_return_val_if_fail (PROV_IS_TRIGGER (self), FALSE);
+
+  iface = PROV_TRIGGER_GET_IFACE (self);
+  if (iface->start == NULL)
+    {
+      g_set_error (error, PROV_ERROR, PROV_ERROR_NOT_SUPPORTED,
+                   "%s does not implement start", G_OBJECT_TYPE_NAME (self));
+      return FALSE;
+    }
+  return iface->start (self, store, device, error);
+}
+
+void
+prov_trigger_stop (ProvTrigger *self)
+{
+  g_return_if_fail (PROV_IS_TRIGGER (self));
+
+  if (PROV_TRIGGER_GET_IFACE (self)->stop != NULL)
+    PROV_TRIGGER_GET_IFACE (self)->stop (self);
+}
+
+void
+prov_trigger_fire (ProvTrigger *self, ProvTriggerAction action, ProvCause cause, const char *rule)
+{
+  g_return_if_fail (PROV_IS_TRIGGER (self));
+
+  g_signal_emit_by_name (self, "fired", (int) action, (int) cause, rule);
+}

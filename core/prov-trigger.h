@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "prov-device.h"
+#include "prov-store.h"
+#include "prov-types.h"
+
+G_BEGIN_DECLS
+
+#define PROV_TYPE_TRIGGER (prov_trigger_get_type ())
+G_DECLARE_INTERFACE (ProvTrigger, prov_trigger, PROV, TRIGGER, GObject)
+
+typedef enum
+{
+  PROV_TRIGGER_ACTION_RESYNC,
+  PROV_TRIGGER_ACTION_UPGRADE,
+} ProvTriggerAction;
+
+/**
+ * ProvTriggerInterface:
+ *
+ * Something that decides a resync (or upgrade) is due: the core's timers,
+ * a SIP NOTIFY listener, an HTTP admin endpoint. A trigger reads its
+ * settings from @store and @device and emits "fired" (ProvTriggerAction,
+ * ProvCause, const char *rule or NULL for the configured rules).
+ *
+ * @start: begin listening; FALSE with an error when it cannot (a trigger
+ *   that is configured off returns TRUE and does nothing).
+ * @stop: stop listening; must be safe to call twice.
+ */
+struct _ProvTriggerInterface
+{
+  GTypeInterface g_iface;
+
+  gboolean (*start) (ProvTrigger  *self,
+                     ProvStore    *store,
+                     ProvDevice   *device,
+                     GError      **error);
+  void     (*stop)  (ProvTrigger  *self);
+
+  gpointer padding[8];
+};
+
+gboolean prov_trigger_start (ProvTrigger        *self,
+                             ProvStore          *store,
+                             ProvDevice         *device,
+                             GError            **error);
+void     prov_trigger_stop  (ProvTrigger        *self);
+void     prov_trigger_fire  (ProvTrigger        *self,
+                             ProvTriggerAction   action,
+                             ProvCause           cause,
+                             const char         *rule);
+
+G_END_DECLS
