@@ -1,0 +1,742 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "prov-condition.h"
+#include "prov-engine.h"
+#include "prov-error.h"
+#include "prov-fetch.h"
+#include "prov-macro.h"
+#include "prov-profile.h"
+#include "prov-rule.h"
+
+static const char *const profile_rules[] = {
+  "Profile_Rule", "Profile_Rule_B", "Profile_Rule_C", "Profile_Rule_D", NULL
+};
+
+static const char *const log_params[] = {
+  [PROV_LOG_REQUEST] = "Log_Request_Msg",
+  [PROV_LOG_SUCCESS] = "Log_Success_Msg",
+  [PROV_LOG_FAILURE] = "Log_Failure_Msg",
+  [PROV_LOG_UPGRADE_REQUEST] = "Log_Upgrade_Request_Msg",
+  [PROV_LOG_UPGRADE_SUCCESS] = "Log_Upgrade_Success_Msg",
+  [PROV_LOG_UPGRADE_FAILURE] = "Log_Upgrade_Failure_Msg",
+};
+
+struct _ProvEngine
+{
+  GObject       parent_instance;
+
+  ProvStore    *store;
+  ProvDevice   *device;
+  ProvRegistry *registry;
+  ProvStatus   *status;
+  char         *state_dir;
+  char         *dhcp_server;
+  gboolean      busy;
+};
+
+G_DEFINE_TYPE (ProvEngine, prov_engine, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_RESYNC_STARTED,
+  SIGNAL_RESYNC_FINISHED,
+  SIGNAL_FETCH_PROGRESS,
+  SIGNAL_LOG_MESSAGE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* State of one resync while it runs. */
+typedef struct
+{
+  ProvCause         cause;
+  GStrv             rules;
+  guint             index;
+  GHashTable       *vars;
+  GHashTable       *secrets;
+  ProvChangeSet    *changes;
+  ProvResyncResult *result;
+  ProvFetch        *fetch;
+  char             *key;
+  char             *last_url;
+  gboolean          any_payload;
+} ResyncData;
+
+void
+prov_resync_result_free (ProvResyncResult *result)
+{
+  if (result == NULL)
+    return;
+  g_ptr_array_unref (result->fetched);
+  g_ptr_array_unref (result->skipped);
+  g_strfreev (result->changed);
+  g_free (result);
+}
+
+static void
+resync_data_free (ResyncData *data)
+{
+  g_strfreev (data->rules);
+  g_clear_pointer (&data->vars, g_hash_table_unref);
+  g_clear_pointer (&data->secrets, g_hash_table_unref);
+  g_clear_pointer (&data->changes, prov_change_set_free);
+  g_clear_pointer (&data->result, prov_resync_result_free);
+  g_clear_object (&data->fetch);
+  if (data->key != NULL)
+    explicit_bzero (data->key, strlen (data->key));
+  g_free (data->key);
+  g_free (data->last_url);
+  g_free (data);
+}
+
+static void
+prov_engine_finalize (GObject *object)
+{
+  ProvEngine *self = PROV_ENGINE (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->device);
+  g_clear_object (&self->registry);
+  g_clear_object (&self->status);
+  g_free (self->state_dir);
+  g_free (self->dhcp_server);
+  G_OBJECT_CLASS (prov_engine_parent_class)->finalize (object);
+}
+
+static void
+prov_engine_class_init (ProvEngineClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = prov_engine_finalize;
+
+  signals[SIGNAL_RESYNC_STARTED] =
+    g_signal_new ("resync-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+  signals[SIGNAL_RESYNC_FINISHED] =
+    g_signal_new ("resync-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 4, G_TYPE_INT, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRV);
+  signals[SIGNAL_FETCH_PROGRESS] =
+    g_signal_new ("fetch-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT64, G_TYPE_UINT64);
+  signals[SIGNAL_LOG_MESSAGE] =
+    g_signal_new ("log-message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_STRING, G_TYPE_UINT);
+}
+
+static void
+prov_engine_init (ProvEngine *self)
+{
+}
+
+ProvEngine *
+prov_engine_new (ProvStore    *store,
+                 ProvDevice   *device,
+                 ProvRegistry *registry,
+                 ProvStatus   *status,
+                 const char   *state_dir)
+{
+  ProvEngine *self = g_object_new (PROV_TYPE_ENGINE, NULL);
+
+  self->store = g_object_ref (store);
+  self->device = g_object_ref (device);
+  self->registry = g_object_ref (registry);
+  self->status = status != NULL ? g_object_ref (status) : prov_status_new (NULL);
+  self->state_dir = g_strdup (state_dir);
+  return self;
+}
+
+ProvStore *
+prov_engine_get_store (ProvEngine *self)
+{
+  g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
+  return self->store;
+}
+
+ProvDevice *
+prov_engine_get_device (ProvEngine *self)
+{
+  g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
+  return self->device;
+}
+
+ProvRegistry *
+prov_engine_get_registry (ProvEngine *self)
+{
+  g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
+  return self->registry;
+}
+
+ProvStatus *
+prov_engine_get_status (ProvEngine *self)
+{
+  g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
+  return self->status;
+}
+
+gboolean
+prov_engine_is_busy (ProvEngine *self)
+{
+  g_return_val_if_fail (PROV_IS_ENGINE (self), FALSE);
+  return self->busy;
+}
+
+void
+prov_engine_set_dhcp_server (ProvEngine *self, const char *server)
+{
+  g_return_if_fail (PROV_IS_ENGINE (self));
+  g_free (self->dhcp_server);
+  self->dhcp_server = server != NULL && server[0] != '\0' ? g_strdup (server) : NULL;
+}
+
+const char *
+prov_engine_get_dhcp_server (ProvEngine *self)
+{
+  g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
+  return self->dhcp_server;
+}
+
+static void
+set_var (GHashTable *vars, const char *name, const char *value)
+{
+  g_hash_table_replace (vars, g_strdup (name), g_strdup (value != NULL ? value : ""));
+}
+
+static void
+set_var_int (GHashTable *vars, const char *name, gint64 value)
+{
+  g_hash_table_replace (vars, g_strdup (name), g_strdup_printf ("%" G_GINT64_FORMAT, value));
+}
+
+static gint64
+seconds_since (gint64 then)
+{
+  return then > 0 ? MAX (0, g_get_real_time () / G_USEC_PER_SEC - then) : 0;
+}
+
+GHashTable *
+prov_engine_build_variables (ProvEngine *self, ProvCause cause)
+{
+  GHashTable *vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
+
+  for (char c = 'A'; c <= 'P'; c++)
+    {
+      char param[] = { 'G', 'P', 'P', '_', c, '\0' };
+      char name[] = { c, '\0' };
+      set_var (vars, name, prov_store_get (self->store, param));
+    }
+  prov_device_add_variables (self->device, vars);
+  set_var_int (vars, "PRVST", cause);
+  set_var_int (vars, "PRVTMR", seconds_since (prov_status_get_last_resync_attempt (self->status)));
+  set_var_int (vars, "UPGST", prov_status_get_int (self->status, "UpgradeState", 1));
+  set_var_int (vars, "UPGTMR",
+               seconds_since (prov_status_get_last_upgrade_attempt (self->status)));
+  set_var_int (vars, "SUPGTMR",
+               seconds_since (prov_status_get_last_upgrade_success (self->status)));
+  {
+    guint n = 0;
+    const ProvStatusEntry *upgrades = prov_status_get_upgrades (self->status, &n);
+    set_var (vars, "UPGERR", n > 0 && upgrades[0].error != NULL ? upgrades[0].error : "");
+  }
+  set_var_int (vars, "REGTMR1", prov_status_get_int (self->status, "RegistrationLost1", 0));
+  set_var_int (vars, "REGTMR2", prov_status_get_int (self->status, "RegistrationLost2", 0));
+  for (guint line = 1; line <= 16; line++)
+    {
+      g_autofree char *param = g_strdup_printf ("User_ID_%u_", line);
+      g_autofree char *name = g_strdup_printf ("UID%u", line);
+      const char *value = prov_store_get (self->store, param);
+
+      if (value != NULL)
+        set_var (vars, name, value);
+    }
+  set_var (vars, "ISCUST", prov_status_get_customized (self->status) ? "1" : "0");
+  return vars;
+}
+
+static GHashTable *
+build_secrets (ProvEngine *self)
+{
+  GHashTable *secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  static const char *const names[] = { "SA", "SB", "SC", "SD" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *param = g_strconcat ("GPP_", names[i], NULL);
+      set_var (secrets, names[i], prov_store_get (self->store, param));
+    }
+  return secrets;
+}
+
+/* $SCHEME $SERV $SERVIP $PORT $PATH of the fetch under way. */
+static void
+set_url_vars (GHashTable *vars, ProvFetch *fetch)
+{
+  const char *ip = prov_fetch_get_server_ip (fetch);
+
+  set_var (vars, "SCHEME", prov_fetch_get_scheme (fetch));
+  set_var (vars, "SERV", prov_fetch_get_host (fetch));
+  set_var (vars, "SERVIP", ip != NULL ? ip : prov_fetch_get_host (fetch));
+  set_var_int (vars, "PORT", prov_fetch_get_port (fetch));
+  set_var (vars, "PATH", prov_fetch_get_path (fetch));
+}
+
+static void
+emit_log (ProvEngine *self, ProvLogKind kind, GHashTable *vars, guint transfer_id)
+{
+  const char *template = prov_store_get (self->store, log_params[kind]);
+  g_autofree char *text = NULL;
+  char id[16];
+
+  if (template == NULL || template[0] == '\0')
+    return;
+  /* No secrets table: a message can never reveal GPP_SA…SD. */
+  text = prov_macro_expand (template, vars, NULL);
+  g_snprintf (id, sizeof id, "%u", transfer_id);
+  /* MESSAGE takes a format and must come last; other fields are plain strings. */
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
+                    "PROV_TRANSFER_ID", id,
+                    "MESSAGE", "[%u] %s", transfer_id, text);
+  g_signal_emit (self, signals[SIGNAL_LOG_MESSAGE], 0, (int) kind, text, transfer_id);
+}
+
+static void resync_next_rule (GTask *task);
+
+static void
+resync_fail (GTask *task, GError *error)
+{
+  ProvEngine *self = g_task_get_source_object (task);
+  ResyncData *data = g_task_get_task_data (task);
+  ProvStatusEntry entry = { 0 };
+  g_autoptr(GError) save_error = NULL;
+
+  set_var (data->vars, "ERR", error->message);
+  emit_log (self, PROV_LOG_FAILURE, data->vars,
+            data->fetch != NULL ? prov_fetch_get_id (data->fetch) : 0);
+  entry.time = g_get_real_time () / G_USEC_PER_SEC;
+  entry.cause = data->cause;
+  entry.url = data->last_url;
+  entry.outcome = prov_outcome_from_error (error);
+  entry.error = error->message;
+  prov_status_add_resync (self->status, &entry);
+  if (!prov_status_save (self->status, &save_error))
+    g_warning ("cannot save status: %s", save_error->message);
+  self->busy = FALSE;
+  g_signal_emit (self, signals[SIGNAL_RESYNC_FINISHED], 0, (int) entry.outcome, data->last_url,
+                 error->message, NULL);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+resync_succeed (GTask *task)
+{
+  ProvEngine *self = g_task_get_source_object (task);
+  ResyncData *data = g_task_get_task_data (task);
+  ProvStatusEntry entry = { 0 };
+  GError *error = NULL;
+  g_autoptr(GError) save_error = NULL;
+  g_auto(GStrv) changed = NULL;
+
+  if (!prov_store_apply (self->store, data->changes, PROV_CALLER_ADMIN, &changed, &error))
+    {
+      resync_fail (task, error);
+      return;
+    }
+  data->result->changed = g_steal_pointer (&changed);
+  entry.time = g_get_real_time () / G_USEC_PER_SEC;
+  entry.cause = data->cause;
+  entry.url = data->last_url;
+  entry.outcome = PROV_OUTCOME_SUCCESS;
+  entry.n_changed = g_strv_length (data->result->changed);
+  prov_status_add_resync (self->status, &entry);
+  if (data->any_payload)
+    prov_status_set_customized (self->status, TRUE);
+  if (!prov_status_save (self->status, &save_error))
+    g_warning ("cannot save status: %s", save_error->message);
+  self->busy = FALSE;
+  g_signal_emit (self, signals[SIGNAL_RESYNC_FINISHED], 0, (int) PROV_OUTCOME_SUCCESS,
+                 data->last_url, NULL, data->result->changed);
+  g_task_return_pointer (task, g_steal_pointer (&data->result),
+                         (GDestroyNotify) prov_resync_result_free);
+  g_object_unref (task);
+}
+
+static gboolean
+add_profile (ProvEngine *self, ResyncData *data, GBytes *payload, GError **error)
+{
+  ProvCodecContext ctx = { 0 };
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(ProvProfile) profile = NULL;
+  const char *url = prov_fetch_get_url (data->fetch);
+  gsize len = 0;
+  const char *buf;
+
+  ctx.key = data->key;
+  ctx.max_output = (guint64) prov_store_get_int (self->store, "Max_Profile_Size");
+  ctx.config = prov_device_get_keyfile (self->device);
+  plain = prov_registry_decode (self->registry, payload,
+                                prov_fetch_get_content_encoding (data->fetch), &ctx, NULL, error);
+  if (plain == NULL)
+    return FALSE;
+  buf = g_bytes_get_data (plain, &len);
+  profile = prov_profile_parse (buf, len, NULL, error);
+  if (profile == NULL)
+    {
+      g_autofree char *msg = g_strdup ((*error)->message);
+      g_clear_error (error);
+      /* The $ERR text says the class first; the detail says where. */
+      g_set_error (error, PROV_ERROR, PROV_ERROR_CORRUPT, "%s%s",
+                   g_str_has_prefix (msg, "corrupt file") ? "" : "corrupt file: ", msg);
+      return FALSE;
+    }
+  for (guint i = 0; i < prov_profile_get_n_entries (profile); i++)
+    {
+      const ProvProfileEntry *e = prov_profile_get_entry (profile, i);
+      prov_change_set_add (data->changes, e->name, e->value, e->access, url, e->line);
+    }
+  data->any_payload = TRUE;
+  return TRUE;
+}
+
+static void
+on_fetch_progress (ProvFetch *fetch, guint64 received, guint64 total, gpointer user_data)
+{
+  ProvEngine *self = user_data;
+
+  g_signal_emit (self, signals[SIGNAL_FETCH_PROGRESS], 0, prov_fetch_get_url (fetch), received,
+                 total);
+}
+
+static void
+on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  ProvEngine *self = g_task_get_source_object (task);
+  ResyncData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  guint id = prov_fetch_get_id (data->fetch);
+
+  payload = prov_transport_fetch_finish (PROV_TRANSPORT (source), res, &error);
+  g_signal_handlers_disconnect_by_func (data->fetch, on_fetch_progress, self);
+  set_url_vars (data->vars, data->fetch);
+  if (payload == NULL)
+    {
+      prov_error_convert (&error);
+      if (g_error_matches (error, PROV_ERROR, PROV_ERROR_FILE_NOT_FOUND)
+          && !prov_store_get_bool (self->store, "Resync_Fails_On_FNF"))
+        {
+          g_info ("[%u] %s: file not found; Resync_Fails_On_FNF is No", id, data->last_url);
+          g_ptr_array_add (data->result->skipped,
+                           g_strdup_printf ("%s: %s", data->last_url, error->message));
+          g_clear_error (&error);
+          resync_next_rule (task);
+          return;
+        }
+      resync_fail (task, error);
+      return;
+    }
+  g_ptr_array_add (data->result->fetched, g_strdup (data->last_url));
+  if (prov_fetch_get_not_modified (data->fetch))
+    g_info ("[%u] %s: unchanged", id, data->last_url);
+  else
+    {
+      data->result->not_modified = FALSE;
+      if (!add_profile (self, data, payload, &error))
+        {
+          resync_fail (task, error);
+          return;
+        }
+    }
+  emit_log (self, PROV_LOG_SUCCESS, data->vars, id);
+  resync_next_rule (task);
+}
+
+/* Credentials: the rule's --uid/--pwd, else the profile account when the
+ * authentication type allows one. */
+static void
+set_credentials (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt)
+{
+  const char *auth = prov_store_get (self->store, "Profile_Authentication_Type");
+
+  if (alt->uid != NULL || alt->pwd != NULL)
+    {
+      g_autofree char *uid = prov_macro_expand (alt->uid ? alt->uid : "", data->vars, data->secrets);
+      g_autofree char *pwd = prov_macro_expand (alt->pwd ? alt->pwd : "", data->vars, data->secrets);
+      prov_fetch_set_credentials (data->fetch, uid, pwd);
+      return;
+    }
+  if (g_strcmp0 (auth, "Disabled") == 0)
+    {
+      prov_fetch_set_auth_type (data->fetch, "disabled");
+      return;
+    }
+  if (g_strcmp0 (auth, "Basic Http Authentication") == 0)
+    {
+      const char *account = prov_store_get (self->store, "Profile_Account");
+      if (account != NULL && account[0] != '\0')
+        prov_fetch_set_credentials (data->fetch, account,
+                                    prov_store_get (self->store, "Profile_Password"));
+    }
+}
+
+static gboolean
+prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **error)
+{
+  g_autofree char *expanded = prov_macro_expand (alt->url, data->vars, NULL);
+  g_autofree char *url = prov_url_complete (expanded, self->dhcp_server, error);
+  g_autofree char *user_agent = NULL;
+  g_auto(GStrv) hosts = NULL;
+  const char *restricted;
+
+  if (url == NULL)
+    return FALSE;
+  g_clear_object (&data->fetch);
+  data->fetch = prov_fetch_new (url, error);
+  if (data->fetch == NULL)
+    return FALSE;
+  g_free (data->last_url);
+  data->last_url = g_strdup (url);
+  prov_fetch_set_default_port (data->fetch,
+                               prov_registry_get_default_port (self->registry,
+                                                               prov_fetch_get_scheme (data->fetch)));
+  prov_fetch_set_device (data->fetch, self->device);
+  prov_fetch_set_state_dir (data->fetch, self->state_dir);
+  prov_fetch_set_max_size (data->fetch, (guint64) prov_store_get_int (self->store,
+                                                                       "Max_Profile_Size"));
+  user_agent = prov_macro_expand (prov_store_get (self->store, "HTTP_User_Agent"), data->vars,
+                                  NULL);
+  prov_fetch_set_user_agent (data->fetch, user_agent);
+  restricted = prov_store_get (self->store, "Restricted_Access_Domains");
+  if (restricted != NULL && restricted[0] != '\0')
+    {
+      hosts = g_strsplit (restricted, ",", -1);
+      for (guint i = 0; hosts[i] != NULL; i++)
+        g_strstrip (hosts[i]);
+      prov_fetch_set_allowed_hosts (data->fetch, (const char *const *) hosts);
+    }
+  set_credentials (self, data, alt);
+  g_clear_pointer (&data->key, g_free);
+  if (alt->key != NULL)
+    data->key = prov_macro_expand (alt->key, data->vars, data->secrets);
+  if (alt->post != 0)
+    {
+      char param[] = { 'G', 'P', 'P', '_', g_ascii_toupper (alt->post), '\0' };
+      g_autofree char *body = prov_macro_expand (prov_store_get (self->store, param), data->vars,
+                                                 NULL);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (body, strlen (body));
+      body = NULL;
+      prov_fetch_set_body (data->fetch, bytes);
+    }
+  if (!prov_fetch_host_allowed (data->fetch, prov_fetch_get_host (data->fetch)))
+    {
+      g_set_error (error, PROV_ERROR, PROV_ERROR_TRANSPORT, "restricted host");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+apply_assignments (ResyncData *data, ProvRuleAlt *alt)
+{
+  for (guint i = 0; i < alt->assignments->len; i++)
+    {
+      ProvAssignment *a = alt->assignments->pdata[i];
+      g_autofree char *value = prov_macro_expand (a->value, data->vars, NULL);
+
+      /* GPP_X is visible as $X to the rest of this resync at once. */
+      if (g_str_has_prefix (a->name, "GPP_") && strlen (a->name) == 5)
+        set_var (data->vars, a->name + 4, value);
+      prov_change_set_add (data->changes, a->name, value, PROV_ACCESS_UNSET, "rule", 0);
+    }
+}
+
+static void
+resync_next_rule (GTask *task)
+{
+  ProvEngine *self = g_task_get_source_object (task);
+  ResyncData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  while (data->rules[data->index] != NULL)
+    {
+      const char *text = data->rules[data->index++];
+      g_autoptr(ProvRule) rule = NULL;
+      ProvRuleAlt *alt;
+      ProvTransport *transport;
+      int chosen;
+
+      rule = prov_rule_parse (text, TRUE, &error);
+      if (rule == NULL)
+        {
+          g_free (data->last_url);
+          data->last_url = g_strdup (text);
+          resync_fail (task, error);
+          return;
+        }
+      chosen = prov_rule_choose (rule, data->vars, &error);
+      if (error != NULL)
+        {
+          resync_fail (task, error);
+          return;
+        }
+      if (chosen < 0)
+        continue;
+      alt = rule->alts->pdata[chosen];
+      apply_assignments (data, alt);
+      if (alt->url == NULL || alt->url[0] == '\0')
+        continue;
+      if (!prepare_fetch (self, data, alt, &error))
+        {
+          resync_fail (task, error);
+          return;
+        }
+      set_url_vars (data->vars, data->fetch);
+      transport = prov_registry_lookup_transport (self->registry,
+                                                  prov_fetch_get_scheme (data->fetch));
+      if (transport == NULL)
+        {
+          resync_fail (task, g_error_new (PROV_ERROR, PROV_ERROR_TRANSPORT,
+                                          "unsupported scheme: %s",
+                                          prov_fetch_get_scheme (data->fetch)));
+          return;
+        }
+      emit_log (self, PROV_LOG_REQUEST, data->vars, prov_fetch_get_id (data->fetch));
+      g_signal_connect (data->fetch, "progress", G_CALLBACK (on_fetch_progress), self);
+      prov_transport_fetch_async (transport, data->fetch, g_task_get_cancellable (task), on_fetched,
+                                  task);
+      return;
+    }
+  resync_succeed (task);
+}
+
+void
+prov_engine_resync_async (ProvEngine          *self,
+                          ProvCause            cause,
+                          const char          *rule,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task;
+  ResyncData *data;
+  GStrvBuilder *rules;
+
+  g_return_if_fail (PROV_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, prov_engine_resync_async);
+  if (!prov_store_get_bool (self->store, "Provision_Enable"))
+    {
+      g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_DISABLED,
+                               "provisioning is disabled (Provision_Enable is No)");
+      g_object_unref (task);
+      return;
+    }
+  if (self->busy)
+    {
+      g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_BUSY, "a resync is running");
+      g_object_unref (task);
+      return;
+    }
+  self->busy = TRUE;
+
+  data = g_new0 (ResyncData, 1);
+  data->cause = cause;
+  rules = g_strv_builder_new ();
+  if (rule != NULL)
+    g_strv_builder_add (rules, rule);
+  else
+    for (guint i = 0; profile_rules[i] != NULL; i++)
+      {
+        const char *value = prov_store_get (self->store, profile_rules[i]);
+        if (value != NULL && value[strspn (value, " \t\r\n")] != '\0')
+          g_strv_builder_add (rules, value);
+      }
+  data->rules = g_strv_builder_end (rules);
+  g_strv_builder_unref (rules);
+  data->vars = prov_engine_build_variables (self, cause);
+  data->secrets = build_secrets (self);
+  data->changes = prov_change_set_new ();
+  data->result = g_new0 (ProvResyncResult, 1);
+  data->result->fetched = g_ptr_array_new_with_free_func (g_free);
+  data->result->skipped = g_ptr_array_new_with_free_func (g_free);
+  data->result->not_modified = TRUE;
+  g_task_set_task_data (task, data, (GDestroyNotify) resync_data_free);
+
+  g_signal_emit (self, signals[SIGNAL_RESYNC_STARTED], 0, (int) cause);
+  resync_next_rule (task);
+}
+
+ProvResyncResult *
+prov_engine_resync_finish (ProvEngine *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+char *
+prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
+{
+  g_autoptr(ProvRule) rule = NULL;
+  g_autoptr(GHashTable) vars = NULL;
+  GString *out;
+  int chosen;
+
+  g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
+
+  rule = prov_rule_parse (text, TRUE, error);
+  if (rule == NULL)
+    return NULL;
+  vars = prov_engine_build_variables (self, PROV_CAUSE_EXPLICIT);
+  chosen = prov_rule_choose (rule, vars, error);
+  if (chosen < 0 && error != NULL && *error != NULL)
+    return NULL;
+  out = g_string_new (NULL);
+  for (guint i = 0; i < rule->alts->len; i++)
+    {
+      ProvRuleAlt *alt = rule->alts->pdata[i];
+      g_autofree char *url = prov_macro_expand (alt->url != NULL ? alt->url : "", vars, NULL);
+      g_autofree char *full = NULL;
+      g_autoptr(GError) url_error = NULL;
+
+      g_string_append_printf (out, "%s alternative %u:", (int) i == chosen ? "*" : " ", i + 1);
+      if (alt->condition != NULL)
+        {
+          gboolean value = FALSE;
+          g_autoptr(GError) cond_error = NULL;
+          if (prov_condition_eval (alt->condition, vars, &value, &cond_error))
+            g_string_append_printf (out, " (%s)? = %s", alt->condition, value ? "true" : "false");
+          else
+            g_string_append_printf (out, " (%s)? = error: %s", alt->condition, cond_error->message);
+        }
+      for (guint j = 0; j < alt->assignments->len; j++)
+        {
+          ProvAssignment *a = alt->assignments->pdata[j];
+          g_autofree char *value = prov_macro_expand (a->value, vars, NULL);
+          g_string_append_printf (out, " %s=\"%s\"", a->name,
+                                  prov_store_mask (self->store, a->name, value));
+        }
+      if (alt->key != NULL)
+        g_string_append (out, " --key ********");
+      if (alt->uid != NULL)
+        g_string_append (out, " --uid ********");
+      if (alt->pwd != NULL)
+        g_string_append (out, " --pwd ********");
+      if (url[0] != '\0')
+        {
+          full = prov_url_complete (url, self->dhcp_server, &url_error);
+          g_string_append_printf (out, " %s", full != NULL ? full : url);
+          if (full == NULL)
+            g_string_append_printf (out, " (%s)", url_error->message);
+        }
+      g_string_append_c (out, '\n');
+    }
+  if (chosen < 0)
+    g_string_append (out, "no alternative is taken: the rule is skipped\n");
+  return g_string_free (out, FALSE);
+}

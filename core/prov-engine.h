@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "prov-device.h"
+#include "prov-registry.h"
+#include "prov-status.h"
+#include "prov-store.h"
+#include "prov-types.h"
+
+G_BEGIN_DECLS
+
+/* What one resync did. */
+typedef struct
+{
+  GPtrArray *fetched;  /* char*: URLs fetched, in order */
+  GPtrArray *skipped;  /* char*: "url: file not found" for FNF that did not fail */
+  GStrv      changed;  /* names whose value or access changed */
+  gboolean   not_modified; /* every fetch answered "unchanged" */
+} ProvResyncResult;
+
+void prov_resync_result_free (ProvResyncResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvResyncResult, prov_resync_result_free)
+
+typedef enum
+{
+  PROV_LOG_REQUEST,
+  PROV_LOG_SUCCESS,
+  PROV_LOG_FAILURE,
+  PROV_LOG_UPGRADE_REQUEST,
+  PROV_LOG_UPGRADE_SUCCESS,
+  PROV_LOG_UPGRADE_FAILURE,
+} ProvLogKind;
+
+#define PROV_TYPE_ENGINE (prov_engine_get_type ())
+G_DECLARE_FINAL_TYPE (ProvEngine, prov_engine, PROV, ENGINE, GObject)
+
+/**
+ * ProvEngine:
+ *
+ * Runs one resync (SPEC §5.1): for Profile_Rule, _B, _C, _D in order,
+ * expand → choose an alternative → assignments → transport → codecs →
+ * parse; then applies everything at once or nothing.
+ *
+ * Signals:
+ * - "resync-started" (int cause)
+ * - "resync-finished" (int outcome, const char *url, const char *error, GStrv changed)
+ * - "fetch-progress" (const char *url, guint64 received, guint64 total)
+ * - "log-message" (int ProvLogKind, const char *text, guint transfer_id): the
+ *   expanded Log_*_Msg (not emitted when the parameter is empty)
+ */
+ProvEngine   *prov_engine_new            (ProvStore           *store,
+                                          ProvDevice          *device,
+                                          ProvRegistry        *registry,
+                                          ProvStatus          *status,
+                                          const char          *state_dir);
+ProvStore    *prov_engine_get_store      (ProvEngine          *self);
+ProvDevice   *prov_engine_get_device     (ProvEngine          *self);
+ProvRegistry *prov_engine_get_registry   (ProvEngine          *self);
+ProvStatus   *prov_engine_get_status     (ProvEngine          *self);
+gboolean      prov_engine_is_busy        (ProvEngine          *self);
+
+/* The server DHCP gave (options 66/150/159/160 resolved by the caller),
+ * used by rules whose URL has no host. */
+void          prov_engine_set_dhcp_server (ProvEngine         *self,
+                                           const char         *server);
+const char   *prov_engine_get_dhcp_server (ProvEngine         *self);
+
+/* Macro variables of SPEC §3 for the current state (char* → char*). */
+GHashTable   *prov_engine_build_variables (ProvEngine         *self,
+                                           ProvCause           cause);
+
+/**
+ * prov_engine_resync_async:
+ * @rule: (nullable): a rule to run instead of the configured ones
+ *
+ * Fails with PROV_ERROR_DISABLED when Provision_Enable is No and
+ * PROV_ERROR_BUSY when a resync runs already (the scheduler coalesces).
+ */
+void              prov_engine_resync_async  (ProvEngine          *self,
+                                             ProvCause            cause,
+                                             const char          *rule,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+ProvResyncResult *prov_engine_resync_finish (ProvEngine          *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+/**
+ * prov_engine_explain_rule:
+ * For `provisionctl expand`: each alternative with its expanded condition
+ * value and URL, and which one would be taken. Secrets are masked.
+ */
+char             *prov_engine_explain_rule  (ProvEngine          *self,
+                                             const char          *rule,
+                                             GError             **error);
+
+G_END_DECLS

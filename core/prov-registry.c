@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "prov-error.h"
+#include "prov-plugin-loader.h"
+#include "prov-registry.h"
+#include "prov-trigger.h"
+
+#define MAX_LAYERS 8
+
+struct _ProvRegistry
+{
+  GObject     parent_instance;
+
+  GPtrArray  *plugins;    /* ProvPlugin*, load order */
+  GHashTable *transports; /* scheme (lower case) → ProvPlugin* */
+  GHashTable *sources;    /* scheme (lower case) → ProvPlugin* */
+  GPtrArray  *codecs;     /* ProvPlugin*, highest priority first */
+};
+
+G_DEFINE_TYPE (ProvRegistry, prov_registry, G_TYPE_OBJECT)
+
+static void
+prov_registry_finalize (GObject *object)
+{
+  ProvRegistry *self = PROV_REGISTRY (object);
+
+  g_hash_table_unref (self->transports);
+  g_hash_table_unref (self->sources);
+  g_ptr_array_unref (self->codecs);
+  g_ptr_array_unref (self->plugins);
+  G_OBJECT_CLASS (prov_registry_parent_class)->finalize (object);
+}
+
+static void
+prov_registry_class_init (ProvRegistryClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = prov_registry_finalize;
+}
+
+static void
+prov_registry_init (ProvRegistry *self)
+{
+  self->plugins = g_ptr_array_new_with_free_func (g_object_unref);
+  self->transports = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->codecs = g_ptr_array_new ();
+}
+
+ProvRegistry *
+prov_registry_new (void)
+{
+  return g_object_new (PROV_TYPE_REGISTRY, NULL);
+}
+
+/* Keeps the higher-priority claimant of a scheme; on a tie the first. */
+static void
+claim_schemes (GHashTable *table, ProvPlugin *plugin)
+{
+  const char *const *schemes = prov_plugin_get_schemes (plugin);
+
+  for (guint i = 0; schemes != NULL && schemes[i] != NULL; i++)
+    {
+      const char *colon = strchr (schemes[i], ':');
+      g_autofree char *scheme = g_ascii_strdown (schemes[i],
+                                                 colon != NULL ? colon - schemes[i] : -1);
+      ProvPlugin *current = g_hash_table_lookup (table, scheme);
+
+      if (current != NULL && prov_plugin_get_priority (current) >= prov_plugin_get_priority (plugin))
+        {
+          g_debug ("scheme %s: keeping %s over %s", scheme, prov_plugin_get_name (current),
+                   prov_plugin_get_name (plugin));
+          continue;
+        }
+      g_hash_table_replace (table, g_steal_pointer (&scheme), plugin);
+    }
+}
+
+static int
+compare_priority (gconstpointer a, gconstpointer b)
+{
+  ProvPlugin *pa = *(ProvPlugin **) a;
+  ProvPlugin *pb = *(ProvPlugin **) b;
+
+  return prov_plugin_get_priority (pb) - prov_plugin_get_priority (pa);
+}
+
+gboolean
+prov_registry_add_plugin (ProvRegistry *self, ProvPlugin *plugin, GError **error)
+{
+  gboolean handles = FALSE;
+
+  g_return_val_if_fail (PROV_IS_REGISTRY (self), FALSE);
+  g_return_val_if_fail (PROV_IS_PLUGIN (plugin), FALSE);
+
+  if (PROV_IS_TRANSPORT (plugin))
+    {
+      claim_schemes (self->transports, plugin);
+      handles = TRUE;
+    }
+  if (PROV_IS_SOURCE (plugin))
+    {
+      claim_schemes (self->sources, plugin);
+      handles = TRUE;
+    }
+  if (PROV_IS_CODEC (plugin))
+    {
+      g_ptr_array_add (self->codecs, plugin);
+      g_ptr_array_sort (self->codecs, compare_priority);
+      handles = TRUE;
+    }
+  if (PROV_IS_TRIGGER (plugin))
+    handles = TRUE;
+  if (!handles)
+    {
+      g_set_error (error, PROV_ERROR, PROV_ERROR_PLUGIN,
+                   "plugin %s implements no provisiond interface", prov_plugin_get_name (plugin));
+      return FALSE;
+    }
+  g_ptr_array_add (self->plugins, g_object_ref (plugin));
+  return TRUE;
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+static gboolean
+is_plugin_file_name (const char *name)
+{
+  return g_str_has_prefix (name, "libprov-plugin-") && g_str_has_suffix (name, ".so");
+}
+
+static guint
+load_directory (ProvRegistry *self, const char *dir, const char *const *blocked)
+{
+  g_autoptr(GDir) gdir = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  const char *name;
+  guint added = 0;
+
+  gdir = g_dir_open (dir, 0, &error);
+  if (gdir == NULL)
+    {
+      g_debug ("plugin directory %s: %s", dir, error->message);
+      return 0;
+    }
+  while ((name = g_dir_read_name (gdir)) != NULL)
+    if (is_plugin_file_name (name))
+      g_ptr_array_add (names, g_strdup (name));
+  /* Load order must not depend on the file system. */
+  g_ptr_array_sort (names, compare_names);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names->pdata[i], NULL);
+      g_autoptr(ProvPlugin) plugin = NULL;
+      g_autoptr(GError) load_error = NULL;
+
+      plugin = prov_plugin_load_file (path, &load_error);
+      if (plugin == NULL)
+        {
+          g_warning ("%s", load_error->message);
+          continue;
+        }
+      if (blocked != NULL && g_strv_contains (blocked, prov_plugin_get_name (plugin)))
+        {
+          g_info ("plugin %s (%s) blocked by PROV_PLUGIN_BLOCK", prov_plugin_get_name (plugin),
+                  path);
+          continue;
+        }
+      if (!prov_registry_add_plugin (self, plugin, &load_error))
+        {
+          g_warning ("%s: %s", path, load_error->message);
+          continue;
+        }
+      g_debug ("loaded plugin %s from %s", prov_plugin_get_name (plugin), path);
+      added++;
+    }
+  return added;
+}
+
+guint
+prov_registry_load_path (ProvRegistry *self, const char *path, const char *const *blocked)
+{
+  g_auto(GStrv) dirs = NULL;
+  guint added = 0;
+
+  g_return_val_if_fail (PROV_IS_REGISTRY (self), 0);
+  g_return_val_if_fail (path != NULL, 0);
+
+  dirs = g_strsplit (path, G_SEARCHPATH_SEPARATOR_S, -1);
+  for (guint i = 0; dirs[i] != NULL; i++)
+    if (dirs[i][0] != '\0')
+      added += load_directory (self, dirs[i], blocked);
+  return added;
+}
+
+GPtrArray *
+prov_registry_get_plugins (ProvRegistry *self)
+{
+  g_return_val_if_fail (PROV_IS_REGISTRY (self), NULL);
+  return self->plugins;
+}
+
+static ProvPlugin *
+lookup_scheme (GHashTable *table, const char *scheme)
+{
+  g_autofree char *lower = NULL;
+
+  if (scheme == NULL)
+    return NULL;
+  lower = g_ascii_strdown (scheme, -1);
+  return g_hash_table_lookup (table, lower);
+}
+
+ProvTransport *
+prov_registry_lookup_transport (ProvRegistry *self, const char *scheme)
+{
+  g_return_val_if_fail (PROV_IS_REGISTRY (self), NULL);
+  return (ProvTransport *) lookup_scheme (self->transports, scheme);
+}
+
+ProvSource *
+prov_registry_lookup_source (ProvRegistry *self, const char *scheme)
+{
+  g_return_val_if_fail (PROV_IS_REGISTRY (self), NULL);
+  return (ProvSource *) lookup_scheme (self->sources, scheme);
+}
+
+guint
+prov_registry_get_default_port (ProvRegistry *self, const char *scheme)
+{
+  ProvPlugin *plugin;
+
+  g_return_val_if_fail (PROV_IS_REGISTRY (self), 0);
+  plugin = lookup_scheme (self->transports, scheme);
+  if (plugin == NULL)
+    plugin = lookup_scheme (self->sources, scheme);
+  return plugin != NULL ? prov_plugin_get_default_port (plugin, scheme) : 0;
+}
+
+ProvCodec *
+prov_registry_find_codec (ProvRegistry *self, GBytes *data, const char *content_encoding)
+{
+  g_return_val_if_fail (PROV_IS_REGISTRY (self), NULL);
+
+  for (guint i = 0; i < self->codecs->len; i++)
+    if (prov_codec_recognize (self->codecs->pdata[i], data, content_encoding))
+      return self->codecs->pdata[i];
+  return NULL;
+}
+
+ProvCodec *
+prov_registry_lookup_codec (ProvRegistry *self, const char *name)
+{
+  g_return_val_if_fail (PROV_IS_REGISTRY (self), NULL);
+
+  for (guint i = 0; i < self->codecs->len; i++)
+    if (g_strcmp0 (prov_plugin_get_name (self->codecs->pdata[i]), name) == 0)
+      return self->codecs->pdata[i];
+  return NULL;
+}
+
+static gboolean
+looks_like_xml (const guint8 *buf, gsize len)
+{
+  gsize i = 0;
+
+  if (len >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf)
+    i = 3;
+  while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+    i++;
+  return i < len && buf[i] == '<';
+}
+
+gboolean
+prov_registry_is_payload (ProvRegistry *self, GBytes *plain)
+{
+  gsize len = 0;
+  const guint8 *buf = g_bytes_get_data (plain, &len);
+
+  return looks_like_xml (buf, len) || prov_registry_find_codec (self, plain, NULL) != NULL;
+}
+
+static gboolean
+registry_check_payload (GBytes *plain, gpointer user_data)
+{
+  return prov_registry_is_payload (PROV_REGISTRY (user_data), plain);
+}
+
+GBytes *
+prov_registry_decode (ProvRegistry      *self,
+                      GBytes            *data,
+                      const char        *content_encoding,
+                      ProvCodecContext  *context,
+                      GStrv             *layers,
+                      GError           **error)
+{
+  g_autoptr(GBytes) current = g_bytes_ref (data);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  ProvCodecContext local = { 0 };
+  ProvCodecContext *ctx = context != NULL ? context : &local;
+
+  g_return_val_if_fail (PROV_IS_REGISTRY (self), NULL);
+
+  if (ctx->check_payload == NULL)
+    {
+      ctx->check_payload = registry_check_payload;
+      ctx->check_payload_data = self;
+    }
+  for (guint depth = 0;; depth++)
+    {
+      ProvCodec *codec = prov_registry_find_codec (self, current, depth == 0 ? content_encoding
+                                                                            : NULL);
+      g_autoptr(GBytes) next = NULL;
+
+      if (codec == NULL)
+        break;
+      if (depth == MAX_LAYERS)
+        {
+          g_set_error (error, PROV_ERROR, PROV_ERROR_CORRUPT,
+                       "corrupt file: more than %d layers", MAX_LAYERS);
+          return NULL;
+        }
+      next = prov_codec_decode (codec, current, ctx, error);
+      if (next == NULL)
+        return NULL;
+      g_strv_builder_add (names, prov_plugin_get_name (PROV_PLUGIN (codec)));
+      g_bytes_unref (current);
+      current = g_steal_pointer (&next);
+    }
+  if (layers != NULL)
+    *layers = g_strv_builder_end (names);
+  return g_steal_pointer (&current);
+}

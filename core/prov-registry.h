@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "prov-codec.h"
+#include "prov-plugin.h"
+#include "prov-source.h"
+#include "prov-transport.h"
+
+G_BEGIN_DECLS
+
+#define PROV_TYPE_REGISTRY (prov_registry_get_type ())
+G_DECLARE_FINAL_TYPE (ProvRegistry, prov_registry, PROV, REGISTRY, GObject)
+
+/**
+ * ProvRegistry:
+ *
+ * The loaded plugins and the lookup tables built from what each declares:
+ * scheme → transport or source, and the codecs in priority order. The core
+ * asks the registry; it never names a plugin or a scheme itself.
+ */
+ProvRegistry  *prov_registry_new              (void);
+
+/* Loads every libprov-plugin-*.so of each directory of @path (a
+ * G_SEARCHPATH_SEPARATOR list). Refused modules are logged with their path
+ * and reason and left out; the load goes on. @blocked: plugin names not to
+ * use (from PROV_PLUGIN_BLOCK). Returns the number of plugins added. */
+guint          prov_registry_load_path        (ProvRegistry        *self,
+                                               const char          *path,
+                                               const char * const  *blocked);
+/* Adds a plugin; FALSE with PROV_ERROR_PLUGIN when it handles nothing. */
+gboolean       prov_registry_add_plugin       (ProvRegistry        *self,
+                                               ProvPlugin          *plugin,
+                                               GError             **error);
+/* (element-type ProvPlugin): in load order. */
+GPtrArray     *prov_registry_get_plugins      (ProvRegistry        *self);
+
+ProvTransport *prov_registry_lookup_transport (ProvRegistry        *self,
+                                               const char          *scheme);
+ProvSource    *prov_registry_lookup_source    (ProvRegistry        *self,
+                                               const char          *scheme);
+guint          prov_registry_get_default_port (ProvRegistry        *self,
+                                               const char          *scheme);
+
+/* The codec that recognizes @data (or @content_encoding), highest priority
+ * first, or NULL when the payload is plain. */
+ProvCodec     *prov_registry_find_codec       (ProvRegistry        *self,
+                                               GBytes              *data,
+                                               const char          *content_encoding);
+ProvCodec     *prov_registry_lookup_codec     (ProvRegistry        *self,
+                                               const char          *name);
+
+/**
+ * prov_registry_decode:
+ * Reverses payload layers by content until no codec recognizes the data
+ * (at most 8 layers). @layers: (out) (optional): names of the codecs used,
+ * outermost first. The context's check_payload is filled in by the
+ * registry when unset.
+ */
+GBytes        *prov_registry_decode           (ProvRegistry        *self,
+                                               GBytes              *data,
+                                               const char          *content_encoding,
+                                               ProvCodecContext    *context,
+                                               GStrv               *layers,
+                                               GError             **error);
+
+/* TRUE when @plain is a known layer or looks like XML. */
+gboolean       prov_registry_is_payload       (ProvRegistry        *self,
+                                               GBytes              *plain);
+
+G_END_DECLS

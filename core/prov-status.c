@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "prov-status.h"
+
+struct _ProvStatus
+{
+  GObject          parent_instance;
+
+  char            *path;
+  ProvStatusEntry  resyncs[PROV_STATUS_HISTORY];
+  guint            n_resyncs;
+  ProvStatusEntry  upgrades[PROV_STATUS_HISTORY];
+  guint            n_upgrades;
+  gboolean         customized;
+  GHashTable      *ints; /* char* → gint64* */
+};
+
+G_DEFINE_TYPE (ProvStatus, prov_status, G_TYPE_OBJECT)
+
+static void
+entry_clear (ProvStatusEntry *entry)
+{
+  g_clear_pointer (&entry->url, g_free);
+  g_clear_pointer (&entry->error, g_free);
+}
+
+static void
+prov_status_finalize (GObject *object)
+{
+  ProvStatus *self = PROV_STATUS (object);
+
+  for (guint i = 0; i < PROV_STATUS_HISTORY; i++)
+    {
+      entry_clear (&self->resyncs[i]);
+      entry_clear (&self->upgrades[i]);
+    }
+  g_hash_table_unref (self->ints);
+  g_free (self->path);
+  G_OBJECT_CLASS (prov_status_parent_class)->finalize (object);
+}
+
+static void
+prov_status_class_init (ProvStatusClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = prov_status_finalize;
+}
+
+static void
+prov_status_init (ProvStatus *self)
+{
+  self->ints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+ProvStatus *
+prov_status_new (const char *path)
+{
+  ProvStatus *self = g_object_new (PROV_TYPE_STATUS, NULL);
+
+  self->path = g_strdup (path);
+  return self;
+}
+
+static void
+push (ProvStatusEntry *history, guint *n, const ProvStatusEntry *entry)
+{
+  entry_clear (&history[PROV_STATUS_HISTORY - 1]);
+  memmove (&history[1], &history[0], sizeof (ProvStatusEntry) * (PROV_STATUS_HISTORY - 1));
+  history[0] = *entry;
+  history[0].url = g_strdup (entry->url);
+  history[0].error = g_strdup (entry->error);
+  *n = MIN (*n + 1, PROV_STATUS_HISTORY);
+}
+
+void
+prov_status_add_resync (ProvStatus *self, const ProvStatusEntry *entry)
+{
+  g_return_if_fail (PROV_IS_STATUS (self));
+  push (self->resyncs, &self->n_resyncs, entry);
+}
+
+void
+prov_status_add_upgrade (ProvStatus *self, const ProvStatusEntry *entry)
+{
+  g_return_if_fail (PROV_IS_STATUS (self));
+  push (self->upgrades, &self->n_upgrades, entry);
+}
+
+const ProvStatusEntry *
+prov_status_get_resyncs (ProvStatus *self, guint *n_entries)
+{
+  g_return_val_if_fail (PROV_IS_STATUS (self), NULL);
+  *n_entries = self->n_resyncs;
+  return self->resyncs;
+}
+
+const ProvStatusEntry *
+prov_status_get_upgrades (ProvStatus *self, guint *n_entries)
+{
+  g_return_val_if_fail (PROV_IS_STATUS (self), NULL);
+  *n_entries = self->n_upgrades;
+  return self->upgrades;
+}
+
+gboolean
+prov_status_get_customized (ProvStatus *self)
+{
+  g_return_val_if_fail (PROV_IS_STATUS (self), FALSE);
+  return self->customized;
+}
+
+void
+prov_status_set_customized (ProvStatus *self, gboolean customized)
+{
+  g_return_if_fail (PROV_IS_STATUS (self));
+  self->customized = customized;
+}
+
+gint64
+prov_status_get_last_resync_attempt (ProvStatus *self)
+{
+  g_return_val_if_fail (PROV_IS_STATUS (self), 0);
+  return self->n_resyncs > 0 ? self->resyncs[0].time : 0;
+}
+
+gint64
+prov_status_get_last_upgrade_attempt (ProvStatus *self)
+{
+  g_return_val_if_fail (PROV_IS_STATUS (self), 0);
+  return self->n_upgrades > 0 ? self->upgrades[0].time : 0;
+}
+
+gint64
+prov_status_get_last_upgrade_success (ProvStatus *self)
+{
+  g_return_val_if_fail (PROV_IS_STATUS (self), 0);
+  return prov_status_get_int (self, "LastUpgradeSuccess", 0);
+}
+
+gint64
+prov_status_get_int (ProvStatus *self, const char *key, gint64 default_value)
+{
+  gint64 *value;
+
+  g_return_val_if_fail (PROV_IS_STATUS (self), default_value);
+  value = g_hash_table_lookup (self->ints, key);
+  return value != NULL ? *value : default_value;
+}
+
+void
+prov_status_set_int (ProvStatus *self, const char *key, gint64 value)
+{
+  g_return_if_fail (PROV_IS_STATUS (self));
+  g_hash_table_replace (self->ints, g_strdup (key), g_memdup2 (&value, sizeof value));
+}
+
+static void
+save_history (GKeyFile *kf, const char *prefix, const ProvStatusEntry *history, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *group = g_strdup_printf ("%s%u", prefix, i);
+
+      g_key_file_set_int64 (kf, group, "Time", history[i].time);
+      g_key_file_set_integer (kf, group, "Cause", history[i].cause);
+      g_key_file_set_string (kf, group, "URL", history[i].url != NULL ? history[i].url : "");
+      g_key_file_set_integer (kf, group, "Outcome", history[i].outcome);
+      if (history[i].error != NULL)
+        g_key_file_set_string (kf, group, "Error", history[i].error);
+      g_key_file_set_integer (kf, group, "Changed", history[i].n_changed);
+    }
+}
+
+static void
+load_history (GKeyFile *kf, const char *prefix, ProvStatusEntry *history, guint *n)
+{
+  for (*n = 0; *n < PROV_STATUS_HISTORY; (*n)++)
+    {
+      g_autofree char *group = g_strdup_printf ("%s%u", prefix, *n);
+      ProvStatusEntry *e = &history[*n];
+
+      if (!g_key_file_has_group (kf, group))
+        break;
+      entry_clear (e);
+      e->time = g_key_file_get_int64 (kf, group, "Time", NULL);
+      e->cause = g_key_file_get_integer (kf, group, "Cause", NULL);
+      e->url = g_key_file_get_string (kf, group, "URL", NULL);
+      e->outcome = g_key_file_get_integer (kf, group, "Outcome", NULL);
+      e->error = g_key_file_get_string (kf, group, "Error", NULL);
+      e->n_changed = g_key_file_get_integer (kf, group, "Changed", NULL);
+    }
+}
+
+gboolean
+prov_status_load (ProvStatus *self, GError **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_return_val_if_fail (PROV_IS_STATUS (self), FALSE);
+  if (self->path == NULL)
+    return TRUE;
+  if (!g_key_file_load_from_file (kf, self->path, G_KEY_FILE_NONE, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_set_error (error, PROV_ERROR, PROV_ERROR_FAILED, "%s: %s", self->path,
+                   local_error->message);
+      return FALSE;
+    }
+  load_history (kf, "Resync", self->resyncs, &self->n_resyncs);
+  load_history (kf, "Upgrade", self->upgrades, &self->n_upgrades);
+  self->customized = g_key_file_get_boolean (kf, "State", "Customized", NULL);
+  keys = g_key_file_get_keys (kf, "Counters", NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    prov_status_set_int (self, keys[i], g_key_file_get_int64 (kf, "Counters", keys[i], NULL));
+  return TRUE;
+}
+
+gboolean
+prov_status_save (ProvStatus *self, GError **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (PROV_IS_STATUS (self), FALSE);
+  if (self->path == NULL)
+    return TRUE;
+  g_key_file_set_boolean (kf, "State", "Customized", self->customized);
+  g_hash_table_iter_init (&iter, self->ints);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_key_file_set_int64 (kf, "Counters", key, *(gint64 *) value);
+  save_history (kf, "Resync", self->resyncs, self->n_resyncs);
+  save_history (kf, "Upgrade", self->upgrades, self->n_upgrades);
+  /* Status is advisory: an atomic replace is enough, no directory fsync. */
+  if (!g_key_file_save_to_file (kf, self->path, error))
+    {
+      g_prefix_error (error, "%s: ", self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+prov_status_format_entry (const ProvStatusEntry *entry)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (entry->time);
+  g_autofree char *when = dt != NULL ? g_date_time_format (dt, "%m/%d/%Y %H:%M:%S") : g_strdup ("?");
+
+  return g_strdup_printf ("%s  %-8s  %-15s  %s%s%s", when, prov_cause_to_string (entry->cause),
+                          prov_outcome_to_string (entry->outcome),
+                          entry->url != NULL ? entry->url : "",
+                          entry->error != NULL ? "  -- " : "",
+                          entry->error != NULL ? entry->error : "");
+}

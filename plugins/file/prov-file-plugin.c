@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <provision.h>
+
+/* file:///absolute/path, for factory defaults and tests. It serves only
+ * files under its roots: [file] Roots= in the device file (';'-separated),
+ * by default the state directory's profiles/ folder. The real path of the
+ * target must lie under the real path of a root, so `..` and symbolic links
+ * out of a root are refused. */
+
+#define PROV_TYPE_FILE_PLUGIN (prov_file_plugin_get_type ())
+G_DECLARE_FINAL_TYPE (ProvFilePlugin, prov_file_plugin, PROV, FILE_PLUGIN, ProvPlugin)
+
+struct _ProvFilePlugin
+{
+  ProvPlugin parent_instance;
+};
+
+static void prov_file_plugin_transport_init (ProvTransportInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ProvFilePlugin, prov_file_plugin, PROV_TYPE_PLUGIN,
+                               G_IMPLEMENT_INTERFACE (PROV_TYPE_TRANSPORT,
+                                                      prov_file_plugin_transport_init))
+
+static GStrv
+get_roots (ProvFetch *fetch)
+{
+  g_autofree char *setting = prov_fetch_get_setting (fetch, "file", "Roots");
+  const char *state_dir = prov_fetch_get_state_dir (fetch);
+
+  if (setting != NULL && setting[0] != '\0')
+    return g_strsplit (setting, ";", -1);
+  if (state_dir != NULL)
+    {
+      char *roots[] = { g_build_filename (state_dir, "profiles", NULL), NULL };
+      return g_strdupv (roots);
+    }
+  return g_new0 (char *, 1);
+}
+
+static gboolean
+path_under (const char *path, const char *root)
+{
+  gsize n = strlen (root);
+
+  if (n > 1 && root[n - 1] == '/')
+    n--;
+  return strncmp (path, root, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+static GBytes *
+read_file (const char *path, guint64 max_size, GError **error)
+{
+  g_autofree char *buf = NULL;
+  struct stat st;
+  gsize done = 0;
+  int fd;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, PROV_ERROR,
+                   saved == ENOENT ? PROV_ERROR_FILE_NOT_FOUND : PROV_ERROR_TRANSPORT, "%s",
+                   saved == ENOENT ? "file not found" : g_strerror (saved));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, PROV_ERROR, PROV_ERROR_TRANSPORT, "not a regular file");
+      return NULL;
+    }
+  if ((guint64) st.st_size > max_size)
+    {
+      close (fd);
+      g_set_error (error, PROV_ERROR, PROV_ERROR_TRANSPORT, "too large");
+      return NULL;
+    }
+  buf = g_malloc (st.st_size + 1);
+  while (done < (gsize) st.st_size)
+    {
+      ssize_t n = read (fd, buf + done, st.st_size - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      done += n;
+    }
+  close (fd);
+  return g_bytes_new_take (g_steal_pointer (&buf), done);
+}
+
+static void
+fetch_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ProvFetch *fetch = task_data;
+  g_auto(GStrv) roots = get_roots (fetch);
+  g_autofree char *path = g_uri_unescape_string (g_uri_get_path (prov_fetch_get_uri (fetch)), NULL);
+  g_autofree char *real = NULL;
+  const char *host = prov_fetch_get_host (fetch);
+  GError *error = NULL;
+  GBytes *bytes;
+  gboolean allowed = FALSE;
+
+  if (host != NULL && host[0] != '\0' && g_strcmp0 (host, "localhost") != 0)
+    {
+      g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_TRANSPORT, "file: remote host");
+      return;
+    }
+  if (path == NULL || !g_path_is_absolute (path))
+    {
+      g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_TRANSPORT, "file: bad path");
+      return;
+    }
+  real = realpath (path, NULL);
+  if (real == NULL)
+    {
+      /* Say "not found" only for a path that would have been allowed. */
+      for (guint i = 0; roots[i] != NULL && !allowed; i++)
+        allowed = path_under (path, roots[i]) && strstr (path, "/../") == NULL;
+      if (allowed && errno == ENOENT)
+        g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_FILE_NOT_FOUND, "file not found");
+      else
+        g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_TRANSPORT,
+                                 "file: outside the allowed roots");
+      return;
+    }
+  for (guint i = 0; roots[i] != NULL && !allowed; i++)
+    {
+      g_autofree char *real_root = realpath (roots[i], NULL);
+      allowed = real_root != NULL && path_under (real, real_root);
+    }
+  if (!allowed)
+    {
+      g_debug ("[%u] %s resolves to %s, outside the roots", prov_fetch_get_id (fetch), path, real);
+      g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_TRANSPORT,
+                               "file: outside the allowed roots");
+      return;
+    }
+  bytes = read_file (real, prov_fetch_get_max_size (fetch), &error);
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  prov_fetch_report_progress (fetch, g_bytes_get_size (bytes), g_bytes_get_size (bytes));
+  g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+prov_file_plugin_fetch_async (ProvTransport       *transport,
+                              ProvFetch           *fetch,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (transport, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, prov_file_plugin_fetch_async);
+  g_task_set_task_data (task, g_object_ref (fetch), g_object_unref);
+  prov_fetch_set_server_ip (fetch, "127.0.0.1");
+  g_task_run_in_thread (task, fetch_in_thread);
+}
+
+static GBytes *
+prov_file_plugin_fetch_finish (ProvTransport *transport, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+prov_file_plugin_transport_init (ProvTransportInterface *iface)
+{
+  iface->fetch_async = prov_file_plugin_fetch_async;
+  iface->fetch_finish = prov_file_plugin_fetch_finish;
+}
+
+static void
+prov_file_plugin_class_init (ProvFilePluginClass *klass)
+{
+}
+
+static void
+prov_file_plugin_init (ProvFilePlugin *self)
+{
+}
+
+PROV_PLUGIN_DEFINE_ABI ();
+
+G_MODULE_EXPORT ProvPlugin *
+prov_plugin_create (void)
+{
+  const char *schemes[] = { "file", NULL };
+
+  return g_object_new (PROV_TYPE_FILE_PLUGIN,
+                       "name", "file",
+                       "description", "Local files under configured roots",
+                       "schemes", schemes,
+                       NULL);
+}

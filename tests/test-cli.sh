@@ -1,0 +1,71 @@
+#!/bin/sh
+# provisionctl --state-dir end to end through the file plugin: exit codes,
+# what it prints, masking, all-or-nothing, and the Japanese translation.
+#   test-cli.sh SOURCE_ROOT BUILD_ROOT
+set -eu
+src=$1 build=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+ctl="$build/core/cli/provisionctl"
+export PROV_SCHEMA_DIR="$src/schemas" PROV_PLUGIN_PATH="$build/plugins/file" PROV_LOCALEDIR="$build/po"
+export LC_ALL=C.UTF-8
+st="$tmp/state"
+mkdir -p "$st/profiles"
+cp "$src/data/examples/device.conf" "$st/"
+run() { # run EXPECTED_EXIT ARGS… ; output in $tmp/out, $tmp/err
+  want=$1; shift
+  set +e; "$ctl" --state-dir "$st" "$@" >"$tmp/out" 2>"$tmp/err"; got=$?; set -e
+  [ "$got" = "$want" ] || { cat "$tmp/out" "$tmp/err"; fail "'$*' exited $got, expected $want"; }
+}
+
+printf '<flat-profile>\n  <GPP_A> 12345678\n</GPP_A>\n  <GPP_SB>s3cret</GPP_SB>\n</flat-profile>\n' >"$st/profiles/basic.txt"
+run 0 resync "file://$st/profiles/basic.txt"
+grep -q "^fetched: file://$st/profiles/basic.txt" "$tmp/out" || fail "fetched line missing"
+grep -q "^changed: GPP_A = 12345678" "$tmp/out" || fail "changed line missing"
+grep -q "^changed: GPP_SB = \*\*\*\*\*\*\*\*" "$tmp/out" || fail "secret not masked in resync output"
+grep -q s3cret "$tmp/out" "$tmp/err" && fail "secret shown"
+run 0 get GPP_A
+[ "$(cat "$tmp/out")" = 12345678 ] || fail "get GPP_A"
+run 0 get GPP_SB
+[ "$(cat "$tmp/out")" = "********" ] || fail "get masks secrets"
+run 0 dump
+xmllint --noout "$tmp/out" || fail "dump is not XML"
+grep -q '<GPP_A ua="na">12345678</GPP_A>' "$tmp/out" || fail "dump GPP_A"
+grep -q s3cret "$tmp/out" && fail "dump shows a secret"
+[ "$(stat -c %a "$st/params.db")" = 600 ] || fail "params.db mode"
+
+# Exit codes: not found 3, corrupt 4, transport 5, usage 2.
+before=$(md5sum "$st/params.db")
+run 3 resync "file://$st/profiles/missing.xml"
+printf '<flat-profile><GPP_A>x</GPP_B></flat-profile>' >"$st/profiles/bad.xml"
+run 4 resync "file://$st/profiles/bad.xml"
+grep -q "line 1" "$tmp/err" || fail "corrupt error does not name the line"
+printf '<flat-profile>\n<GPP_A>y</GPP_A>\n<Resync_Periodic>abc</Resync_Periodic>\n</flat-profile>' >"$st/profiles/invalid.xml"
+run 4 resync "file://$st/profiles/invalid.xml"
+grep -q "line 3: Resync_Periodic" "$tmp/err" || fail "invalid value error does not name the parameter and line"
+run 5 resync "nosuchscheme://127.0.0.1/x"
+run 5 resync "file:///etc/hostname"
+run 2 resync a b
+run 2 nonsense
+[ "$(md5sum "$st/params.db")" = "$before" ] || fail "a failed resync changed the store"
+run 1 resync "( \$A eq 1 ? x/y"
+grep -q column "$tmp/err" || fail "rule error has no column"
+
+run 0 set "Profile_Rule=file://$st/profiles/\$PSN.xml"
+run 4 set "Resync_Random_Delay=70000"
+grep -q "out of range" "$tmp/err" || fail "range error"
+run 0 expand '( $SWVER ne 11.3.1 )? tftp://a/$PSN.cfg | [--key $SA]http://b/$MA.xml'
+grep -q '^\* alternative 2: --key \*\*\*\*\*\*\*\* http://b/000e08abcdef.xml' "$tmp/out" || { cat "$tmp/out"; fail "expand"; }
+run 0 status
+grep -q "file-not-found" "$tmp/out" || fail "status lacks the last failure"
+run 0 plugins
+grep -q "^file " "$tmp/out" || fail "plugins lacks file"
+
+if locale -a 2>/dev/null | grep -qi '^ja_JP.utf8$'; then
+  set +e; LC_ALL=ja_JP.UTF-8 LANG=ja_JP.UTF-8 "$ctl" --state-dir "$st" get No_Such_Param 2>"$tmp/err"; set -e
+  grep -q "そのようなパラメータはありません" "$tmp/err" || { cat "$tmp/err"; fail "no Japanese message"; }
+else
+  fail "locale ja_JP.UTF-8 is not installed (.ci/install-deps generates it)"
+fi
+echo PASS

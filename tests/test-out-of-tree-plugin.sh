@@ -1,0 +1,47 @@
+#!/bin/sh
+# A vendor plugin built out of tree against the installed provision-1.pc is
+# loaded and serves its own scheme end to end; the same plugin built for
+# another ABI, and a group-writable copy, are refused with path and reason.
+#   test-out-of-tree-plugin.sh SOURCE_ROOT BUILD_ROOT
+set -eu
+src=$1 build=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+meson install -C "$build" --destdir "$tmp/root" --no-rebuild --quiet >/dev/null
+pc=$(find "$tmp/root" -name provision-1.pc | head -n1)
+[ -n "$pc" ] || fail "provision-1.pc was not installed"
+export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$tmp/root"
+pluginsdir=$(pkg-config --variable=pluginsdir provision-1)
+[ -n "$pluginsdir" ] || fail "pkg-config has no pluginsdir"
+case "$pluginsdir" in */plugins-*) ;; *) fail "odd pluginsdir $pluginsdir" ;; esac
+
+mkdir -p "$tmp/good" "$tmp/bad"
+cflags=$(pkg-config --cflags provision-1)
+libs="-L$tmp/root$(pkg-config --variable=libdir provision-1) $(pkg-config --libs-only-l provision-1)"
+cc -shared -fPIC -Wall -Werror -o "$tmp/good/libprov-plugin-vendor.so" \
+  "$src/data/examples/vendor-plugin/vendor-plugin.c" $cflags $libs
+cc -shared -fPIC -Wall -Werror -DVENDOR_WRONG_ABI -o "$tmp/bad/libprov-plugin-wrongabi.so" \
+  "$src/data/examples/vendor-plugin/vendor-plugin.c" $cflags $libs
+cp "$tmp/good/libprov-plugin-vendor.so" "$tmp/bad/libprov-plugin-writable.so"
+chmod 0664 "$tmp/bad/libprov-plugin-writable.so"
+
+ctl="$build/core/cli/provisionctl"
+export PROV_SCHEMA_DIR="$src/schemas"
+mkdir "$tmp/state"
+"$ctl" --state-dir "$tmp/state" --plugin-dir "$tmp/good:$tmp/bad" plugins >"$tmp/out" 2>"$tmp/err"
+cat "$tmp/out" "$tmp/err"
+grep -q "^vendor .*1.0 .*$tmp/good/libprov-plugin-vendor.so" "$tmp/out" || fail "vendor plugin not listed"
+grep -q "schemes=vendor:4242" "$tmp/out" || fail "vendor schemes not listed"
+grep -q "$tmp/bad/libprov-plugin-wrongabi.so: refused: plugin ABI 99.0" "$tmp/err" \
+  || fail "wrong ABI not refused with path and reason"
+grep -q "$tmp/bad/libprov-plugin-writable.so: refused: the file is group- or world-writable" "$tmp/err" \
+  || fail "group-writable plugin not refused"
+grep -q wrongabi "$tmp/out" && fail "wrong-ABI plugin listed"
+
+"$ctl" --state-dir "$tmp/state" --plugin-dir "$tmp/good" resync 'vendor://example/$MA.xml' \
+  || fail "resync through the vendor plugin failed"
+[ "$("$ctl" --state-dir "$tmp/state" --plugin-dir "$tmp/good" get GPP_A)" = "from the vendor plugin" ] \
+  || fail "GPP_A not applied"
+echo "PASS"
