@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "prov-clock.h"
 #include "prov-condition.h"
 #include "prov-engine.h"
 #include "prov-error.h"
@@ -34,6 +35,7 @@ struct _ProvEngine
   ProvStatus   *status;
   char         *state_dir;
   char         *dhcp_server;
+  ProvClock    *clock;
   gboolean      busy;
 };
 
@@ -102,6 +104,7 @@ prov_engine_finalize (GObject *object)
   g_clear_object (&self->device);
   g_clear_object (&self->registry);
   g_clear_object (&self->status);
+  g_clear_object (&self->clock);
   g_free (self->state_dir);
   g_free (self->dhcp_server);
   G_OBJECT_CLASS (prov_engine_parent_class)->finalize (object);
@@ -210,10 +213,24 @@ set_var_int (GHashTable *vars, const char *name, gint64 value)
   g_hash_table_replace (vars, g_strdup (name), g_strdup_printf ("%" G_GINT64_FORMAT, value));
 }
 
+/* Wall-clock seconds, from the scheduler's clock when there is one. */
 static gint64
-seconds_since (gint64 then)
+now_seconds (ProvEngine *self)
 {
-  return then > 0 ? MAX (0, g_get_real_time () / G_USEC_PER_SEC - then) : 0;
+  return (self->clock != NULL ? prov_clock_now (self->clock) : g_get_real_time ()) / G_USEC_PER_SEC;
+}
+
+static gint64
+seconds_since (ProvEngine *self, gint64 then)
+{
+  return then > 0 ? MAX (0, now_seconds (self) - then) : 0;
+}
+
+void
+prov_engine_set_clock (ProvEngine *self, ProvClock *clock)
+{
+  g_return_if_fail (PROV_IS_ENGINE (self));
+  g_set_object (&self->clock, clock);
 }
 
 GHashTable *
@@ -231,12 +248,12 @@ prov_engine_build_variables (ProvEngine *self, ProvCause cause)
     }
   prov_device_add_variables (self->device, vars);
   set_var_int (vars, "PRVST", cause);
-  set_var_int (vars, "PRVTMR", seconds_since (prov_status_get_last_resync_attempt (self->status)));
+  set_var_int (vars, "PRVTMR", seconds_since (self, prov_status_get_last_resync_attempt (self->status)));
   set_var_int (vars, "UPGST", prov_status_get_int (self->status, "UpgradeState", 1));
   set_var_int (vars, "UPGTMR",
-               seconds_since (prov_status_get_last_upgrade_attempt (self->status)));
+               seconds_since (self, prov_status_get_last_upgrade_attempt (self->status)));
   set_var_int (vars, "SUPGTMR",
-               seconds_since (prov_status_get_last_upgrade_success (self->status)));
+               seconds_since (self, prov_status_get_last_upgrade_success (self->status)));
   {
     guint n = 0;
     const ProvStatusEntry *upgrades = prov_status_get_upgrades (self->status, &n);
@@ -316,7 +333,7 @@ resync_fail (GTask *task, GError *error)
   set_var (data->vars, "ERR", error->message);
   emit_log (self, PROV_LOG_FAILURE, data->vars,
             data->fetch != NULL ? prov_fetch_get_id (data->fetch) : 0);
-  entry.time = g_get_real_time () / G_USEC_PER_SEC;
+  entry.time = now_seconds (self);
   entry.cause = data->cause;
   entry.url = data->last_url;
   entry.outcome = prov_outcome_from_error (error);
@@ -347,7 +364,7 @@ resync_succeed (GTask *task)
       return;
     }
   data->result->changed = g_steal_pointer (&changed);
-  entry.time = g_get_real_time () / G_USEC_PER_SEC;
+  entry.time = now_seconds (self);
   entry.cause = data->cause;
   entry.url = data->last_url;
   entry.outcome = PROV_OUTCOME_SUCCESS;

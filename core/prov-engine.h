@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "prov-clock.h"
 #include "prov-device.h"
 #include "prov-registry.h"
 #include "prov-status.h"
@@ -60,6 +61,10 @@ ProvDevice   *prov_engine_get_device     (ProvEngine          *self);
 ProvRegistry *prov_engine_get_registry   (ProvEngine          *self);
 ProvStatus   *prov_engine_get_status     (ProvEngine          *self);
 gboolean      prov_engine_is_busy        (ProvEngine          *self);
+
+/* Time for status and $PRVTMR; the scheduler passes its clock. */
+void          prov_engine_set_clock       (ProvEngine         *self,
+                                           ProvClock          *clock);
 
 /* The server DHCP gave (options 66/150/159/160 resolved by the caller),
  * used by rules whose URL has no host. */
