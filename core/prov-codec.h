@@ -20,7 +20,8 @@ typedef gboolean (*ProvPayloadCheckFunc) (GBytes *plain, gpointer user_data);
  * @key: the `--key` passphrase after macro expansion, or NULL. Never log it.
  * @max_output: cap on decoded bytes; exceeding it is a "corrupt file" error.
  * @config: the device file, for a codec's own [group] settings; may be NULL.
- * @check_payload: see ProvPayloadCheckFunc; may be NULL (accept all).
+ * @check_payload: see ProvPayloadCheckFunc; NULL = the codec's own minimal
+ *   check (XML or gzip). The registry always fills it in.
  * @kdf: for encode: the key derivation ("sha256", "md5", "pbkdf2"); NULL = default.
  * @iterations: for encode and decode with "pbkdf2": 0 = default.
  * @level: for encode with a compressor: 0 = default.

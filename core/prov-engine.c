@@ -501,11 +501,25 @@ set_credentials (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt)
     }
 }
 
+/* Fills in the default scheme and the DHCP server. A local scheme (one
+ * whose plugin declares no port, like file) takes `scheme:///path` as is. */
+static char *
+complete_url (ProvEngine *self, const char *url, GError **error)
+{
+  const char *scheme = g_uri_peek_scheme (url);
+
+  if (scheme != NULL && g_str_has_prefix (url + strlen (scheme), ":///")
+      && prov_registry_lookup_transport (self->registry, scheme) != NULL
+      && prov_registry_get_default_port (self->registry, scheme) == 0)
+    return g_strdup (url);
+  return prov_url_complete (url, self->dhcp_server, error);
+}
+
 static gboolean
 prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **error)
 {
   g_autofree char *expanded = prov_macro_expand (alt->url, data->vars, NULL);
-  g_autofree char *url = prov_url_complete (expanded, self->dhcp_server, error);
+  g_autofree char *url = complete_url (self, expanded, error);
   g_autofree char *user_agent = NULL;
   g_auto(GStrv) hosts = NULL;
   const char *restricted;
@@ -746,7 +760,7 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
         g_string_append (out, " --pwd ********");
       if (url[0] != '\0')
         {
-          full = prov_url_complete (url, self->dhcp_server, &url_error);
+          full = complete_url (self, url, &url_error);
           g_string_append_printf (out, " %s", full != NULL ? full : url);
           if (full == NULL)
             g_string_append_printf (out, " (%s)", url_error->message);

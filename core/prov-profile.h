@@ -24,6 +24,11 @@ typedef struct
   guint  line;
 } ProvProfileEntry;
 
+#define PROV_PROFILE_DEFAULT_MAX_SIZE    (32 * 1024 * 1024)
+#define PROV_PROFILE_DEFAULT_MAX_DEPTH   32
+#define PROV_PROFILE_DEFAULT_MAX_ENTRIES 1000000
+
+/* Bounds of one parse; NULL limits, or a field left 0, mean the default. */
 typedef struct
 {
   gsize max_size;    /* bytes of XML; default 32 MiB */
@@ -55,7 +60,8 @@ const char             *prov_profile_lookup      (ProvProfile              *self
                                                   const char               *name);
 
 /* Writes `<name ua="…">escaped value</name>` (or a self-closing element
- * for a NULL value), for dump and encode. */
+ * for a NULL value), for dump and encode. A path-qualified name is written
+ * as nested group elements, so that parsing gives the same name back. */
 void                    prov_profile_write_entry (GString                  *out,
                                                   const char               *name,
                                                   const char               *value,

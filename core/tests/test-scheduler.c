@@ -91,6 +91,10 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_autofree char *status = g_build_filename (f->dir, "status.ini", NULL);
   g_autofree char *profiles = g_build_filename (f->dir, "profiles", NULL);
 
+  /* Let callbacks already queued run before the state directory goes. */
+  prov_scheduler_stop (f->scheduler);
+  for (guint i = 0; i < 1000 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
   g_clear_object (&f->scheduler);
   g_clear_object (&f->clock);
   g_clear_object (&f->ctx);
@@ -276,7 +280,7 @@ test_daily_invalid_ignored (Fixture *f, gconstpointer data)
 static void
 test_triggers (Fixture *f, gconstpointer data)
 {
-  const gint64 at[] = { 1000, 1600 };
+  const gint64 at[] = { 1000, 2200 };
 
   set_param (f, "Resync_Periodic", "600");
   set_param (f, "Resync_Trigger_1", "\"$B\" eq \"go\"");
@@ -293,11 +297,10 @@ test_triggers (Fixture *f, gconstpointer data)
   /* The periodic resync at 1600 is gated while $B is not "go"… */
   run_until (f, T0 + S (1700));
   g_assert_cmpuint (f->runs->len, ==, 1);
-  /* …and runs once a set trigger is true. */
+  /* …and the next one, at 2200, runs once a set trigger is true. */
   set_param (f, "GPP_B", "go");
   run_until (f, T0 + S (2300));
-  g_assert_cmpuint (f->runs->len, ==, 3);
-  g_assert_cmpint (g_array_index (f->runs, Run, 0).time, ==, T0 + S (at[0]));
+  assert_runs (f, at, NULL, G_N_ELEMENTS (at));
 }
 
 static void

@@ -1,0 +1,605 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+
+#include "prov-error.h"
+#include "prov-profile.h"
+
+struct _ProvProfile
+{
+  GArray     *entries; /* ProvProfileEntry; name and value share one block */
+  GHashTable *last;    /* name → last entry, built on the first lookup */
+};
+
+/* State of one SAX parse. Only the innermost open element can still turn
+ * out to be a parameter, so one text buffer is enough. */
+typedef struct
+{
+  xmlParserCtxtPtr  ctxt;
+  ProvProfileLimits limits;
+  GArray           *entries;
+  GError           *error;     /* the first error; later ones are noise */
+  guint             depth;     /* of the current element, root = 1 */
+  guint             fp_depth;  /* of the open flat-profile, 0 = outside */
+  gboolean          seen_fp;
+  gboolean          in_leaf;   /* innermost element has no child yet */
+  GString          *path;      /* names below flat-profile, '/'-joined */
+  gsize            *path_lens; /* path->len before each open level */
+  guint             n_levels;  /* open levels below flat-profile */
+  guint             max_levels;
+  GString          *text;      /* text of the innermost element */
+  GPtrArray        *old_dicts; /* name dictionaries retired by rotate_dict() */
+  gboolean          can_rotate;
+  int               access;
+  gboolean          keep;
+  guint             line;
+} ParseState;
+
+static int
+current_line (ParseState *st)
+{
+  if (st->ctxt != NULL && st->ctxt->input != NULL)
+    return st->ctxt->input->line;
+  return 1;
+}
+
+/* The line of the '<' that opens the current start tag: the parser
+ * stands at its end, which may be lines further down. */
+static guint
+start_tag_line (ParseState *st)
+{
+  xmlParserInputPtr input = st->ctxt->input;
+  guint line = input->line;
+
+  for (const xmlChar *p = input->cur; p > input->base && *p != '<'; p--)
+    if (*p == '\n' && line > 1)
+      line--;
+  return line;
+}
+
+static void fail (ParseState *st, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* Records the error and stops libxml2; only called from SAX callbacks,
+ * where stopping is supported. */
+static void
+fail (ParseState *st, const char *format, ...)
+{
+  va_list args;
+
+  if (st->error == NULL)
+    {
+      va_start (args, format);
+      st->error = g_error_new_valist (PROV_ERROR, PROV_ERROR_CORRUPT, format, args);
+      va_end (args);
+    }
+  xmlStopParser (st->ctxt);
+}
+
+static gboolean
+is_blank (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Copies [s, e) to @out, folding each newline and the blanks around it
+ * into one space. @s and @e are already trimmed. */
+static void
+copy_folded (char *out, const char *s, const char *e)
+{
+  char *o = out;
+
+  while (s < e)
+    {
+      const char *q = s;
+
+      while (q < e && *q != '\n' && *q != '\r')
+        q++;
+      memcpy (o, s, q - s);
+      o += q - s;
+      if (q == e)
+        break;
+      while (o > out && (o[-1] == ' ' || o[-1] == '\t'))
+        o--;
+      while (q < e && is_blank (*q))
+        q++;
+      *o++ = ' ';
+      s = q;
+    }
+  *o = '\0';
+}
+
+static void
+emit_entry (ParseState *st)
+{
+  ProvProfileEntry entry = { NULL, NULL, st->access, st->line };
+  const char *s = st->text->str;
+  const char *e = s + st->text->len;
+  gsize name_len = st->path->len;
+
+  if (st->entries->len >= st->limits.max_entries)
+    {
+      fail (st, "line %u: more than %u parameters", st->line, st->limits.max_entries);
+      return;
+    }
+
+  if (st->keep)
+    {
+      entry.name = g_strndup (st->path->str, name_len);
+    }
+  else
+    {
+      while (s < e && is_blank (*s))
+        s++;
+      while (e > s && is_blank (e[-1]))
+        e--;
+      entry.name = g_malloc (name_len + 1 + (e - s) + 1);
+      memcpy (entry.name, st->path->str, name_len + 1);
+      entry.value = entry.name + name_len + 1;
+      copy_folded (entry.value, s, e);
+    }
+  g_array_append_val (st->entries, entry);
+}
+
+/* The `ua` value, or -2 when it is not one of na/ro/rw. */
+static int
+parse_access (const char *value, gsize len)
+{
+  if (len == 2 && memcmp (value, "na", 2) == 0)
+    return PROV_ACCESS_NA;
+  if (len == 2 && memcmp (value, "ro", 2) == 0)
+    return PROV_ACCESS_RO;
+  if (len == 2 && memcmp (value, "rw", 2) == 0)
+    return PROV_ACCESS_RW;
+  return -2;
+}
+
+static void
+on_start (void           *user_data,
+          const xmlChar  *localname,
+          const xmlChar  *prefix,
+          const xmlChar  *uri,
+          int             nb_namespaces,
+          const xmlChar **namespaces,
+          int             nb_attributes,
+          int             nb_defaulted,
+          const xmlChar **attributes)
+{
+  ParseState *st = user_data;
+  const char *name = (const char *) localname;
+
+  if (++st->depth > st->limits.max_depth)
+    {
+      fail (st, "line %d: elements nested deeper than %u", current_line (st),
+            st->limits.max_depth);
+      return;
+    }
+
+  if (st->fp_depth == 0)
+    {
+      if (strcmp (name, "flat-profile") == 0)
+        {
+          st->fp_depth = st->depth;
+          st->seen_fp = TRUE;
+        }
+      return;
+    }
+
+  /* A child turns its parent into a group, whose own text is stray. */
+  if (st->n_levels == st->max_levels)
+    {
+      st->max_levels = MAX (16, st->max_levels * 2);
+      st->path_lens = g_renew (gsize, st->path_lens, st->max_levels);
+    }
+  st->path_lens[st->n_levels++] = st->path->len;
+  if (st->path->len > 0)
+    g_string_append_c (st->path, '/');
+  g_string_append (st->path, name);
+  g_string_truncate (st->text, 0);
+  st->in_leaf = TRUE;
+  st->line = start_tag_line (st);
+  st->access = PROV_ACCESS_UNSET;
+  /* SAX2 has no "empty element" flag; at this call the parser stands on
+   * the "/>" or ">" that ends the start tag. */
+  st->keep = st->ctxt->input->cur[0] == '/';
+
+  for (int i = 0; i < nb_attributes; i++)
+    {
+      const xmlChar **attr = attributes + 5 * i;
+      const char *value = (const char *) attr[3];
+      gsize len = attr[4] - attr[3];
+
+      if (attr[1] != NULL)
+        continue;
+      if (strcmp ((const char *) attr[0], "ua") == 0)
+        {
+          st->access = parse_access (value, len);
+          if (st->access == -2)
+            {
+              g_autofree char *shown = g_utf8_make_valid (value, MIN (len, 32));
+
+              fail (st, "line %u: invalid ua=\"%s\" on %s (na, ro or rw expected)", st->line,
+                    shown, name);
+              return;
+            }
+        }
+      else if (strcmp ((const char *) attr[0], "preserve-value") == 0)
+        {
+          if (len == 1 && (value[0] == 'y' || value[0] == 'Y'))
+            st->keep = TRUE;
+        }
+    }
+}
+
+/* libxml2 before 2.12 stops growing its name dictionary at a few
+ * thousand buckets, so with hundreds of thousands of distinct names every
+ * lookup walks a long chain (4 s for 500,000 names; 0.15 s with this).
+ * Between parameters, hand the parser a fresh dictionary; the retired
+ * ones stay alive until the end, as open elements still point into them.
+ * Prefixes are compared by pointer: not while a prefixed namespace is in
+ * scope, and the parser's own "xml"/"xmlns" strings are re-interned. */
+#define DICT_ROTATE_SIZE 4000
+
+static void
+rotate_dict (ParseState *st)
+{
+  xmlParserCtxtPtr ctxt = st->ctxt;
+  xmlDictPtr fresh;
+
+  if (!st->can_rotate || st->error != NULL || xmlDictSize (ctxt->dict) < DICT_ROTATE_SIZE)
+    return;
+  for (int i = 0; i < ctxt->nsNr; i += 2)
+    if (ctxt->nsTab[i] != NULL)
+      return;
+
+  fresh = xmlDictCreate ();
+  if (fresh == NULL)
+    return;
+  xmlDictSetLimit (fresh, XML_MAX_DICTIONARY_LIMIT);
+  g_ptr_array_add (st->old_dicts, ctxt->dict);
+  ctxt->dict = fresh;
+  ctxt->str_xml = xmlDictLookup (fresh, BAD_CAST "xml", 3);
+  ctxt->str_xmlns = xmlDictLookup (fresh, BAD_CAST "xmlns", 5);
+  ctxt->str_xml_ns = xmlDictLookup (fresh, XML_XML_NAMESPACE, -1);
+}
+
+static void
+on_end (void *user_data, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+  ParseState *st = user_data;
+
+  if (st->fp_depth != 0 && st->depth > st->fp_depth)
+    {
+      if (st->in_leaf)
+        emit_entry (st);
+      st->in_leaf = FALSE;
+      g_string_truncate (st->path, st->path_lens[--st->n_levels]);
+      rotate_dict (st);
+    }
+  else if (st->depth == st->fp_depth)
+    {
+      st->fp_depth = 0;
+    }
+  st->depth--;
+}
+
+/* Text, CDATA and white space alike; comments are not reported, so text
+ * around a comment joins up. */
+static void
+on_text (void *user_data, const xmlChar *ch, int len)
+{
+  ParseState *st = user_data;
+
+  if (st->in_leaf)
+    g_string_append_len (st->text, (const char *) ch, len);
+}
+
+/* Any DOCTYPE: refusing it here, before its internal subset is read,
+ * keeps entity declarations (and so bombs and external entities) out. */
+static void
+on_doctype (void *user_data, const xmlChar *name, const xmlChar *external_id,
+            const xmlChar *system_id)
+{
+  ParseState *st = user_data;
+
+  fail (st, "line %d: DTD not allowed", current_line (st));
+}
+
+static void
+on_xml_error (void *user_data, xmlErrorPtr err)
+{
+  ParseState *st = user_data;
+  g_autofree char *message = NULL;
+  int line;
+
+  /* Names are matched by local name, so a namespace slip changes nothing. */
+  if (err == NULL || err->level < XML_ERR_ERROR || err->domain == XML_FROM_NAMESPACE)
+    return;
+  if (st->error != NULL)
+    return;
+
+  message = g_utf8_make_valid (err->message != NULL ? err->message : "parse error", -1);
+  g_strstrip (message);
+  g_strdelimit (message, "\r\n", ' ');
+  if (g_utf8_strlen (message, -1) > 200)
+    *g_utf8_offset_to_pointer (message, 200) = '\0';
+  line = err->line > 0 ? err->line : current_line (st);
+  st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT, "line %d: %s", line, message);
+}
+
+static guint
+count_lines (const char *data, const char *end)
+{
+  guint line = 1;
+
+  for (const char *p = data; (p = memchr (p, '\n', end - p)) != NULL; p++)
+    line++;
+  return line;
+}
+
+/* NUL bytes end the text for libxml2, which would silently ignore what
+ * follows; they are only legitimate in UTF-16 and UCS-4. */
+static gboolean
+check_nul (const char *data, gsize len, GError **error)
+{
+  const guchar *u = (const guchar *) data;
+  const char *nul = memchr (data, '\0', len);
+
+  if (nul == NULL)
+    return TRUE;
+  if (len >= 2 && (u[0] == 0 || u[1] == 0 || (u[0] == 0xff && u[1] == 0xfe) ||
+                   (u[0] == 0xfe && u[1] == 0xff)))
+    return TRUE;
+  g_set_error (error, PROV_ERROR, PROV_ERROR_CORRUPT, "line %u: NUL byte in document",
+               count_lines (data, nul));
+  return FALSE;
+}
+
+static void
+entry_clear (gpointer data)
+{
+  ProvProfileEntry *entry = data;
+
+  g_free (entry->name);
+}
+
+static void
+run_parser (ParseState *st, const char *data, gsize len)
+{
+  xmlSAXHandler sax = { 0 };
+  xmlStructuredErrorFunc saved_func;
+  void *saved_data;
+
+  sax.initialized = XML_SAX2_MAGIC;
+  sax.startElementNs = on_start;
+  sax.endElementNs = on_end;
+  sax.characters = on_text;
+  sax.ignorableWhitespace = on_text;
+  sax.cdataBlock = on_text;
+  sax.internalSubset = on_doctype;
+  sax.externalSubset = on_doctype;
+  sax.serror = on_xml_error;
+
+  /* Errors raised outside the parser context (encoding conversion) go to
+   * the thread's structured handler: take it over for this parse only. */
+  saved_func = xmlStructuredError;
+  saved_data = xmlStructuredErrorContext;
+  xmlSetStructuredErrorFunc (st, on_xml_error);
+
+  st->ctxt = xmlCreateMemoryParserCtxt (data, (int) len);
+  if (st->ctxt != NULL)
+    {
+      *st->ctxt->sax = sax;
+      st->ctxt->userData = st;
+      /* No DTDLOAD, NOENT, HUGE or RECOVER: those are the dangerous ones. */
+      xmlCtxtUseOptions (st->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+      xmlParseDocument (st->ctxt);
+      if (st->error == NULL && !st->ctxt->wellFormed)
+        st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT, "line %d: not well-formed",
+                                 current_line (st));
+      xmlFreeParserCtxt (st->ctxt);
+      st->ctxt = NULL;
+      g_ptr_array_set_size (st->old_dicts, 0);
+    }
+  else if (st->error == NULL)
+    {
+      st->error = g_error_new_literal (PROV_ERROR, PROV_ERROR_FAILED, "cannot create XML parser");
+    }
+
+  xmlSetStructuredErrorFunc (saved_data, saved_func);
+}
+
+ProvProfile *
+prov_profile_parse (const char *data, gsize len, const ProvProfileLimits *limits, GError **error)
+{
+  static gsize init_once = 0;
+  ParseState st = { 0 };
+  g_autoptr (GArray) entries = NULL;
+  g_autoptr (GString) path = NULL;
+  g_autoptr (GString) text = NULL;
+  g_autoptr (GPtrArray) old_dicts = NULL;
+  ProvProfile *self;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_once_init_enter (&init_once))
+    {
+      xmlInitParser ();
+      g_once_init_leave (&init_once, 1);
+    }
+
+  st.limits.max_size = PROV_PROFILE_DEFAULT_MAX_SIZE;
+  st.limits.max_depth = PROV_PROFILE_DEFAULT_MAX_DEPTH;
+  st.limits.max_entries = PROV_PROFILE_DEFAULT_MAX_ENTRIES;
+  if (limits != NULL && limits->max_size > 0)
+    st.limits.max_size = limits->max_size;
+  if (limits != NULL && limits->max_depth > 0)
+    st.limits.max_depth = limits->max_depth;
+  if (limits != NULL && limits->max_entries > 0)
+    st.limits.max_entries = limits->max_entries;
+
+  if (len > st.limits.max_size || len > G_MAXINT)
+    {
+      g_set_error (error, PROV_ERROR, PROV_ERROR_CORRUPT,
+                   "profile of %" G_GSIZE_FORMAT " bytes is over the limit of %" G_GSIZE_FORMAT,
+                   len, MIN (st.limits.max_size, (gsize) G_MAXINT));
+      return NULL;
+    }
+  if (len == 0)
+    {
+      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CORRUPT, "line 1: Document is empty");
+      return NULL;
+    }
+  if (!check_nul (data, len, error))
+    return NULL;
+
+  entries = g_array_new (FALSE, FALSE, sizeof (ProvProfileEntry));
+  g_array_set_clear_func (entries, entry_clear);
+  path = g_string_sized_new (128);
+  text = g_string_sized_new (256);
+  st.entries = entries;
+  st.path = path;
+  st.text = text;
+  old_dicts = g_ptr_array_new_with_free_func ((GDestroyNotify) xmlDictFree);
+  st.old_dicts = old_dicts;
+  /* Checked at run time: the library may be newer than its headers. */
+  st.can_rotate = atoi (xmlParserVersion) < 21200;
+
+  run_parser (&st, data, len);
+  g_free (st.path_lens);
+
+  if (st.error != NULL)
+    {
+      g_propagate_error (error, st.error);
+      return NULL;
+    }
+  if (!st.seen_fp)
+    {
+      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CORRUPT, "no flat-profile element");
+      return NULL;
+    }
+
+  self = g_new0 (ProvProfile, 1);
+  self->entries = g_steal_pointer (&entries);
+  return self;
+}
+
+void
+prov_profile_free (ProvProfile *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->last, g_hash_table_unref);
+  g_array_unref (self->entries);
+  g_free (self);
+}
+
+guint
+prov_profile_get_n_entries (ProvProfile *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->entries->len;
+}
+
+const ProvProfileEntry *
+prov_profile_get_entry (ProvProfile *self, guint index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->entries->len, NULL);
+  return &g_array_index (self->entries, ProvProfileEntry, index);
+}
+
+const char *
+prov_profile_lookup (ProvProfile *self, const char *name)
+{
+  const ProvProfileEntry *entry;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (self->last == NULL)
+    {
+      self->last = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < self->entries->len; i++)
+        {
+          entry = &g_array_index (self->entries, ProvProfileEntry, i);
+          g_hash_table_insert (self->last, entry->name, (gpointer) entry);
+        }
+    }
+  entry = g_hash_table_lookup (self->last, name);
+  return entry != NULL ? entry->value : NULL;
+}
+
+static void
+append_escaped (GString *out, const char *s)
+{
+  const char *run = s;
+
+  for (; *s != '\0'; s++)
+    {
+      const char *rep;
+
+      switch (*s)
+        {
+        case '&':
+          rep = "&amp;";
+          break;
+        case '<':
+          rep = "&lt;";
+          break;
+        case '>':
+          rep = "&gt;";
+          break;
+        case '"':
+          rep = "&quot;";
+          break;
+        default:
+          /* Other C0 controls cannot appear in XML 1.0 at all. */
+          if ((guchar) *s >= 0x20 || *s == '\t' || *s == '\n' || *s == '\r')
+            continue;
+          rep = "\xef\xbf\xbd";
+          break;
+        }
+      g_string_append_len (out, run, s - run);
+      g_string_append (out, rep);
+      run = s + 1;
+    }
+  g_string_append_len (out, run, s - run);
+}
+
+void
+prov_profile_write_entry (GString *out, const char *name, const char *value, int access)
+{
+  g_auto (GStrv) parts = NULL;
+  guint n;
+
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (name != NULL && *name != '\0');
+
+  parts = g_strsplit (name, "/", -1);
+  n = g_strv_length (parts);
+  for (guint i = 0; i + 1 < n; i++)
+    g_string_append_printf (out, "<%s>", parts[i]);
+
+  g_string_append_printf (out, "<%s", parts[n - 1]);
+  if (access != PROV_ACCESS_UNSET)
+    g_string_append_printf (out, " ua=\"%s\"", prov_access_to_string (access));
+  if (value == NULL)
+    {
+      g_string_append (out, "/>");
+    }
+  else
+    {
+      g_string_append_c (out, '>');
+      append_escaped (out, value);
+      g_string_append_printf (out, "</%s>", parts[n - 1]);
+    }
+
+  for (guint i = n - 1; i-- > 0;)
+    g_string_append_printf (out, "</%s>", parts[i]);
+}
