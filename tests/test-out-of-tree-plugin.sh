@@ -12,14 +12,18 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 meson install -C "$build" --destdir "$tmp/root" --no-rebuild --quiet >/dev/null
 pc=$(find "$tmp/root" -name provision-1.pc | head -n1)
 [ -n "$pc" ] || fail "provision-1.pc was not installed"
-export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$tmp/root"
+# The installed .pc as a vendor would use it, relocated into the DESTDIR.
+mkdir "$tmp/pc"
+sed "s|^prefix=|prefix=$tmp/root|" "$pc" >"$tmp/pc/provision-1.pc"
+export PKG_CONFIG_PATH="$tmp/pc"
 pluginsdir=$(pkg-config --variable=pluginsdir provision-1)
 [ -n "$pluginsdir" ] || fail "pkg-config has no pluginsdir"
-case "$pluginsdir" in */plugins-*) ;; *) fail "odd pluginsdir $pluginsdir" ;; esac
+case "$pluginsdir" in "$tmp/root"/*/provisiond/plugins-*) ;; *) fail "odd pluginsdir $pluginsdir" ;; esac
+ls "$pluginsdir"/libprov-plugin-file.so >/dev/null || fail "the file plugin is not in pluginsdir"
 
 mkdir -p "$tmp/good" "$tmp/bad"
 cflags=$(pkg-config --cflags provision-1)
-libs="-L$tmp/root$(pkg-config --variable=libdir provision-1) $(pkg-config --libs-only-l provision-1)"
+libs=$(pkg-config --libs provision-1)
 cc -shared -fPIC -Wall -Werror -o "$tmp/good/libprov-plugin-vendor.so" \
   "$src/data/examples/vendor-plugin/vendor-plugin.c" $cflags $libs
 cc -shared -fPIC -Wall -Werror -DVENDOR_WRONG_ABI -o "$tmp/bad/libprov-plugin-wrongabi.so" \
