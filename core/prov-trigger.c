@@ -14,7 +14,7 @@ prov_trigger_default_init (ProvTriggerInterface *iface)
 }
 
 gboolean
-prov_trigger_start (ProvTrigger *self, ProvStore *store, ProvDevice *device, GError **error)
+prov_trigger_start (ProvTrigger *self, ProvEngine *engine, GError **error)
 {
   ProvTriggerInterface *iface;
 
@@ -27,7 +27,7 @@ prov_trigger_start (ProvTrigger *self, ProvStore *store, ProvDevice *device, GEr
                    "%s does not implement start", G_OBJECT_TYPE_NAME (self));
       return FALSE;
     }
-  return iface->start (self, store, device, error);
+  return iface->start (self, engine, error);
 }
 
 void

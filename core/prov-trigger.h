@@ -3,8 +3,7 @@
 
 #include <gio/gio.h>
 
-#include "prov-device.h"
-#include "prov-store.h"
+#include "prov-engine.h"
 #include "prov-types.h"
 
 G_BEGIN_DECLS
@@ -23,8 +22,11 @@ typedef enum
  *
  * Something that decides a resync (or upgrade) is due: the core's timers,
  * a SIP NOTIFY listener, an HTTP admin endpoint. A trigger reads its
- * settings from @store and @device and emits "fired" (ProvTriggerAction,
- * ProvCause, const char *rule or NULL for the configured rules).
+ * settings from the engine's store and device file (its own [group]), may
+ * read the engine's status, and emits "fired" (ProvTriggerAction,
+ * ProvCause, const char *rule or NULL for the configured rules); the daemon
+ * routes that to the scheduler, which applies Provision_Enable, busy lines
+ * and coalescing.
  *
  * @start: begin listening; FALSE with an error when it cannot (a trigger
  *   that is configured off returns TRUE and does nothing).
@@ -35,8 +37,7 @@ struct _ProvTriggerInterface
   GTypeInterface g_iface;
 
   gboolean (*start) (ProvTrigger  *self,
-                     ProvStore    *store,
-                     ProvDevice   *device,
+                     ProvEngine   *engine,
                      GError      **error);
   void     (*stop)  (ProvTrigger  *self);
 
@@ -44,8 +45,7 @@ struct _ProvTriggerInterface
 };
 
 gboolean prov_trigger_start (ProvTrigger        *self,
-                             ProvStore          *store,
-                             ProvDevice         *device,
+                             ProvEngine         *engine,
                              GError            **error);
 void     prov_trigger_stop  (ProvTrigger        *self);
 void     prov_trigger_fire  (ProvTrigger        *self,
