@@ -15,8 +15,14 @@ G_BEGIN_DECLS
  *
  * SPEC §3: `$NAME`, `$(NAME)`, `$(NAME:p)`, `$(NAME:p:q)`, `$$`. The name is
  * the longest prefix of the run of [A-Za-z0-9] after `$` that is a known
- * variable (`$MAC` wins over `$MA`). One pass: inserted text is never
- * expanded again.
+ * variable (`$MAC` wins over `$MA`, `$MAx` is `$MA` then "x"); inside
+ * `$( … )` the name is exact. One pass: inserted text is never expanded
+ * again.
+ *
+ * `p` and `q` count UTF-8 characters when the value is valid UTF-8, bytes
+ * otherwise, and are clamped to the value. Anything not understood stays
+ * verbatim: an unknown name, `$(NAME:x)`, an unclosed `$(`, a lone `$`.
+ * A name known to both tables takes the value from @secrets.
  *
  * Returns: (transfer full): the expanded text
  */

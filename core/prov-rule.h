@@ -45,10 +45,19 @@ typedef struct
  * @text: a rule (SPEC §4): `alt ('|' alt)*`
  * @allow_options: FALSE for Upgrade_Rule (rule grammar without options)
  *
+ * Only the leading `( … )?`, `( … )!` and `[ … ]` are syntax; the rest of
+ * the alternative up to the next `|` is the URL, trimmed, whatever it holds
+ * (`?`, `&`, `=`, `(`). A `|` inside the condition, the assignments or the
+ * options does not split alternatives; one in a URL does. Quoted strings
+ * take the escapes `\"` and `\\`. A `[` that opens an IPv6 literal
+ * (`[2001:db8::1]/f.cfg`) starts the URL. Conditions are syntax-checked
+ * here. A repeated option: the last one wins. A blank @text is a rule with
+ * no alternatives.
+ *
  * Returns: the parsed rule, or NULL with PROV_ERROR_INVALID_RULE whose
- * message names the problem and the 1-based column ("column 14: unbalanced
- * parenthesis", "column 3: unknown option --foo", "column 9: unterminated
- * quote").
+ * message names the problem and the 1-based column, in characters
+ * ("column 14: unbalanced parenthesis", "column 3: unknown option --foo",
+ * "column 9: unterminated quote"). Option arguments are never echoed.
  */
 ProvRule *prov_rule_parse  (const char  *text,
                             gboolean     allow_options,
@@ -76,6 +85,16 @@ int       prov_rule_choose (ProvRule    *rule,
  * `scheme://host[:port]/path`, or NULL with PROV_ERROR_TRANSPORT "no server"
  * when the URL has no host and there is no @default_server, or
  * PROV_ERROR_INVALID_RULE when it cannot be a URL.
+ *
+ * The scheme is lowered; path and query bytes are kept as they are. A URL
+ * with no host (`/f.xml`, `https:///f.xml`) takes @default_server: its
+ * host and port, its scheme when @url has none, its path as a directory
+ * before @url's path. A bare IPv6 server gets its brackets. A scheme alone
+ * (`gds://`) is returned as is. A local scheme whose URLs have no host
+ * (`file:///f.xml`) is the caller's to recognise: this function knows no
+ * scheme names. A URL without a scheme needs a `/` (`basic.txt` is an
+ * error). A bad @default_server is PROV_ERROR_TRANSPORT "bad server
+ * address".
  */
 char     *prov_url_complete (const char  *url,
                              const char  *default_server,

@@ -20,6 +20,11 @@ typedef struct
  * @n_intervals: (out): number of intervals; 0 for an empty string or "0"
  *   (schedule off)
  *
+ * Values are 0…2^31-1 seconds, ASCII digits only. "0" (or "0+0") alone is
+ * off; a 0 in a list or with a random part is an error ("item 2: 0 (off) is
+ * only valid alone"), as is an empty item ("item 2: empty", also after a
+ * trailing comma). A NULL @text is off.
+ *
  * Returns: (transfer full) (nullable): the intervals, NULL with 0 when off,
  * or NULL with PROV_ERROR_INVALID_VALUE ("item 2: 'x' is not a number")
  */

@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Macro expansion, SPEC §3: every form and every example of the SPEC and
+ * of the Cisco chapter (seeds/000), with the expected text. */
+#include "config.h"
+
+#include "prov-macro.h"
+
+static GHashTable *
+make_vars (void)
+{
+  static const char *const pairs[][2] = {
+    { "A", "12345678" },
+    { "B", "Dj6Lmp23Q" },
+    { "C", "$B" }, /* a value that looks like a macro: never re-expanded */
+    { "D", "OU=x,\nL=y" },
+    { "J", "日本語テキスト" },
+    { "X", "\xff\xfe" "ab" }, /* not UTF-8: substrings count bytes */
+    { "E", "" },
+    { "MA", "000e08abcdef" },
+    { "MAU", "000E08ABCDEF" },
+    { "MAC", "00:0e:08:ab:cd:ef" },
+    { "PN", "CP-8845-3PCC" },
+    { "PSN", "8845" },
+    { "SN", "88012BA01234" },
+    { "SWVER", "11.3.1" },
+    { "VENDOR", "Cisco" },
+    { "SCHEME", "tftp" },
+    { "SERVIP", "192.168.1.200" },
+    { "PORT", "69" },
+    { "PATH", "/basic.txt" },
+    { "ERR", "file not found" },
+    { "UID1", "1001" },
+    { "UID2", "1002" },
+    { "PRVST", "-1" },
+  };
+  GHashTable *vars = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (pairs); i++)
+    g_hash_table_insert (vars, (gpointer) pairs[i][0], (gpointer) pairs[i][1]);
+  return vars;
+}
+
+typedef struct
+{
+  const char *text;
+  const char *expected;
+} Case;
+
+static void
+check_cases (const Case *cases, gsize n, GHashTable *vars, GHashTable *secrets)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autofree char *out = prov_macro_expand (cases[i].text, vars, secrets);
+
+      g_test_message ("%s", cases[i].text);
+      g_assert_cmpstr (out, ==, cases[i].expected);
+    }
+}
+
+/* The examples of SPEC §3, §6, §7 and of the seed chapter. */
+static void
+test_macro_examples (void)
+{
+  static const Case cases[] = {
+    /* seed: "マクロ展開を使用した URL 解決" */
+    { "tftp://prov.telco.com:6900/cisco/config/$PN.cfg",
+      "tftp://prov.telco.com:6900/cisco/config/CP-8845-3PCC.cfg" },
+    { "tftp://prov.telco.com/cisco/$B/$MA.cfg",
+      "tftp://prov.telco.com/cisco/Dj6Lmp23Q/000e08abcdef.cfg" },
+    /* Profile_Rule default */
+    { "/$PSN.xml", "/8845.xml" },
+    /* syslog messages (seed and SPEC §6) */
+    { "$PN $MAC -- Requesting resync $SCHEME://$SERVIP:$PORT$PATH",
+      "CP-8845-3PCC 00:0e:08:ab:cd:ef -- Requesting resync tftp://192.168.1.200:69/basic.txt" },
+    { "$PN $MAC -- Successful resync $SCHEME://$SERVIP:$PORT$PATH",
+      "CP-8845-3PCC 00:0e:08:ab:cd:ef -- Successful resync tftp://192.168.1.200:69/basic.txt" },
+    { "$PN $MAC -- Resync failed: $ERR",
+      "CP-8845-3PCC 00:0e:08:ab:cd:ef -- Resync failed: file not found" },
+    { "$PN $MAC -- Successful upgrade $SCHEME://$SERVIP:$PORT$PATH -- $ERR",
+      "CP-8845-3PCC 00:0e:08:ab:cd:ef -- Successful upgrade "
+      "tftp://192.168.1.200:69/basic.txt -- file not found" },
+    /* Syslog_Identifier choices */
+    { "$MA", "000e08abcdef" },
+    { "$MAU", "000E08ABCDEF" },
+    { "$MAC", "00:0e:08:ab:cd:ef" },
+    { "$SN", "88012BA01234" },
+    /* SPEC §7 User-Agent template */
+    { "$VENDOR-$PN/$SWVER ($MA)", "Cisco-CP-8845-3PCC/11.3.1 (000e08abcdef)" },
+    /* interop corpus rules */
+    { "[--uid provuser --pwd provpass]http://127.0.0.1/app/provision/?mac=$MA",
+      "[--uid provuser --pwd provpass]http://127.0.0.1/app/provision/?mac=000e08abcdef" },
+    { "http://127.0.0.1/app/provision/?mac=$MA&password=",
+      "http://127.0.0.1/app/provision/?mac=000e08abcdef&password=" },
+    { "tftp://127.0.0.10/spa$MA.xml", "tftp://127.0.0.10/spa000e08abcdef.xml" },
+    { "tftp://127.0.0.1/spa$MAC.xml", "tftp://127.0.0.1/spa00:0e:08:ab:cd:ef.xml" },
+    /* GPP registers as $A…$P */
+    { "$A", "12345678" },
+    { "tftp://192.168.1.200/basic.txt", "tftp://192.168.1.200/basic.txt" },
+    { "gds://", "gds://" },
+  };
+  g_autoptr (GHashTable) vars = make_vars ();
+
+  check_cases (cases, G_N_ELEMENTS (cases), vars, NULL);
+}
+
+static void
+test_macro_names (void)
+{
+  static const Case cases[] = {
+    /* longest known prefix of the alphanumeric run */
+    { "$MAC", "00:0e:08:ab:cd:ef" },
+    { "$MAx", "000e08abcdefx" },
+    { "$MACx", "00:0e:08:ab:cd:efx" },
+    { "$MAUx", "000E08ABCDEFx" },
+    { "$MA.cfg", "000e08abcdef.cfg" },
+    { "$MA_1", "000e08abcdef_1" },
+    { "$PSN$PN", "8845CP-8845-3PCC" },
+    { "$UID1/$UID2", "1001/1002" },
+    { "$UID3", "$UID3" },
+    { "$Ax", "12345678x" },
+    { "$AB", "12345678B" },
+    /* unknown names stay verbatim, the `$` included */
+    { "$NOPE", "$NOPE" },
+    { "$nope and $MA", "$nope and 000e08abcdef" },
+    { "$ma", "$ma" },
+    { "$_A", "$_A" },
+    /* $$ and lone dollars */
+    { "$$", "$" },
+    { "$$MA", "$MA" },
+    { "$$$MA", "$000e08abcdef" },
+    { "cost: 5$", "cost: 5$" },
+    { "$", "$" },
+    { "$ MA", "$ MA" },
+    { "$-1", "$-1" },
+    { "", "" },
+    { "no macros here", "no macros here" },
+    /* one pass: inserted text is never expanded again */
+    { "$C", "$B" },
+    { "$(C)", "$B" },
+    { "$E|$E", "|" },
+    { "[$D]", "[OU=x,\nL=y]" },
+    { "$PRVST", "-1" },
+    /* UTF-8 around macros */
+    { "ダウンロード $MA 完了", "ダウンロード 000e08abcdef 完了" },
+    { "$J", "日本語テキスト" },
+    { "$MA日本", "000e08abcdef日本" },
+  };
+  g_autoptr (GHashTable) vars = make_vars ();
+
+  check_cases (cases, G_N_ELEMENTS (cases), vars, NULL);
+}
+
+static void
+test_macro_parens (void)
+{
+  static const Case cases[] = {
+    { "$(MA)", "000e08abcdef" },
+    { "$(MA)x", "000e08abcdefx" },
+    { "spa$(MA).xml", "spa000e08abcdef.xml" },
+    { "$(MA:6)", "abcdef" },
+    { "$(MA:0:6)", "000e08" },
+    { "$(MA:6:2)", "ab" },
+    { "$(MA:0:0)", "" },
+    { "$(MA:11:1)", "f" },
+    /* clamped to the value */
+    { "$(MA:12)", "" },
+    { "$(MA:100)", "" },
+    { "$(MA:10:100)", "ef" },
+    { "$(MA:99999999999999999999999)", "" },
+    { "$(MA:1:99999999999999999999999)", "00e08abcdef" },
+    { "$(E:0:3)", "" },
+    /* UTF-8 values count characters */
+    { "$(J:1:2)", "本語" },
+    { "$(J:3)", "テキスト" },
+    { "$(J:6:5)", "ト" },
+    { "$(J:7)", "" },
+    /* not UTF-8: bytes */
+    { "$(X:1:2)", "\xfe" "a" },
+    { "$(X:3)", "b" },
+    /* malformed or unknown: the whole `$(…)` stays verbatim */
+    { "$(NOPE)", "$(NOPE)" },
+    { "$(NOPE:1:2)", "$(NOPE:1:2)" },
+    { "$(MA:x)", "$(MA:x)" },
+    { "$(MA:1:y)", "$(MA:1:y)" },
+    { "$(MA:-1)", "$(MA:-1)" },
+    { "$(MA:1:-2)", "$(MA:1:-2)" },
+    { "$(MA:)", "$(MA:)" },
+    { "$(MA::2)", "$(MA::2)" },
+    { "$(MA:1:2:3)", "$(MA:1:2:3)" },
+    { "$(MA: 1)", "$(MA: 1)" },
+    { "$( MA)", "$( MA)" },
+    { "$()", "$()" },
+    { "$(MA", "$(MA" },
+    { "$(", "$(" },
+    { "$(MA x) $MA", "$(MA x) 000e08abcdef" },
+    /* a name in parentheses is exact, not a prefix */
+    { "$(MAx)", "$(MAx)" },
+    { "$(MAC:0:2)", "00" },
+  };
+  g_autoptr (GHashTable) vars = make_vars ();
+
+  check_cases (cases, G_N_ELEMENTS (cases), vars, NULL);
+}
+
+/* GPP_SA…SD expand only where the caller passes the secrets table. */
+static void
+test_macro_secrets (void)
+{
+  g_autoptr (GHashTable) vars = make_vars ();
+  g_autoptr (GHashTable) secrets = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *sub = NULL;
+  g_autofree char *mixed = NULL;
+  g_autofree char *prefix = NULL;
+
+  g_hash_table_insert (secrets, "SA", "s3cr3t");
+  g_hash_table_insert (secrets, "SB", "other");
+  /* a stray SA among the variables must not shadow the real secret */
+  g_hash_table_insert (vars, "SA", "not-the-secret");
+
+  url = prov_macro_expand ("http://h/$SB/$MA", vars, NULL);
+  g_assert_cmpstr (url, ==, "http://h/$SB/000e08abcdef");
+  key = prov_macro_expand ("$SA", vars, secrets);
+  g_assert_cmpstr (key, ==, "s3cr3t");
+  sub = prov_macro_expand ("$(SA:0:3)", vars, secrets);
+  g_assert_cmpstr (sub, ==, "s3c");
+  mixed = prov_macro_expand ("$SB-$MA", vars, secrets);
+  g_assert_cmpstr (mixed, ==, "other-000e08abcdef");
+  prefix = prov_macro_expand ("$SBx", vars, secrets);
+  g_assert_cmpstr (prefix, ==, "otherx");
+}
+
+static void
+test_macro_no_vars (void)
+{
+  g_autofree char *out = prov_macro_expand ("$MA $(MA:1) $$", NULL, NULL);
+
+  g_assert_cmpstr (out, ==, "$MA $(MA:1) $");
+}
+
+/* Long inputs with many macros: linear, no overflow. */
+static void
+test_macro_long (void)
+{
+  g_autoptr (GHashTable) vars = make_vars ();
+  g_autoptr (GString) in = g_string_new (NULL);
+  g_autoptr (GString) expected = g_string_new (NULL);
+  g_autofree char *out = NULL;
+
+  for (guint i = 0; i < 5000; i++)
+    {
+      g_string_append (in, "$MA$(PSN:1:2)$$ ");
+      g_string_append (expected, "000e08abcdef84$ ");
+    }
+  out = prov_macro_expand (in->str, vars, NULL);
+  g_assert_cmpstr (out, ==, expected->str);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/macro/examples", test_macro_examples);
+  g_test_add_func ("/macro/names", test_macro_names);
+  g_test_add_func ("/macro/parens", test_macro_parens);
+  g_test_add_func ("/macro/secrets", test_macro_secrets);
+  g_test_add_func ("/macro/no-vars", test_macro_no_vars);
+  g_test_add_func ("/macro/long", test_macro_long);
+  return g_test_run ();
+}
