@@ -86,7 +86,10 @@ void                 prov_schema_set_keep_unknown (ProvSchema        *self,
 /**
  * prov_schema_normalize:
  * @value: a non-empty value for @name
- * @normalized: (out): the canonical form (bools become "Yes"/"No")
+ * @normalized: (out): the canonical form (bools become "Yes"/"No"; blanks
+ *   around values are trimmed except for string and secret types, so a
+ *   blank-only value gives ""). A name the schema does not know is
+ *   accepted as it is.
  *
  * Returns: FALSE with PROV_ERROR_INVALID_VALUE whose message names the
  * parameter ("Resync_Random_Delay: 70000 is out of range 0..65535").

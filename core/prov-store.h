@@ -90,11 +90,16 @@ const char  *prov_store_mask         (ProvStore      *self,
  * prov_store_apply:
  * Validates every entry (schema types, ranges; for a user caller also that
  * each name is `rw`) and, when all are valid, applies them at once and
- * persists. An empty value for a typed (non-string) parameter restores the
- * default. Nothing changes when any entry is invalid: the error names the
- * parameter, the origin and the line ("line 12: Resync_Periodic: …").
+ * persists. An empty value restores the default of a bool, int, enum,
+ * int-list or host-list parameter; for the other types it is the value ""
+ * (a schedule that is off, no rule…). Nothing changes when any entry is
+ * invalid: the error names the origin, the line and the parameter
+ * ("profile.xml: line 12: Resync_Random_Delay: …"). Unknown names are kept
+ * or dropped as prov_schema_get_keep_unknown() says. The file is written
+ * only when something changed, and "changed" is emitted after it is.
  *
- * @changed: (out) (optional): names whose value or access changed
+ * @changed: (out) (optional): names whose value or access changed, sorted;
+ *   empty when nothing changed
  */
 gboolean     prov_store_apply        (ProvStore      *self,
                                       ProvChangeSet  *changes,
