@@ -294,7 +294,17 @@ test_all_parse (void)
 int
 main (int argc, char **argv)
 {
+  const char *dir = g_getenv ("PROV_INTEROP_DIR");
+  g_autofree char *expected = dir != NULL ? g_build_filename (dir, "expected.tsv", NULL) : NULL;
+
   g_test_init (&argc, &argv, NULL);
+  /* Without the corpus beside the checkout, say "skipped" to meson (77)
+   * rather than passing. */
+  if (expected == NULL || !g_file_test (expected, G_FILE_TEST_EXISTS))
+    {
+      g_printerr ("no interop corpus at %s: skipped\n", dir != NULL ? dir : "(unset)");
+      return 77;
+    }
 
   g_test_add_func ("/interop/expected-values", test_expected_values);
   g_test_add_func ("/interop/manifest-counts", test_manifest_counts);
