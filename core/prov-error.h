@@ -12,7 +12,7 @@ G_BEGIN_DECLS
  *
  * The project's one error domain. For the outcome codes (FILE_NOT_FOUND,
  * CORRUPT, TRANSPORT) the message is the `$ERR` text of SPEC §6: short,
- * stable, documented in docs/errors.md, and never containing a secret.
+ * stable, documented in data/syslog.md, and never containing a secret.
  */
 typedef enum
 {

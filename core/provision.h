@@ -20,6 +20,7 @@
 #include "prov-source.h"
 #include "prov-status.h"
 #include "prov-store.h"
+#include "prov-syslog.h"
 #include "prov-transport.h"
 #include "prov-trigger.h"
 #include "prov-types.h"

@@ -52,15 +52,19 @@ print(port, v6)'
 }
 
 start() {
+  command -v rsyslogd >/dev/null || {
+    echo "rsyslog.sh: rsyslogd not found (Debian package rsyslog)" >&2
+    exit 1
+  }
   if [ -f "$dir/peer.pid" ] && alive "$(cat "$dir/peer.pid")"; then
     echo "rsyslog.sh: already running in $dir" >&2
     exit 1
   fi
-  set -- $(pick_port)
-  port=$1
+  picked=$(pick_port)
+  port=${picked% *}
   rm -f "$dir/messages" "$dir/ipv6" "$dir/peer.pid"
   v6_input=
-  if [ "$2" = 1 ]; then
+  if [ "${picked#* }" = 1 ]; then
     v6_input="input(type=\"imudp\" address=\"::1\" port=\"$port\" ruleset=\"received\")"
     : >"$dir/ipv6"
   fi

@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ProvSyslog against a real rsyslogd (tests/peers/rsyslog.sh), which writes
+ * each datagram it receives verbatim, one per line. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "prov-clock.h"
+#include "prov-error.h"
+#include "prov-schema.h"
+#include "prov-syslog.h"
+
+#define DEVICE "[Device]\nMAC=00:0e:08:ab:cd:ef\nProductName=CP-8845-3PCC\n" \
+               "SerialNumber=88012BA01234\n"
+#define TEXT "CP-8845-3PCC 00:0e:08:ab:cd:ef -- Successful resync tftp://127.0.0.1:69/a.txt"
+/* The virtual clock's time in TZ=PROV-5:30 (set in main). */
+#define STAMP "Nov  4 01:02:03"
+
+typedef struct
+{
+  char       *dir;
+  guint       port;
+  ProvStore  *store;
+  ProvDevice *device;
+  ProvClock  *clock;
+  ProvSyslog *syslog;
+} Fixture;
+
+static char *
+peer_script (void)
+{
+  return g_test_build_filename (G_TEST_DIST, "..", "..", "tests", "peers", "rsyslog.sh", NULL);
+}
+
+static void
+peer_run (const char *command, const char *dir, char **out)
+{
+  g_autofree char *script = peer_script ();
+  const char *argv[] = { script, command, dir, NULL };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+}
+
+/* Starts an rsyslogd in a new directory; returns its port. */
+static guint
+peer_start (char **dir)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 port;
+
+  *dir = g_dir_make_tmp ("prov-syslog-XXXXXX", &error);
+  g_assert_no_error (error);
+  peer_run ("start", *dir, &out);
+  g_assert_true (g_ascii_string_to_unsigned (g_strstrip (out), 10, 1, 65535, &port, NULL));
+  return port;
+}
+
+static void
+peer_stop (char *dir)
+{
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  peer_run ("stop", dir, NULL);
+  /* messages, config, pid and whatever rsyslogd keeps in its work directory */
+  d = g_dir_open (dir, 0, NULL);
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_free (dir);
+}
+
+static char *
+peer_messages (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "messages", NULL);
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, NULL);
+  return contents != NULL ? contents : g_strdup ("");
+}
+
+/* The line holding @marker, once it arrived: polls the output file while
+ * running the main loop (for the resolver), for at most 10 s. */
+static char *
+wait_line (const char *dir, const char *marker)
+{
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *all = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      all = peer_messages (dir);
+      lines = g_strsplit (all, "\n", -1);
+      for (guint j = 0; lines[j] != NULL; j++)
+        if (strstr (lines[j], marker) != NULL)
+          return g_strdup (lines[j]);
+      g_usleep (10 * 1000);
+    }
+  g_error ("“%s” never arrived in %s", marker, dir);
+}
+
+static void
+set_param (ProvStore *store, const char *name, const char *value)
+{
+  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
+  g_autoptr(GError) error = NULL;
+
+  prov_change_set_add (changes, name, value, PROV_ACCESS_UNSET, "test", 0);
+  prov_store_apply (store, changes, PROV_CALLER_ADMIN, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+set_server (Fixture *f, const char *host, guint port)
+{
+  g_autofree char *server = g_strdup_printf ("%s:%u", host, port);
+  set_param (f->store, "Syslog_Server", server);
+}
+
+static void
+send_ok (Fixture *f, int severity, const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (prov_syslog_send (f->syslog, severity, text, &error));
+  g_assert_no_error (error);
+}
+
+static gint64
+test_time (void)
+{
+  /* 01:02:03 on Nov 4 at UTC+5:30: still Nov 3 in UTC. */
+  g_autoptr(GDateTime) utc = g_date_time_new_utc (2024, 11, 3, 19, 32, 3);
+  return g_date_time_to_unix (utc) * G_USEC_PER_SEC + 999999;
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  const char *dirs[] = { g_getenv ("PROV_SCHEMA_DIR"), NULL };
+  g_autoptr(ProvSchema) schema = prov_schema_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (dirs[0]);
+  f->port = peer_start (&f->dir);
+  prov_schema_load_dirs (schema, dirs, &error);
+  g_assert_no_error (error);
+  f->store = prov_store_new (schema, NULL, &error);
+  g_assert_no_error (error);
+  f->device = prov_device_new_from_data (DEVICE, &error);
+  g_assert_no_error (error);
+  f->clock = prov_clock_new_virtual (test_time ());
+  f->syslog = prov_syslog_new (f->store, f->device);
+  prov_syslog_set_clock (f->syslog, f->clock);
+  set_server (f, "127.0.0.1", f->port);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->syslog);
+  g_clear_object (&f->clock);
+  g_clear_object (&f->device);
+  g_clear_object (&f->store);
+  peer_stop (f->dir);
+}
+
+static void
+test_identifier (Fixture *f, gconstpointer data)
+{
+  const struct { const char *identifier, *field; } cases[] = {
+    { "$MA", "000e08abcdef " },
+    { "$MAU", "000E08ABCDEF " },
+    { "$MAC", "00:0e:08:ab:cd:ef " },
+    { "$SN", "88012BA01234 " },
+    { "None", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("%s #%u", TEXT, i);
+      g_autofree char *expected = g_strdup_printf ("<134>" STAMP " %s%s", cases[i].field, text);
+      g_autofree char *line = NULL;
+
+      set_param (f->store, "Syslog_Identifier", cases[i].identifier);
+      send_ok (f, LOG_INFO, text);
+      line = wait_line (f->dir, text);
+      g_assert_cmpstr (line, ==, expected);
+    }
+}
+
+static void
+test_timestamp (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_utc (2024, 12, 25, 18, 29, 59);
+  g_autofree char *line = NULL;
+
+  /* Two-digit day, late in the local day; 23:59:59 local is still the 25th. */
+  prov_virtual_clock_advance_to (f->clock, g_date_time_to_unix (utc) * G_USEC_PER_SEC);
+  send_ok (f, LOG_INFO, "stamp");
+  line = wait_line (f->dir, "stamp");
+  g_assert_cmpstr (line, ==, "<134>Dec 25 23:59:59 stamp");
+}
+
+static void
+test_priority (Fixture *f, gconstpointer data)
+{
+  const struct { int severity; const char *pri; } cases[] = {
+    { LOG_ERR, "<131>" }, { LOG_WARNING, "<132>" }, { LOG_INFO, "<134>" }, { LOG_DEBUG, "<135>" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("severity %d", cases[i].severity);
+      g_autofree char *expected = g_strdup_printf ("%s" STAMP " %s", cases[i].pri, text);
+      g_autofree char *line = NULL;
+
+      send_ok (f, cases[i].severity, text);
+      line = wait_line (f->dir, text);
+      g_assert_cmpstr (line, ==, expected);
+    }
+}
+
+static void
+test_truncate (Fixture *f, gconstpointer data)
+{
+  const char *header = "<134>" STAMP " ";
+  g_autoptr(GString) ascii = g_string_new ("ascii ");
+  g_autoptr(GString) utf8 = g_string_new (NULL);
+  g_autofree char *line = NULL;
+
+  while (ascii->len < 2000)
+    g_string_append_c (ascii, 'x');
+  send_ok (f, LOG_INFO, ascii->str);
+  line = wait_line (f->dir, "ascii ");
+  g_assert_cmpuint (strlen (line), ==, PROV_SYSLOG_MAX_SIZE);
+  g_assert_true (g_str_has_prefix (line, header));
+  g_assert_cmpint (strncmp (line + strlen (header), ascii->str,
+                            PROV_SYSLOG_MAX_SIZE - strlen (header)), ==, 0);
+  g_clear_pointer (&line, g_free);
+
+  /* "é" is two bytes; byte 1024 falls inside the 499th one: it goes whole. */
+  g_string_append (utf8, "utf-8 ");
+  while (utf8->len < 2000)
+    g_string_append (utf8, "é");
+  send_ok (f, LOG_INFO, utf8->str);
+  line = wait_line (f->dir, "utf-8 ");
+  g_assert_cmpuint (strlen (header) + strlen ("utf-8 ") + 2 * 498, ==, PROV_SYSLOG_MAX_SIZE - 1);
+  g_string_truncate (utf8, strlen ("utf-8 ") + 2 * 498);
+  g_string_prepend (utf8, header);
+  g_assert_cmpstr (line, ==, utf8->str);
+}
+
+static void
+test_control_characters (Fixture *f, gconstpointer data)
+{
+  g_autofree char *line = NULL;
+
+  send_ok (f, LOG_INFO, "ctl a\nb\tc\r\x7f" "d");
+  line = wait_line (f->dir, "ctl ");
+  g_assert_cmpstr (line, ==, "<134>" STAMP " ctl a b c  d");
+}
+
+static void
+test_off (Fixture *f, gconstpointer data)
+{
+  g_autofree char *line = NULL;
+  g_autofree char *all = NULL;
+
+  set_param (f->store, "Syslog_Server", "");
+  send_ok (f, LOG_INFO, "while off");
+  set_server (f, "127.0.0.1", f->port);
+  send_ok (f, LOG_INFO, "back on");
+  line = wait_line (f->dir, "back on");
+  all = peer_messages (f->dir);
+  g_assert_null (strstr (all, "while off"));
+}
+
+static void
+test_change_server (Fixture *f, gconstpointer data)
+{
+  g_autofree char *other_dir = NULL;
+  guint other_port = peer_start (&other_dir);
+  g_autofree char *line = NULL;
+  g_autofree char *all = NULL;
+
+  send_ok (f, LOG_INFO, "to first");
+  g_free (wait_line (f->dir, "to first"));
+  set_server (f, "127.0.0.1", other_port);
+  send_ok (f, LOG_INFO, "to second");
+  g_free (wait_line (other_dir, "to second"));
+  set_server (f, "127.0.0.1", f->port);
+  send_ok (f, LOG_INFO, "first again");
+  line = wait_line (f->dir, "first again");
+  all = peer_messages (f->dir);
+  g_assert_null (strstr (all, "to second"));
+  g_clear_pointer (&all, g_free);
+  all = peer_messages (other_dir);
+  g_assert_null (strstr (all, "to first"));
+  peer_stop (g_steal_pointer (&other_dir));
+}
+
+static void
+test_host_name (Fixture *f, gconstpointer data)
+{
+  g_autofree char *line = NULL;
+
+  set_param (f->store, "Syslog_Identifier", "$MA");
+  set_server (f, "localhost", f->port);
+  /* Accepted at once; sent when the resolver answers (wait_line runs the loop). */
+  send_ok (f, LOG_INFO, "by name 1");
+  send_ok (f, LOG_INFO, "by name 2");
+  line = wait_line (f->dir, "by name 2");
+  g_assert_cmpstr (line, ==, "<134>" STAMP " 000e08abcdef by name 2");
+  g_clear_pointer (&line, g_free);
+  line = wait_line (f->dir, "by name 1");
+  g_assert_cmpstr (line, ==, "<134>" STAMP " 000e08abcdef by name 1");
+  g_clear_pointer (&line, g_free);
+  /* Now from the cache. */
+  send_ok (f, LOG_INFO, "by name 3");
+  line = wait_line (f->dir, "by name 3");
+  g_assert_cmpstr (line, ==, "<134>" STAMP " 000e08abcdef by name 3");
+}
+
+static void
+test_ipv6 (Fixture *f, gconstpointer data)
+{
+  g_autofree char *marker = g_build_filename (f->dir, "ipv6", NULL);
+  g_autofree char *server = NULL;
+  g_autofree char *line = NULL;
+
+  if (!g_file_test (marker, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no IPv6 loopback");
+      return;
+    }
+  server = g_strdup_printf ("[::1]:%u", f->port);
+  set_param (f->store, "Syslog_Server", server);
+  send_ok (f, LOG_INFO, "over v6");
+  line = wait_line (f->dir, "over v6");
+  g_assert_cmpstr (line, ==, "<134>" STAMP " over v6");
+}
+
+static void
+test_invalid_server (Fixture *f, gconstpointer data)
+{
+  const char *values[] = { "host:99999", "host:", "host:0", ":514", "a b" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      set_param (f->store, "Syslog_Server", values[i]);
+      g_assert_false (prov_syslog_send (f->syslog, LOG_INFO, "invalid", &error));
+      g_assert_error (error, PROV_ERROR, PROV_ERROR_INVALID_VALUE);
+    }
+}
+
+static void
+test_engine (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ProvRegistry) registry = prov_registry_new ();
+  g_autofree char *status_path = g_build_filename (f->dir, "status", NULL);
+  g_autoptr(ProvStatus) status = prov_status_new (status_path);
+  g_autoptr(ProvEngine) engine = prov_engine_new (f->store, f->device, registry, status, f->dir);
+  g_autofree char *line = NULL;
+
+  prov_syslog_attach (f->syslog, engine);
+  g_signal_emit_by_name (engine, "log-message", (int) PROV_LOG_REQUEST, "engine request", 1u);
+  g_signal_emit_by_name (engine, "log-message", (int) PROV_LOG_FAILURE, "engine failure", 1u);
+  g_signal_emit_by_name (engine, "log-message", (int) PROV_LOG_UPGRADE_FAILURE,
+                         "engine upgrade failure", 2u);
+  line = wait_line (f->dir, "engine request");
+  g_assert_cmpstr (line, ==, "<134>" STAMP " engine request");
+  g_clear_pointer (&line, g_free);
+  line = wait_line (f->dir, "engine failure");
+  g_assert_cmpstr (line, ==, "<131>" STAMP " engine failure");
+  g_clear_pointer (&line, g_free);
+  line = wait_line (f->dir, "engine upgrade failure");
+  g_assert_cmpstr (line, ==, "<131>" STAMP " engine upgrade failure");
+}
+
+int
+main (int argc, char **argv)
+{
+  /* Local time differs from UTC by a date and a half hour. */
+  g_setenv ("TZ", "PROV-5:30", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/syslog/identifier", test_identifier);
+  ADD ("/syslog/timestamp", test_timestamp);
+  ADD ("/syslog/priority", test_priority);
+  ADD ("/syslog/truncate", test_truncate);
+  ADD ("/syslog/control-characters", test_control_characters);
+  ADD ("/syslog/off", test_off);
+  ADD ("/syslog/change-server", test_change_server);
+  ADD ("/syslog/host-name", test_host_name);
+  ADD ("/syslog/ipv6", test_ipv6);
+  ADD ("/syslog/invalid-server", test_invalid_server);
+  ADD ("/syslog/engine", test_engine);
+#undef ADD
+  return g_test_run ();
+}
