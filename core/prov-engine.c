@@ -63,6 +63,7 @@ typedef struct
   ProvChangeSet    *changes;
   ProvResyncResult *result;
   ProvFetch        *fetch;
+  GPtrArray        *fetches; /* ProvFetch*: every fetch that returned a payload */
   char             *key;
   char             *last_url;
   gboolean          any_payload;
@@ -88,6 +89,7 @@ resync_data_free (ResyncData *data)
   g_clear_pointer (&data->changes, prov_change_set_free);
   g_clear_pointer (&data->result, prov_resync_result_free);
   g_clear_object (&data->fetch);
+  g_clear_pointer (&data->fetches, g_ptr_array_unref);
   if (data->key != NULL)
     explicit_bzero (data->key, strlen (data->key));
   g_free (data->key);
@@ -364,6 +366,8 @@ resync_succeed (GTask *task)
       return;
     }
   data->result->changed = g_steal_pointer (&changed);
+  for (guint i = 0; i < data->fetches->len; i++)
+    prov_fetch_commit (data->fetches->pdata[i]);
   entry.time = now_seconds (self);
   entry.cause = data->cause;
   entry.url = data->last_url;
@@ -458,6 +462,7 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
   g_ptr_array_add (data->result->fetched, g_strdup (data->last_url));
+  g_ptr_array_add (data->fetches, g_object_ref (data->fetch));
   if (prov_fetch_get_not_modified (data->fetch))
     g_info ("[%u] %s: unchanged", id, data->last_url);
   else
@@ -693,6 +698,7 @@ prov_engine_resync_async (ProvEngine          *self,
   data->vars = prov_engine_build_variables (self, cause);
   data->secrets = build_secrets (self);
   data->changes = prov_change_set_new ();
+  data->fetches = g_ptr_array_new_with_free_func (g_object_unref);
   data->result = g_new0 (ProvResyncResult, 1);
   data->result->fetched = g_ptr_array_new_with_free_func (g_free);
   data->result->skipped = g_ptr_array_new_with_free_func (g_free);

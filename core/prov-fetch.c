@@ -36,6 +36,7 @@ G_DEFINE_TYPE (ProvFetch, prov_fetch, G_TYPE_OBJECT)
 enum
 {
   SIGNAL_PROGRESS,
+  SIGNAL_COMMITTED,
   N_SIGNALS
 };
 
@@ -72,6 +73,9 @@ prov_fetch_class_init (ProvFetchClass *klass)
   signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                            G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_UINT64);
+  signals[SIGNAL_COMMITTED] = g_signal_new ("committed", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 0);
 }
 
 static void
@@ -377,6 +381,13 @@ prov_fetch_set_not_modified (ProvFetch *self, gboolean not_modified)
 {
   g_return_if_fail (PROV_IS_FETCH (self));
   self->not_modified = not_modified;
+}
+
+void
+prov_fetch_commit (ProvFetch *self)
+{
+  g_return_if_fail (PROV_IS_FETCH (self));
+  g_signal_emit (self, signals[SIGNAL_COMMITTED], 0);
 }
 
 const char *

@@ -17,7 +17,8 @@ G_DECLARE_FINAL_TYPE (ProvFetch, prov_fetch, PROV, FETCH, GObject)
  * the transport reports back besides the payload. Every log line about a
  * transfer carries prov_fetch_get_id().
  *
- * Signals: "progress" (guint64 received, guint64 total or 0 when unknown).
+ * Signals: "progress" (guint64 received, guint64 total or 0 when unknown);
+ * "committed" (no arguments), see prov_fetch_commit().
  */
 
 ProvFetch   *prov_fetch_new                 (const char  *url,
@@ -84,6 +85,11 @@ void         prov_fetch_set_server_ip       (ProvFetch   *self,
 gboolean     prov_fetch_get_not_modified    (ProvFetch   *self);
 void         prov_fetch_set_not_modified    (ProvFetch   *self,
                                              gboolean     not_modified);
+/* The engine calls this once the resync that fetched this payload has
+ * been applied. A transport that remembers something per URL (HTTP
+ * validators) connects to "committed" and saves it only then, so that a
+ * profile the engine rejected is fetched in full next time. */
+void         prov_fetch_commit              (ProvFetch   *self);
 const char  *prov_fetch_get_content_encoding (ProvFetch  *self);
 void         prov_fetch_set_content_encoding (ProvFetch  *self,
                                               const char *encoding);

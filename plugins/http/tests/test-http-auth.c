@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "http-test-util.h"
+#include "prov-error.h"
+
+/* HTTP authentication: Basic against nginx (auth_basic, an htpasswd made
+ * with `openssl passwd -apr1`), Digest against lighttpd (mod_auth with an
+ * htdigest file). Every log line of the run is captured to prove that the
+ * password never appears in it. */
+
+#define USER "alice"
+#define PASSWORD "s3cret-Pa55word"
+#define WRONG_PASSWORD "not-the-Pa55word"
+#define REALM "provisioning"
+#define SECRET_TEXT "<flat-profile><GPP_A>for alice</GPP_A></flat-profile>\n"
+
+static TestServer *nginx;
+static TestServer *lighttpd;
+static guint basic_port;
+static guint digest_port;
+static GString *log_text;
+
+static GLogWriterOutput
+capture_log (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_strcmp0 (fields[i].key, "MESSAGE") == 0 && fields[i].length < 0)
+      g_string_append_printf (log_text, "%s\n", (const char *) fields[i].value);
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static char *
+nginx_servers (const guint *ports, gpointer user_data)
+{
+  g_autofree char *root = test_path ("htdocs");
+  g_autofree char *htpasswd = test_path ("htpasswd");
+
+  return g_strdup_printf (
+    "  server {\n"
+    "    listen 127.0.0.1:%u;\n"
+    "    root %s;\n"
+    "    location /private/ { auth_basic \"" REALM "\"; auth_basic_user_file %s; }\n"
+    "  }\n",
+    ports[0], root, htpasswd);
+}
+
+static char *
+lighttpd_config (const guint *ports, gpointer user_data)
+{
+  const char *dir = test_tmpdir ();
+
+  return g_strdup_printf (
+    "server.modules = ( \"mod_auth\", \"mod_authn_file\", \"mod_accesslog\" )\n"
+    "server.document-root = \"%s/htdocs\"\n"
+    "server.bind = \"127.0.0.1\"\n"
+    "server.port = %u\n"
+    "server.errorlog = \"%s/lighttpd-error.log\"\n"
+    "accesslog.filename = \"%s/lighttpd-access.log\"\n"
+    "accesslog.format = \"%%r|%%s|%%u|\"\n"
+    "mimetype.assign = ( \".txt\" => \"text/plain\" )\n"
+    "auth.backend = \"htdigest\"\n"
+    "auth.backend.htdigest.userfile = \"%s/htdigest\"\n"
+    "auth.require = ( \"/private/\" => ( \"method\" => \"digest\", \"realm\" => \"" REALM "\",\n"
+    "                                   \"require\" => \"valid-user\" ) )\n",
+    dir, ports[0], dir, dir, dir);
+}
+
+static TestServer *
+start_lighttpd (void)
+{
+  g_autofree char *conf = test_path ("lighttpd.conf");
+  g_autofree char *program = g_find_program_in_path ("lighttpd");
+  const char *argv[] = { program != NULL ? program : "/usr/sbin/lighttpd", "-D", "-f", conf,
+                         "-m", "/usr/lib/lighttpd", NULL };
+
+  return test_server_start (argv, 1, lighttpd_config, conf, NULL);
+}
+
+static void
+write_credentials (void)
+{
+  const char *argv[] = { "openssl", "passwd", "-apr1", PASSWORD, NULL };
+  g_autofree char *hash = test_spawn_output (argv);
+  g_autofree char *htpasswd = g_strdup_printf ("%s:%s\n", USER, g_strstrip (hash));
+  g_autofree char *ha1 = g_compute_checksum_for_string (G_CHECKSUM_MD5,
+                                                        USER ":" REALM ":" PASSWORD, -1);
+  g_autofree char *htdigest = g_strdup_printf ("%s:%s:%s\n", USER, REALM, ha1);
+
+  test_write ("htpasswd", htpasswd, -1);
+  test_write ("htdigest", htdigest, -1);
+}
+
+typedef struct
+{
+  const char *name;
+  const char *password;  /* NULL: no credentials at all */
+  const char *auth_type;
+  const char *error;     /* NULL: success */
+  guint       requests;  /* as the server logged them */
+} AuthCase;
+
+static void
+run_case (guint port, const AuthCase *c)
+{
+  g_autoptr(ProvPlugin) plugin = test_plugin_new ();
+  g_autoptr(ProvFetch) fetch = test_fetch_new ("http://127.0.0.1:%u/private/secret.txt?%s", port,
+                                               c->name);
+  g_autoptr(GBytes) expected = g_bytes_new_static (SECRET_TEXT, strlen (SECRET_TEXT));
+  g_auto(TestResult) result;
+
+  g_test_message ("case %s", c->name);
+  if (c->password != NULL)
+    prov_fetch_set_credentials (fetch, USER, c->password);
+  prov_fetch_set_auth_type (fetch, c->auth_type);
+  test_fetch_run (plugin, fetch, NULL, &result);
+  if (c->error == NULL)
+    test_assert_payload (&result, expected);
+  else
+    test_assert_error (&result, PROV_ERROR_TRANSPORT, c->error);
+}
+
+/* lighttpd flushes its access log every few seconds: the cases run first,
+ * then the log is read once for all of them. */
+static void
+assert_requests (const char *log, const AuthCase *c)
+{
+  /* No case name is a prefix of another. */
+  g_autofree char *needle = g_strdup_printf ("/private/secret.txt?%s", c->name);
+  g_auto(GStrv) lines = test_log_lines (log, needle, c->requests, 8000);
+
+  g_assert_cmpuint (g_strv_length (lines), ==, c->requests);
+  /* The first request goes without credentials and is challenged. */
+  g_assert_nonnull (strstr (lines[0], "|401|"));
+}
+
+static const AuthCase cases[] = {
+  { "right", PASSWORD, NULL, NULL, 2 },
+  { "typed", PASSWORD, NULL, NULL, 2 },
+  /* The same wrong answer twice, then the 401 stands. */
+  { "wrong", WRONG_PASSWORD, NULL, "http 401", 3 },
+  { "none", NULL, NULL, "http 401", 1 },
+  { "disabled", PASSWORD, "disabled", "http 401", 1 },
+};
+
+static void
+assert_password_never_logged (void)
+{
+  /* The capture works: the plugin's lines about answering are there. */
+  g_assert_nonnull (strstr (log_text->str, "challenge as user " USER));
+  g_assert_null (strstr (log_text->str, PASSWORD));
+  g_assert_null (strstr (log_text->str, WRONG_PASSWORD));
+}
+
+static void
+run_all (guint port, const char *log, const char *typed, const AuthCase *other)
+{
+  AuthCase all[G_N_ELEMENTS (cases) + 1];
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      all[i] = cases[i];
+      if (g_str_equal (all[i].name, "typed"))
+        all[i].auth_type = typed;
+    }
+  all[G_N_ELEMENTS (cases)] = *other;
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    run_case (port, &all[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    assert_requests (log, &all[i]);
+  assert_password_never_logged ();
+}
+
+static void
+test_basic (void)
+{
+  /* A fetch allowed only Digest does not answer a Basic challenge. */
+  AuthCase other = { "digest-only", PASSWORD, "digest", "http 401", 1 };
+
+  run_all (basic_port, test_nginx_log (), "basic", &other);
+}
+
+static void
+test_digest (void)
+{
+  g_autofree char *log = test_path ("lighttpd-access.log");
+  AuthCase other = { "basic-only", PASSWORD, "basic", "http 401", 1 };
+
+  run_all (digest_port, log, "digest", &other);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  log_text = g_string_new (NULL);
+  g_log_set_writer_func (capture_log, NULL, NULL);
+  g_log_set_debug_enabled (TRUE);
+
+  write_credentials ();
+  test_write ("htdocs/private/secret.txt", SECRET_TEXT, -1);
+  nginx = test_nginx_start (1, nginx_servers, NULL);
+  basic_port = test_server_port (nginx, 0);
+  lighttpd = start_lighttpd ();
+  digest_port = test_server_port (lighttpd, 0);
+
+  g_test_add_func ("/http/auth/basic", test_basic);
+  g_test_add_func ("/http/auth/digest", test_digest);
+  status = g_test_run ();
+
+  test_server_stop (nginx);
+  test_server_stop (lighttpd);
+  g_string_free (log_text, TRUE);
+  return status;
+}

@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <gnutls/gnutls.h>
+#include <string.h>
+
+#include "http-test-util.h"
+#include "prov-error.h"
+
+/* HTTPS against nginx with certificates made here by the openssl CLI: our
+ * CA (trusted through the device file), a server certificate for the wrong
+ * name, one from a CA nobody trusts, and a server that requires a client
+ * certificate and reflects its subject. */
+
+#define PROFILE "<flat-profile><Profile_Rule>https://prov/$MA.xml</Profile_Rule></flat-profile>\n"
+#define CLIENT_SUBJECT "/O=Provisiond Test/CN=000e08abcdef"
+#define CLIENT_DN_RFC2253 "CN=000e08abcdef,O=Provisiond Test"
+
+enum { PORT_GOOD, PORT_WRONG_NAME, PORT_ROGUE, PORT_CLIENT_AUTH, PORT_PLAIN, N_PORTS };
+
+static TestServer *nginx;
+
+static void
+openssl (const char *first, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) "openssl");
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  test_spawn_check ((const char *const *) argv->pdata);
+}
+
+static void
+make_ca (const char *name, const char *subject)
+{
+  g_autofree char *key = g_strdup_printf ("%s.key", name);
+  g_autofree char *pem = g_strdup_printf ("%s.pem", name);
+
+  openssl ("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+           "-keyout", key, "-out", pem, "-days", "2", "-subj", subject,
+           "-addext", "basicConstraints=critical,CA:TRUE",
+           "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL);
+}
+
+static void
+make_leaf (const char *name, const char *ca, const char *subject, const char *extensions)
+{
+  g_autofree char *key = g_strdup_printf ("%s.key", name);
+  g_autofree char *csr = g_strdup_printf ("%s.csr", name);
+  g_autofree char *pem = g_strdup_printf ("%s.pem", name);
+  g_autofree char *ext = g_strdup_printf ("%s.ext", name);
+  g_autofree char *ca_pem = g_strdup_printf ("%s.pem", ca);
+  g_autofree char *ca_key = g_strdup_printf ("%s.key", ca);
+
+  test_write (ext, extensions, -1);
+  openssl ("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+           "-keyout", key, "-out", csr, "-subj", subject, NULL);
+  openssl ("x509", "-req", "-in", csr, "-CA", ca_pem, "-CAkey", ca_key, "-CAcreateserial",
+           "-out", pem, "-days", "2", "-extfile", ext, NULL);
+}
+
+static void
+make_certificates (void)
+{
+  const char *server_ext = "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+                           "subjectAltName=IP:127.0.0.1\n";
+
+  make_ca ("ca", "/CN=Provisiond Test CA");
+  make_ca ("rogue-ca", "/CN=Rogue CA");
+  make_leaf ("server", "ca", "/CN=127.0.0.1", server_ext);
+  make_leaf ("wrong-name", "ca", "/CN=wrong.example.org",
+             "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+             "subjectAltName=DNS:wrong.example.org\n");
+  make_leaf ("rogue", "rogue-ca", "/CN=127.0.0.1", server_ext);
+  make_leaf ("client", "ca", CLIENT_SUBJECT,
+             "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n");
+  /* A CA directory: our CA among files that are not certificates. */
+  {
+    g_autofree char *ca = test_path ("ca.pem");
+    g_autofree char *pem = NULL;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (ca, &pem, &len, NULL));
+    test_write ("ca-dir/provisioning-ca.pem", pem, (gssize) len);
+    test_write ("ca-dir/README", "not a certificate\n", -1);
+  }
+}
+
+static char *
+tls_server (guint port, const char *cert, const char *extra)
+{
+  const char *dir = test_tmpdir ();
+
+  return g_strdup_printf (
+    "  server {\n"
+    "    listen 127.0.0.1:%u ssl;\n"
+    "    root %s/htdocs;\n"
+    "    ssl_certificate %s/%s.pem;\n"
+    "    ssl_certificate_key %s/%s.key;\n"
+    "%s"
+    "  }\n",
+    port, dir, dir, cert, dir, cert, extra);
+}
+
+static char *
+servers (const guint *ports, gpointer user_data)
+{
+  g_autofree char *good = tls_server (ports[PORT_GOOD], "server", "");
+  g_autofree char *wrong = tls_server (ports[PORT_WRONG_NAME], "wrong-name", "");
+  g_autofree char *rogue = tls_server (ports[PORT_ROGUE], "rogue", "");
+  g_autofree char *client_extra = g_strdup_printf (
+    "    ssl_client_certificate %s/ca.pem;\n"
+    "    ssl_verify_client on;\n"
+    "    location = /reflect {\n"
+    "      default_type text/xml;\n"
+    "      return 200 \"<flat-profile><GPP_D>$ssl_client_s_dn</GPP_D></flat-profile>\";\n"
+    "    }\n",
+    test_tmpdir ());
+  g_autofree char *client = tls_server (ports[PORT_CLIENT_AUTH], "server", client_extra);
+
+  g_autofree char *plain = g_strdup_printf (
+    "  server {\n"
+    "    listen 127.0.0.1:%u;\n"
+    "    location = /to-https { return 302 https://127.0.0.1:%u/profile.xml; }\n"
+    "  }\n",
+    ports[PORT_PLAIN], ports[PORT_GOOD]);
+
+  return g_strconcat (good, wrong, rogue, client, plain, NULL);
+}
+
+static ProvFetch *
+fetch_port (guint index, const char *path)
+{
+  return test_fetch_new ("https://127.0.0.1:%u%s", test_server_port (nginx, index), path);
+}
+
+static void
+fetch_once (ProvFetch *fetch, TestResult *result)
+{
+  g_autoptr(ProvPlugin) plugin = test_plugin_new ();
+
+  test_fetch_run (plugin, fetch, NULL, result);
+}
+
+static void
+assert_profile (const TestResult *result)
+{
+  g_autoptr(GBytes) expected = g_bytes_new_static (PROFILE, strlen (PROFILE));
+
+  test_assert_payload (result, expected);
+}
+
+static void
+test_ca_from_device (void)
+{
+  g_autoptr(ProvFetch) fetch = fetch_port (PORT_GOOD, "/profile.xml");
+  g_autofree char *ca = test_path ("ca.pem");
+  g_auto(TestResult) result;
+
+  test_fetch_set_device (fetch, "[Device]\nCAFile=%s\n", ca);
+  fetch_once (fetch, &result);
+  assert_profile (&result);
+  g_assert_cmpstr (prov_fetch_get_server_ip (fetch), ==, "127.0.0.1");
+}
+
+static void
+test_ca_directory_setting (void)
+{
+  g_autoptr(ProvFetch) fetch = fetch_port (PORT_GOOD, "/profile.xml");
+  g_autofree char *dir = test_path ("ca-dir");
+  g_auto(TestResult) result;
+
+  test_fetch_set_device (fetch, "[http]\nCAFile=%s\n", dir);
+  fetch_once (fetch, &result);
+  assert_profile (&result);
+}
+
+/* Without our CA only the system store is asked, and it knows nothing of it. */
+static void
+test_no_custom_ca (void)
+{
+  g_autoptr(ProvFetch) fetch = fetch_port (PORT_GOOD, "/profile.xml");
+  g_auto(TestResult) result;
+
+  fetch_once (fetch, &result);
+  test_assert_error (&result, PROV_ERROR_TRANSPORT, "tls: certificate not trusted");
+}
+
+/* Signed by the trusted CA, but for another name: refused all the same. */
+static void
+test_wrong_host_name (void)
+{
+  g_autoptr(ProvFetch) fetch = fetch_port (PORT_WRONG_NAME, "/profile.xml");
+  g_autofree char *ca = test_path ("ca.pem");
+  g_auto(TestResult) result;
+
+  test_fetch_set_device (fetch, "[Device]\nCAFile=%s\n", ca);
+  fetch_once (fetch, &result);
+  test_assert_error (&result, PROV_ERROR_TRANSPORT, "tls: host name mismatch");
+}
+
+static void
+test_untrusted_ca (void)
+{
+  g_autoptr(ProvFetch) fetch = fetch_port (PORT_ROGUE, "/profile.xml");
+  g_autofree char *ca = test_path ("ca.pem");
+  g_auto(TestResult) result;
+
+  test_fetch_set_device (fetch, "[Device]\nCAFile=%s\n", ca);
+  fetch_once (fetch, &result);
+  test_assert_error (&result, PROV_ERROR_TRANSPORT, "tls: certificate not trusted");
+}
+
+static void
+test_client_certificate (void)
+{
+  g_autoptr(ProvFetch) with = fetch_port (PORT_CLIENT_AUTH, "/reflect");
+  g_autoptr(ProvFetch) without = fetch_port (PORT_CLIENT_AUTH, "/reflect");
+  g_autofree char *dir = g_strdup (test_tmpdir ());
+  const char *expected = "<flat-profile><GPP_D>" CLIENT_DN_RFC2253 "</GPP_D></flat-profile>";
+  g_autoptr(GBytes) reflected = g_bytes_new_static (expected, strlen (expected));
+  g_auto(TestResult) result;
+  g_auto(TestResult) refused;
+
+  test_fetch_set_device (with, "[Device]\nCAFile=%s/ca.pem\nClientCertificate=%s/client.pem\n"
+                               "ClientKey=%s/client.key\n", dir, dir, dir);
+  fetch_once (with, &result);
+  /* The server saw our certificate: it reflects the subject it verified. */
+  test_assert_payload (&result, reflected);
+
+  /* nginx answers a missing certificate with 400 "No required SSL certificate". */
+  test_fetch_set_device (without, "[Device]\nCAFile=%s/ca.pem\n", dir);
+  fetch_once (without, &refused);
+  test_assert_error (&refused, PROV_ERROR_TRANSPORT, "http 400");
+}
+
+static void
+test_bad_client_certificate (void)
+{
+  g_autoptr(ProvFetch) fetch = fetch_port (PORT_GOOD, "/profile.xml");
+  g_autofree char *dir = g_strdup (test_tmpdir ());
+  g_auto(TestResult) result;
+
+  /* The key of another certificate: refused before connecting. */
+  test_fetch_set_device (fetch, "[Device]\nCAFile=%s/ca.pem\nClientCertificate=%s/client.pem\n"
+                                "ClientKey=%s/missing.key\n", dir, dir, dir);
+  fetch_once (fetch, &result);
+  test_assert_error (&result, PROV_ERROR_TRANSPORT, "tls: bad client certificate");
+}
+
+/* The trust is set up for an https redirect target too. */
+static void
+test_redirect_to_https (void)
+{
+  g_autoptr(ProvFetch) fetch = test_fetch_new ("http://127.0.0.1:%u/to-https",
+                                               test_server_port (nginx, PORT_PLAIN));
+  g_autofree char *ca = test_path ("ca.pem");
+  g_auto(TestResult) result;
+
+  test_fetch_set_device (fetch, "[Device]\nCAFile=%s\n", ca);
+  fetch_once (fetch, &result);
+  assert_profile (&result);
+}
+
+static void
+test_bad_ca_file (void)
+{
+  g_autoptr(ProvFetch) fetch = fetch_port (PORT_GOOD, "/profile.xml");
+  g_autofree char *readme = test_path ("ca-dir/README");
+  g_auto(TestResult) result;
+
+  test_fetch_set_device (fetch, "[Device]\nCAFile=%s\n", readme);
+  fetch_once (fetch, &result);
+  test_assert_error (&result, PROV_ERROR_TRANSPORT, "tls: bad CA file");
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  /* Linking GnuTLS into the program (rather than letting glib-networking
+   * dlopen it) keeps its thread-local storage static: LeakSanitizer from
+   * GCC 12 crashes on the dynamic TLS of a dlopened GnuTLS with glibc 2.36. */
+  g_assert_nonnull (gnutls_check_version ("3.6.0"));
+
+  make_certificates ();
+  test_write ("htdocs/profile.xml", PROFILE, -1);
+  nginx = test_nginx_start (N_PORTS, servers, NULL);
+
+  g_test_add_func ("/https/ca/device", test_ca_from_device);
+  g_test_add_func ("/https/ca/directory-setting", test_ca_directory_setting);
+  g_test_add_func ("/https/ca/none", test_no_custom_ca);
+  g_test_add_func ("/https/ca/bad-file", test_bad_ca_file);
+  g_test_add_func ("/https/redirect-from-http", test_redirect_to_https);
+  g_test_add_func ("/https/wrong-host-name", test_wrong_host_name);
+  g_test_add_func ("/https/untrusted-ca", test_untrusted_ca);
+  g_test_add_func ("/https/client-certificate", test_client_certificate);
+  g_test_add_func ("/https/client-certificate-bad", test_bad_client_certificate);
+  status = g_test_run ();
+
+  test_server_stop (nginx);
+  return status;
+}
