@@ -5,7 +5,36 @@
 
 #include "prov-error.h"
 
-G_DEFINE_QUARK (prov-error-quark, prov_error)
+/* D-Bus names of every code, so that the daemon's replies arrive at the
+ * client as PROV_ERROR with the same code (order follows ProvError). */
+static const GDBusErrorEntry prov_error_entries[] = {
+  { PROV_ERROR_FAILED, "org.provisiond.Provisiond1.Error.Failed" },
+  { PROV_ERROR_NOT_SUPPORTED, "org.provisiond.Provisiond1.Error.NotSupported" },
+  { PROV_ERROR_INVALID_ARGS, "org.provisiond.Provisiond1.Error.InvalidArgs" },
+  { PROV_ERROR_FILE_NOT_FOUND, "org.provisiond.Provisiond1.Error.FileNotFound" },
+  { PROV_ERROR_CORRUPT, "org.provisiond.Provisiond1.Error.Corrupt" },
+  { PROV_ERROR_TRANSPORT, "org.provisiond.Provisiond1.Error.Transport" },
+  { PROV_ERROR_INVALID_RULE, "org.provisiond.Provisiond1.Error.InvalidRule" },
+  { PROV_ERROR_INVALID_VALUE, "org.provisiond.Provisiond1.Error.InvalidValue" },
+  { PROV_ERROR_PERMISSION_DENIED, "org.provisiond.Provisiond1.Error.PermissionDenied" },
+  { PROV_ERROR_PLUGIN, "org.provisiond.Provisiond1.Error.Plugin" },
+  { PROV_ERROR_DISABLED, "org.provisiond.Provisiond1.Error.Disabled" },
+  { PROV_ERROR_BUSY, "org.provisiond.Provisiond1.Error.Busy" },
+  { PROV_ERROR_CANCELLED, "org.provisiond.Provisiond1.Error.Cancelled" },
+  { PROV_ERROR_INVALID_CODE, "org.provisiond.Provisiond1.Error.InvalidCode" },
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (prov_error_entries) == PROV_ERROR_LAST);
+
+GQuark
+prov_error_quark (void)
+{
+  static gsize quark = 0;
+
+  /* Registers the quark on first use, like G_DEFINE_QUARK, plus the names. */
+  g_dbus_error_register_error_domain ("prov-error-quark", &quark, prov_error_entries,
+                                      G_N_ELEMENTS (prov_error_entries));
+  return (GQuark) quark;
+}
 
 ProvOutcome
 prov_outcome_from_error (const GError *error)

@@ -4,41 +4,55 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli-json.h"
 #include "prov-cli.h"
 #include "prov-error.h"
 #include "prov-profile.h"
 
-/* get, set and dump: the admin's view of the store. Secrets are always
- * masked when shown. */
+/* get, set and dump: the store as the caller may see it (the admin
+ * offline; over D-Bus, what the daemon grants). Secrets are always masked
+ * when shown. */
 
 int
 prov_cli_cmd_get (ProvCli *cli, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  ProvContext *ctx;
-  ProvStore *store;
+  g_autoptr(GHashTable) values = NULL;
+  g_autoptr(ProvJson) json = prov_json_new ();
+  const ProvCliBackend *backend;
   int status = PROV_EXIT_OK;
 
   if (argc < 2)
     return prov_cli_usage ("get NAME…");
-  ctx = prov_cli_get_context (cli, &error);
-  if (ctx == NULL)
+  backend = prov_cli_get_backend (cli, &error);
+  if (backend == NULL)
     return prov_cli_fail (error);
-  store = prov_context_get_store (ctx);
+  values = backend->get_parameters (cli, (const char *const *) argv + 1, &error);
+  if (values == NULL)
+    return prov_cli_fail (error);
+  prov_json_begin_object (json);
   for (int i = 1; i < argc; i++)
     {
-      const char *value = prov_store_get (store, argv[i]);
+      const char *value = g_hash_table_lookup (values, argv[i]);
 
+      /* Unknown and invisible look the same, on purpose. */
       if (value == NULL)
         {
           g_printerr (_("provisionctl: no such parameter: %s\n"), argv[i]);
           status = PROV_EXIT_FAILURE;
           continue;
         }
+      prov_json_member (json, argv[i]);
+      prov_json_string (json, value);
+      if (cli->json)
+        continue;
       if (argc > 2)
         g_print ("%s=", argv[i]);
-      g_print ("%s\n", prov_store_mask (store, argv[i], value));
+      g_print ("%s\n", value);
     }
+  prov_json_end_object (json);
+  if (cli->json)
+    prov_json_print (json);
   return status;
 }
 
@@ -46,12 +60,13 @@ int
 prov_cli_cmd_set (ProvCli *cli, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
+  g_autoptr(GPtrArray) values = NULL;
   g_auto(GStrv) changed = NULL;
-  ProvContext *ctx;
+  const ProvCliBackend *backend;
 
   if (argc < 2)
     return prov_cli_usage ("set NAME=VALUE…");
+  values = g_ptr_array_new_with_free_func ((GDestroyNotify) prov_cli_param_free);
   for (int i = 1; i < argc; i++)
     {
       const char *eq = strchr (argv[i], '=');
@@ -60,46 +75,73 @@ prov_cli_cmd_set (ProvCli *cli, int argc, char **argv)
       if (eq == NULL || eq == argv[i])
         return prov_cli_usage ("set NAME=VALUE…");
       name = g_strndup (argv[i], eq - argv[i]);
-      prov_change_set_add (changes, name, eq + 1, PROV_ACCESS_UNSET, "command line", 0);
+      g_ptr_array_add (values, prov_cli_param_new (name, eq + 1, PROV_ACCESS_RW));
     }
-  ctx = prov_cli_get_context (cli, &error);
-  if (ctx == NULL)
+  backend = prov_cli_get_backend (cli, &error);
+  if (backend == NULL)
     return prov_cli_fail (error);
-  if (!prov_store_apply (prov_context_get_store (ctx), changes, PROV_CALLER_ADMIN, &changed,
-                         &error))
+  changed = backend->set_parameters (cli, values, &error);
+  if (changed == NULL)
     return prov_cli_fail (error);
   for (guint i = 0; changed[i] != NULL; i++)
     g_print (_("changed: %s\n"), changed[i]);
   return PROV_EXIT_OK;
 }
 
+static void
+dump_json (GPtrArray *params)
+{
+  g_autoptr(ProvJson) json = prov_json_new ();
+
+  prov_json_begin_array (json);
+  for (guint i = 0; i < params->len; i++)
+    {
+      ProvCliParam *param = params->pdata[i];
+
+      prov_json_begin_object (json);
+      prov_json_member (json, "name");
+      prov_json_string (json, param->name);
+      prov_json_member (json, "value");
+      prov_json_string (json, param->value);
+      prov_json_member (json, "access");
+      prov_json_string (json, prov_access_to_string (param->access));
+      prov_json_end_object (json);
+    }
+  prov_json_end_array (json);
+  prov_json_print (json);
+}
+
 int
 prov_cli_cmd_dump (ProvCli *cli, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) out = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                                         "<flat-profile>\n");
-  g_auto(GStrv) names = NULL;
-  ProvContext *ctx;
-  ProvStore *store;
+  g_autoptr(GString) out = NULL;
+  g_autoptr(GPtrArray) params = NULL;
+  const ProvCliBackend *backend;
 
   if (argc != 1)
     return prov_cli_usage ("dump");
-  ctx = prov_cli_get_context (cli, &error);
-  if (ctx == NULL)
+  backend = prov_cli_get_backend (cli, &error);
+  if (backend == NULL)
     return prov_cli_fail (error);
-  store = prov_context_get_store (ctx);
-  names = prov_store_list_names (store, PROV_CALLER_ADMIN);
-  for (guint i = 0; names[i] != NULL; i++)
+  params = backend->list_parameters (cli, &error);
+  if (params == NULL)
+    return prov_cli_fail (error);
+  if (cli->json)
     {
-      const char *value = prov_store_get (store, names[i]);
+      dump_json (params);
+      return PROV_EXIT_OK;
+    }
+  out = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<flat-profile>\n");
+  for (guint i = 0; i < params->len; i++)
+    {
+      ProvCliParam *param = params->pdata[i];
 
       /* Group leaves ("a/b/c") are not element names: keep the dump valid XML. */
-      if (strchr (names[i], '/') != NULL)
+      if (strchr (param->name, '/') != NULL)
         continue;
       g_string_append (out, "  ");
-      prov_profile_write_entry (out, names[i], prov_store_mask (store, names[i], value),
-                                prov_store_get_access (store, names[i]));
+      prov_profile_write_entry (out, param->name, param->value, param->access);
       g_string_append_c (out, '\n');
     }
   g_string_append (out, "</flat-profile>\n");

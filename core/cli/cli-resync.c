@@ -1,111 +1,240 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <unistd.h>
+
+#include "cli-json.h"
 #include "prov-cli.h"
 #include "prov-error.h"
 
-typedef struct
-{
-  GMainLoop        *loop;
-  ProvResyncResult *result;
-  GError           *error;
-} ResyncWait;
+/* resync, status, expand and plugins. */
 
+#define BAR_WIDTH 30
+
+/* A progress bar on stderr for long fetches, only on a terminal. */
 static void
-on_resync_done (GObject *source, GAsyncResult *res, gpointer user_data)
+draw_progress (const char *url, guint64 received, guint64 total, gpointer user_data)
 {
-  ResyncWait *wait = user_data;
+  gboolean *shown = user_data;
+  g_autofree char *got = g_format_size (received);
 
-  wait->result = prov_engine_resync_finish (PROV_ENGINE (source), res, &wait->error);
-  g_main_loop_quit (wait->loop);
+  if (total > 0)
+    {
+      guint64 clamped = MIN (received, total);
+      guint filled = (guint) (clamped * BAR_WIDTH / total);
+      g_autofree char *all = g_format_size (total);
+      char bar[BAR_WIDTH + 1];
+
+      for (guint i = 0; i < BAR_WIDTH; i++)
+        bar[i] = i < filled ? '#' : '-';
+      bar[BAR_WIDTH] = '\0';
+      g_printerr ("\r[%s] %3u%%  %s / %s\033[K", bar, (guint) (clamped * 100 / total), got, all);
+    }
+  else
+    g_printerr ("\r%s\033[K", got);
+  *shown = TRUE;
 }
 
 static void
-on_log_message (ProvEngine *engine, int kind, const char *text, guint id, gpointer user_data)
+json_strings (ProvJson *json, GPtrArray *strings)
 {
-  g_printerr ("[%u] %s\n", id, text);
+  prov_json_begin_array (json);
+  for (guint i = 0; i < strings->len; i++)
+    prov_json_string (json, strings->pdata[i]);
+  prov_json_end_array (json);
+}
+
+static void
+print_resync_json (ProvCliResync *resync, GHashTable *values)
+{
+  g_autoptr(ProvJson) json = prov_json_new ();
+
+  prov_json_begin_object (json);
+  prov_json_member (json, "fetched");
+  json_strings (json, resync->fetched);
+  prov_json_member (json, "skipped");
+  json_strings (json, resync->skipped);
+  prov_json_member (json, "changed");
+  prov_json_strv (json, (const char *const *) resync->changed);
+  prov_json_member (json, "values");
+  prov_json_begin_object (json);
+  for (guint i = 0; resync->changed[i] != NULL; i++)
+    {
+      const char *value = values != NULL ? g_hash_table_lookup (values, resync->changed[i]) : NULL;
+
+      if (value == NULL)
+        continue;
+      prov_json_member (json, resync->changed[i]);
+      prov_json_string (json, value);
+    }
+  prov_json_end_object (json);
+  prov_json_end_object (json);
+  prov_json_print (json);
+}
+
+static void
+print_resync (ProvCliResync *resync, GHashTable *values)
+{
+  for (guint i = 0; i < resync->fetched->len; i++)
+    g_print (_("fetched: %s\n"), (char *) resync->fetched->pdata[i]);
+  for (guint i = 0; i < resync->skipped->len; i++)
+    g_print (_("skipped: %s\n"), (char *) resync->skipped->pdata[i]);
+  for (guint i = 0; resync->changed[i] != NULL; i++)
+    {
+      const char *name = resync->changed[i];
+      const char *value = values != NULL ? g_hash_table_lookup (values, name) : NULL;
+
+      /* A user sees the names of what changed, not the `na` values. */
+      if (value != NULL)
+        g_print (_("changed: %s = %s\n"), name, value);
+      else
+        g_print (_("changed: %s\n"), name);
+    }
+  if (resync->changed[0] == NULL)
+    g_print (_("nothing changed\n"));
 }
 
 int
 prov_cli_cmd_resync (ProvCli *cli, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  ResyncWait wait = { 0 };
-  ProvContext *ctx;
-  ProvEngine *engine;
-  ProvStore *store;
-  int status = PROV_EXIT_OK;
+  g_autoptr(ProvCliResync) resync = NULL;
+  g_autoptr(GHashTable) values = NULL;
+  const ProvCliBackend *backend;
+  gboolean bar_shown = FALSE;
+  gboolean tty = isatty (STDERR_FILENO);
+  int status;
 
   if (argc > 2)
     return prov_cli_usage ("resync [RULE]");
-  ctx = prov_cli_get_context (cli, &error);
-  if (ctx == NULL)
+  backend = prov_cli_get_backend (cli, &error);
+  if (backend == NULL)
     return prov_cli_fail (error);
-  engine = prov_context_get_engine (ctx);
-  store = prov_context_get_store (ctx);
-  loop = g_main_loop_new (NULL, FALSE);
-  wait.loop = loop;
-  g_signal_connect (engine, "log-message", G_CALLBACK (on_log_message), NULL);
-  prov_engine_resync_async (engine, PROV_CAUSE_EXPLICIT, argc == 2 ? argv[1] : NULL, NULL,
-                            on_resync_done, &wait);
-  g_main_loop_run (loop);
-  if (wait.error != NULL)
+  resync = backend->resync (cli, argc == 2 ? argv[1] : NULL, tty ? draw_progress : NULL,
+                            &bar_shown, &error);
+  if (bar_shown)
+    g_printerr ("\r\033[K");
+  if (resync == NULL)
     {
-      g_autoptr(GError) resync_error = wait.error;
-      g_printerr (_("resync failed: %s\n"), resync_error->message);
-      status = prov_cli_fail (resync_error);
+      g_printerr (_("resync failed: %s\n"), error->message);
+      status = prov_cli_fail (error);
       return status == PROV_EXIT_USAGE ? PROV_EXIT_FAILURE : status;
     }
-  for (guint i = 0; i < wait.result->fetched->len; i++)
-    g_print (_("fetched: %s\n"), (char *) wait.result->fetched->pdata[i]);
-  for (guint i = 0; i < wait.result->skipped->len; i++)
-    g_print (_("skipped: %s\n"), (char *) wait.result->skipped->pdata[i]);
-  for (guint i = 0; wait.result->changed[i] != NULL; i++)
+  /* The values as they are now, as the caller may see them. */
+  if (resync->changed[0] != NULL)
     {
-      const char *name = wait.result->changed[i];
-      g_print (_("changed: %s = %s\n"), name,
-               prov_store_mask (store, name, prov_store_get (store, name)));
+      g_autoptr(GError) values_error = NULL;
+      values = backend->get_parameters (cli, (const char *const *) resync->changed,
+                                        &values_error);
+      if (values == NULL)
+        g_debug ("cannot read the changed values: %s", values_error->message);
     }
-  if (wait.result->changed[0] == NULL)
-    g_print (_("nothing changed\n"));
-  prov_resync_result_free (wait.result);
-  return status;
+  if (cli->json)
+    print_resync_json (resync, values);
+  else
+    print_resync (resync, values);
+  return PROV_EXIT_OK;
+}
+
+static void
+json_entries (ProvJson *json, GArray *entries)
+{
+  prov_json_begin_array (json);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const ProvStatusEntry *e = &g_array_index (entries, ProvStatusEntry, i);
+
+      prov_json_begin_object (json);
+      prov_json_member (json, "time");
+      prov_json_int (json, e->time);
+      prov_json_member (json, "cause");
+      prov_json_string (json, prov_cause_to_string (e->cause));
+      prov_json_member (json, "url");
+      prov_json_string (json, e->url);
+      prov_json_member (json, "outcome");
+      prov_json_string (json, prov_outcome_to_string (e->outcome));
+      prov_json_member (json, "error");
+      prov_json_string (json, e->error);
+      prov_json_member (json, "changed");
+      prov_json_int (json, e->n_changed);
+      prov_json_end_object (json);
+    }
+  prov_json_end_array (json);
+}
+
+static void
+print_status_json (ProvCliStatus *status)
+{
+  g_autoptr(ProvJson) json = prov_json_new ();
+
+  prov_json_begin_object (json);
+  prov_json_member (json, "state");
+  prov_json_string (json, status->state);
+  prov_json_member (json, "resyncs");
+  json_entries (json, status->resyncs);
+  prov_json_member (json, "upgrades");
+  json_entries (json, status->upgrades);
+  prov_json_member (json, "next-resync");
+  if (status->next_resync != 0)
+    prov_json_int (json, status->next_resync / G_USEC_PER_SEC);
+  else
+    prov_json_null (json);
+  prov_json_member (json, "lines-busy");
+  prov_json_bool (json, status->lines_busy);
+  prov_json_member (json, "customized");
+  prov_json_bool (json, status->customized);
+  prov_json_end_object (json);
+  prov_json_print (json);
+}
+
+static void
+print_entries (GArray *entries)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      g_autofree char *line = prov_status_format_entry (&g_array_index (entries, ProvStatusEntry,
+                                                                        i));
+      g_print ("  %s\n", line);
+    }
 }
 
 int
 prov_cli_cmd_status (ProvCli *cli, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  const ProvStatusEntry *entries;
-  ProvContext *ctx;
-  ProvStatus *status;
-  guint n = 0;
+  g_autoptr(ProvCliStatus) status = NULL;
+  const ProvCliBackend *backend;
 
   if (argc != 1)
     return prov_cli_usage ("status");
-  ctx = prov_cli_get_context (cli, &error);
-  if (ctx == NULL)
+  backend = prov_cli_get_backend (cli, &error);
+  if (backend == NULL)
     return prov_cli_fail (error);
-  status = prov_context_get_status (ctx);
-  entries = prov_status_get_resyncs (status, &n);
+  status = backend->get_status (cli, &error);
+  if (status == NULL)
+    return prov_cli_fail (error);
+  if (cli->json)
+    {
+      print_status_json (status);
+      return PROV_EXIT_OK;
+    }
+  if (status->state != NULL)
+    g_print (_("State: %s\n"), status->state);
   g_print (_("Last resyncs:\n"));
-  if (n == 0)
+  if (status->resyncs->len == 0)
     g_print (_("  none\n"));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *line = prov_status_format_entry (&entries[i]);
-      g_print ("  %s\n", line);
-    }
-  entries = prov_status_get_upgrades (status, &n);
-  if (n > 0)
+  print_entries (status->resyncs);
+  if (status->upgrades->len > 0)
     g_print (_("Last upgrades:\n"));
-  for (guint i = 0; i < n; i++)
+  print_entries (status->upgrades);
+  if (status->next_resync != 0)
     {
-      g_autofree char *line = prov_status_format_entry (&entries[i]);
-      g_print ("  %s\n", line);
+      g_autofree char *when = prov_cli_format_time (status->next_resync);
+      g_print (_("Next resync: %s\n"), when);
     }
-  g_print (_("Customized: %s\n"), prov_status_get_customized (status) ? _("yes") : _("no"));
+  if (status->lines_busy)
+    g_print (_("A line is busy: resyncs wait (Forced_Resync_Delay)\n"));
+  g_print (_("Customized: %s\n"), status->customized ? _("yes") : _("no"));
   return PROV_EXIT_OK;
 }
 
@@ -114,42 +243,73 @@ prov_cli_cmd_expand (ProvCli *cli, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  ProvContext *ctx;
+  const ProvCliBackend *backend;
 
   if (argc != 2)
     return prov_cli_usage ("expand RULE");
-  ctx = prov_cli_get_context (cli, &error);
-  if (ctx == NULL)
+  backend = prov_cli_get_backend (cli, &error);
+  if (backend == NULL)
     return prov_cli_fail (error);
-  text = prov_engine_explain_rule (prov_context_get_engine (ctx), argv[1], &error);
+  text = backend->expand_rule (cli, argv[1], &error);
   if (text == NULL)
     return prov_cli_fail (error);
   g_print ("%s", text);
   return PROV_EXIT_OK;
 }
 
+static void
+print_plugins_json (GPtrArray *plugins)
+{
+  g_autoptr(ProvJson) json = prov_json_new ();
+
+  prov_json_begin_array (json);
+  for (guint i = 0; i < plugins->len; i++)
+    {
+      ProvCliPlugin *plugin = plugins->pdata[i];
+
+      prov_json_begin_object (json);
+      prov_json_member (json, "name");
+      prov_json_string (json, plugin->name);
+      prov_json_member (json, "version");
+      prov_json_string (json, plugin->version);
+      prov_json_member (json, "file");
+      prov_json_string (json, plugin->file);
+      prov_json_member (json, "handles");
+      prov_json_string (json, plugin->handles);
+      prov_json_end_object (json);
+    }
+  prov_json_end_array (json);
+  prov_json_print (json);
+}
+
 int
 prov_cli_cmd_plugins (ProvCli *cli, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  ProvContext *ctx;
-  GPtrArray *plugins;
+  g_autoptr(GPtrArray) plugins = NULL;
+  const ProvCliBackend *backend;
 
   if (argc != 1)
     return prov_cli_usage ("plugins");
-  ctx = prov_cli_get_context (cli, &error);
-  if (ctx == NULL)
+  backend = prov_cli_get_backend (cli, &error);
+  if (backend == NULL)
     return prov_cli_fail (error);
-  plugins = prov_registry_get_plugins (prov_context_get_registry (ctx));
+  plugins = backend->list_plugins (cli, &error);
+  if (plugins == NULL)
+    return prov_cli_fail (error);
+  if (cli->json)
+    {
+      print_plugins_json (plugins);
+      return PROV_EXIT_OK;
+    }
   if (plugins->len == 0)
     g_print (_("no plugins loaded\n"));
   for (guint i = 0; i < plugins->len; i++)
     {
-      ProvPlugin *plugin = plugins->pdata[i];
-      g_autofree char *handles = prov_plugin_describe_handles (plugin);
+      ProvCliPlugin *plugin = plugins->pdata[i];
 
-      g_print ("%-10s %-8s %s\n           %s\n", prov_plugin_get_name (plugin),
-               prov_plugin_get_version (plugin), prov_plugin_get_filename (plugin), handles);
+      g_print ("%-10s %-8s %s\n           %s\n", plugin->name, plugin->version,
+               plugin->file != NULL ? plugin->file : "", plugin->handles);
     }
   return PROV_EXIT_OK;
 }

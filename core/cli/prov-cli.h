@@ -4,6 +4,8 @@
 #include <glib/gi18n.h>
 
 #include "prov-context.h"
+#include "prov-dbus-generated.h"
+#include "prov-scheduler.h"
 
 /* Exit codes, shared by every command (provisionctl(1)). */
 enum
@@ -16,28 +18,130 @@ enum
   PROV_EXIT_TRANSPORT = 5,
 };
 
+/* One parameter as the caller may see it (secrets masked). */
 typedef struct
 {
-  char        *state_dir;
-  char        *device_path;
-  char        *plugin_path;
-  ProvContext *context;
-} ProvCli;
+  char       *name;
+  char       *value;
+  ProvAccess  access;
+} ProvCliParam;
+
+ProvCliParam *prov_cli_param_new  (const char *name, const char *value, ProvAccess access);
+void          prov_cli_param_free (ProvCliParam *param);
+
+typedef struct
+{
+  GPtrArray  *fetched; /* char*: URLs */
+  GPtrArray  *skipped; /* char*: "url: file not found" */
+  GStrv       changed;
+} ProvCliResync;
+
+void prov_cli_resync_free (ProvCliResync *resync);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvCliResync, prov_cli_resync_free)
+
+typedef struct
+{
+  char     *state;       /* "idle", "resyncing"; NULL offline */
+  GArray   *resyncs;     /* ProvStatusEntry, newest first; strings owned */
+  GArray   *upgrades;
+  gint64    next_resync; /* wall µs of the armed alarm, 0 = none or offline */
+  GArray   *schedule;    /* ProvScheduleItem, soonest first */
+  gboolean  lines_busy;
+  gboolean  customized;
+} ProvCliStatus;
+
+ProvCliStatus *prov_cli_status_new  (void);
+void           prov_cli_status_free (ProvCliStatus *status);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvCliStatus, prov_cli_status_free)
+
+typedef struct
+{
+  char *name;
+  char *version;
+  char *file;
+  char *handles;
+} ProvCliPlugin;
+
+void prov_cli_plugin_free (ProvCliPlugin *plugin);
+
+typedef struct _ProvCli ProvCli;
+
+typedef void (*ProvCliProgress) (const char *url, guint64 received, guint64 total,
+                                 gpointer user_data);
+
+/* Where the commands go: the state directory itself, or the daemon. Each
+ * command is written once against this table. */
+typedef struct
+{
+  /* name → value for the names the caller may see; others are absent. */
+  GHashTable    *(*get_parameters)  (ProvCli             *cli,
+                                     const char * const  *names,
+                                     GError             **error);
+  /* (element-type ProvCliParam), sorted by name. */
+  GPtrArray     *(*list_parameters) (ProvCli             *cli,
+                                     GError             **error);
+  /* @values: (element-type ProvCliParam) in order; returns changed names. */
+  GStrv          (*set_parameters)  (ProvCli             *cli,
+                                     GPtrArray           *values,
+                                     GError             **error);
+  ProvCliResync *(*resync)          (ProvCli             *cli,
+                                     const char          *rule,
+                                     ProvCliProgress      progress,
+                                     gpointer             user_data,
+                                     GError             **error);
+  ProvCliStatus *(*get_status)      (ProvCli             *cli,
+                                     GError             **error);
+  char          *(*expand_rule)     (ProvCli             *cli,
+                                     const char          *rule,
+                                     GError             **error);
+  /* (element-type ProvCliPlugin) */
+  GPtrArray     *(*list_plugins)    (ProvCli             *cli,
+                                     GError             **error);
+} ProvCliBackend;
+
+extern const ProvCliBackend prov_cli_offline_backend;
+extern const ProvCliBackend prov_cli_dbus_backend;
+
+struct _ProvCli
+{
+  /* Options. */
+  char                 *state_dir;
+  char                 *device_path;
+  char                 *plugin_path;
+  char                 *address;
+  gboolean              system_bus;
+  gboolean              session_bus;
+  gboolean              json;
+
+  /* --state-dir given: the offline backend on this context. */
+  ProvContext          *context;
+  /* Otherwise: the daemon. */
+  GDBusConnection      *connection;
+  ProvProvisiond1      *proxy;
+};
 
 typedef int (*ProvCliCommand) (ProvCli *cli, int argc, char **argv);
 
-/* Opens the state directory on first use. */
+/* The backend for the options given, connected or opened on first use. */
+const ProvCliBackend *prov_cli_get_backend (ProvCli *cli, GError **error);
+/* Opens the state directory on first use (offline commands). */
 ProvContext *prov_cli_get_context (ProvCli *cli, GError **error);
+/* The daemon's interface (commands that only exist with the daemon). */
+ProvProvisiond1 *prov_cli_get_proxy (ProvCli *cli, GError **error);
 /* Prints "provisionctl: <error>" and returns the exit code for it. */
 int          prov_cli_fail        (const GError *error);
 int          prov_cli_usage       (const char *usage);
+/* "2024-05-01 10:00:00" in local time, for wall µs. */
+char        *prov_cli_format_time (gint64 wall_usec);
 
-int prov_cli_cmd_get     (ProvCli *cli, int argc, char **argv);
-int prov_cli_cmd_set     (ProvCli *cli, int argc, char **argv);
-int prov_cli_cmd_dump    (ProvCli *cli, int argc, char **argv);
-int prov_cli_cmd_resync  (ProvCli *cli, int argc, char **argv);
-int prov_cli_cmd_status  (ProvCli *cli, int argc, char **argv);
-int prov_cli_cmd_expand  (ProvCli *cli, int argc, char **argv);
-int prov_cli_cmd_plugins (ProvCli *cli, int argc, char **argv);
-int prov_cli_cmd_decode  (ProvCli *cli, int argc, char **argv);
-int prov_cli_cmd_encode  (ProvCli *cli, int argc, char **argv);
+int prov_cli_cmd_get      (ProvCli *cli, int argc, char **argv);
+int prov_cli_cmd_set      (ProvCli *cli, int argc, char **argv);
+int prov_cli_cmd_dump     (ProvCli *cli, int argc, char **argv);
+int prov_cli_cmd_resync   (ProvCli *cli, int argc, char **argv);
+int prov_cli_cmd_status   (ProvCli *cli, int argc, char **argv);
+int prov_cli_cmd_schedule (ProvCli *cli, int argc, char **argv);
+int prov_cli_cmd_expand   (ProvCli *cli, int argc, char **argv);
+int prov_cli_cmd_plugins  (ProvCli *cli, int argc, char **argv);
+int prov_cli_cmd_monitor  (ProvCli *cli, int argc, char **argv);
+int prov_cli_cmd_decode   (ProvCli *cli, int argc, char **argv);
+int prov_cli_cmd_encode   (ProvCli *cli, int argc, char **argv);

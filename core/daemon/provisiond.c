@@ -5,17 +5,39 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "prov-authority.h"
 #include "prov-clock.h"
 #include "prov-context.h"
+#include "prov-dbus-service.h"
 #include "prov-scheduler.h"
+#include "prov-syslog.h"
 
 typedef struct
 {
-  GMainLoop     *loop;
-  ProvContext   *context;
-  ProvScheduler *scheduler;
-  gboolean       stopping;
+  GMainLoop       *loop;
+  ProvContext     *context;
+  ProvScheduler   *scheduler;
+  ProvDbusService *service;
+  GDBusConnection *connection;
+  gboolean         stopping;
+  int              exit_status;
 } Daemon;
+
+/* Stops the schedule and any fetch; a running apply is synchronous, so by
+ * the time the engine reports the end the store is old or new, never half. */
+static void
+daemon_stop (Daemon *daemon, int exit_status)
+{
+  if (daemon->stopping)
+    return;
+  daemon->stopping = TRUE;
+  daemon->exit_status = exit_status;
+  if (daemon->service != NULL)
+    prov_dbus_service_stop (daemon->service);
+  prov_scheduler_stop (daemon->scheduler);
+  if (!prov_engine_is_busy (prov_context_get_engine (daemon->context)))
+    g_main_loop_quit (daemon->loop);
+}
 
 static void
 on_resync_finished (ProvEngine *engine, int outcome, const char *url, const char *error,
@@ -35,14 +57,49 @@ on_resync_finished (ProvEngine *engine, int outcome, const char *url, const char
 static gboolean
 on_stop_signal (gpointer user_data)
 {
+  g_message ("stopping");
+  daemon_stop (user_data, 0);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_bus_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  Daemon *daemon = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_set_object (&daemon->connection, connection);
+  if (!prov_dbus_service_export (daemon->service, connection, &error))
+    {
+      g_warning ("cannot export %s: %s", PROV_DBUS_PATH, error->message);
+      daemon_stop (daemon, 1);
+    }
+}
+
+/* The schedule starts only once the name is ours: a second daemon on the
+ * same bus must not resync the same state. */
+static void
+on_name_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
+{
   Daemon *daemon = user_data;
 
-  g_message ("stopping");
-  daemon->stopping = TRUE;
-  prov_scheduler_stop (daemon->scheduler);
-  if (!prov_engine_is_busy (prov_context_get_engine (daemon->context)))
-    g_main_loop_quit (daemon->loop);
-  return G_SOURCE_CONTINUE;
+  if (daemon->stopping)
+    return;
+  prov_scheduler_start (daemon->scheduler);
+  g_message ("provisiond %s running on %s as %s", PACKAGE_VERSION,
+             prov_context_get_state_dir (daemon->context), name);
+}
+
+static void
+on_name_lost (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  if (connection == NULL)
+    g_warning ("cannot connect to the message bus");
+  else
+    g_warning ("the name %s is owned by another process or was lost", name);
+  daemon_stop (daemon, 1);
 }
 
 int
@@ -51,27 +108,40 @@ main (int argc, char **argv)
   g_autoptr(GOptionContext) options = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(ProvClock) clock = NULL;
+  g_autoptr(ProvAuthority) authority = NULL;
   g_autofree char *state_dir = NULL;
   g_autofree char *device_path = NULL;
   g_autofree char *plugin_path = NULL;
-  gboolean version = FALSE;
+  g_autofree char *state_dir_help = NULL;
+  const char *localedir = g_getenv ("PROV_LOCALEDIR");
+  gboolean version = FALSE, system_bus = FALSE, session_bus = FALSE, no_bus = FALSE;
+  guint owner_id = 0;
   Daemon daemon = { 0 };
+  g_autoptr(ProvSyslog) remote_log = NULL;
   GOptionEntry entries[] = {
-    { "state-dir", 's', 0, G_OPTION_ARG_FILENAME, &state_dir,
-      N_("State directory (default: " PROV_STATEDIR ")"), N_("DIR") },
+    { "state-dir", 's', 0, G_OPTION_ARG_FILENAME, &state_dir, NULL, N_("DIR") },
     { "device", 'd', 0, G_OPTION_ARG_FILENAME, &device_path,
       N_("Device file (default: device.conf in the state directory)"), N_("FILE") },
     { "plugin-dir", 0, 0, G_OPTION_ARG_STRING, &plugin_path,
       N_("Load plugins from these directories (':'-separated)"), N_("PATH") },
+    { "system", 0, 0, G_OPTION_ARG_NONE, &system_bus,
+      N_("Serve on the system bus (the default)"), NULL },
+    { "session", 0, 0, G_OPTION_ARG_NONE, &session_bus,
+      N_("Serve on the session bus"), NULL },
+    { "no-bus", 0, 0, G_OPTION_ARG_NONE, &no_bus,
+      N_("Run the schedule without D-Bus"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version"), NULL },
     { NULL }
   };
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* The default is a build setting: not part of the message to translate. */
+  state_dir_help = g_strdup_printf (_("State directory (default: %s)"), PROV_STATEDIR);
+  entries[0].description = state_dir_help;
   options = g_option_context_new (NULL);
   g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (options, &argc, &argv, &error))
@@ -83,6 +153,11 @@ main (int argc, char **argv)
     {
       g_print ("provisiond %s\n", PACKAGE_VERSION);
       return 0;
+    }
+  if (system_bus + session_bus + no_bus > 1)
+    {
+      g_printerr (_("provisiond: --system, --session and --no-bus exclude each other\n"));
+      return 2;
     }
   daemon.context = prov_context_new (state_dir != NULL ? state_dir : PROV_STATEDIR, device_path,
                                      plugin_path, &error);
@@ -97,16 +172,41 @@ main (int argc, char **argv)
                                          g_random_int ());
   g_signal_connect (prov_context_get_engine (daemon.context), "resync-finished",
                     G_CALLBACK (on_resync_finished), &daemon);
+  /* Log_*_Msg also go to Syslog_Server when it is set. */
+  remote_log = prov_syslog_new (prov_context_get_store (daemon.context),
+                            prov_context_get_device (daemon.context));
+  prov_syslog_attach (remote_log, prov_context_get_engine (daemon.context));
   g_unix_signal_add (SIGTERM, on_stop_signal, &daemon);
   g_unix_signal_add (SIGINT, on_stop_signal, &daemon);
 
-  prov_scheduler_start (daemon.scheduler);
-  g_message ("provisiond %s running on %s", PACKAGE_VERSION,
-             prov_context_get_state_dir (daemon.context));
+  if (no_bus)
+    {
+      prov_scheduler_start (daemon.scheduler);
+      g_message ("provisiond %s running on %s without D-Bus", PACKAGE_VERSION,
+                 prov_context_get_state_dir (daemon.context));
+    }
+  else
+    {
+      /* polkit names its subjects by system bus name. */
+      authority = prov_authority_new (!session_bus);
+      daemon.service = prov_dbus_service_new (daemon.context, daemon.scheduler, authority);
+      owner_id = g_bus_own_name (session_bus ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM,
+                                 PROV_DBUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE, on_bus_acquired,
+                                 on_name_acquired, on_name_lost, &daemon, NULL);
+    }
   g_main_loop_run (daemon.loop);
 
+  if (daemon.service != NULL)
+    prov_dbus_service_unexport (daemon.service);
+  /* The replies to the last calls go out before the connection closes. */
+  if (daemon.connection != NULL)
+    g_dbus_connection_flush_sync (daemon.connection, NULL, NULL);
+  if (owner_id != 0)
+    g_bus_unown_name (owner_id);
+  g_clear_object (&daemon.service);
+  g_clear_object (&daemon.connection);
   g_clear_object (&daemon.scheduler);
   g_clear_object (&daemon.context);
   g_main_loop_unref (daemon.loop);
-  return 0;
+  return daemon.exit_status;
 }

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "prov-cli.h"
+#include "prov-error.h"
+
+/* The backend that asks the daemon. Its errors arrive as PROV_ERROR with
+ * the daemon's code (prov-error.c registers the D-Bus names), so the exit
+ * codes are those of the offline mode. */
+
+/* polkit may ask for a password through the caller's agent. */
+#define FLAGS G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION
+
+/* A reply error, ready to show: the D-Bus name prefix goes, and a bus
+ * error (daemon not running, access refused by the bus) says so. */
+static gboolean
+check_reply (gboolean ok, GError **error)
+{
+  if (ok || error == NULL || *error == NULL)
+    return ok;
+  g_dbus_error_strip_remote_error (*error);
+  if ((*error)->domain != PROV_ERROR)
+    g_prefix_error (error, _("cannot talk to provisiond: "));
+  return FALSE;
+}
+
+static GHashTable *
+dbus_get_parameters (ProvCli *cli, const char *const *names, GError **error)
+{
+  ProvProvisiond1 *proxy = prov_cli_get_proxy (cli, error);
+  gboolean ok;
+  g_autoptr(GVariant) reply = NULL;
+  GHashTable *values;
+  GVariantIter iter;
+  const char *name, *value;
+
+  if (proxy == NULL)
+    return NULL;
+  ok = prov_provisiond1_call_get_parameters_sync (proxy, names, FLAGS, -1, &reply, NULL, error);
+  if (!check_reply (ok, error))
+    return NULL;
+  values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_variant_iter_init (&iter, reply);
+  while (g_variant_iter_next (&iter, "{&s&s}", &name, &value))
+    g_hash_table_replace (values, g_strdup (name), g_strdup (value));
+  return values;
+}
+
+static GPtrArray *
+dbus_list_parameters (ProvCli *cli, GError **error)
+{
+  ProvProvisiond1 *proxy = prov_cli_get_proxy (cli, error);
+  gboolean ok;
+  g_autoptr(GVariant) reply = NULL;
+  GPtrArray *params;
+  GVariantIter iter;
+  const char *name, *value, *access_text;
+
+  if (proxy == NULL)
+    return NULL;
+  ok = prov_provisiond1_call_list_parameters_sync (proxy, FLAGS, -1, &reply, NULL, error);
+  if (!check_reply (ok, error))
+    return NULL;
+  params = g_ptr_array_new_with_free_func ((GDestroyNotify) prov_cli_param_free);
+  g_variant_iter_init (&iter, reply);
+  while (g_variant_iter_next (&iter, "(&s&s&s)", &name, &value, &access_text))
+    {
+      ProvAccess access = PROV_ACCESS_NA;
+
+      prov_access_from_string (access_text, &access);
+      g_ptr_array_add (params, prov_cli_param_new (name, value, access));
+    }
+  return params;
+}
+
+static GStrv
+dbus_set_parameters (ProvCli *cli, GPtrArray *values, GError **error)
+{
+  ProvProvisiond1 *proxy = prov_cli_get_proxy (cli, error);
+  gboolean ok;
+  GVariantBuilder builder;
+  GStrv changed = NULL;
+
+  if (proxy == NULL)
+    return NULL;
+  /* An a{ss} keeps its order, so the last value of a name still wins. */
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
+  for (guint i = 0; i < values->len; i++)
+    {
+      ProvCliParam *param = values->pdata[i];
+      g_variant_builder_add (&builder, "{ss}", param->name, param->value);
+    }
+  ok = prov_provisiond1_call_set_parameters_sync (proxy, g_variant_builder_end (&builder), FLAGS,
+                                                  -1, &changed, NULL, error);
+  if (!check_reply (ok, error))
+    return NULL;
+  return changed;
+}
+
+typedef struct
+{
+  GMainLoop       *loop;
+  GVariant        *result;
+  GError          *error;
+  ProvCliProgress  progress;
+  gpointer         user_data;
+} ResyncWait;
+
+static void
+on_resync_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  ResyncWait *wait = user_data;
+
+  prov_provisiond1_call_resync_finish (PROV_PROVISIOND1 (source), &wait->result, res,
+                                       &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+static void
+on_fetch_progress (ProvProvisiond1 *proxy, const char *url, guint64 received, guint64 total,
+                   gpointer user_data)
+{
+  ResyncWait *wait = user_data;
+
+  if (wait->progress != NULL)
+    wait->progress (url, received, total, wait->user_data);
+}
+
+static ProvCliResync *
+dbus_resync (ProvCli *cli, const char *rule, ProvCliProgress progress, gpointer user_data,
+             GError **error)
+{
+  ProvProvisiond1 *proxy = prov_cli_get_proxy (cli, error);
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GVariant) result = NULL;
+  ResyncWait wait = { 0 };
+  ProvCliResync *resync;
+  const char *url = NULL;
+  gulong progress_id;
+
+  if (proxy == NULL)
+    return NULL;
+  loop = g_main_loop_new (NULL, FALSE);
+  wait.loop = loop;
+  wait.progress = progress;
+  wait.user_data = user_data;
+  progress_id = g_signal_connect (proxy, "fetch-progress", G_CALLBACK (on_fetch_progress), &wait);
+  /* A resync may wait for busy lines (Forced_Resync_Delay): no timeout. */
+  prov_provisiond1_call_resync (proxy, rule != NULL ? rule : "", FLAGS, G_MAXINT, NULL,
+                                on_resync_done, &wait);
+  g_main_loop_run (loop);
+  g_signal_handler_disconnect (proxy, progress_id);
+  if (!check_reply (wait.error == NULL, &wait.error))
+    {
+      g_propagate_error (error, wait.error);
+      return NULL;
+    }
+  result = wait.result;
+  resync = g_new0 (ProvCliResync, 1);
+  resync->fetched = g_ptr_array_new_with_free_func (g_free);
+  resync->skipped = g_ptr_array_new_with_free_func (g_free);
+  if (g_variant_lookup (result, "url", "&s", &url) && url[0] != '\0')
+    g_ptr_array_add (resync->fetched, g_strdup (url));
+  if (!g_variant_lookup (result, "changed", "^as", &resync->changed))
+    resync->changed = g_new0 (char *, 1);
+  return resync;
+}
+
+static void
+entries_from_variant (GArray *to, GVariant *list)
+{
+  GVariantIter iter;
+  GVariant *dict;
+
+  if (list == NULL)
+    return;
+  g_variant_iter_init (&iter, list);
+  while ((dict = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      ProvStatusEntry entry = { 0 };
+      const char *outcome = "";
+      gint32 cause = PROV_CAUSE_EXPLICIT;
+      guint32 n_changed = 0;
+
+      g_variant_lookup (dict, "time", "x", &entry.time);
+      g_variant_lookup (dict, "cause", "i", &cause);
+      g_variant_lookup (dict, "url", "s", &entry.url);
+      g_variant_lookup (dict, "error", "s", &entry.error);
+      g_variant_lookup (dict, "changed", "u", &n_changed);
+      g_variant_lookup (dict, "outcome", "&s", &outcome);
+      entry.cause = (ProvCause) cause;
+      entry.n_changed = n_changed;
+      entry.outcome = PROV_OUTCOME_OTHER;
+      for (ProvOutcome o = PROV_OUTCOME_SUCCESS; o <= PROV_OUTCOME_OTHER; o++)
+        if (g_strcmp0 (outcome, prov_outcome_to_string (o)) == 0)
+          entry.outcome = o;
+      /* The status keeps no error text for a success. */
+      if (entry.error != NULL && entry.error[0] == '\0')
+        g_clear_pointer (&entry.error, g_free);
+      g_array_append_val (to, entry);
+      g_variant_unref (dict);
+    }
+}
+
+static ProvCliStatus *
+dbus_get_status (ProvCli *cli, GError **error)
+{
+  ProvProvisiond1 *proxy = prov_cli_get_proxy (cli, error);
+  gboolean ok;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) resyncs = NULL;
+  g_autoptr(GVariant) upgrades = NULL;
+  g_autoptr(GVariantIter) schedule = NULL;
+  ProvCliStatus *status;
+  ProvScheduleItem item;
+  gint32 cause;
+
+  if (proxy == NULL)
+    return NULL;
+  ok = prov_provisiond1_call_get_status_sync (proxy, FLAGS, -1, &reply, NULL, error);
+  if (!check_reply (ok, error))
+    return NULL;
+  status = prov_cli_status_new ();
+  g_variant_lookup (reply, "state", "s", &status->state);
+  resyncs = g_variant_lookup_value (reply, "resyncs", G_VARIANT_TYPE ("aa{sv}"));
+  entries_from_variant (status->resyncs, resyncs);
+  upgrades = g_variant_lookup_value (reply, "upgrades", G_VARIANT_TYPE ("aa{sv}"));
+  entries_from_variant (status->upgrades, upgrades);
+  g_variant_lookup (reply, "next-resync", "x", &status->next_resync);
+  g_variant_lookup (reply, "lines-busy", "b", &status->lines_busy);
+  g_variant_lookup (reply, "customized", "b", &status->customized);
+  if (g_variant_lookup (reply, "schedule", "a(ixx)", &schedule))
+    while (g_variant_iter_next (schedule, "(ixx)", &cause, &item.earliest, &item.latest))
+      {
+        item.cause = (ProvCause) cause;
+        g_array_append_val (status->schedule, item);
+      }
+  return status;
+}
+
+static char *
+dbus_expand_rule (ProvCli *cli, const char *rule, GError **error)
+{
+  ProvProvisiond1 *proxy = prov_cli_get_proxy (cli, error);
+  gboolean ok;
+  char *text = NULL;
+
+  if (proxy == NULL)
+    return NULL;
+  ok = prov_provisiond1_call_expand_rule_sync (proxy, rule, FLAGS, -1, &text, NULL, error);
+  if (!check_reply (ok, error))
+    return NULL;
+  return text;
+}
+
+static GPtrArray *
+dbus_list_plugins (ProvCli *cli, GError **error)
+{
+  ProvProvisiond1 *proxy = prov_cli_get_proxy (cli, error);
+  gboolean ok;
+  g_autoptr(GVariant) reply = NULL;
+  GPtrArray *list;
+  GVariantIter iter;
+  ProvCliPlugin plugin;
+
+  if (proxy == NULL)
+    return NULL;
+  ok = prov_provisiond1_call_list_plugins_sync (proxy, FLAGS, -1, &reply, NULL, error);
+  if (!check_reply (ok, error))
+    return NULL;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) prov_cli_plugin_free);
+  g_variant_iter_init (&iter, reply);
+  while (g_variant_iter_next (&iter, "(ssss)", &plugin.name, &plugin.version, &plugin.file,
+                              &plugin.handles))
+    g_ptr_array_add (list, g_memdup2 (&plugin, sizeof plugin));
+  return list;
+}
+
+const ProvCliBackend prov_cli_dbus_backend = {
+  .get_parameters = dbus_get_parameters,
+  .list_parameters = dbus_list_parameters,
+  .set_parameters = dbus_set_parameters,
+  .resync = dbus_resync,
+  .get_status = dbus_get_status,
+  .expand_rule = dbus_expand_rule,
+  .list_plugins = dbus_list_plugins,
+};

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <stdio.h>
+
+#include "cli-json.h"
+#include "prov-cli.h"
+#include "prov-error.h"
+
+/* monitor: one line per daemon event until interrupted or --count events.
+ * The lines name the D-Bus signals, for people and for grep alike. */
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean   json;
+  gint64     remaining; /* -1 = no limit */
+} Monitor;
+
+static void
+event_done (Monitor *monitor)
+{
+  fflush (stdout);
+  if (monitor->remaining > 0 && --monitor->remaining == 0)
+    g_main_loop_quit (monitor->loop);
+}
+
+static char *
+join (const char *const *names)
+{
+  return g_strjoinv (",", (char **) names);
+}
+
+static void
+on_resync_started (ProvProvisiond1 *proxy, int cause, gpointer user_data)
+{
+  Monitor *monitor = user_data;
+  g_autoptr(ProvJson) json = prov_json_new ();
+
+  if (monitor->json)
+    {
+      prov_json_begin_object (json);
+      prov_json_member (json, "event");
+      prov_json_string (json, "ResyncStarted");
+      prov_json_member (json, "cause");
+      prov_json_string (json, prov_cause_to_string (cause));
+      prov_json_end_object (json);
+      prov_json_print (json);
+    }
+  else
+    g_print ("ResyncStarted cause=%s\n", prov_cause_to_string (cause));
+  event_done (monitor);
+}
+
+static void
+on_resync_finished (ProvProvisiond1 *proxy, const char *outcome, const char *url,
+                    const char *error, const char *const *changed, gpointer user_data)
+{
+  Monitor *monitor = user_data;
+  g_autoptr(ProvJson) json = prov_json_new ();
+  g_autofree char *names = join (changed);
+
+  if (monitor->json)
+    {
+      prov_json_begin_object (json);
+      prov_json_member (json, "event");
+      prov_json_string (json, "ResyncFinished");
+      prov_json_member (json, "outcome");
+      prov_json_string (json, outcome);
+      prov_json_member (json, "url");
+      prov_json_string (json, url);
+      prov_json_member (json, "error");
+      prov_json_string (json, error[0] != '\0' ? error : NULL);
+      prov_json_member (json, "changed");
+      prov_json_strv (json, changed);
+      prov_json_end_object (json);
+      prov_json_print (json);
+    }
+  else if (error[0] != '\0')
+    g_print ("ResyncFinished outcome=%s url=%s error=%s\n", outcome, url, error);
+  else
+    g_print ("ResyncFinished outcome=%s url=%s changed=%s\n", outcome, url, names);
+  event_done (monitor);
+}
+
+static void
+on_parameters_changed (ProvProvisiond1 *proxy, const char *const *names, gpointer user_data)
+{
+  Monitor *monitor = user_data;
+  g_autoptr(ProvJson) json = prov_json_new ();
+  g_autofree char *joined = join (names);
+
+  if (monitor->json)
+    {
+      prov_json_begin_object (json);
+      prov_json_member (json, "event");
+      prov_json_string (json, "ParametersChanged");
+      prov_json_member (json, "names");
+      prov_json_strv (json, names);
+      prov_json_end_object (json);
+      prov_json_print (json);
+    }
+  else
+    g_print ("ParametersChanged names=%s\n", joined);
+  event_done (monitor);
+}
+
+static void
+on_fetch_progress (ProvProvisiond1 *proxy, const char *url, guint64 received, guint64 total,
+                   gpointer user_data)
+{
+  Monitor *monitor = user_data;
+  g_autoptr(ProvJson) json = prov_json_new ();
+
+  if (monitor->json)
+    {
+      prov_json_begin_object (json);
+      prov_json_member (json, "event");
+      prov_json_string (json, "FetchProgress");
+      prov_json_member (json, "url");
+      prov_json_string (json, url);
+      prov_json_member (json, "received");
+      prov_json_int (json, (gint64) received);
+      prov_json_member (json, "total");
+      prov_json_int (json, (gint64) total);
+      prov_json_end_object (json);
+      prov_json_print (json);
+    }
+  else
+    g_print ("FetchProgress url=%s received=%" G_GUINT64_FORMAT " total=%" G_GUINT64_FORMAT "\n",
+             url, received, total);
+  event_done (monitor);
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  Monitor *monitor = user_data;
+
+  g_main_loop_quit (monitor->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_owner_changed (GObject *proxy, GParamSpec *pspec, gpointer user_data)
+{
+  g_autofree char *owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (proxy));
+
+  if (owner == NULL)
+    g_printerr (_("provisiond has left the bus; waiting for it to come back\n"));
+}
+
+int
+prov_cli_cmd_monitor (ProvCli *cli, int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) options = g_option_context_new (NULL);
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GVariant) ping = NULL;
+  ProvProvisiond1 *proxy;
+  Monitor monitor = { 0 };
+  int count = 0;
+  guint sigint_id, sigterm_id;
+  GOptionEntry entries[] = {
+    { "count", 'n', 0, G_OPTION_ARG_INT, &count, N_("Stop after N events"), N_("N") },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  g_option_context_set_help_enabled (options, FALSE);
+  if (!g_option_context_parse (options, &argc, &argv, &error) || argc != 1 || count < 0)
+    return prov_cli_usage ("monitor [--count N]");
+  proxy = prov_cli_get_proxy (cli, &error);
+  if (proxy == NULL)
+    return prov_cli_fail (error);
+  loop = g_main_loop_new (NULL, FALSE);
+  monitor.loop = loop;
+  monitor.json = cli->json;
+  monitor.remaining = count > 0 ? count : -1;
+  g_signal_connect (proxy, "resync-started", G_CALLBACK (on_resync_started), &monitor);
+  g_signal_connect (proxy, "resync-finished", G_CALLBACK (on_resync_finished), &monitor);
+  g_signal_connect (proxy, "parameters-changed", G_CALLBACK (on_parameters_changed), &monitor);
+  g_signal_connect (proxy, "fetch-progress", G_CALLBACK (on_fetch_progress), &monitor);
+  g_signal_connect (proxy, "notify::g-name-owner", G_CALLBACK (on_owner_changed), NULL);
+  /* A round trip after the match rules were sent: from here on no event is
+   * missed, which is what the line below promises to scripts. */
+  ping = g_dbus_connection_call_sync (cli->connection, "org.freedesktop.DBus",
+                                      "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetId",
+                                      NULL, G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                      NULL, &error);
+  if (ping == NULL)
+    return prov_cli_fail (error);
+  g_printerr (_("Monitoring provisiond; press Ctrl+C to stop\n"));
+  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &monitor);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &monitor);
+  g_main_loop_run (loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_signal_handlers_disconnect_by_data (proxy, &monitor);
+  return PROV_EXIT_OK;
+}

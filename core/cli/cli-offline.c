@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "prov-cli.h"
+#include "prov-clock.h"
+#include "prov-error.h"
+
+/* The backend of `--state-dir`: the caller works on the files directly, so
+ * it is the admin; secrets are still masked whenever a value is shown. */
+
+static GHashTable *
+offline_get_parameters (ProvCli *cli, const char *const *names, GError **error)
+{
+  ProvContext *ctx = prov_cli_get_context (cli, error);
+  GHashTable *values;
+  ProvStore *store;
+
+  if (ctx == NULL)
+    return NULL;
+  store = prov_context_get_store (ctx);
+  values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *value = NULL;
+
+      if (prov_store_read (store, names[i], PROV_CALLER_ADMIN, &value, NULL))
+        g_hash_table_replace (values, g_strdup (names[i]),
+                              g_strdup (prov_store_mask (store, names[i], value)));
+    }
+  return values;
+}
+
+static GPtrArray *
+offline_list_parameters (ProvCli *cli, GError **error)
+{
+  ProvContext *ctx = prov_cli_get_context (cli, error);
+  g_auto(GStrv) names = NULL;
+  GPtrArray *params;
+  ProvStore *store;
+
+  if (ctx == NULL)
+    return NULL;
+  store = prov_context_get_store (ctx);
+  names = prov_store_list_names (store, PROV_CALLER_ADMIN);
+  params = g_ptr_array_new_with_free_func ((GDestroyNotify) prov_cli_param_free);
+  for (guint i = 0; names[i] != NULL; i++)
+    g_ptr_array_add (params,
+                     prov_cli_param_new (names[i],
+                                         prov_store_mask (store, names[i],
+                                                          prov_store_get (store, names[i])),
+                                         prov_store_get_access (store, names[i])));
+  return params;
+}
+
+static GStrv
+offline_set_parameters (ProvCli *cli, GPtrArray *values, GError **error)
+{
+  ProvContext *ctx = prov_cli_get_context (cli, error);
+  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
+  GStrv changed = NULL;
+
+  if (ctx == NULL)
+    return NULL;
+  for (guint i = 0; i < values->len; i++)
+    {
+      ProvCliParam *param = values->pdata[i];
+      prov_change_set_add (changes, param->name, param->value, PROV_ACCESS_UNSET,
+                           "command line", 0);
+    }
+  if (!prov_store_apply (prov_context_get_store (ctx), changes, PROV_CALLER_ADMIN, &changed,
+                         error))
+    return NULL;
+  return changed;
+}
+
+typedef struct
+{
+  GMainLoop        *loop;
+  ProvResyncResult *result;
+  GError           *error;
+  ProvCliProgress   progress;
+  gpointer          user_data;
+} ResyncWait;
+
+static void
+on_resync_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  ResyncWait *wait = user_data;
+
+  wait->result = prov_engine_resync_finish (PROV_ENGINE (source), res, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+static void
+on_log_message (ProvEngine *engine, int kind, const char *text, guint id, gpointer user_data)
+{
+  g_printerr ("[%u] %s\n", id, text);
+}
+
+static void
+on_fetch_progress (ProvEngine *engine, const char *url, guint64 received, guint64 total,
+                   gpointer user_data)
+{
+  ResyncWait *wait = user_data;
+
+  if (wait->progress != NULL)
+    wait->progress (url, received, total, wait->user_data);
+}
+
+static ProvCliResync *
+offline_resync (ProvCli *cli, const char *rule, ProvCliProgress progress, gpointer user_data,
+                GError **error)
+{
+  ProvContext *ctx = prov_cli_get_context (cli, error);
+  g_autoptr(GMainLoop) loop = NULL;
+  ResyncWait wait = { 0 };
+  ProvCliResync *resync;
+  ProvEngine *engine;
+  gulong log_id, progress_id;
+
+  if (ctx == NULL)
+    return NULL;
+  engine = prov_context_get_engine (ctx);
+  loop = g_main_loop_new (NULL, FALSE);
+  wait.loop = loop;
+  wait.progress = progress;
+  wait.user_data = user_data;
+  log_id = g_signal_connect (engine, "log-message", G_CALLBACK (on_log_message), NULL);
+  progress_id = g_signal_connect (engine, "fetch-progress", G_CALLBACK (on_fetch_progress), &wait);
+  prov_engine_resync_async (engine, PROV_CAUSE_EXPLICIT, rule, NULL, on_resync_done, &wait);
+  g_main_loop_run (loop);
+  g_signal_handler_disconnect (engine, log_id);
+  g_signal_handler_disconnect (engine, progress_id);
+  if (wait.error != NULL)
+    {
+      g_propagate_error (error, wait.error);
+      return NULL;
+    }
+  resync = g_new0 (ProvCliResync, 1);
+  resync->fetched = g_ptr_array_ref (wait.result->fetched);
+  resync->skipped = g_ptr_array_ref (wait.result->skipped);
+  resync->changed = g_steal_pointer (&wait.result->changed);
+  prov_resync_result_free (wait.result);
+  return resync;
+}
+
+static void
+copy_entries (GArray *to, const ProvStatusEntry *entries, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      ProvStatusEntry copy = entries[i];
+
+      copy.url = g_strdup (entries[i].url);
+      copy.error = g_strdup (entries[i].error);
+      g_array_append_val (to, copy);
+    }
+}
+
+static ProvCliStatus *
+offline_get_status (ProvCli *cli, GError **error)
+{
+  ProvContext *ctx = prov_cli_get_context (cli, error);
+  g_autoptr(ProvClock) clock = NULL;
+  g_autoptr(ProvScheduler) scheduler = NULL;
+  g_autoptr(GArray) plan = NULL;
+  ProvCliStatus *status;
+  const ProvStatusEntry *entries;
+  guint n = 0;
+
+  if (ctx == NULL)
+    return NULL;
+  status = prov_cli_status_new ();
+  entries = prov_status_get_resyncs (prov_context_get_status (ctx), &n);
+  copy_entries (status->resyncs, entries, n);
+  entries = prov_status_get_upgrades (prov_context_get_status (ctx), &n);
+  copy_entries (status->upgrades, entries, n);
+  status->customized = prov_status_get_customized (prov_context_get_status (ctx));
+  /* A scheduler that is never started previews the persisted plan. */
+  clock = prov_clock_new_real ();
+  scheduler = prov_scheduler_new (prov_context_get_engine (ctx), clock, 0);
+  plan = prov_scheduler_get_plan (scheduler);
+  g_array_append_vals (status->schedule, plan->data, plan->len);
+  return status;
+}
+
+static char *
+offline_expand_rule (ProvCli *cli, const char *rule, GError **error)
+{
+  ProvContext *ctx = prov_cli_get_context (cli, error);
+
+  if (ctx == NULL)
+    return NULL;
+  return prov_engine_explain_rule (prov_context_get_engine (ctx), rule, error);
+}
+
+static GPtrArray *
+offline_list_plugins (ProvCli *cli, GError **error)
+{
+  ProvContext *ctx = prov_cli_get_context (cli, error);
+  GPtrArray *plugins, *list;
+
+  if (ctx == NULL)
+    return NULL;
+  plugins = prov_registry_get_plugins (prov_context_get_registry (ctx));
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) prov_cli_plugin_free);
+  for (guint i = 0; i < plugins->len; i++)
+    {
+      ProvPlugin *plugin = plugins->pdata[i];
+      ProvCliPlugin *item = g_new0 (ProvCliPlugin, 1);
+
+      item->name = g_strdup (prov_plugin_get_name (plugin));
+      item->version = g_strdup (prov_plugin_get_version (plugin));
+      item->file = g_strdup (prov_plugin_get_filename (plugin));
+      item->handles = prov_plugin_describe_handles (plugin);
+      g_ptr_array_add (list, item);
+    }
+  return list;
+}
+
+const ProvCliBackend prov_cli_offline_backend = {
+  .get_parameters = offline_get_parameters,
+  .list_parameters = offline_list_parameters,
+  .set_parameters = offline_set_parameters,
+  .resync = offline_resync,
+  .get_status = offline_get_status,
+  .expand_rule = offline_expand_rule,
+  .list_plugins = offline_list_plugins,
+};

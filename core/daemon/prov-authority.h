@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "prov-types.h"
+
+G_BEGIN_DECLS
+
+/* The polkit action that makes a caller who is not root an admin. */
+#define PROV_AUTHORITY_ADMIN_ACTION "org.provisiond.provisiond1.admin"
+
+#define PROV_TYPE_AUTHORITY (prov_authority_get_type ())
+G_DECLARE_FINAL_TYPE (ProvAuthority, prov_authority, PROV, AUTHORITY, GObject)
+
+/**
+ * ProvAuthority:
+ *
+ * Tells whether a D-Bus caller is the admin or a user. The caller's uid
+ * comes from the bus: uid 0 and the daemon's own uid are the admin. Any
+ * other caller is a user, unless polkit (when built, and asked to) says it
+ * is authorized for PROV_AUTHORITY_ADMIN_ACTION.
+ *
+ * @use_polkit: ask polkit; only meaningful on the system bus, since polkit
+ *   names its subjects by their system bus name.
+ */
+ProvAuthority *prov_authority_new          (gboolean                use_polkit);
+
+/* @interactive: polkit may ask the caller's agent for a password. */
+void           prov_authority_check_async  (ProvAuthority          *self,
+                                            GDBusMethodInvocation  *invocation,
+                                            gboolean                interactive,
+                                            GCancellable           *cancellable,
+                                            GAsyncReadyCallback     callback,
+                                            gpointer                user_data);
+/* Returns PROV_CALLER_ADMIN or PROV_CALLER_USER; -1 with @error set when
+ * the caller cannot be identified. */
+int            prov_authority_check_finish (ProvAuthority          *self,
+                                            GAsyncResult           *result,
+                                            GError                **error);
+
+G_END_DECLS

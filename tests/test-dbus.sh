@@ -1,0 +1,468 @@
+#!/bin/sh
+# provisiond on a private D-Bus, driven by provisionctl as the admin and as
+# an unprivileged user, fetching from nginx on 127.0.0.1. Run inside
+# tests/in-netns (meson does), so that nothing leaves the machine.
+#   test-dbus.sh CASE     CASE: resync user stop-fetch stop-apply restart errors
+# Environment (meson sets it): PROVISIOND PROVISIONCTL PROV_PLUGIN_PATH
+# PROV_SCHEMA_DIR PROV_LOCALEDIR
+set -eu
+case=$1
+: "${PROVISIOND:?}" "${PROVISIONCTL:?}" "${PROV_PLUGIN_PATH:?}" "${PROV_SCHEMA_DIR:?}"
+export LC_ALL=C.UTF-8 no_proxy='*'
+unset DBUS_SYSTEM_BUS_ADDRESS
+name=org.provisiond.Provisiond1
+path=/org/provisiond/Provisiond1
+
+tmp=$(mktemp -d /tmp/prov-dbus-XXXXXX)
+# The unprivileged caller must reach the bus socket in here.
+chmod 755 "$tmp"
+bus_pid='' nginx_pid=''
+cleanup() {
+  for f in "$tmp/daemon.pid" "$tmp/monitor.pid"; do
+    [ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null
+  done
+  for p in $nginx_pid $bus_pid; do kill "$p" 2>/dev/null; done
+  wait 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL ($case): $*" >&2
+  for f in "$tmp"/*.log; do
+    [ -f "$f" ] && { echo "== $f" >&2; tail -n 20 "$f" >&2; }
+  done
+  exit 1
+}
+
+# Polls a condition every 50 ms, at most SECONDS long.
+wait_until() { # wait_until SECONDS WHAT COMMAND…
+  limit=$(($1 * 20)) what=$2 i=0
+  shift 2
+  while ! "$@" >/dev/null 2>&1; do
+    i=$((i + 1))
+    [ "$i" -le "$limit" ] || fail "timed out waiting for $what"
+    sleep 0.05
+  done
+}
+
+run() { # run EXPECTED_EXIT COMMAND… ; output in $tmp/out and $tmp/err
+  want=$1
+  shift
+  set +e
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  got=$?
+  set -e
+  [ "$got" = "$want" ] && return
+  cat "$tmp/out" "$tmp/err" >&2
+  fail "'$*' exited $got, expected $want"
+}
+has() { grep -q -- "$1" "$2" || { cat "$2" >&2; fail "$2 lacks: $1"; }; }
+lacks() { # lacks PATTERN FILE…
+  pattern=$1
+  shift
+  ! grep -q -- "$pattern" "$@" || fail "found where it must not be: $pattern"
+}
+ctl() { "$PROVISIONCTL" --session "$@"; }
+offline() { "$PROVISIONCTL" --state-dir "$st" "$@"; }
+call() { # call METHOD ARG…
+  method=$1
+  shift
+  gdbus call --session --dest "$name" --object-path "$path" --method "$name.$method" "$@"
+}
+json_ok() {
+  python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$1" || fail "not JSON: $1"
+}
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+start_bus() {
+  cat >"$tmp/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=$tmp/bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow receive_sender="*"/>
+    <allow eavesdrop="true"/>
+  </policy>
+</busconfig>
+EOF
+  dbus-daemon --nofork --print-address --config-file="$tmp/bus.conf" >"$tmp/bus.addr" \
+    2>"$tmp/bus.log" &
+  bus_pid=$!
+  wait_until 10 "the bus" test -s "$tmp/bus.addr"
+  DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$tmp/bus.addr")
+  export DBUS_SESSION_BUS_ADDRESS
+}
+
+# The daemon runs in a subshell that records its exit status.
+start_daemon() {
+  rm -f "$tmp/daemon.rc" "$tmp/daemon.pid"
+  (
+    "$PROVISIOND" --session --state-dir "$st" >>"$tmp/daemon.log" 2>&1 &
+    echo $! >"$tmp/daemon.pid"
+    wait $! && echo 0 >"$tmp/daemon.rc" || echo $? >"$tmp/daemon.rc"
+  ) &
+  wait_until 10 "the daemon's pid" test -s "$tmp/daemon.pid"
+  gdbus wait --session --timeout 10 "$name" || fail "the daemon did not take its name"
+}
+daemon_exit() { # waits at most SECONDS; prints the exit status
+  wait_until "$1" "the daemon to exit" test -s "$tmp/daemon.rc"
+  rm -f "$tmp/daemon.pid"
+  cat "$tmp/daemon.rc"
+}
+stop_daemon() {
+  kill -TERM "$(cat "$tmp/daemon.pid")"
+  rc=$(daemon_exit 10)
+  [ "$rc" = 0 ] || fail "the daemon exited $rc on SIGTERM"
+}
+
+start_nginx() {
+  port=$(free_port)
+  mkdir -p "$tmp/www" "$tmp/nginx/tmp"
+  cat >"$tmp/nginx.conf" <<EOF
+master_process off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx.log info;
+events { worker_connections 64; }
+http {
+  access_log $tmp/access.log;
+  client_body_temp_path $tmp/nginx/tmp/body;
+  proxy_temp_path $tmp/nginx/tmp/proxy;
+  fastcgi_temp_path $tmp/nginx/tmp/fastcgi;
+  uwsgi_temp_path $tmp/nginx/tmp/uwsgi;
+  scgi_temp_path $tmp/nginx/tmp/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    root $tmp/www;
+    location /slow/ { limit_rate 1m; }
+  }
+}
+EOF
+  nginx=$(command -v nginx || echo /usr/sbin/nginx)
+  "$nginx" -p "$tmp/nginx" -e "$tmp/nginx.log" -c "$tmp/nginx.conf" -g 'daemon off;' &
+  nginx_pid=$!
+  wait_until 10 nginx curl -s -o /dev/null "http://127.0.0.1:$port/"
+}
+
+start_monitor() { # start_monitor [--count N]: events in $tmp/monitor.out
+  rm -f "$tmp/monitor.rc" "$tmp/monitor.pid"
+  (
+    "$PROVISIONCTL" --session monitor "$@" >"$tmp/monitor.out" 2>"$tmp/monitor.err" &
+    echo $! >"$tmp/monitor.pid"
+    wait $! && echo 0 >"$tmp/monitor.rc" || echo $? >"$tmp/monitor.rc"
+  ) &
+  wait_until 10 "the monitor" grep -q Monitoring "$tmp/monitor.err"
+}
+monitor_exit() { # waits at most SECONDS; prints the exit status
+  wait_until "$1" "the monitor to exit" test -s "$tmp/monitor.rc"
+  rm -f "$tmp/monitor.pid"
+  cat "$tmp/monitor.rc"
+}
+
+# A state directory whose boot resync is off: every resync is the test's.
+st=$tmp/state
+mkdir -p "$st/profiles"
+cat >"$st/device.conf" <<EOF
+[Device]
+MAC=00:0e:08:ab:cd:ef
+Vendor=Cisco
+ProductName=CP-8845-3PCC
+SeriesNumber=8845
+SerialNumber=88012BA01234
+SoftwareVersion=11.3.1
+EOF
+offline set Resync_On_Reset=No >/dev/null
+profiles=$st/profiles
+start_bus
+
+case $case in
+resync)
+  start_nginx
+  cat >"$tmp/www/basic.xml" <<EOF
+<flat-profile>
+  <GPP_A ua="ro">12345678</GPP_A>
+  <GPP_SB>s3cret</GPP_SB>
+</flat-profile>
+EOF
+  start_daemon
+  start_monitor
+  url=http://127.0.0.1:$port/basic.xml
+  run 0 ctl resync "$url"
+  has "^fetched: $url\$" "$tmp/out"
+  has "^changed: GPP_A = 12345678\$" "$tmp/out"
+  has '^changed: GPP_SB = \*\*\*\*\*\*\*\*$' "$tmp/out"
+  wait_until 10 ResyncFinished grep -q ResyncFinished "$tmp/monitor.out"
+  kill -TERM "$(cat "$tmp/monitor.pid")"
+  rc=$(monitor_exit 10)
+  [ "$rc" = 0 ] || fail "monitor exited $rc on SIGTERM"
+  # One line per event, in the order they happen.
+  started=$(grep -n '^ResyncStarted cause=request$' "$tmp/monitor.out" | cut -d: -f1)
+  changed=$(grep -n '^ParametersChanged names=GPP_A,GPP_SB$' "$tmp/monitor.out" | cut -d: -f1)
+  finished=$(grep -n "^ResyncFinished outcome=success url=$url changed=GPP_A,GPP_SB\$" \
+    "$tmp/monitor.out" | cut -d: -f1)
+  if [ -z "$started" ] || [ -z "$changed" ] || [ -z "$finished" ]; then
+    cat "$tmp/monitor.out" >&2
+    fail "events missing"
+  fi
+  [ "$started" -lt "$changed" ] && [ "$changed" -lt "$finished" ] || fail "events out of order"
+  has "^FetchProgress url=$url received=" "$tmp/monitor.out"
+  lacks s3cret "$tmp/out" "$tmp/err" "$tmp/monitor.out" "$tmp/daemon.log"
+
+  # --count: the monitor ends by itself after N events.
+  start_monitor --count 1
+  run 0 ctl set GPP_C=x
+  rc=$(monitor_exit 10)
+  [ "$rc" = 0 ] || fail "monitor --count 1 exited $rc"
+  [ "$(cat "$tmp/monitor.out")" = "ParametersChanged names=GPP_C" ] || fail "monitor --count 1"
+
+  # JSON for scripts.
+  run 0 ctl --json resync "$url"
+  json_ok "$tmp/out"
+  has '"fetched":\["http://127.0.0.1:' "$tmp/out"
+  for cmd in status schedule plugins dump "get GPP_A GPP_SB"; do
+    # shellcheck disable=SC2086
+    run 0 ctl --json $cmd
+    json_ok "$tmp/out"
+  done
+  lacks s3cret "$tmp/out"
+
+  # The DHCP server: option 160 comes before 150 in DHCP_Option_To_Use.
+  mkdir -p "$tmp/www/dir"
+  printf '<flat-profile><GPP_D>from-dhcp</GPP_D></flat-profile>' >"$tmp/www/dir/basic2.xml"
+  call SetDhcpOptions "{uint32 150: '10.0.0.1', 160: 'http://127.0.0.1:$port/dir'}" >"$tmp/out"
+  has "http://127.0.0.1:$port/dir" "$tmp/out"
+  run 0 ctl resync /basic2.xml
+  has "^fetched: http://127.0.0.1:$port/dir/basic2.xml\$" "$tmp/out"
+  has "^changed: GPP_D = from-dhcp\$" "$tmp/out"
+
+  # A progress bar on a terminal, for long fetches (about 2 s here).
+  python3 -c 'import sys
+print("<flat-profile>")
+for i in range(40000): print("<Big_%d>%s</Big_%d>" % (i, "x" * 20, i))
+print("</flat-profile>")' >"$tmp/www/slow.xml"
+  mkdir -p "$tmp/www/slow"
+  mv "$tmp/www/slow.xml" "$tmp/www/slow/big.xml"
+  script -qfec "$PROVISIONCTL --session resync http://127.0.0.1:$port/slow/big.xml" /dev/null \
+    >"$tmp/tty.out" </dev/null || fail "resync on a terminal"
+  has '\] 100%' "$tmp/tty.out"
+  ;;
+
+user)
+  # setpriv needs real root: in a user namespace, nobody is not mapped.
+  if ! setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
+    echo "SKIP: cannot run as nobody here" >&2
+    exit 77
+  fi
+  asuser() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$PROVISIONCTL" --session "$@"; }
+  cat >"$profiles/user.xml" <<EOF
+<flat-profile>
+  <GPP_A ua="na">hidden-na</GPP_A>
+  <GPP_B ua="ro">read-only</GPP_B>
+  <GPP_C ua="rw">read-write</GPP_C>
+  <GPP_SA ua="rw">s3cret-sa</GPP_SA>
+  <Profile_Rule ua="ro">file://$profiles/user.xml</Profile_Rule>
+</flat-profile>
+EOF
+  start_daemon
+  run 0 ctl resync "file://$profiles/user.xml"
+  run 1 asuser get GPP_A
+  [ ! -s "$tmp/out" ] || fail "a user read an na parameter"
+  has "no such parameter: GPP_A" "$tmp/err"
+  run 1 asuser get GPP_SA
+  run 0 asuser get GPP_B GPP_C
+  has '^GPP_B=read-only$' "$tmp/out"
+  run 0 asuser dump
+  has '<GPP_B ua="ro">read-only</GPP_B>' "$tmp/out"
+  has '<GPP_C ua="rw">read-write</GPP_C>' "$tmp/out"
+  lacks GPP_A "$tmp/out"
+  lacks GPP_SA "$tmp/out"
+  lacks hidden-na "$tmp/out"
+  run 0 asuser --json dump
+  json_ok "$tmp/out"
+  lacks hidden-na "$tmp/out"
+  # Writes: ro and na refused, rw allowed, all or nothing.
+  run 1 asuser set GPP_B=mine
+  run 1 asuser set GPP_A=mine
+  run 0 asuser set GPP_C=mine
+  run 1 asuser set GPP_C=again GPP_B=again
+  run 0 ctl get GPP_A GPP_B GPP_C
+  has '^GPP_A=hidden-na$' "$tmp/out"
+  has '^GPP_B=read-only$' "$tmp/out"
+  has '^GPP_C=mine$' "$tmp/out"
+  # Resync: never a rule of one's own; the configured ones while allowed.
+  run 1 asuser resync "file://$profiles/user.xml"
+  has administrator "$tmp/err"
+  run 0 asuser resync
+  has "^fetched: file://$profiles/user.xml\$" "$tmp/out"
+  has '^changed: GPP_C = read-write$' "$tmp/out"
+  run 0 ctl set User_Configurable_Resync=No
+  run 1 asuser resync
+  has User_Configurable_Resync "$tmp/err"
+  # Admin-only methods; status is for everyone.
+  run 1 asuser expand /x.xml
+  run 1 asuser plugins
+  run 0 asuser status
+  if setpriv --reuid=nobody --regid=nogroup --clear-groups gdbus call --session --dest "$name" \
+    --object-path "$path" --method "$name.SetLineState" 1 true >"$tmp/out" 2>&1; then
+    fail "SetLineState as a user"
+  fi
+  has "$name.Error.PermissionDenied" "$tmp/out"
+  call SetLineState 1 true >/dev/null
+  run 0 ctl --json status
+  has '"lines-busy":true' "$tmp/out"
+  lacks s3cret "$tmp/daemon.log"
+  ;;
+
+stop-fetch)
+  start_nginx
+  mkdir -p "$tmp/www/slow"
+  head -c $((50 * 1024 * 1024)) /dev/zero >"$tmp/www/slow/huge.xml"
+  printf '<flat-profile><GPP_A>before</GPP_A></flat-profile>' >"$profiles/a.xml"
+  offline set Max_Profile_Size=$((64 * 1024 * 1024)) >/dev/null
+  offline resync "file://$profiles/a.xml" >/dev/null 2>&1
+  before=$(md5sum <"$st/params.db")
+  start_daemon
+  start_monitor
+  (
+    ctl resync "http://127.0.0.1:$port/slow/huge.xml" >"$tmp/resync.out" 2>"$tmp/resync.log" &&
+      echo 0 >"$tmp/resync.rc" || echo $? >"$tmp/resync.rc"
+  ) &
+  wait_until 10 "the fetch to start" grep -q FetchProgress "$tmp/monitor.out"
+  kill -TERM "$(cat "$tmp/daemon.pid")"
+  # Promptly: the fetch would take 50 s.
+  rc=$(daemon_exit 5)
+  [ "$rc" = 0 ] || fail "the daemon exited $rc"
+  wait_until 10 "the resync call to end" test -s "$tmp/resync.rc"
+  [ "$(cat "$tmp/resync.rc")" = 1 ] || fail "resync exited $(cat "$tmp/resync.rc")"
+  has cancelled "$tmp/resync.log"
+  [ "$(md5sum <"$st/params.db")" = "$before" ] || fail "the store changed"
+  run 0 offline status
+  has "request .*huge.xml  -- cancelled" "$tmp/out"
+  ;;
+
+stop-apply)
+  # A large profile, all old or all new: SIGTERM at random moments of
+  # resyncs between the two must leave exactly one of them every time.
+  n=20000
+  for v in old new; do
+    awk -v n=$n -v v=$v 'BEGIN { print "<flat-profile>";
+      for (i = 0; i < n; i++) printf "<Test_Param_%d>%s-%d</Test_Param_%d>\n", i, v, i, i;
+      print "</flat-profile>" }' >"$profiles/$v.xml"
+  done
+  offline resync "file://$profiles/old.xml" >/dev/null 2>&1
+  current=old applied=0
+  for iteration in $(seq 20); do
+    next=new
+    [ "$current" = new ] && next=old
+    start_daemon
+    ctl resync "file://$profiles/$next.xml" >/dev/null 2>&1 &
+    resync_pid=$!
+    # The moment of the stop is the point of the test: random, 0…50 ms,
+    # about the time a resync of this profile takes.
+    sleep "$(awk -v r="$(shuf -i 0-50 -n 1)" 'BEGIN { printf "%.3f", r / 1000 }')"
+    stop_daemon
+    # The call ends with the daemon: answered, or "no reply".
+    wait "$resync_pid" || true
+    offline --json dump >"$tmp/dump.json"
+    state=$(python3 - "$tmp/dump.json" $n <<'EOF'
+import json, sys
+values = {p["name"]: p["value"] for p in json.load(open(sys.argv[1]))}
+n = int(sys.argv[2])
+for v in ("old", "new"):
+    if all(values.get("Test_Param_%d" % i) == "%s-%d" % (v, i) for i in range(n)):
+        print(v)
+        break
+else:
+    print("mixed")
+EOF
+)
+    case $state in
+    "$current") ;;
+    "$next") current=$next applied=$((applied + 1)) ;;
+    *) fail "iteration $iteration: the store is neither old nor new" ;;
+    esac
+  done
+  echo "stop-apply: $applied of 20 resyncs applied before the stop"
+  [ "$applied" -gt 0 ] || fail "no resync ever completed: the test proved nothing"
+  ;;
+
+restart)
+  printf '<flat-profile><GPP_A>kept</GPP_A></flat-profile>' >"$profiles/a.xml"
+  offline set "Profile_Rule=file://$profiles/a.xml" >/dev/null
+  start_daemon
+  run 0 ctl resync
+  next_resync() {
+    gdbus call --session --dest "$name" --object-path "$path" \
+      --method org.freedesktop.DBus.Properties.Get "$name" NextResync
+  }
+  before=$(next_resync)
+  case $before in *"int64 0>"*) fail "no resync is scheduled after a success" ;; esac
+  run 0 ctl schedule
+  has '^periodic ' "$tmp/out"
+  stop_daemon
+  start_daemon
+  after=$(next_resync)
+  [ "$before" = "$after" ] || fail "NextResync $before became $after"
+  run 0 ctl get GPP_A
+  [ "$(cat "$tmp/out")" = kept ] || fail "the store was not kept"
+  run 0 ctl status
+  has "request .*success .*file://$profiles/a.xml" "$tmp/out"
+  stop_daemon
+  # Offline, the same plan from the persisted state.
+  run 0 offline schedule
+  has '^periodic ' "$tmp/out"
+  ;;
+
+errors)
+  start_nginx
+  start_daemon
+  # Typed errors: the D-Bus name, and the exit code of the offline mode.
+  call Resync "file://$profiles/missing.xml" >"$tmp/out" 2>&1 && fail "resync of a missing file"
+  has "$name.Error.FileNotFound" "$tmp/out"
+  run 3 ctl resync "file://$profiles/missing.xml"
+  printf '<flat-profile><GPP_A>x</GPP_B></flat-profile>' >"$profiles/bad.xml"
+  call Resync "file://$profiles/bad.xml" >"$tmp/out" 2>&1 && fail "resync of a corrupt file"
+  has "$name.Error.Corrupt" "$tmp/out"
+  run 4 ctl resync "file://$profiles/bad.xml"
+  closed=$(free_port)
+  run 5 ctl resync "http://127.0.0.1:$closed/x.xml"
+  call Resync '( $A eq 1 ? x/y' >"$tmp/out" 2>&1 && fail "resync of a bad rule"
+  has "$name.Error.InvalidRule" "$tmp/out"
+  run 1 ctl resync '( $A eq 1 ? x/y'
+  run 4 ctl set Resync_Random_Delay=70000
+  has "out of range" "$tmp/err"
+  run 3 ctl resync "http://127.0.0.1:$port/nothing.xml"
+  run 0 ctl set Provision_Enable=No
+  call Resync "''" >"$tmp/out" 2>&1 && fail "resync while disabled"
+  has "$name.Error.Disabled" "$tmp/out"
+  run 0 ctl set Provision_Enable=Yes
+  run 2 ctl monitor --bogus
+  run 2 "$PROVISIONCTL" --session --state-dir "$st" status
+  # --address reaches the same daemon without the environment.
+  run 0 env -u DBUS_SESSION_BUS_ADDRESS "$PROVISIONCTL" --address "$DBUS_SESSION_BUS_ADDRESS" status
+  has '^State: idle$' "$tmp/out"
+  run 2 "$PROVISIONCTL" --state-dir "$st" monitor
+  # A second daemon cannot take the name: it exits non-zero at once.
+  set +e
+  timeout 10 "$PROVISIOND" --session --state-dir "$st" >"$tmp/second.log" 2>&1
+  rc=$?
+  set -e
+  [ "$rc" != 0 ] && [ "$rc" != 124 ] || fail "a second daemon exited $rc"
+  stop_daemon
+  run 1 ctl status
+  has "cannot talk to provisiond" "$tmp/err"
+  ;;
+
+*)
+  fail "unknown case"
+  ;;
+esac
+echo PASS
