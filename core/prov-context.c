@@ -7,6 +7,7 @@
 
 #include "prov-context.h"
 #include "prov-error.h"
+#include "prov-upgrader.h"
 
 struct _ProvContext
 {
@@ -130,6 +131,8 @@ prov_context_new (const char *state_dir, const char *device_path, const char *pl
   self->status = prov_status_new (status_path);
   if (!prov_status_load (self->status, error))
     return NULL;
+  /* $SWVER is what an earlier upgrade installed, not what the file still says. */
+  prov_upgrader_apply_installed (self->status, self->device);
   self->engine = prov_engine_new (self->store, self->device, self->registry, self->status,
                                   state_dir);
   return g_steal_pointer (&self);

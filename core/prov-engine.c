@@ -8,21 +8,13 @@
 #include "prov-engine.h"
 #include "prov-error.h"
 #include "prov-fetch.h"
+#include "prov-fetch-setup.h"
 #include "prov-macro.h"
 #include "prov-profile.h"
 #include "prov-rule.h"
 
 static const char *const profile_rules[] = {
   "Profile_Rule", "Profile_Rule_B", "Profile_Rule_C", "Profile_Rule_D", NULL
-};
-
-static const char *const log_params[] = {
-  [PROV_LOG_REQUEST] = "Log_Request_Msg",
-  [PROV_LOG_SUCCESS] = "Log_Success_Msg",
-  [PROV_LOG_FAILURE] = "Log_Failure_Msg",
-  [PROV_LOG_UPGRADE_REQUEST] = "Log_Upgrade_Request_Msg",
-  [PROV_LOG_UPGRADE_SUCCESS] = "Log_Upgrade_Success_Msg",
-  [PROV_LOG_UPGRADE_FAILURE] = "Log_Upgrade_Failure_Msg",
 };
 
 struct _ProvEngine
@@ -181,6 +173,20 @@ prov_engine_get_status (ProvEngine *self)
   return self->status;
 }
 
+const char *
+prov_engine_get_state_dir (ProvEngine *self)
+{
+  g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
+  return self->state_dir;
+}
+
+ProvClock *
+prov_engine_get_clock (ProvEngine *self)
+{
+  g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
+  return self->clock;
+}
+
 gboolean
 prov_engine_is_busy (ProvEngine *self)
 {
@@ -290,38 +296,6 @@ build_secrets (ProvEngine *self)
   return secrets;
 }
 
-/* $SCHEME $SERV $SERVIP $PORT $PATH of the fetch under way. */
-static void
-set_url_vars (GHashTable *vars, ProvFetch *fetch)
-{
-  const char *ip = prov_fetch_get_server_ip (fetch);
-
-  set_var (vars, "SCHEME", prov_fetch_get_scheme (fetch));
-  set_var (vars, "SERV", prov_fetch_get_host (fetch));
-  set_var (vars, "SERVIP", ip != NULL ? ip : prov_fetch_get_host (fetch));
-  set_var_int (vars, "PORT", prov_fetch_get_port (fetch));
-  set_var (vars, "PATH", prov_fetch_get_path (fetch));
-}
-
-static void
-emit_log (ProvEngine *self, ProvLogKind kind, GHashTable *vars, guint transfer_id)
-{
-  const char *template = prov_store_get (self->store, log_params[kind]);
-  g_autofree char *text = NULL;
-  char id[16];
-
-  if (template == NULL || template[0] == '\0')
-    return;
-  /* No secrets table: a message can never reveal GPP_SA…SD. */
-  text = prov_macro_expand (template, vars, NULL);
-  g_snprintf (id, sizeof id, "%u", transfer_id);
-  /* MESSAGE takes a format and must come last; other fields are plain strings. */
-  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
-                    "PROV_TRANSFER_ID", id,
-                    "MESSAGE", "[%u] %s", transfer_id, text);
-  g_signal_emit (self, signals[SIGNAL_LOG_MESSAGE], 0, (int) kind, text, transfer_id);
-}
-
 static void resync_next_rule (GTask *task);
 
 static void
@@ -333,8 +307,8 @@ resync_fail (GTask *task, GError *error)
   g_autoptr(GError) save_error = NULL;
 
   set_var (data->vars, "ERR", error->message);
-  emit_log (self, PROV_LOG_FAILURE, data->vars,
-            data->fetch != NULL ? prov_fetch_get_id (data->fetch) : 0);
+  prov_fetch_setup_emit_log (self, PROV_LOG_FAILURE, data->vars,
+                             data->fetch != NULL ? prov_fetch_get_id (data->fetch) : 0);
   entry.time = now_seconds (self);
   entry.cause = data->cause;
   entry.url = data->last_url;
@@ -444,7 +418,7 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
 
   payload = prov_transport_fetch_finish (PROV_TRANSPORT (source), res, &error);
   g_signal_handlers_disconnect_by_func (data->fetch, on_fetch_progress, self);
-  set_url_vars (data->vars, data->fetch);
+  prov_fetch_setup_url_vars (data->vars, data->fetch);
   if (payload == NULL)
     {
       prov_error_convert (&error);
@@ -474,7 +448,7 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
           return;
         }
     }
-  emit_log (self, PROV_LOG_SUCCESS, data->vars, id);
+  prov_fetch_setup_emit_log (self, PROV_LOG_SUCCESS, data->vars, id);
   resync_next_rule (task);
 }
 
@@ -483,8 +457,6 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 set_credentials (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt)
 {
-  const char *auth = prov_store_get (self->store, "Profile_Authentication_Type");
-
   if (alt->uid != NULL || alt->pwd != NULL)
     {
       g_autofree char *uid = prov_macro_expand (alt->uid ? alt->uid : "", data->vars, data->secrets);
@@ -492,69 +464,25 @@ set_credentials (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt)
       prov_fetch_set_credentials (data->fetch, uid, pwd);
       return;
     }
-  if (g_strcmp0 (auth, "Disabled") == 0)
-    {
-      prov_fetch_set_auth_type (data->fetch, "disabled");
-      return;
-    }
-  if (g_strcmp0 (auth, "Basic Http Authentication") == 0)
-    {
-      const char *account = prov_store_get (self->store, "Profile_Account");
-      if (account != NULL && account[0] != '\0')
-        prov_fetch_set_credentials (data->fetch, account,
-                                    prov_store_get (self->store, "Profile_Password"));
-    }
-}
-
-/* Fills in the default scheme and the DHCP server. A local scheme (one
- * whose plugin declares no port, like file) takes `scheme:///path` as is. */
-static char *
-complete_url (ProvEngine *self, const char *url, GError **error)
-{
-  const char *scheme = g_uri_peek_scheme (url);
-
-  if (scheme != NULL && g_str_has_prefix (url + strlen (scheme), ":///")
-      && prov_registry_lookup_transport (self->registry, scheme) != NULL
-      && prov_registry_get_default_port (self->registry, scheme) == 0)
-    return g_strdup (url);
-  return prov_url_complete (url, self->dhcp_server, error);
+  prov_fetch_setup_set_account (self, data->fetch);
 }
 
 static gboolean
 prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **error)
 {
   g_autofree char *expanded = prov_macro_expand (alt->url, data->vars, NULL);
-  g_autofree char *url = complete_url (self, expanded, error);
-  g_autofree char *user_agent = NULL;
-  g_auto(GStrv) hosts = NULL;
-  const char *restricted;
+  g_autofree char *url = prov_fetch_setup_complete_url (self, expanded, error);
 
   if (url == NULL)
     return FALSE;
   g_clear_object (&data->fetch);
-  data->fetch = prov_fetch_new (url, error);
+  data->fetch = prov_fetch_setup_new (self, url, data->vars, error);
   if (data->fetch == NULL)
     return FALSE;
   g_free (data->last_url);
   data->last_url = g_strdup (url);
-  prov_fetch_set_default_port (data->fetch,
-                               prov_registry_get_default_port (self->registry,
-                                                               prov_fetch_get_scheme (data->fetch)));
-  prov_fetch_set_device (data->fetch, self->device);
-  prov_fetch_set_state_dir (data->fetch, self->state_dir);
   prov_fetch_set_max_size (data->fetch, (guint64) prov_store_get_int (self->store,
                                                                        "Max_Profile_Size"));
-  user_agent = prov_macro_expand (prov_store_get (self->store, "HTTP_User_Agent"), data->vars,
-                                  NULL);
-  prov_fetch_set_user_agent (data->fetch, user_agent);
-  restricted = prov_store_get (self->store, "Restricted_Access_Domains");
-  if (restricted != NULL && restricted[0] != '\0')
-    {
-      hosts = g_strsplit (restricted, ",", -1);
-      for (guint i = 0; hosts[i] != NULL; i++)
-        g_strstrip (hosts[i]);
-      prov_fetch_set_allowed_hosts (data->fetch, (const char *const *) hosts);
-    }
   set_credentials (self, data, alt);
   g_clear_pointer (&data->key, g_free);
   if (alt->key != NULL)
@@ -568,12 +496,7 @@ prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **er
       body = NULL;
       prov_fetch_set_body (data->fetch, bytes);
     }
-  if (!prov_fetch_host_allowed (data->fetch, prov_fetch_get_host (data->fetch)))
-    {
-      g_set_error (error, PROV_ERROR, PROV_ERROR_TRANSPORT, "restricted host");
-      return FALSE;
-    }
-  return TRUE;
+  return prov_fetch_setup_check_host (data->fetch, error);
 }
 
 static void
@@ -631,7 +554,7 @@ resync_next_rule (GTask *task)
           resync_fail (task, error);
           return;
         }
-      set_url_vars (data->vars, data->fetch);
+      prov_fetch_setup_url_vars (data->vars, data->fetch);
       transport = prov_registry_lookup_transport (self->registry,
                                                   prov_fetch_get_scheme (data->fetch));
       if (transport == NULL)
@@ -641,7 +564,8 @@ resync_next_rule (GTask *task)
                                           prov_fetch_get_scheme (data->fetch)));
           return;
         }
-      emit_log (self, PROV_LOG_REQUEST, data->vars, prov_fetch_get_id (data->fetch));
+      prov_fetch_setup_emit_log (self, PROV_LOG_REQUEST, data->vars,
+                                 prov_fetch_get_id (data->fetch));
       g_signal_connect (data->fetch, "progress", G_CALLBACK (on_fetch_progress), self);
       prov_transport_fetch_async (transport, data->fetch, g_task_get_cancellable (task), on_fetched,
                                   task);
@@ -766,7 +690,7 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
         g_string_append (out, " --pwd ********");
       if (url[0] != '\0')
         {
-          full = complete_url (self, url, &url_error);
+          full = prov_fetch_setup_complete_url (self, url, &url_error);
           g_string_append_printf (out, " %s", full != NULL ? full : url);
           if (full == NULL)
             g_string_append_printf (out, " (%s)", url_error->message);

@@ -60,11 +60,14 @@ ProvStore    *prov_engine_get_store      (ProvEngine          *self);
 ProvDevice   *prov_engine_get_device     (ProvEngine          *self);
 ProvRegistry *prov_engine_get_registry   (ProvEngine          *self);
 ProvStatus   *prov_engine_get_status     (ProvEngine          *self);
+const char   *prov_engine_get_state_dir  (ProvEngine          *self);
 gboolean      prov_engine_is_busy        (ProvEngine          *self);
 
 /* Time for status and $PRVTMR; the scheduler passes its clock. */
 void          prov_engine_set_clock       (ProvEngine         *self,
                                            ProvClock          *clock);
+/* The clock set above, or NULL (then the system's wall clock). */
+ProvClock    *prov_engine_get_clock       (ProvEngine         *self);
 
 /* The server DHCP gave (options 66/150/159/160 resolved by the caller),
  * used by rules whose URL has no host. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "prov-error.h"
+#include "prov-installer.h"
 #include "prov-plugin-loader.h"
 #include "prov-registry.h"
 #include "prov-trigger.h"
@@ -111,7 +112,8 @@ prov_registry_add_plugin (ProvRegistry *self, ProvPlugin *plugin, GError **error
       g_ptr_array_sort (self->codecs, compare_priority);
       handles = TRUE;
     }
-  if (PROV_IS_TRIGGER (plugin))
+  /* Triggers and installers are looked up by interface, not by a table. */
+  if (PROV_IS_TRIGGER (plugin) || PROV_IS_INSTALLER (plugin))
     handles = TRUE;
   if (!handles)
     {

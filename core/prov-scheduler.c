@@ -43,6 +43,20 @@ struct _ProvScheduler
   gboolean    requested;
   ProvCause   requested_cause;
   char       *requested_rule;
+  /* The due resync follows an upgrade attempt, and the running one did:
+   * its success must not start the next attempt. */
+  gboolean    due_after_upgrade;
+  gboolean    running_after_upgrade;
+
+  ProvUpgrader *upgrader;
+  Deadline    upgrade_retry;
+  guint       upgrade_retry_index;
+  /* Upgrades waiting for idle lines and for the engine. */
+  gboolean    upgrade_due;
+  ProvCause   upgrade_due_cause;
+  gboolean    upgrade_requested;
+  char       *upgrade_requested_rule;
+  gboolean    upgrade_running_configured; /* the running one uses Upgrade_Rule */
 
   guint32     busy_lines;
   GCancellable *cancellable;
@@ -71,11 +85,13 @@ prov_scheduler_finalize (GObject *object)
 {
   ProvScheduler *self = PROV_SCHEDULER (object);
 
+  g_clear_object (&self->upgrader);
   g_clear_object (&self->engine);
   g_clear_object (&self->clock);
   g_clear_object (&self->cancellable);
   g_rand_free (self->rand);
   g_free (self->requested_rule);
+  g_free (self->upgrade_requested_rule);
   G_OBJECT_CLASS (prov_scheduler_parent_class)->finalize (object);
 }
 
@@ -105,7 +121,15 @@ prov_scheduler_new (ProvEngine *engine, ProvClock *clock, guint32 seed)
   self->clock = g_object_ref (clock);
   self->rand = g_rand_new_with_seed (seed);
   prov_engine_set_clock (engine, clock);
+  self->upgrader = prov_upgrader_new (engine);
   return self;
+}
+
+ProvUpgrader *
+prov_scheduler_get_upgrader (ProvScheduler *self)
+{
+  g_return_val_if_fail (PROV_IS_SCHEDULER (self), NULL);
+  return self->upgrader;
 }
 
 ProvClock *
@@ -221,6 +245,8 @@ save_state (ProvScheduler *self)
   prov_status_set_int (self->status, "NextRetry", self->retry.at);
   prov_status_set_int (self->status, "PeriodicIndex", self->periodic_index);
   prov_status_set_int (self->status, "RetryIndex", self->retry_index);
+  prov_status_set_int (self->status, "NextUpgradeRetry", self->upgrade_retry.at);
+  prov_status_set_int (self->status, "UpgradeRetryIndex", self->upgrade_retry_index);
   if (!prov_status_save (self->status, &error))
     g_warning ("cannot save the schedule: %s", error->message);
 }
@@ -237,6 +263,9 @@ restore_state (ProvScheduler *self, gint64 now)
                                                self->periodic.at);
   self->retry.at = prov_status_get_int (self->status, "NextRetry", 0);
   self->retry.earliest = self->retry.latest = self->retry.at;
+  self->upgrade_retry_index = prov_status_get_int (self->status, "UpgradeRetryIndex", 0);
+  self->upgrade_retry.at = prov_status_get_int (self->status, "NextUpgradeRetry", 0);
+  self->upgrade_retry.earliest = self->upgrade_retry.latest = self->upgrade_retry.at;
   /* Daily times follow the wall clock, not what was saved. */
   if (self->periodic.at == 0 || prov_hhmm_parse (prov_store_get (self->store, "Resync_At__HHmm_"),
                                                  &(guint){ 0 }))
@@ -271,6 +300,15 @@ triggers_allow (ProvScheduler *self, ProvCause cause)
   return !any_set;
 }
 
+static gboolean
+upgrade_configured (ProvScheduler *self)
+{
+  const char *rule = prov_store_get (self->store, "Upgrade_Rule");
+
+  return prov_store_get_bool (self->store, "Upgrade_Enable") && rule != NULL
+         && rule[strspn (rule, " \t\r\n")] != '\0';
+}
+
 static void
 on_resync_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -279,7 +317,9 @@ on_resync_done (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(ProvResyncResult) result = NULL;
   gint64 now = prov_clock_now (self->clock);
   ProvInterval interval;
+  gboolean after_upgrade = self->running_after_upgrade;
 
+  self->running_after_upgrade = FALSE;
   result = prov_engine_resync_finish (PROV_ENGINE (source), res, &error);
   if (!self->started)
     return;
@@ -290,6 +330,12 @@ on_resync_done (GObject *source, GAsyncResult *res, gpointer user_data)
       self->retry.at = 0;
       self->periodic = compute_periodic (self, now, TRUE);
       self->periodic_index++;
+      /* A pending retry keeps its time; the resync after an attempt would loop. */
+      if (!after_upgrade && self->upgrade_retry.at == 0 && upgrade_configured (self))
+        {
+          self->upgrade_due = TRUE;
+          self->upgrade_due_cause = PROV_CAUSE_BOOT;
+        }
     }
   else if (!g_error_matches (error, PROV_ERROR, PROV_ERROR_DISABLED)
            && !g_error_matches (error, PROV_ERROR, PROV_ERROR_CANCELLED))
@@ -319,40 +365,124 @@ run (ProvScheduler *self, ProvCause cause, const char *rule)
                             g_object_ref (self));
 }
 
-/* Starts what is waiting, if nothing stands in the way. */
 static void
-try_start (ProvScheduler *self)
+on_upgrade_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(ProvScheduler) self = user_data;
+  g_autoptr(GError) error = NULL;
+  ProvUpgradeResult result;
+  gboolean attempted = TRUE;
+  gint64 now = prov_clock_now (self->clock);
+  ProvInterval interval;
+
+  result = prov_upgrader_upgrade_finish (PROV_UPGRADER (source), res, &error);
+  if (!self->started)
+    return;
+  if (result != PROV_UPGRADE_FAILED)
+    {
+      attempted = result == PROV_UPGRADE_INSTALLED;
+      self->upgrade_retry_index = 0;
+      self->upgrade_retry.at = 0;
+    }
+  else if (g_error_matches (error, PROV_ERROR, PROV_ERROR_DISABLED)
+           || g_error_matches (error, PROV_ERROR, PROV_ERROR_BUSY)
+           || g_error_matches (error, PROV_ERROR, PROV_ERROR_CANCELLED))
+    attempted = FALSE;
+  else if (self->upgrade_running_configured
+           && schedule_interval (self->store, "Upgrade_Error_Retry_Delay",
+                                 self->upgrade_retry_index, &interval))
+    {
+      self->upgrade_retry = window (now, interval.base, (gint64) interval.base + interval.random,
+                                    self->rand);
+      self->upgrade_retry_index++;
+    }
+  if (attempted && prov_store_get_bool (self->store, "Resync_After_Upgrade_Attempt"))
+    {
+      if (!self->due)
+        {
+          self->due = TRUE;
+          self->due_cause = PROV_CAUSE_BOOT;
+          self->due_since = now;
+        }
+      self->due_after_upgrade = TRUE;
+    }
+  save_state (self);
+  try_start (self);
+  arm (self);
+}
+
+static void
+run_upgrade (ProvScheduler *self, ProvCause cause, const char *rule)
+{
+  g_debug ("upgrade (%s)%s%s", prov_cause_to_string (cause), rule ? ": " : "", rule ? rule : "");
+  self->upgrade_running_configured = rule == NULL;
+  prov_upgrader_upgrade_async (self->upgrader, cause, rule, self->cancellable, on_upgrade_done,
+                               g_object_ref (self));
+}
+
+/* Starts a waiting resync; FALSE when none could start. */
+static gboolean
+try_start_resync (ProvScheduler *self)
 {
   gint64 now = prov_clock_now (self->clock);
   gint64 forced = USEC (prov_store_get_int (self->store, "Forced_Resync_Delay"));
 
-  if (!self->started || prov_engine_is_busy (self->engine))
-    return;
   if (self->requested)
     {
-      g_autofree char *rule = g_steal_pointer (&self->requested_rule);
+      g_autofree char *rule = NULL;
 
       if (self->busy_lines != 0 && now < self->due_since + forced)
-        return;
+        return FALSE;
+      rule = g_steal_pointer (&self->requested_rule);
       self->requested = FALSE;
+      self->running_after_upgrade = FALSE;
       run (self, self->requested_cause, rule);
-      return;
+      return TRUE;
     }
   if (!self->due)
-    return;
+    return FALSE;
   if (self->busy_lines != 0 && now < self->due_since + forced)
-    return;
+    return FALSE;
   self->due = FALSE;
+  self->running_after_upgrade = self->due_after_upgrade;
+  self->due_after_upgrade = FALSE;
   if (!prov_store_get_bool (self->store, "Provision_Enable") || !triggers_allow (self, self->due_cause))
     {
       g_info ("scheduled resync (%s) skipped: %s", prov_cause_to_string (self->due_cause),
               prov_store_get_bool (self->store, "Provision_Enable") ? "triggers are false"
                                                                     : "Provision_Enable is No");
+      self->running_after_upgrade = FALSE;
       if (self->periodic.at == 0)
         self->periodic = compute_periodic (self, now, has_succeeded (self));
-      return;
+      return FALSE;
     }
   run (self, self->due_cause, NULL);
+  return TRUE;
+}
+
+/* Starts what is waiting, if nothing stands in the way: one resync or
+ * upgrade at a time, resyncs first, upgrades only with every line idle. */
+static void
+try_start (ProvScheduler *self)
+{
+  if (!self->started || prov_engine_is_busy (self->engine)
+      || prov_upgrader_is_busy (self->upgrader))
+    return;
+  if (try_start_resync (self) || self->busy_lines != 0)
+    return;
+  if (self->upgrade_requested)
+    {
+      g_autofree char *rule = g_steal_pointer (&self->upgrade_requested_rule);
+
+      self->upgrade_requested = FALSE;
+      run_upgrade (self, PROV_CAUSE_EXPLICIT, rule);
+      return;
+    }
+  if (self->upgrade_due)
+    {
+      self->upgrade_due = FALSE;
+      run_upgrade (self, self->upgrade_due_cause, NULL);
+    }
 }
 
 static void
@@ -390,6 +520,12 @@ on_alarm (gpointer user_data)
       self->due_cause = cause;
       self->due_since = now;
     }
+  if (self->upgrade_retry.at != 0 && self->upgrade_retry.at <= now)
+    {
+      self->upgrade_retry.at = 0;
+      self->upgrade_due = TRUE;
+      self->upgrade_due_cause = PROV_CAUSE_RETRY;
+    }
   try_start (self);
   arm (self);
 }
@@ -410,7 +546,10 @@ arm (ProvScheduler *self)
     next = MIN (next, self->periodic.at);
   if (self->retry.at != 0)
     next = MIN (next, self->retry.at);
-  if ((self->due || self->requested) && self->busy_lines != 0 && !prov_engine_is_busy (self->engine))
+  if (self->upgrade_retry.at != 0)
+    next = MIN (next, self->upgrade_retry.at);
+  if ((self->due || self->requested) && self->busy_lines != 0 && !prov_engine_is_busy (self->engine)
+      && !prov_upgrader_is_busy (self->upgrader))
     next = MIN (next, self->due_since + forced);
   if (next == self->alarm_at && self->alarm_id != 0)
     return;
@@ -512,6 +651,25 @@ prov_scheduler_request_resync (ProvScheduler *self, ProvCause cause, const char 
 }
 
 void
+prov_scheduler_request_upgrade (ProvScheduler *self, const char *rule)
+{
+  g_return_if_fail (PROV_IS_SCHEDULER (self));
+
+  self->upgrade_requested = TRUE;
+  g_free (self->upgrade_requested_rule);
+  self->upgrade_requested_rule = g_strdup (rule);
+  try_start (self);
+  arm (self);
+}
+
+gint64
+prov_scheduler_get_next_upgrade_retry (ProvScheduler *self)
+{
+  g_return_val_if_fail (PROV_IS_SCHEDULER (self), 0);
+  return self->upgrade_retry.at;
+}
+
+void
 prov_scheduler_set_line_busy (ProvScheduler *self, guint line, gboolean busy)
 {
   g_return_if_fail (PROV_IS_SCHEDULER (self));
@@ -521,6 +679,7 @@ prov_scheduler_set_line_busy (ProvScheduler *self, guint line, gboolean busy)
     self->busy_lines |= 1u << line;
   else
     self->busy_lines &= ~(1u << line);
+  prov_upgrader_set_lines_busy (self->upgrader, self->busy_lines != 0);
   try_start (self);
   arm (self);
 }

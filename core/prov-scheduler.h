@@ -3,6 +3,7 @@
 
 #include "prov-clock.h"
 #include "prov-engine.h"
+#include "prov-upgrader.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,14 @@ G_DECLARE_FINAL_TYPE (ProvScheduler, prov_scheduler, PROV, SCHEDULER, GObject)
  * Provision_Enable, Resync_Trigger_1/2 and busy lines. Exactly one clock
  * alarm is armed, for the earliest deadline; nothing polls.
  *
+ * It also runs firmware upgrades (SPEC §7) through its ProvUpgrader: one
+ * after each successful resync while Upgrade_Rule is set (unless a retry
+ * is pending, or the resync followed an upgrade attempt), retries per
+ * Upgrade_Error_Retry_Delay ($UPGST 2), and explicit requests. Upgrades
+ * start only when every line is idle (no Forced_Resync_Delay for them);
+ * a resync and an upgrade never run at once. After each attempt a resync
+ * follows ($PRVST 0) when Resync_After_Upgrade_Attempt is Yes.
+ *
  * Signals: "plan-changed" after each re-arm.
  */
 ProvScheduler *prov_scheduler_new            (ProvEngine    *engine,
@@ -40,6 +49,15 @@ void           prov_scheduler_stop           (ProvScheduler *self);
 void           prov_scheduler_request_resync (ProvScheduler *self,
                                               ProvCause      cause,
                                               const char    *rule);
+/* An explicit upgrade (D-Bus, CLI, action URL), $UPGST 1: it waits for
+ * idle lines and for a running resync or upgrade; requests coalesce (the
+ * latest rule wins). @rule NULL = Upgrade_Rule; only then does a failure
+ * schedule retries. */
+void           prov_scheduler_request_upgrade (ProvScheduler *self,
+                                               const char    *rule);
+ProvUpgrader  *prov_scheduler_get_upgrader   (ProvScheduler *self);
+/* When the next upgrade retry is due (wall µs), or 0. */
+gint64         prov_scheduler_get_next_upgrade_retry (ProvScheduler *self);
 void           prov_scheduler_set_line_busy  (ProvScheduler *self,
                                               guint          line,
                                               gboolean       busy);

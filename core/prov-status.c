@@ -18,6 +18,7 @@ struct _ProvStatus
   guint            n_upgrades;
   gboolean         customized;
   GHashTable      *ints; /* char* → gint64* */
+  GHashTable      *strings; /* char* → char* */
 };
 
 G_DEFINE_TYPE (ProvStatus, prov_status, G_TYPE_OBJECT)
@@ -40,6 +41,7 @@ prov_status_finalize (GObject *object)
       entry_clear (&self->upgrades[i]);
     }
   g_hash_table_unref (self->ints);
+  g_hash_table_unref (self->strings);
   g_free (self->path);
   G_OBJECT_CLASS (prov_status_parent_class)->finalize (object);
 }
@@ -54,6 +56,7 @@ static void
 prov_status_init (ProvStatus *self)
 {
   self->ints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->strings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 ProvStatus *
@@ -158,6 +161,23 @@ prov_status_set_int (ProvStatus *self, const char *key, gint64 value)
   g_hash_table_replace (self->ints, g_strdup (key), g_memdup2 (&value, sizeof value));
 }
 
+const char *
+prov_status_get_string (ProvStatus *self, const char *key)
+{
+  g_return_val_if_fail (PROV_IS_STATUS (self), NULL);
+  return g_hash_table_lookup (self->strings, key);
+}
+
+void
+prov_status_set_string (ProvStatus *self, const char *key, const char *value)
+{
+  g_return_if_fail (PROV_IS_STATUS (self));
+  if (value == NULL)
+    g_hash_table_remove (self->strings, key);
+  else
+    g_hash_table_replace (self->strings, g_strdup (key), g_strdup (value));
+}
+
 static void
 save_history (GKeyFile *kf, const char *prefix, const ProvStatusEntry *history, guint n)
 {
@@ -219,6 +239,11 @@ prov_status_load (ProvStatus *self, GError **error)
   keys = g_key_file_get_keys (kf, "Counters", NULL, NULL);
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     prov_status_set_int (self, keys[i], g_key_file_get_int64 (kf, "Counters", keys[i], NULL));
+  g_strfreev (keys);
+  keys = g_key_file_get_keys (kf, "Strings", NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    g_hash_table_replace (self->strings, g_strdup (keys[i]),
+                          g_key_file_get_string (kf, "Strings", keys[i], NULL));
   return TRUE;
 }
 
@@ -236,6 +261,9 @@ prov_status_save (ProvStatus *self, GError **error)
   g_hash_table_iter_init (&iter, self->ints);
   while (g_hash_table_iter_next (&iter, &key, &value))
     g_key_file_set_int64 (kf, "Counters", key, *(gint64 *) value);
+  g_hash_table_iter_init (&iter, self->strings);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_key_file_set_string (kf, "Strings", key, value);
   save_history (kf, "Resync", self->resyncs, self->n_resyncs);
   save_history (kf, "Upgrade", self->upgrades, self->n_upgrades);
   /* Status is advisory: an atomic replace is enough, no directory fsync. */

@@ -63,6 +63,14 @@ void                   prov_status_set_int      (ProvStatus       *self,
                                                  const char       *key,
                                                  gint64            value);
 
+/* Small strings other modules persist (the installed firmware version…);
+ * @value NULL removes the key. */
+const char            *prov_status_get_string   (ProvStatus       *self,
+                                                 const char       *key);
+void                   prov_status_set_string   (ProvStatus       *self,
+                                                 const char       *key,
+                                                 const char       *value);
+
 char                  *prov_status_format_entry (const ProvStatusEntry *entry);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "prov-engine.h"
 #include "prov-error.h"
 #include "prov-fetch.h"
+#include "prov-installer.h"
 #include "prov-macro.h"
 #include "prov-plugin.h"
 #include "prov-profile.h"
@@ -24,3 +25,4 @@
 #include "prov-transport.h"
 #include "prov-trigger.h"
 #include "prov-types.h"
+#include "prov-upgrader.h"

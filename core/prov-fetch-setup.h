@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Internal, not installed: what the engine and the upgrader share to turn
+ * an expanded rule URL into a transfer and to report it. */
+
+#include "prov-engine.h"
+#include "prov-fetch.h"
+
+G_BEGIN_DECLS
+
+/* Fills in the default scheme and the DHCP server; a local scheme (one
+ * whose plugin declares no port, like file) keeps `scheme:///path`. */
+char      *prov_fetch_setup_complete_url (ProvEngine  *engine,
+                                          const char  *url,
+                                          GError     **error);
+/* A fetch of the complete @url with what every transfer carries: default
+ * port, device, state directory, User-Agent (expanded with @vars) and
+ * Restricted_Access_Domains. The caller sets the size cap and credentials. */
+ProvFetch *prov_fetch_setup_new          (ProvEngine  *engine,
+                                          const char  *url,
+                                          GHashTable  *vars,
+                                          GError     **error);
+/* The profile account, when Profile_Authentication_Type allows one. */
+void       prov_fetch_setup_set_account  (ProvEngine  *engine,
+                                          ProvFetch   *fetch);
+/* PROV_ERROR_TRANSPORT "restricted host" outside Restricted_Access_Domains. */
+gboolean   prov_fetch_setup_check_host   (ProvFetch   *fetch,
+                                          GError     **error);
+/* $SCHEME $SERV $SERVIP $PORT $PATH of @fetch. */
+void       prov_fetch_setup_url_vars     (GHashTable  *vars,
+                                          ProvFetch   *fetch);
+/* Expands the Log_*_Msg of @kind, logs it with the transfer id and emits
+ * the engine's "log-message"; an empty parameter sends nothing. */
+void       prov_fetch_setup_emit_log     (ProvEngine  *engine,
+                                          ProvLogKind  kind,
+                                          GHashTable  *vars,
+                                          guint        transfer_id);
+
+G_END_DECLS
