@@ -43,3 +43,22 @@ prov_source_resolve_finish (ProvSource *self, GAsyncResult *result, GError **err
     return g_task_propagate_pointer (G_TASK (result), error);
   return PROV_SOURCE_GET_IFACE (self)->resolve_finish (self, result, error);
 }
+
+gboolean
+prov_source_submit (ProvSource *self, const char *input, GError **error)
+{
+  ProvSourceInterface *iface;
+
+  g_return_val_if_fail (PROV_IS_SOURCE (self), FALSE);
+  g_return_val_if_fail (input != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  iface = PROV_SOURCE_GET_IFACE (self);
+  if (iface->submit == NULL)
+    {
+      g_set_error (error, PROV_ERROR, PROV_ERROR_NOT_SUPPORTED, "%s does not take input",
+                   G_OBJECT_TYPE_NAME (self));
+      return FALSE;
+    }
+  return iface->submit (self, input, error);
+}

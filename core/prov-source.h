@@ -22,6 +22,10 @@ G_DECLARE_INTERFACE (ProvSource, prov_source, PROV, SOURCE, GObject)
  * @resolve_finish: (transfer full): name → value, or an error: a source that
  *   waits for something (an activation code entered by the user) fails with
  *   PROV_ERROR_BUSY and a message saying what it waits for.
+ * @submit: (optional) user input a source waits for, e.g. an activation
+ *   code; the source validates it locally (malformed input →
+ *   PROV_ERROR_INVALID_ARGS with a clear message) and keeps it for the next
+ *   resolve.
  */
 struct _ProvSourceInterface
 {
@@ -35,8 +39,11 @@ struct _ProvSourceInterface
   GHashTable * (*resolve_finish) (ProvSource          *self,
                                   GAsyncResult        *result,
                                   GError             **error);
+  gboolean     (*submit)         (ProvSource          *self,
+                                  const char          *input,
+                                  GError             **error);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 void        prov_source_resolve_async  (ProvSource          *self,
@@ -46,6 +53,9 @@ void        prov_source_resolve_async  (ProvSource          *self,
                                         gpointer             user_data);
 GHashTable *prov_source_resolve_finish (ProvSource          *self,
                                         GAsyncResult        *result,
+                                        GError             **error);
+gboolean    prov_source_submit         (ProvSource          *self,
+                                        const char          *input,
                                         GError             **error);
 
 G_END_DECLS
