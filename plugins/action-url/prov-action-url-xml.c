@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <libsoup/soup.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "prov-action-url-query.h"
+#include "prov-action-url-xml.h"
+
+#define MASK "********"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlParserCtxt, xmlFreeParserCtxt)
+
+static void
+item_free (gpointer data)
+{
+  ProvActionUrlItem *item = data;
+
+  g_free (item->url);
+  g_free (item->rule);
+  g_free (item);
+}
+
+static gboolean
+fail (GError **error, const char *reason)
+{
+  g_set_error_literal (error, PROV_ERROR, PROV_ERROR_INVALID_ARGS, reason);
+  return FALSE;
+}
+
+/* The XML text of the body: itself, or the XML field of a form. */
+static char *
+unwrap (const char *body, gsize len, GError **error)
+{
+  g_autofree char *text = NULL;
+  const char *start;
+
+  if (memchr (body, '\0', len) != NULL || !g_utf8_validate (body, len, NULL))
+    {
+      fail (error, "the body is not UTF-8 text");
+      return NULL;
+    }
+  text = g_strndup (body, len);
+  for (start = text; g_ascii_isspace (*start); start++)
+    ;
+  if (*start == '<')
+    return g_strdup (start);
+  if (g_str_has_prefix (start, "XML="))
+    {
+      g_autoptr(GHashTable) form = soup_form_decode (start);
+      const char *xml = form != NULL ? g_hash_table_lookup (form, "XML") : NULL;
+
+      if (xml != NULL && g_utf8_validate (xml, -1, NULL))
+        return g_strdup (xml);
+    }
+  fail (error, "the body is neither XML nor a form with an XML field");
+  return NULL;
+}
+
+static gboolean
+is_execute_root (const char *name)
+{
+  const char *prefix = "CP-";
+  const char *suffix = "-3PCCExecute";
+
+  if (strcmp (name, "CiscoIPPhoneExecute") == 0)
+    return TRUE;
+  return strlen (name) > strlen (prefix) + strlen (suffix) && g_str_has_prefix (name, prefix)
+         && g_str_has_suffix (name, suffix);
+}
+
+static ProvActionUrlItem *
+parse_item (xmlNode *node, GError **error)
+{
+  g_autofree char *url = NULL;
+  ProvActionUrlItem *item;
+  xmlChar *value;
+
+  if (strcmp ((const char *) node->name, "ExecuteItem") != 0)
+    {
+      fail (error, "unexpected element in the Execute object");
+      return NULL;
+    }
+  value = xmlGetProp (node, (const xmlChar *) "URL");
+  if (value == NULL)
+    {
+      fail (error, "ExecuteItem without URL");
+      return NULL;
+    }
+  url = g_strdup ((const char *) value);
+  xmlFree (value);
+
+  /* The URL is never echoed in errors: a rule may carry a key. */
+  if (!prov_action_url_is_printable (url))
+    {
+      fail (error, "control character in ExecuteItem URL");
+      return NULL;
+    }
+  if (g_ascii_strcasecmp (url, "Resync") != 0 && g_ascii_strncasecmp (url, "Resync:", 7) != 0)
+    {
+      fail (error, "unsupported ExecuteItem URL (only Resync and Resync:<rule>)");
+      return NULL;
+    }
+  item = g_new0 (ProvActionUrlItem, 1);
+  if (url[6] == ':')
+    {
+      item->rule = g_strstrip (g_strdup (url + 7));
+      if (item->rule[0] == '\0')
+        g_clear_pointer (&item->rule, g_free);
+    }
+  item->url = g_steal_pointer (&url);
+  return item;
+}
+
+GPtrArray *
+prov_action_url_execute_parse (const char *body, gsize len, GError **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (item_free);
+  g_autoptr(xmlParserCtxt) ctxt = NULL;
+  g_autoptr(xmlDoc) doc = NULL;
+  g_autofree char *xml = unwrap (body, len, error);
+  xmlNode *root;
+
+  if (xml == NULL)
+    return NULL;
+  /* No DTD at all: so no entities to expand and nothing to load. The text
+   * is UTF-8 and read as such, so this search sees every declaration. */
+  if (strstr (xml, "<!DOCTYPE") != NULL || strstr (xml, "<!ENTITY") != NULL)
+    {
+      fail (error, "DTDs and entities are not accepted");
+      return NULL;
+    }
+  ctxt = xmlNewParserCtxt ();
+  if (ctxt == NULL)
+    {
+      fail (error, "out of memory");
+      return NULL;
+    }
+  doc = xmlCtxtReadMemory (ctxt, xml, strlen (xml), NULL, "UTF-8",
+                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
+                           | XML_PARSE_IGNORE_ENC);
+  if (doc == NULL || doc->intSubset != NULL || doc->extSubset != NULL)
+    {
+      fail (error, "malformed XML");
+      return NULL;
+    }
+  root = xmlDocGetRootElement (doc);
+  if (root == NULL || !is_execute_root ((const char *) root->name))
+    {
+      fail (error, "the root is not CiscoIPPhoneExecute or CP-…-3PCCExecute");
+      return NULL;
+    }
+  for (xmlNode *node = root->children; node != NULL; node = node->next)
+    {
+      ProvActionUrlItem *item;
+
+      if (node->type != XML_ELEMENT_NODE)
+        continue;
+      if (items->len == PROV_ACTION_URL_MAX_ITEMS)
+        {
+          fail (error, "more than 3 ExecuteItems");
+          return NULL;
+        }
+      item = parse_item (node, error);
+      if (item == NULL)
+        return NULL;
+      g_ptr_array_add (items, item);
+    }
+  if (items->len == 0)
+    {
+      fail (error, "no ExecuteItem");
+      return NULL;
+    }
+  return g_steal_pointer (&items);
+}
+
+static GBytes *
+dump (xmlDoc *doc)
+{
+  xmlChar *buf = NULL;
+  int len = 0;
+
+  xmlDocDumpFormatMemoryEnc (doc, &buf, &len, "UTF-8", 1);
+  return g_bytes_new_with_free_func (buf, len, (GDestroyNotify) xmlFree, buf);
+}
+
+static xmlNode *
+new_document (xmlDoc **doc, const char *root_name)
+{
+  xmlNode *root;
+
+  *doc = xmlNewDoc ((const xmlChar *) "1.0");
+  root = xmlNewNode (NULL, (const xmlChar *) root_name);
+  xmlDocSetRootElement (*doc, root);
+  return root;
+}
+
+GBytes *
+prov_action_url_execute_response (GPtrArray *items)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *root = new_document (&doc, "CiscoIPPhoneResponse");
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      ProvActionUrlItem *item = g_ptr_array_index (items, i);
+      xmlNode *node = xmlNewChild (root, NULL, (const xmlChar *) "ResponseItem", NULL);
+
+      xmlNewProp (node, (const xmlChar *) "Status", (const xmlChar *) "0");
+      xmlNewProp (node, (const xmlChar *) "Data", (const xmlChar *) "Success");
+      xmlNewProp (node, (const xmlChar *) "URL", (const xmlChar *) item->url);
+    }
+  return dump (doc);
+}
+
+GBytes *
+prov_action_url_execute_error (const char *reason)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *root = new_document (&doc, "CiscoIPPhoneError");
+
+  /* Number 1: "error parsing the CiscoIPPhoneExecute object". */
+  xmlNewProp (root, (const xmlChar *) "Number", (const xmlChar *) "1");
+  xmlNodeAddContent (root, (const xmlChar *) reason);
+  return dump (doc);
+}
+
+char *
+prov_action_url_mask_url (const char *url)
+{
+  static GRegex *options;
+  static GRegex *userinfo;
+  static gsize once = 0;
+  g_autofree char *step = NULL;
+
+  if (g_once_init_enter (&once))
+    {
+      options = g_regex_new ("(--(?:key|uid|pwd)\\s+)(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s\\]]+)",
+                             0, 0, NULL);
+      userinfo = g_regex_new ("(://[^/@\\s:]*:)[^/@\\s]*@", 0, 0, NULL);
+      g_once_init_leave (&once, 1);
+    }
+  step = g_regex_replace (options, url, -1, 0, "\\1" MASK, 0, NULL);
+  return g_regex_replace (userinfo, step != NULL ? step : "", -1, 0, "\\1" MASK "@", 0, NULL);
+}
+
+static void
+add_entries (xmlNode *root, const char *name, const ProvStatusEntry *entries, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      const ProvStatusEntry *entry = &entries[i];
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (entry->time);
+      g_autofree char *time_text = when != NULL ? g_date_time_format_iso8601 (when) : NULL;
+      g_autofree char *url = prov_action_url_mask_url (entry->url != NULL ? entry->url : "");
+      g_autofree char *changed = g_strdup_printf ("%u", entry->n_changed);
+      xmlNode *node = xmlNewChild (root, NULL, (const xmlChar *) name, NULL);
+
+      xmlNewProp (node, (const xmlChar *) "time",
+                  (const xmlChar *) (time_text != NULL ? time_text : ""));
+      xmlNewProp (node, (const xmlChar *) "cause",
+                  (const xmlChar *) prov_cause_to_string (entry->cause));
+      xmlNewProp (node, (const xmlChar *) "outcome",
+                  (const xmlChar *) prov_outcome_to_string (entry->outcome));
+      xmlNewProp (node, (const xmlChar *) "url", (const xmlChar *) url);
+      if (entry->error != NULL)
+        xmlNewProp (node, (const xmlChar *) "error", (const xmlChar *) entry->error);
+      xmlNewProp (node, (const xmlChar *) "changed", (const xmlChar *) changed);
+    }
+}
+
+GBytes *
+prov_action_url_status_document (ProvStatus *status)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *root = new_document (&doc, "ProvisionStatus");
+  const ProvStatusEntry *entries;
+  guint n = 0;
+
+  entries = prov_status_get_resyncs (status, &n);
+  add_entries (root, "Resync", entries, n);
+  entries = prov_status_get_upgrades (status, &n);
+  add_entries (root, "Upgrade", entries, n);
+  return dump (doc);
+}
