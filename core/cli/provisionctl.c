@@ -197,10 +197,24 @@ describe_commands (void)
   return g_string_free (out, FALSE);
 }
 
+static void
+prov_cli_clear (ProvCli *cli)
+{
+  g_clear_object (&cli->proxy);
+  g_clear_object (&cli->connection);
+  g_clear_object (&cli->context);
+  g_clear_pointer (&cli->state_dir, g_free);
+  g_clear_pointer (&cli->device_path, g_free);
+  g_clear_pointer (&cli->plugin_path, g_free);
+  g_clear_pointer (&cli->address, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ProvCli, prov_cli_clear)
+
 int
 main (int argc, char **argv)
 {
-  ProvCli cli = { 0 };
+  g_auto(ProvCli) cli = { 0 };
   g_autoptr(GOptionContext) options = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *summary = NULL;
@@ -269,12 +283,5 @@ main (int argc, char **argv)
     status = command (&cli, argc - 1, argv + 1);
   else
     g_printerr (_("provisionctl: unknown command “%s”\n"), argv[1]);
-  g_clear_object (&cli.proxy);
-  g_clear_object (&cli.connection);
-  g_clear_object (&cli.context);
-  g_free (cli.state_dir);
-  g_free (cli.device_path);
-  g_free (cli.plugin_path);
-  g_free (cli.address);
   return status;
 }

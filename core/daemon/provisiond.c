@@ -11,6 +11,7 @@
 #include "prov-dbus-service.h"
 #include "prov-scheduler.h"
 #include "prov-syslog.h"
+#include "prov-trigger.h"
 
 typedef struct
 {
@@ -19,9 +20,61 @@ typedef struct
   ProvScheduler   *scheduler;
   ProvDbusService *service;
   GDBusConnection *connection;
+  GPtrArray       *triggers; /* ProvTrigger* that started */
   gboolean         stopping;
   int              exit_status;
 } Daemon;
+
+static void
+on_trigger_fired (ProvTrigger *trigger, int action, int cause, const char *rule,
+                  gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  g_info ("%s requests a%s%s%s", prov_plugin_get_name (PROV_PLUGIN (trigger)),
+          action == PROV_TRIGGER_ACTION_UPGRADE ? "n upgrade" : " resync", rule ? ": " : "",
+          rule ? rule : "");
+  if (action == PROV_TRIGGER_ACTION_UPGRADE)
+    prov_scheduler_request_upgrade (daemon->scheduler, rule);
+  else
+    prov_scheduler_request_resync (daemon->scheduler, (ProvCause) cause, rule);
+}
+
+/* Every loaded plugin that is a trigger (SIP NOTIFY, action URLs…) starts
+ * with the schedule; one that cannot start is logged and left out. */
+static void
+start_triggers (Daemon *daemon)
+{
+  GPtrArray *plugins = prov_registry_get_plugins (prov_context_get_registry (daemon->context));
+
+  for (guint i = 0; i < plugins->len; i++)
+    {
+      ProvPlugin *plugin = plugins->pdata[i];
+      g_autoptr(GError) error = NULL;
+
+      if (!PROV_IS_TRIGGER (plugin))
+        continue;
+      if (!prov_trigger_start (PROV_TRIGGER (plugin), prov_context_get_engine (daemon->context),
+                               &error))
+        {
+          g_warning ("trigger %s: %s", prov_plugin_get_name (plugin), error->message);
+          continue;
+        }
+      g_signal_connect (plugin, "fired", G_CALLBACK (on_trigger_fired), daemon);
+      g_ptr_array_add (daemon->triggers, g_object_ref (plugin));
+    }
+}
+
+static void
+stop_triggers (Daemon *daemon)
+{
+  for (guint i = 0; i < daemon->triggers->len; i++)
+    {
+      g_signal_handlers_disconnect_by_func (daemon->triggers->pdata[i], on_trigger_fired, daemon);
+      prov_trigger_stop (daemon->triggers->pdata[i]);
+    }
+  g_ptr_array_set_size (daemon->triggers, 0);
+}
 
 /* Stops the schedule and any fetch; a running apply is synchronous, so by
  * the time the engine reports the end the store is old or new, never half. */
@@ -34,6 +87,7 @@ daemon_stop (Daemon *daemon, int exit_status)
   daemon->exit_status = exit_status;
   if (daemon->service != NULL)
     prov_dbus_service_stop (daemon->service);
+  stop_triggers (daemon);
   prov_scheduler_stop (daemon->scheduler);
   if (!prov_engine_is_busy (prov_context_get_engine (daemon->context)))
     g_main_loop_quit (daemon->loop);
@@ -86,6 +140,7 @@ on_name_acquired (GDBusConnection *connection, const char *name, gpointer user_d
   if (daemon->stopping)
     return;
   prov_scheduler_start (daemon->scheduler);
+  start_triggers (daemon);
   g_message ("provisiond %s running on %s as %s", PACKAGE_VERSION,
              prov_context_get_state_dir (daemon->context), name);
 }
@@ -167,6 +222,7 @@ main (int argc, char **argv)
       return 1;
     }
   daemon.loop = g_main_loop_new (NULL, FALSE);
+  daemon.triggers = g_ptr_array_new_with_free_func (g_object_unref);
   clock = prov_clock_new_real ();
   daemon.scheduler = prov_scheduler_new (prov_context_get_engine (daemon.context), clock,
                                          g_random_int ());
@@ -182,6 +238,7 @@ main (int argc, char **argv)
   if (no_bus)
     {
       prov_scheduler_start (daemon.scheduler);
+      start_triggers (&daemon);
       g_message ("provisiond %s running on %s without D-Bus", PACKAGE_VERSION,
                  prov_context_get_state_dir (daemon.context));
     }
@@ -205,6 +262,8 @@ main (int argc, char **argv)
     g_bus_unown_name (owner_id);
   g_clear_object (&daemon.service);
   g_clear_object (&daemon.connection);
+  stop_triggers (&daemon);
+  g_ptr_array_unref (daemon.triggers);
   g_clear_object (&daemon.scheduler);
   g_clear_object (&daemon.context);
   g_main_loop_unref (daemon.loop);

@@ -40,8 +40,9 @@ get_roots (ProvFetch *fetch)
     return g_strsplit (setting, ";", -1);
   if (state_dir != NULL)
     {
-      char *roots[] = { g_build_filename (state_dir, "profiles", NULL), NULL };
-      return g_strdupv (roots);
+      GStrv roots = g_new0 (char *, 2);
+      roots[0] = g_build_filename (state_dir, "profiles", NULL);
+      return roots;
     }
   return g_new0 (char *, 1);
 }
