@@ -12,6 +12,7 @@
 #include "prov-macro.h"
 #include "prov-profile.h"
 #include "prov-rule.h"
+#include "prov-source.h"
 
 static const char *const profile_rules[] = {
   "Profile_Rule", "Profile_Rule_B", "Profile_Rule_C", "Profile_Rule_D", NULL
@@ -48,7 +49,9 @@ static guint signals[N_SIGNALS];
 typedef struct
 {
   ProvCause         cause;
-  GStrv             rules;
+  GPtrArray        *rules;   /* char*: rule texts still to run, in order */
+  guint             n_resolved; /* source resolutions in this resync */
+  GPtrArray        *source_changed; /* char*: names a source set at once */
   guint             index;
   GHashTable       *vars;
   GHashTable       *secrets;
@@ -75,7 +78,8 @@ prov_resync_result_free (ProvResyncResult *result)
 static void
 resync_data_free (ResyncData *data)
 {
-  g_strfreev (data->rules);
+  g_ptr_array_unref (data->rules);
+  g_ptr_array_unref (data->source_changed);
   g_clear_pointer (&data->vars, g_hash_table_unref);
   g_clear_pointer (&data->secrets, g_hash_table_unref);
   g_clear_pointer (&data->changes, prov_change_set_free);
@@ -339,6 +343,17 @@ resync_succeed (GTask *task)
       resync_fail (task, error);
       return;
     }
+  /* What a source stored earlier in this resync changed too. */
+  if (data->source_changed->len > 0)
+    {
+      g_autoptr(GStrvBuilder) all = g_strv_builder_new ();
+      g_strv_builder_addv (all, (const char **) changed);
+      for (guint i = 0; i < data->source_changed->len; i++)
+        if (!g_strv_contains ((const char *const *) changed, data->source_changed->pdata[i]))
+          g_strv_builder_add (all, data->source_changed->pdata[i]);
+      g_strfreev (changed);
+      changed = g_strv_builder_end (all);
+    }
   data->result->changed = g_steal_pointer (&changed);
   for (guint i = 0; i < data->fetches->len; i++)
     prov_fetch_commit (data->fetches->pdata[i]);
@@ -514,6 +529,46 @@ apply_assignments (ResyncData *data, ProvRuleAlt *alt)
     }
 }
 
+/* What a source (activation code…) resolved is stored at once: the code
+ * behind it is spent, so it must not depend on the fetches that follow.
+ * The new Profile_Rule then runs in this same resync. */
+static void
+on_resolved (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  ProvEngine *self = g_task_get_source_object (task);
+  ResyncData *data = g_task_get_task_data (task);
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
+  g_auto(GStrv) changed = NULL;
+  GError *error = NULL;
+  GHashTableIter iter;
+  gpointer name, value;
+  const char *new_rule;
+
+  params = prov_source_resolve_finish (PROV_SOURCE (source), res, &error);
+  if (params == NULL)
+    {
+      prov_error_convert (&error);
+      resync_fail (task, error);
+      return;
+    }
+  g_hash_table_iter_init (&iter, params);
+  while (g_hash_table_iter_next (&iter, &name, &value))
+    prov_change_set_add (changes, name, value, PROV_ACCESS_UNSET, data->last_url, 0);
+  if (!prov_store_apply (self->store, changes, PROV_CALLER_ADMIN, &changed, &error))
+    {
+      resync_fail (task, error);
+      return;
+    }
+  for (guint i = 0; changed[i] != NULL; i++)
+    g_ptr_array_add (data->source_changed, g_strdup (changed[i]));
+  new_rule = g_hash_table_lookup (params, "Profile_Rule");
+  if (new_rule != NULL && new_rule[strspn (new_rule, " \t\r\n")] != '\0')
+    g_ptr_array_insert (data->rules, data->index, g_strdup (new_rule));
+  resync_next_rule (task);
+}
+
 static void
 resync_next_rule (GTask *task)
 {
@@ -521,9 +576,10 @@ resync_next_rule (GTask *task)
   ResyncData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
-  while (data->rules[data->index] != NULL)
+  while (data->index < data->rules->len)
     {
-      const char *text = data->rules[data->index++];
+      const char *text = data->rules->pdata[data->index++];
+      ProvSource *source;
       g_autoptr(ProvRule) rule = NULL;
       ProvRuleAlt *alt;
       ProvTransport *transport;
@@ -555,6 +611,22 @@ resync_next_rule (GTask *task)
           return;
         }
       prov_fetch_setup_url_vars (data->vars, data->fetch);
+      source = prov_registry_lookup_source (self->registry, prov_fetch_get_scheme (data->fetch));
+      if (source != NULL)
+        {
+          /* A source hands out the rule to use; one that hands out
+           * another source's rule would loop. */
+          if (data->n_resolved++ > 0)
+            {
+              resync_fail (task, g_error_new (PROV_ERROR, PROV_ERROR_INVALID_RULE,
+                                              "%s gave a rule that needs a source again",
+                                              prov_fetch_get_scheme (data->fetch)));
+              return;
+            }
+          prov_source_resolve_async (source, data->fetch, g_task_get_cancellable (task),
+                                     on_resolved, task);
+          return;
+        }
       transport = prov_registry_lookup_transport (self->registry,
                                                   prov_fetch_get_scheme (data->fetch));
       if (transport == NULL)
@@ -584,7 +656,6 @@ prov_engine_resync_async (ProvEngine          *self,
 {
   GTask *task;
   ResyncData *data;
-  GStrvBuilder *rules;
 
   g_return_if_fail (PROV_IS_ENGINE (self));
 
@@ -607,18 +678,17 @@ prov_engine_resync_async (ProvEngine          *self,
 
   data = g_new0 (ResyncData, 1);
   data->cause = cause;
-  rules = g_strv_builder_new ();
+  data->rules = g_ptr_array_new_with_free_func (g_free);
+  data->source_changed = g_ptr_array_new_with_free_func (g_free);
   if (rule != NULL)
-    g_strv_builder_add (rules, rule);
+    g_ptr_array_add (data->rules, g_strdup (rule));
   else
     for (guint i = 0; profile_rules[i] != NULL; i++)
       {
         const char *value = prov_store_get (self->store, profile_rules[i]);
         if (value != NULL && value[strspn (value, " \t\r\n")] != '\0')
-          g_strv_builder_add (rules, value);
+          g_ptr_array_add (data->rules, g_strdup (value));
       }
-  data->rules = g_strv_builder_end (rules);
-  g_strv_builder_unref (rules);
   data->vars = prov_engine_build_variables (self, cause);
   data->secrets = build_secrets (self);
   data->changes = prov_change_set_new ();

@@ -337,8 +337,12 @@ on_resync_done (GObject *source, GAsyncResult *res, gpointer user_data)
           self->upgrade_due_cause = PROV_CAUSE_BOOT;
         }
     }
+  /* Waiting for user input (an activation code) or a refused code is not
+   * helped by retrying: the next code the user enters starts a resync. */
   else if (!g_error_matches (error, PROV_ERROR, PROV_ERROR_DISABLED)
-           && !g_error_matches (error, PROV_ERROR, PROV_ERROR_CANCELLED))
+           && !g_error_matches (error, PROV_ERROR, PROV_ERROR_CANCELLED)
+           && !g_error_matches (error, PROV_ERROR, PROV_ERROR_BUSY)
+           && !g_error_matches (error, PROV_ERROR, PROV_ERROR_INVALID_CODE))
     {
       if (schedule_interval (self->store, "Resync_Error_Retry_Delay", self->retry_index, &interval))
         {
