@@ -153,7 +153,6 @@ fetch_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
       g_task_return_error (task, error);
       return;
     }
-  prov_fetch_report_progress (fetch, g_bytes_get_size (bytes), g_bytes_get_size (bytes));
   g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
 }
 
@@ -175,7 +174,13 @@ prov_file_plugin_fetch_async (ProvTransport       *transport,
 static GBytes *
 prov_file_plugin_fetch_finish (ProvTransport *transport, GAsyncResult *result, GError **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  GBytes *bytes = g_task_propagate_pointer (G_TASK (result), error);
+
+  /* Progress is reported here, in the caller's thread, not the worker's. */
+  if (bytes != NULL)
+    prov_fetch_report_progress (g_task_get_task_data (G_TASK (result)), g_bytes_get_size (bytes),
+                                g_bytes_get_size (bytes));
+  return bytes;
 }
 
 static void
