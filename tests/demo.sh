@@ -39,14 +39,37 @@ if [ -f "$build/plugins/tftp/libprov-plugin-tftp.so" ] && [ -x /usr/sbin/in.tftp
   "$top/tests/in-netns" sh -c '
     set -eu
     state=$1 ctl=$2
-    /usr/sbin/in.tftpd --foreground --listen --address 127.0.0.1:6969 --secure --user root "$state/profiles" &
+    port=$(python3 -c "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])")
+    /usr/sbin/in.tftpd --foreground -4 --address :$port --secure --user root "$state/profiles" &
     pid=$!
     trap "kill $pid" EXIT
+    i=0
+    until ss -Huln "sport = :$port" | grep -q .; do
+      i=$((i + 1)); [ $i -le 100 ] || { echo "tftpd did not start" >&2; exit 1; }
+      python3 -c "import time; time.sleep(0.05)"
+    done
     "$ctl" --state-dir "$state" set "GPP_A=" \
-      "Profile_Rule=tftp://127.0.0.1:6969/basic.xml" "Profile_Rule_B="
+      "Profile_Rule=tftp://127.0.0.1:$port/basic.xml" "Profile_Rule_B="
     "$ctl" --state-dir "$state" resync
     "$ctl" --state-dir "$state" get GPP_A' demo "$state" "$ctl"
 fi
+
+echo "== 4. the daemon on a private session bus, driven by provisionctl over D-Bus"
+dbus-run-session -- sh -c '
+  set -eu
+  state=$1 ctl=$2 daemon=$3
+  "$daemon" --session --state-dir "$state" 2>"$state/daemon.log" &
+  pid=$!
+  trap "kill $pid 2>/dev/null" EXIT
+  i=0
+  until "$ctl" --session status >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -le 100 ] || { cat "$state/daemon.log" >&2; exit 1; }
+    python3 -c "import time; time.sleep(0.05)"
+  done
+  "$ctl" --session set "Profile_Rule=file://$state/profiles/\$PSN.xml" "GPP_A="
+  "$ctl" --session resync
+  "$ctl" --session get Station_Name
+  "$ctl" --session schedule' demo "$state" "$ctl" "$build/core/daemon/provisiond"
 
 echo "== status"
 "$ctl" --state-dir "$state" status
