@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "prov-alias.h"
 #include "prov-clock.h"
 #include "prov-condition.h"
 #include "prov-engine.h"
@@ -59,6 +60,7 @@ typedef struct
   ProvResyncResult *result;
   ProvFetch        *fetch;
   GPtrArray        *fetches; /* ProvFetch*: every fetch that returned a payload */
+  char              alias;   /* --alias register of the fetch under way, or 0 */
   char             *key;
   char             *last_url;
   gboolean          any_payload;
@@ -393,6 +395,17 @@ add_profile (ProvEngine *self, ResyncData *data, GBytes *payload, GError **error
   if (plain == NULL)
     return FALSE;
   buf = g_bytes_get_data (plain, &len);
+  if (data->alias != 0)
+    {
+      char param[] = { 'G', 'P', 'P', '_', g_ascii_toupper (data->alias), '\0' };
+
+      /* A foreign XML document, mapped to parameters by GPP_x. */
+      if (!prov_alias_apply (prov_store_get (self->store, param), buf, len, url, data->changes,
+                             error))
+        return FALSE;
+      data->any_payload = TRUE;
+      return TRUE;
+    }
   profile = prov_profile_parse (buf, len, NULL, error);
   if (profile == NULL)
     {
@@ -502,6 +515,14 @@ prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **er
   g_clear_pointer (&data->key, g_free);
   if (alt->key != NULL)
     data->key = prov_macro_expand (alt->key, data->vars, data->secrets);
+  data->alias = alt->alias;
+  /* DNS SRV discovery needs a resolver test bed this project does not have
+   * yet: refuse it plainly rather than fetch from the wrong place. */
+  if (alt->srv)
+    {
+      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_NOT_SUPPORTED, "--srv is not supported");
+      return FALSE;
+    }
   if (alt->post != 0)
     {
       char param[] = { 'G', 'P', 'P', '_', g_ascii_toupper (alt->post), '\0' };

@@ -350,6 +350,52 @@ test_secrets_stay_secret (Fixture *f, gconstpointer data)
   g_assert_null (strstr (error->message, "hunter2"));
 }
 
+/* --alias x maps element paths of a foreign document per GPP_x. */
+static void
+test_alias (Fixture *f, gconstpointer data)
+{
+  g_autofree char *rule = g_strdup_printf ("[--alias c]file://%s/foreign.xml", f->profiles);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ProvResyncResult) result = NULL;
+  ProvStore *store = prov_context_get_store (f->ctx);
+
+  write_profile (f, "foreign.xml",
+                 "<Phone>\n <Settings>\n  <Name> desk </Name>\n  <Port>5060</Port>\n"
+                 "  <Other>x</Other>\n </Settings>\n</Phone>\n");
+  set_params (f, "GPP_C", "/Phone/Settings/Name = /flat-profile/GPP_D ;"
+                          " /Phone/Settings/Port = /flat-profile/GPP_E ;");
+  result = resync (f, rule, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (prov_store_get (store, "GPP_D"), ==, "desk");
+  g_assert_cmpstr (prov_store_get (store, "GPP_E"), ==, "5060");
+  g_clear_pointer (&result, prov_resync_result_free);
+
+  /* A malformed map fails the resync and changes nothing. */
+  set_params (f, "GPP_C", "/Phone/Settings/Name GPP_D");
+  set_params (f, "GPP_D", "old");
+  result = resync (f, rule, &error);
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_INVALID_RULE);
+  g_assert_cmpstr (prov_store_get (store, "GPP_D"), ==, "old");
+  g_clear_error (&error);
+
+  /* The foreign document gets the same guards as profiles. */
+  set_params (f, "GPP_C", "/x = /flat-profile/GPP_D ;");
+  write_profile (f, "foreign.xml", "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>");
+  result = resync (f, rule, &error);
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_CORRUPT);
+  g_assert_cmpstr (prov_store_get (store, "GPP_D"), ==, "old");
+}
+
+static void
+test_srv_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ProvResyncResult) result = resync (f, "[--srv]https://example.com/x.xml", &error);
+
+  g_assert_null (result);
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_NOT_SUPPORTED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -365,5 +411,7 @@ main (int argc, char **argv)
   ADD ("/engine/file-roots", test_file_roots);
   ADD ("/engine/disabled", test_disabled);
   ADD ("/engine/secrets", test_secrets_stay_secret);
+  ADD ("/engine/alias", test_alias);
+  ADD ("/engine/srv-refused", test_srv_refused);
   return g_test_run ();
 }
