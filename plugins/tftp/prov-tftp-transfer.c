@@ -218,7 +218,8 @@ on_socket_ready (GSocket *socket, GIOCondition condition, gpointer user_data)
   /* After an ACK the next datagram is a round trip away: back to poll
    * rather than a receive that would block. */
   t->receiving = TRUE;
-  for (guint i = 0; i < MAX_BURST && !t->acked && keep; i++)
+  /* keep first: once it is FALSE, @t may already be freed. */
+  for (guint i = 0; i < MAX_BURST && keep && !t->acked; i++)
     {
       g_autoptr(GSocketAddress) from = NULL;
       g_autoptr(GError) local_error = NULL;
