@@ -6,6 +6,7 @@
 #include "prov-alias.h"
 #include "prov-clock.h"
 #include "prov-condition.h"
+#include "prov-custom-ca.h"
 #include "prov-engine.h"
 #include "prov-error.h"
 #include "prov-fetch.h"
@@ -667,6 +668,23 @@ resync_next_rule (GTask *task)
   resync_succeed (task);
 }
 
+/* A failed custom CA is in its own status; the resync goes on, and a
+ * fetch that needed the new CA fails by itself. */
+static void
+on_custom_ca (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  prov_custom_ca_update_finish (PROV_ENGINE (source), res, &error);
+  if (g_error_matches (error, PROV_ERROR, PROV_ERROR_CANCELLED))
+    {
+      resync_fail (task, g_steal_pointer (&error));
+      return;
+    }
+  resync_next_rule (task);
+}
+
 void
 prov_engine_resync_async (ProvEngine          *self,
                           ProvCause            cause,
@@ -677,6 +695,7 @@ prov_engine_resync_async (ProvEngine          *self,
 {
   GTask *task;
   ResyncData *data;
+  const char *custom_ca;
 
   g_return_if_fail (PROV_IS_ENGINE (self));
 
@@ -721,6 +740,14 @@ prov_engine_resync_async (ProvEngine          *self,
   g_task_set_task_data (task, data, (GDestroyNotify) resync_data_free);
 
   g_signal_emit (self, signals[SIGNAL_RESYNC_STARTED], 0, (int) cause);
+  /* The CA first, so that it already serves this resync's fetches. */
+  custom_ca = prov_store_get (self->store, "Custom_CA_Rule");
+  if (custom_ca != NULL && custom_ca[strspn (custom_ca, " \t\r\n")] != '\0')
+    {
+      prov_custom_ca_update_async (self, data->vars, data->secrets, cancellable, on_custom_ca,
+                                   task);
+      return;
+    }
   resync_next_rule (task);
 }
 

@@ -6,6 +6,7 @@
 #include "prov-clock.h"
 #include "prov-codec.h"
 #include "prov-condition.h"
+#include "prov-custom-ca.h"
 #include "prov-device.h"
 #include "prov-engine.h"
 #include "prov-error.h"

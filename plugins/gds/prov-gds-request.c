@@ -3,6 +3,7 @@
 
 #include <libsoup/soup.h>
 
+#include "prov-custom-ca.h"
 #include "prov-error.h"
 #include "prov-gds-code.h"
 #include "prov-gds-json.h"
@@ -111,6 +112,28 @@ add_trust (GPtrArray *trust, const char *path, GError **error)
   return TRUE;
 }
 
+/* The custom CA the engine installed, when there is one. It was checked
+ * when installed; one that does not load now is skipped, not fatal. */
+static void
+add_custom_ca (GPtrArray *trust, ProvFetch *fetch)
+{
+  const char *state_dir = prov_fetch_get_state_dir (fetch);
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  GTlsDatabase *db;
+
+  if (state_dir == NULL)
+    return;
+  path = g_build_filename (state_dir, PROV_CUSTOM_CA_FILE, NULL);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return;
+  if ((db = g_tls_file_database_new (path, &error)) != NULL)
+    g_ptr_array_add (trust, db);
+  else
+    g_message ("fetch %u: custom CA %s skipped: %s", prov_fetch_get_id (fetch), path,
+               error->message);
+}
+
 static gboolean
 setup_tls (Request *req, GError **error)
 {
@@ -137,6 +160,7 @@ setup_tls (Request *req, GError **error)
           return FALSE;
         }
     }
+  add_custom_ca (req->trust, req->fetch);
   if (cert_file == NULL)
     return TRUE;
   /* Without ClientKey the key is expected in the certificate file. */

@@ -58,23 +58,6 @@ prov_http_session_new (ProvFetch *fetch)
   return g_steal_pointer (&session);
 }
 
-static ProvHttpTrust *
-trust_for_fetch (ProvFetch *fetch, GError **error)
-{
-  ProvDevice *device = prov_fetch_get_device (fetch);
-  g_autofree char *setting = prov_fetch_get_setting (fetch, PROV_HTTP_SETTINGS_GROUP, "CAFile");
-  const char *paths[3] = { NULL };
-  guint n = 0;
-
-  if (device != NULL && prov_device_get_ca_file (device) != NULL)
-    paths[n++] = prov_device_get_ca_file (device);
-  if (setting != NULL && g_strstrip (setting)[0] != '\0')
-    paths[n++] = setting;
-  if (n == 0)
-    return NULL;
-  return prov_http_trust_new (paths, error);
-}
-
 static gboolean
 load_client_certificate (ProvFetch *fetch, GTlsCertificate **certificate, GError **error)
 {
@@ -111,7 +94,7 @@ prov_http_session_setup_tls (SoupSession      *session,
                              GError          **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(ProvHttpTrust) trust = trust_for_fetch (fetch, &local_error);
+  g_autoptr(ProvHttpTrust) trust = prov_http_trust_new_for_fetch (fetch, &local_error);
 
   g_return_val_if_fail (client_certificate != NULL && *client_certificate == NULL, FALSE);
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include "prov-custom-ca.h"
 #include "prov-error.h"
+#include "prov-http-session.h"
 #include "prov-http-trust.h"
 
 /*
@@ -214,5 +216,40 @@ prov_http_trust_new (const char *const *ca_paths, GError **error)
           return NULL;
         }
     }
+  return g_steal_pointer (&self);
+}
+
+/* [Device] CAFile, [http] CAFile and the custom CA the engine installed in
+ * the state directory; NULL (the system store alone) when there is none. A
+ * custom CA that does not load is skipped: it was checked when installed,
+ * and refusing every https fetch would also block fetching a better one. */
+ProvHttpTrust *
+prov_http_trust_new_for_fetch (ProvFetch *fetch, GError **error)
+{
+  ProvDevice *device = prov_fetch_get_device (fetch);
+  g_autofree char *setting = prov_fetch_get_setting (fetch, PROV_HTTP_SETTINGS_GROUP, "CAFile");
+  const char *state_dir = prov_fetch_get_state_dir (fetch);
+  g_autofree char *custom = NULL;
+  g_autoptr(ProvHttpTrust) self = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *paths[3] = { NULL };
+  guint n = 0;
+
+  if (device != NULL && prov_device_get_ca_file (device) != NULL)
+    paths[n++] = prov_device_get_ca_file (device);
+  if (setting != NULL && g_strstrip (setting)[0] != '\0')
+    paths[n++] = setting;
+  if (state_dir != NULL)
+    custom = g_build_filename (state_dir, PROV_CUSTOM_CA_FILE, NULL);
+  if (custom != NULL && !g_file_test (custom, G_FILE_TEST_IS_REGULAR))
+    g_clear_pointer (&custom, g_free);
+  if (n == 0 && custom == NULL)
+    return NULL;
+  self = prov_http_trust_new (paths, error);
+  if (self == NULL)
+    return NULL;
+  if (custom != NULL && !add_file (self, custom, &local_error))
+    g_message ("fetch %u: custom CA %s skipped: %s", prov_fetch_get_id (fetch), custom,
+               local_error->message);
   return g_steal_pointer (&self);
 }

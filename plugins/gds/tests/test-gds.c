@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gds-test-util.h"
+#include "prov-custom-ca.h"
 #include "prov-error.h"
 #include "prov-source.h"
 
@@ -30,6 +31,7 @@
 #define CODE_CANCELLED "1212343456567878"
 #define CODE_FIRST "2323454567678989"
 #define CODE_SECOND "3434565678789090"
+#define CODE_CUSTOM_CA "4545676789890101"
 
 /* codes.json: one code with everything, one expired, the others plain. */
 static void
@@ -37,7 +39,7 @@ make_codes (void)
 {
   static const char *const plain[] = {
     CODE_PROFILE_ONLY, CODE_DOWN, CODE_CLIENT_CERT, CODE_UNTRUSTED, CODE_CA_SETTING,
-    CODE_TIMEOUT, CODE_WRONG_NAME, CODE_CANCELLED, CODE_FIRST, CODE_SECOND,
+    CODE_TIMEOUT, CODE_WRONG_NAME, CODE_CANCELLED, CODE_FIRST, CODE_SECOND, CODE_CUSTOM_CA,
   };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autoptr(GString) codes = g_string_new ("{\n");
@@ -404,6 +406,32 @@ test_ca_setting (void)
   assert_resolves_to_profile (plugin, fetch);
 }
 
+/* The custom CA installed in the state directory (SPEC §7) is trusted
+ * too; without it the same service is refused. */
+static void
+test_custom_ca (void)
+{
+  g_autoptr(TestService) service = test_service_start ("server", 0, FALSE);
+  g_autoptr(ProvPlugin) plugin = test_plugin_new ();
+  g_autofree char *ca = test_path ("ca.pem");
+  g_autofree char *pem = NULL;
+  g_autofree char *state = test_path ("state-custom-ca");
+  g_autofree char *installed = g_build_filename ("state-custom-ca", PROV_CUSTOM_CA_FILE, NULL);
+  g_autoptr(ProvFetch) without = test_fetch_new ("[gds]\nServiceURL=https://127.0.0.1:%u/\n",
+                                                 service->port);
+  g_autoptr(ProvFetch) fetch = test_fetch_new ("[gds]\nServiceURL=https://127.0.0.1:%u/\n",
+                                               service->port);
+
+  submit (plugin, CODE_CUSTOM_CA);
+  g_assert_true (g_file_get_contents (ca, &pem, NULL, NULL));
+  g_assert_cmpint (g_mkdir_with_parents (state, 0700), ==, 0);
+  prov_fetch_set_state_dir (without, state);
+  assert_resolve_error (plugin, without, PROV_ERROR_TRANSPORT, "tls: certificate not trusted");
+  test_write (installed, pem);
+  prov_fetch_set_state_dir (fetch, state);
+  assert_resolves_to_profile (plugin, fetch);
+}
+
 /* A service that accepts connections and then says nothing. */
 static void
 test_timeout (void)
@@ -468,5 +496,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gds/tls/untrusted-server", test_untrusted_server);
   g_test_add_func ("/gds/tls/wrong-name", test_wrong_name);
   g_test_add_func ("/gds/tls/ca-setting", test_ca_setting);
+  g_test_add_func ("/gds/tls/custom-ca", test_custom_ca);
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "http-test-util.h"
+#include "prov-custom-ca.h"
 #include "prov-error.h"
 
 /* HTTPS against nginx with certificates made here by the openssl CLI: our
@@ -267,6 +268,67 @@ test_redirect_to_https (void)
   assert_profile (&result);
 }
 
+/* A state directory whose custom-ca.pem (SPEC §7, installed by the
+ * engine) is @contents, or has none when NULL. */
+static char *
+state_dir_with (const char *name, const char *contents, gssize len)
+{
+  g_autofree char *file = g_build_filename (name, PROV_CUSTOM_CA_FILE, NULL);
+  g_autofree char *keep = g_build_filename (name, "keep", NULL);
+
+  test_write (keep, "", 0);
+  if (contents != NULL)
+    test_write (file, contents, len);
+  return test_path (name);
+}
+
+/* The custom CA of the state directory is trusted besides the system store;
+ * the host name is still checked against it. */
+static void
+test_ca_state_dir (void)
+{
+  g_autoptr(ProvFetch) fetch = fetch_port (PORT_GOOD, "/profile.xml");
+  g_autoptr(ProvFetch) without = fetch_port (PORT_GOOD, "/profile.xml");
+  g_autoptr(ProvFetch) wrong_name = fetch_port (PORT_WRONG_NAME, "/profile.xml");
+  g_autofree char *ca = test_path ("ca.pem");
+  g_autofree char *pem = NULL;
+  g_autofree char *with_ca = NULL;
+  g_autofree char *empty = state_dir_with ("state-empty", NULL, 0);
+  g_auto(TestResult) result;
+  g_auto(TestResult) refused;
+  g_auto(TestResult) mismatch;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (ca, &pem, &len, NULL));
+  with_ca = state_dir_with ("state-ca", pem, (gssize) len);
+  prov_fetch_set_state_dir (fetch, with_ca);
+  fetch_once (fetch, &result);
+  assert_profile (&result);
+
+  prov_fetch_set_state_dir (without, empty);
+  fetch_once (without, &refused);
+  test_assert_error (&refused, PROV_ERROR_TRANSPORT, "tls: certificate not trusted");
+
+  prov_fetch_set_state_dir (wrong_name, with_ca);
+  fetch_once (wrong_name, &mismatch);
+  test_assert_error (&mismatch, PROV_ERROR_TRANSPORT, "tls: host name mismatch");
+}
+
+/* A broken custom CA is skipped, not fatal: the other CA files still work. */
+static void
+test_ca_state_dir_broken (void)
+{
+  g_autoptr(ProvFetch) fetch = fetch_port (PORT_GOOD, "/profile.xml");
+  g_autofree char *ca = test_path ("ca.pem");
+  g_autofree char *dir = state_dir_with ("state-broken", "not a certificate\n", -1);
+  g_auto(TestResult) result;
+
+  test_fetch_set_device (fetch, "[Device]\nCAFile=%s\n", ca);
+  prov_fetch_set_state_dir (fetch, dir);
+  fetch_once (fetch, &result);
+  assert_profile (&result);
+}
+
 static void
 test_bad_ca_file (void)
 {
@@ -298,6 +360,8 @@ main (int argc, char **argv)
   g_test_add_func ("/https/ca/directory-setting", test_ca_directory_setting);
   g_test_add_func ("/https/ca/none", test_no_custom_ca);
   g_test_add_func ("/https/ca/bad-file", test_bad_ca_file);
+  g_test_add_func ("/https/ca/state-dir", test_ca_state_dir);
+  g_test_add_func ("/https/ca/state-dir-broken", test_ca_state_dir_broken);
   g_test_add_func ("/https/redirect-from-http", test_redirect_to_https);
   g_test_add_func ("/https/wrong-host-name", test_wrong_host_name);
   g_test_add_func ("/https/untrusted-ca", test_untrusted_ca);

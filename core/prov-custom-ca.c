@@ -1,0 +1,593 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "prov-custom-ca.h"
+#include "prov-error.h"
+#include "prov-fetch-setup.h"
+#include "prov-macro.h"
+#include "prov-rule.h"
+#include "prov-transport.h"
+
+/* Status keys. */
+#define KEY_RESULT    "CustomCaResult"
+#define KEY_INSTALLED "CustomCaInstalled"
+#define KEY_ERROR     "CustomCaError"
+
+#define PEM_MARKER "-----BEGIN "
+
+/* ---- certificates --------------------------------------------------------- */
+
+typedef struct
+{
+  gnutls_x509_crt_t *certs;
+  unsigned int       n;
+} CertList;
+
+static void
+cert_list_clear (CertList *list)
+{
+  for (unsigned int i = 0; i < list->n; i++)
+    gnutls_x509_crt_deinit (list->certs[i]);
+  gnutls_free (list->certs);
+  list->certs = NULL;
+  list->n = 0;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CertList, cert_list_clear)
+
+static gsize
+count_pem_blocks (const guint8 *buf, gsize len)
+{
+  const guint8 *end = buf + len;
+  gsize n = 0;
+
+  for (const guint8 *p = memmem (buf, len, PEM_MARKER, strlen (PEM_MARKER)); p != NULL;
+       p = memmem (p, end - p, PEM_MARKER, strlen (PEM_MARKER)))
+    {
+      n++;
+      p += strlen (PEM_MARKER);
+    }
+  return n;
+}
+
+/* PEM certificates, or one DER certificate with nothing after it. */
+static gboolean
+import_certificates (GBytes *data, CertList *list, GError **error)
+{
+  gsize len = 0;
+  const guint8 *buf = g_bytes_get_data (data, &len);
+  gnutls_datum_t datum = { (unsigned char *) buf, (unsigned int) len };
+  gnutls_datum_t der = { NULL, 0 };
+  gsize blocks;
+  gboolean exact;
+
+  if (len > PROV_CUSTOM_CA_MAX_SIZE)
+    {
+      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_TRANSPORT, "too large");
+      return FALSE;
+    }
+  blocks = count_pem_blocks (buf, len);
+  if (blocks > 0)
+    {
+      /* Every block must be a certificate that parses: a truncated bundle,
+       * or one with a private key in it, is refused rather than cut. */
+      if (gnutls_x509_crt_list_import2 (&list->certs, &list->n, &datum, GNUTLS_X509_FMT_PEM, 0) < 0
+          || list->n != blocks)
+        {
+          g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CORRUPT, "corrupt file: bad PEM");
+          return FALSE;
+        }
+      return TRUE;
+    }
+  list->certs = gnutls_calloc (1, sizeof *list->certs);
+  exact = list->certs != NULL && gnutls_x509_crt_init (&list->certs[0]) >= 0;
+  if (exact)
+    list->n = 1;
+  exact = exact && len > 0
+          && gnutls_x509_crt_import (list->certs[0], &datum, GNUTLS_X509_FMT_DER) >= 0
+          && gnutls_x509_crt_export2 (list->certs[0], GNUTLS_X509_FMT_DER, &der) >= 0
+          && der.size == len;
+  gnutls_free (der.data);
+  if (!exact)
+    {
+      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CORRUPT,
+                           "corrupt file: not a certificate");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The subject's CN, else the whole subject; valid UTF-8 without control
+ * characters, since it goes to D-Bus and to a key file. */
+static char *
+common_name (gnutls_x509_crt_t crt)
+{
+  char buf[1024];
+  size_t size = sizeof buf - 1;
+  gnutls_datum_t dn = { NULL, 0 };
+  g_autofree char *raw = NULL;
+  char *text;
+
+  if (gnutls_x509_crt_get_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, buf, &size) == 0)
+    raw = g_strndup (buf, size);
+  else if (gnutls_x509_crt_get_dn3 (crt, &dn, 0) == 0)
+    raw = g_strndup ((const char *) dn.data, dn.size);
+  else
+    raw = g_strdup ("");
+  gnutls_free (dn.data);
+  text = g_utf8_make_valid (raw, -1);
+  for (char *p = text; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = '?';
+  return text;
+}
+
+static gboolean
+check_certificate (gnutls_x509_crt_t crt, gint64 now, GError **error)
+{
+  g_autofree char *cn = common_name (crt);
+  const char *problem = NULL;
+
+  /* No basicConstraints (an X.509 v1 certificate) is no CA either. */
+  if (gnutls_x509_crt_get_ca_status (crt, NULL) <= 0)
+    problem = "not a CA certificate";
+  else if (gnutls_x509_crt_get_activation_time (crt) > now)
+    problem = "certificate not yet valid";
+  else if (gnutls_x509_crt_get_expiration_time (crt) < now)
+    problem = "certificate expired";
+  if (problem == NULL)
+    return TRUE;
+  g_set_error (error, PROV_ERROR, PROV_ERROR_CORRUPT, "corrupt file: %s (%s)", problem, cn);
+  return FALSE;
+}
+
+/* The certificates of @data as PEM, each checked; @cn: the first one's. */
+static GBytes *
+certificates_to_pem (GBytes *data, char **cn, GError **error)
+{
+  g_auto(CertList) list = { NULL, 0 };
+  g_autoptr(GByteArray) pem = g_byte_array_new ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC; /* what TLS checks against */
+
+  if (!import_certificates (data, &list, error))
+    return NULL;
+  for (unsigned int i = 0; i < list.n; i++)
+    {
+      gnutls_datum_t out = { NULL, 0 };
+
+      if (!check_certificate (list.certs[i], now, error))
+        return NULL;
+      if (gnutls_x509_crt_export2 (list.certs[i], GNUTLS_X509_FMT_PEM, &out) < 0)
+        {
+          g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CORRUPT,
+                               "corrupt file: not a certificate");
+          return NULL;
+        }
+      g_byte_array_append (pem, out.data, out.size);
+      gnutls_free (out.data);
+    }
+  *cn = common_name (list.certs[0]);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&pem));
+}
+
+/* ---- the installed file --------------------------------------------------- */
+
+static char *
+installed_path (ProvEngine *engine)
+{
+  const char *dir = prov_engine_get_state_dir (engine);
+
+  return dir != NULL ? g_build_filename (dir, PROV_CUSTOM_CA_FILE, NULL) : NULL;
+}
+
+static gboolean
+write_all (int fd, const guint8 *buf, gsize len)
+{
+  while (len > 0)
+    {
+      ssize_t n = write (fd, buf, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n == 0)
+        errno = EIO;
+      if (n <= 0)
+        return FALSE;
+      buf += n;
+      len -= n;
+    }
+  return TRUE;
+}
+
+/* Temporary, fsync, rename, fsync of the folder: after a crash the old CA
+ * or the new one is in place, never a part. Public data: 0644 whatever
+ * the umask. */
+static gboolean
+install_file (const char *path, GBytes *contents, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *tmp = g_strconcat (path, ".XXXXXX", NULL);
+  gsize len = 0;
+  const guint8 *buf = g_bytes_get_data (contents, &len);
+  int fd, dir_fd, saved = 0;
+
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0)
+    saved = errno;
+  else
+    {
+      if (fchmod (fd, 0644) != 0 || !write_all (fd, buf, len) || fsync (fd) != 0)
+        saved = errno;
+      if (close (fd) != 0 && saved == 0)
+        saved = errno;
+      if (saved == 0 && g_rename (tmp, path) != 0)
+        saved = errno;
+      if (saved != 0)
+        g_unlink (tmp);
+    }
+  if (saved == 0)
+    {
+      dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (dir_fd < 0 || fsync (dir_fd) != 0)
+        saved = errno;
+      if (dir_fd >= 0)
+        close (dir_fd);
+    }
+  if (saved == 0)
+    return TRUE;
+  g_set_error (error, PROV_ERROR, PROV_ERROR_FAILED, "cannot install the custom CA: %s",
+               g_strerror (saved));
+  return FALSE;
+}
+
+/* ---- status --------------------------------------------------------------- */
+
+static gint64
+now_seconds (ProvEngine *engine)
+{
+  ProvClock *clock = prov_engine_get_clock (engine);
+
+  return (clock != NULL ? prov_clock_now (clock) : g_get_real_time ()) / G_USEC_PER_SEC;
+}
+
+/* @installed: (nullable): the new `Installed <CN>` text. */
+static void
+record (ProvEngine *engine, const GError *error, const char *installed)
+{
+  ProvStatus *status = prov_engine_get_status (engine);
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (now_seconds (engine));
+  g_autofree char *when = dt != NULL ? g_date_time_format (dt, "%m/%d/%Y %H:%M:%S")
+                                     : g_strdup ("?");
+  g_autofree char *text = g_strdup_printf ("Last provisioning %s on %s",
+                                           error != NULL ? "failed" : "succeeded", when);
+  g_autoptr(GError) save_error = NULL;
+
+  prov_status_set_string (status, KEY_RESULT, text);
+  prov_status_set_string (status, KEY_ERROR, error != NULL ? error->message : NULL);
+  if (installed != NULL)
+    prov_status_set_string (status, KEY_INSTALLED, installed);
+  if (!prov_status_save (status, &save_error))
+    g_warning ("cannot save status: %s", save_error->message);
+}
+
+const char *
+prov_custom_ca_get_result (ProvEngine *engine)
+{
+  g_return_val_if_fail (PROV_IS_ENGINE (engine), NULL);
+  return prov_status_get_string (prov_engine_get_status (engine), KEY_RESULT);
+}
+
+const char *
+prov_custom_ca_get_error (ProvEngine *engine)
+{
+  g_return_val_if_fail (PROV_IS_ENGINE (engine), NULL);
+  return prov_status_get_string (prov_engine_get_status (engine), KEY_ERROR);
+}
+
+char *
+prov_custom_ca_get_installed (ProvEngine *engine)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_auto(CertList) list = { NULL, 0 };
+  g_autofree char *cn = NULL;
+  const char *text;
+  gsize len = 0;
+
+  g_return_val_if_fail (PROV_IS_ENGINE (engine), NULL);
+  path = installed_path (engine);
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return g_strdup ("Not Installed");
+  text = prov_status_get_string (prov_engine_get_status (engine), KEY_INSTALLED);
+  if (text != NULL)
+    return g_strdup (text);
+  /* The status was lost, the file was not: it still says what is trusted. */
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return g_strdup ("Not Installed");
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+  if (!import_certificates (bytes, &list, NULL))
+    return g_strdup ("Not Installed");
+  cn = common_name (list.certs[0]);
+  return g_strdup_printf ("Installed %s", cn);
+}
+
+/* ---- one update ----------------------------------------------------------- */
+
+typedef struct
+{
+  ProvFetch *fetch;
+} Update;
+
+static void
+update_free (Update *data)
+{
+  g_clear_object (&data->fetch);
+  g_free (data);
+}
+
+static void
+fail (GTask *task, GError *error)
+{
+  ProvEngine *engine = g_task_get_source_object (task);
+  Update *data = g_task_get_task_data (task);
+
+  prov_error_convert (&error);
+  /* A cancelled attempt says nothing about the CA. */
+  if (!g_error_matches (error, PROV_ERROR, PROV_ERROR_CANCELLED))
+    {
+      if (data->fetch != NULL)
+        g_message ("[%u] custom CA: %s", prov_fetch_get_id (data->fetch), error->message);
+      else
+        g_message ("custom CA: %s", error->message);
+      record (engine, error, NULL);
+    }
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  ProvEngine *engine = g_task_get_source_object (task);
+  Update *data = g_task_get_task_data (task);
+  g_autofree char *path = installed_path (engine);
+  g_autofree char *cn = NULL;
+  g_autofree char *installed = NULL;
+  g_autofree char *old = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GBytes) pem = NULL;
+  gsize old_len = 0;
+  GError *error = NULL;
+  guint id = prov_fetch_get_id (data->fetch);
+
+  payload = prov_transport_fetch_finish (PROV_TRANSPORT (source), res, &error);
+  if (payload == NULL)
+    {
+      fail (task, error);
+      return;
+    }
+  /* The fetch is never committed, so the transport keeps no validators
+   * for it: after the rule went to another URL and back, a 304 would leave
+   * nothing to install. A 304 all the same means the file installed. */
+  if (prov_fetch_get_not_modified (data->fetch) && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_info ("[%u] custom CA: %s unchanged", id, prov_fetch_get_url (data->fetch));
+      record (engine, NULL, NULL);
+      g_task_return_int (task, PROV_CUSTOM_CA_UNCHANGED);
+      g_object_unref (task);
+      return;
+    }
+  pem = certificates_to_pem (payload, &cn, &error);
+  if (pem == NULL)
+    {
+      fail (task, error);
+      return;
+    }
+  installed = g_strdup_printf ("Installed %s", cn);
+  if (g_file_get_contents (path, &old, &old_len, NULL) && old_len == g_bytes_get_size (pem)
+      && memcmp (old, g_bytes_get_data (pem, NULL), old_len) == 0)
+    {
+      g_info ("[%u] custom CA: %s unchanged (%s)", id, prov_fetch_get_url (data->fetch), cn);
+      record (engine, NULL, installed);
+      g_task_return_int (task, PROV_CUSTOM_CA_UNCHANGED);
+      g_object_unref (task);
+      return;
+    }
+  if (!install_file (path, pem, &error))
+    {
+      fail (task, error);
+      return;
+    }
+  g_info ("[%u] custom CA: installed %s from %s", id, cn, prov_fetch_get_url (data->fetch));
+  record (engine, NULL, installed);
+  g_task_return_int (task, PROV_CUSTOM_CA_INSTALLED);
+  g_object_unref (task);
+}
+
+/* Of the rule grammar, only what fetching one public file needs. */
+static gboolean
+check_alternative (ProvRuleAlt *alt, GError **error)
+{
+  if (alt->key != NULL || alt->post != 0 || alt->alias != 0 || alt->srv)
+    {
+      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_INVALID_RULE,
+                           "Custom_CA_Rule takes only --uid and --pwd");
+      return FALSE;
+    }
+  if (alt->assignments->len > 0)
+    {
+      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_INVALID_RULE,
+                           "Custom_CA_Rule takes no assignments");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The chosen alternative's transfer, credentials and checks included. */
+static ProvFetch *
+prepare_fetch (ProvEngine *engine, ProvRuleAlt *alt, GHashTable *vars, GHashTable *secrets,
+               GError **error)
+{
+  g_autofree char *expanded = prov_macro_expand (alt->url, vars, NULL);
+  g_autofree char *url = prov_fetch_setup_complete_url (engine, expanded, error);
+  g_autoptr(ProvFetch) fetch = NULL;
+
+  if (url == NULL)
+    return NULL;
+  fetch = prov_fetch_setup_new (engine, url, vars, error);
+  if (fetch == NULL)
+    return NULL;
+  prov_fetch_set_max_size (fetch, PROV_CUSTOM_CA_MAX_SIZE);
+  if (alt->uid != NULL || alt->pwd != NULL)
+    {
+      g_autofree char *uid = prov_macro_expand (alt->uid ? alt->uid : "", vars, secrets);
+      g_autofree char *pwd = prov_macro_expand (alt->pwd ? alt->pwd : "", vars, secrets);
+
+      prov_fetch_set_credentials (fetch, uid, pwd);
+    }
+  else
+    prov_fetch_setup_set_account (engine, fetch);
+  if (!prov_fetch_setup_check_host (fetch, error))
+    return NULL;
+  return g_steal_pointer (&fetch);
+}
+
+/* $SA…$SD, for --uid/--pwd only. */
+static GHashTable *
+build_secrets (ProvStore *store)
+{
+  GHashTable *secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (char c = 'A'; c <= 'D'; c++)
+    {
+      char param[] = { 'G', 'P', 'P', '_', 'S', c, '\0' };
+      const char *value = prov_store_get (store, param);
+
+      g_hash_table_insert (secrets, g_strdup (param + 4), g_strdup (value != NULL ? value : ""));
+    }
+  return secrets;
+}
+
+void
+prov_custom_ca_update_async (ProvEngine          *engine,
+                             GHashTable          *vars,
+                             GHashTable          *secrets,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  const char *text;
+  g_autoptr(GHashTable) own_vars = NULL;
+  g_autoptr(GHashTable) own_secrets = NULL;
+  g_autoptr(ProvRule) rule = NULL;
+  ProvTransport *transport;
+  ProvRuleAlt *alt;
+  Update *data;
+  GError *error = NULL;
+  GTask *task;
+  int chosen;
+
+  g_return_if_fail (PROV_IS_ENGINE (engine));
+
+  task = g_task_new (engine, cancellable, callback, user_data);
+  g_task_set_source_tag (task, prov_custom_ca_update_async);
+  /* Errors are PROV_ERROR, cancellation included. */
+  g_task_set_check_cancellable (task, FALSE);
+  data = g_new0 (Update, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) update_free);
+
+  text = prov_store_get (prov_engine_get_store (engine), "Custom_CA_Rule");
+  if (text == NULL || text[strspn (text, " \t\r\n")] == '\0')
+    {
+      g_task_return_int (task, PROV_CUSTOM_CA_NONE);
+      g_object_unref (task);
+      return;
+    }
+  if (vars == NULL)
+    vars = own_vars = prov_engine_build_variables (engine, PROV_CAUSE_EXPLICIT);
+  if (secrets == NULL)
+    secrets = own_secrets = build_secrets (prov_engine_get_store (engine));
+  rule = prov_rule_parse (text, TRUE, &error);
+  if (rule == NULL)
+    {
+      fail (task, error);
+      return;
+    }
+  chosen = prov_rule_choose (rule, vars, &error);
+  if (error != NULL)
+    {
+      fail (task, error);
+      return;
+    }
+  if (chosen < 0)
+    {
+      g_task_return_int (task, PROV_CUSTOM_CA_NONE);
+      g_object_unref (task);
+      return;
+    }
+  alt = rule->alts->pdata[chosen];
+  if (!check_alternative (alt, &error))
+    {
+      fail (task, error);
+      return;
+    }
+  if (alt->url == NULL || alt->url[0] == '\0')
+    {
+      g_task_return_int (task, PROV_CUSTOM_CA_NONE);
+      g_object_unref (task);
+      return;
+    }
+  if (prov_engine_get_state_dir (engine) == NULL)
+    {
+      fail (task, g_error_new_literal (PROV_ERROR, PROV_ERROR_FAILED,
+                                       "cannot install the custom CA: no state directory"));
+      return;
+    }
+  data->fetch = prepare_fetch (engine, alt, vars, secrets, &error);
+  if (data->fetch == NULL)
+    {
+      fail (task, error);
+      return;
+    }
+  transport = prov_registry_lookup_transport (prov_engine_get_registry (engine),
+                                              prov_fetch_get_scheme (data->fetch));
+  if (transport == NULL)
+    {
+      fail (task, g_error_new (PROV_ERROR, PROV_ERROR_TRANSPORT, "unsupported scheme: %s",
+                               prov_fetch_get_scheme (data->fetch)));
+      return;
+    }
+  g_info ("[%u] custom CA: fetching %s", prov_fetch_get_id (data->fetch),
+          prov_fetch_get_url (data->fetch));
+  prov_transport_fetch_async (transport, data->fetch, cancellable, on_fetched, task);
+}
+
+ProvCustomCaResult
+prov_custom_ca_update_finish (ProvEngine *engine, GAsyncResult *result, GError **error)
+{
+  GError *local_error = NULL;
+  gssize value;
+
+  g_return_val_if_fail (g_task_is_valid (result, engine), PROV_CUSTOM_CA_FAILED);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == prov_custom_ca_update_async,
+                        PROV_CUSTOM_CA_FAILED);
+  value = g_task_propagate_int (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return PROV_CUSTOM_CA_FAILED;
+    }
+  return (ProvCustomCaResult) value;
+}
