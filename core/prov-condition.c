@@ -114,15 +114,22 @@ is_version_separator (char c)
 }
 
 /* "sip88xx.11-3-2MPP0001-609" → "11-3-2MPP0001-609": a model name before
- * the first dot is not part of the version. */
+ * the first dot is not part of the version. A name joined by '-' or '_'
+ * ("fw-1.2.3", "image_2.0") is a word of letters, not a model: only the
+ * word goes, so the version keeps its first field. */
 static const char *
 skip_model_prefix (const char *v)
 {
   const char *dot = strchr (v, '.');
+  const char *s = v;
 
+  while (g_ascii_isalpha (*s))
+    s++;
+  if (s > v && (*s == '-' || *s == '_') && g_ascii_isdigit (s[1]))
+    return s + 1;
   if (dot == NULL)
     return v;
-  for (const char *s = v; s < dot; s++)
+  for (s = v; s < dot; s++)
     if (g_ascii_isalpha (*s))
       return dot + 1;
   return v;

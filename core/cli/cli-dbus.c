@@ -97,22 +97,34 @@ dbus_set_parameters (ProvCli *cli, GPtrArray *values, GError **error)
   return changed;
 }
 
+/* Resync, Activate and Upgrade: one string in, a{sv} out when the run
+ * ends, with FetchProgress on the way. */
+typedef void     (*LongCall)       (ProvProvisiond1      *proxy,
+                                    const char           *arg,
+                                    GDBusCallFlags        flags,
+                                    gint                  timeout_msec,
+                                    GCancellable         *cancellable,
+                                    GAsyncReadyCallback   callback,
+                                    gpointer              user_data);
+typedef gboolean (*LongCallFinish) (ProvProvisiond1      *proxy,
+                                    GVariant            **out_result,
+                                    GAsyncResult         *res,
+                                    GError              **error);
+
 typedef struct
 {
   GMainLoop       *loop;
-  GVariant        *result;
-  GError          *error;
+  GAsyncResult    *res;
   ProvCliProgress  progress;
   gpointer         user_data;
-} ResyncWait;
+} CallWait;
 
 static void
-on_resync_done (GObject *source, GAsyncResult *res, gpointer user_data)
+on_call_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  ResyncWait *wait = user_data;
+  CallWait *wait = user_data;
 
-  prov_provisiond1_call_resync_finish (PROV_PROVISIOND1 (source), &wait->result, res,
-                                       &wait->error);
+  wait->res = g_object_ref (res);
   g_main_loop_quit (wait->loop);
 }
 
@@ -120,22 +132,21 @@ static void
 on_fetch_progress (ProvProvisiond1 *proxy, const char *url, guint64 received, guint64 total,
                    gpointer user_data)
 {
-  ResyncWait *wait = user_data;
+  CallWait *wait = user_data;
 
   if (wait->progress != NULL)
     wait->progress (url, received, total, wait->user_data);
 }
 
-static ProvCliResync *
-dbus_resync (ProvCli *cli, const char *rule, ProvCliProgress progress, gpointer user_data,
-             GError **error)
+static GVariant *
+call_and_wait (ProvCli *cli, LongCall call, LongCallFinish finish, const char *arg,
+               ProvCliProgress progress, gpointer user_data, GError **error)
 {
   ProvProvisiond1 *proxy = prov_cli_get_proxy (cli, error);
   g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(GVariant) result = NULL;
-  ResyncWait wait = { 0 };
-  ProvCliResync *resync;
-  const char *url = NULL;
+  GVariant *result = NULL;
+  CallWait wait = { 0 };
+  gboolean ok;
   gulong progress_id;
 
   if (proxy == NULL)
@@ -145,18 +156,21 @@ dbus_resync (ProvCli *cli, const char *rule, ProvCliProgress progress, gpointer 
   wait.progress = progress;
   wait.user_data = user_data;
   progress_id = g_signal_connect (proxy, "fetch-progress", G_CALLBACK (on_fetch_progress), &wait);
-  /* A resync may wait for busy lines (Forced_Resync_Delay): no timeout. */
-  prov_provisiond1_call_resync (proxy, rule != NULL ? rule : "", FLAGS, G_MAXINT, NULL,
-                                on_resync_done, &wait);
+  /* A run may wait for busy lines (Forced_Resync_Delay): no timeout. */
+  call (proxy, arg, FLAGS, G_MAXINT, NULL, on_call_done, &wait);
   g_main_loop_run (loop);
   g_signal_handler_disconnect (proxy, progress_id);
-  if (!check_reply (wait.error == NULL, &wait.error))
-    {
-      g_propagate_error (error, wait.error);
-      return NULL;
-    }
-  result = wait.result;
-  resync = g_new0 (ProvCliResync, 1);
+  ok = finish (proxy, &result, wait.res, error);
+  g_object_unref (wait.res);
+  return check_reply (ok, error) ? result : NULL;
+}
+
+static ProvCliResync *
+resync_from_variant (GVariant *result)
+{
+  ProvCliResync *resync = g_new0 (ProvCliResync, 1);
+  const char *url = NULL;
+
   resync->fetched = g_ptr_array_new_with_free_func (g_free);
   resync->skipped = g_ptr_array_new_with_free_func (g_free);
   if (g_variant_lookup (result, "url", "&s", &url) && url[0] != '\0')
@@ -164,6 +178,51 @@ dbus_resync (ProvCli *cli, const char *rule, ProvCliProgress progress, gpointer 
   if (!g_variant_lookup (result, "changed", "^as", &resync->changed))
     resync->changed = g_new0 (char *, 1);
   return resync;
+}
+
+static ProvCliResync *
+dbus_resync (ProvCli *cli, const char *rule, ProvCliProgress progress, gpointer user_data,
+             GError **error)
+{
+  g_autoptr(GVariant) result = call_and_wait (cli, prov_provisiond1_call_resync,
+                                              prov_provisiond1_call_resync_finish,
+                                              rule != NULL ? rule : "", progress, user_data,
+                                              error);
+
+  return result != NULL ? resync_from_variant (result) : NULL;
+}
+
+static ProvCliResync *
+dbus_activate (ProvCli *cli, const char *code, ProvCliProgress progress, gpointer user_data,
+               GError **error)
+{
+  g_autoptr(GVariant) result = call_and_wait (cli, prov_provisiond1_call_activate,
+                                              prov_provisiond1_call_activate_finish, code,
+                                              progress, user_data, error);
+
+  return result != NULL ? resync_from_variant (result) : NULL;
+}
+
+static ProvCliUpgrade *
+dbus_upgrade (ProvCli *cli, const char *rule, ProvCliProgress progress, gpointer user_data,
+              GError **error)
+{
+  g_autoptr(GVariant) result = call_and_wait (cli, prov_provisiond1_call_upgrade,
+                                              prov_provisiond1_call_upgrade_finish,
+                                              rule != NULL ? rule : "", progress, user_data,
+                                              error);
+  ProvCliUpgrade *upgrade;
+
+  if (result == NULL)
+    return NULL;
+  upgrade = g_new0 (ProvCliUpgrade, 1);
+  if (!g_variant_lookup (result, "outcome", "s", &upgrade->outcome))
+    upgrade->outcome = g_strdup ("none");
+  if (!g_variant_lookup (result, "version", "s", &upgrade->version))
+    upgrade->version = g_strdup ("");
+  if (!g_variant_lookup (result, "url", "s", &upgrade->url))
+    upgrade->url = g_strdup ("");
+  return upgrade;
 }
 
 static void
@@ -227,8 +286,12 @@ dbus_get_status (ProvCli *cli, GError **error)
   upgrades = g_variant_lookup_value (reply, "upgrades", G_VARIANT_TYPE ("aa{sv}"));
   entries_from_variant (status->upgrades, upgrades);
   g_variant_lookup (reply, "next-resync", "x", &status->next_resync);
+  g_variant_lookup (reply, "next-upgrade-retry", "x", &status->next_upgrade_retry);
   g_variant_lookup (reply, "lines-busy", "b", &status->lines_busy);
   g_variant_lookup (reply, "customized", "b", &status->customized);
+  g_variant_lookup (reply, "custom-ca-status", "s", &status->custom_ca_status);
+  g_variant_lookup (reply, "custom-ca-error", "s", &status->custom_ca_error);
+  g_variant_lookup (reply, "custom-ca-info", "s", &status->custom_ca_info);
   if (g_variant_lookup (reply, "schedule", "a(ixx)", &schedule))
     while (g_variant_iter_next (schedule, "(ixx)", &cause, &item.earliest, &item.latest))
       {
@@ -281,6 +344,8 @@ const ProvCliBackend prov_cli_dbus_backend = {
   .list_parameters = dbus_list_parameters,
   .set_parameters = dbus_set_parameters,
   .resync = dbus_resync,
+  .upgrade = dbus_upgrade,
+  .activate = dbus_activate,
   .get_status = dbus_get_status,
   .expand_rule = dbus_expand_rule,
   .list_plugins = dbus_list_plugins,

@@ -85,6 +85,57 @@ on_resync_finished (ProvProvisiond1 *proxy, const char *outcome, const char *url
 }
 
 static void
+on_upgrade_started (ProvProvisiond1 *proxy, int cause, gpointer user_data)
+{
+  Monitor *monitor = user_data;
+  g_autoptr(ProvJson) json = prov_json_new ();
+
+  if (monitor->json)
+    {
+      prov_json_begin_object (json);
+      prov_json_member (json, "event");
+      prov_json_string (json, "UpgradeStarted");
+      prov_json_member (json, "cause");
+      prov_json_string (json, prov_cause_to_string (cause));
+      prov_json_end_object (json);
+      prov_json_print (json);
+    }
+  else
+    g_print ("UpgradeStarted cause=%s\n", prov_cause_to_string (cause));
+  event_done (monitor);
+}
+
+static void
+on_upgrade_finished (ProvProvisiond1 *proxy, const char *outcome, const char *url,
+                     const char *error, const char *version, gpointer user_data)
+{
+  Monitor *monitor = user_data;
+  g_autoptr(ProvJson) json = prov_json_new ();
+
+  if (monitor->json)
+    {
+      prov_json_begin_object (json);
+      prov_json_member (json, "event");
+      prov_json_string (json, "UpgradeFinished");
+      prov_json_member (json, "outcome");
+      prov_json_string (json, outcome);
+      prov_json_member (json, "url");
+      prov_json_string (json, url);
+      prov_json_member (json, "error");
+      prov_json_string (json, error[0] != '\0' ? error : NULL);
+      prov_json_member (json, "version");
+      prov_json_string (json, version);
+      prov_json_end_object (json);
+      prov_json_print (json);
+    }
+  else if (error[0] != '\0')
+    g_print ("UpgradeFinished outcome=%s url=%s error=%s\n", outcome, url, error);
+  else
+    g_print ("UpgradeFinished outcome=%s url=%s version=%s\n", outcome, url, version);
+  event_done (monitor);
+}
+
+static void
 on_parameters_changed (ProvProvisiond1 *proxy, const char *const *names, gpointer user_data)
 {
   Monitor *monitor = user_data;
@@ -180,6 +231,8 @@ prov_cli_cmd_monitor (ProvCli *cli, int argc, char **argv)
   monitor.remaining = count > 0 ? count : -1;
   g_signal_connect (proxy, "resync-started", G_CALLBACK (on_resync_started), &monitor);
   g_signal_connect (proxy, "resync-finished", G_CALLBACK (on_resync_finished), &monitor);
+  g_signal_connect (proxy, "upgrade-started", G_CALLBACK (on_upgrade_started), &monitor);
+  g_signal_connect (proxy, "upgrade-finished", G_CALLBACK (on_upgrade_finished), &monitor);
   g_signal_connect (proxy, "parameters-changed", G_CALLBACK (on_parameters_changed), &monitor);
   g_signal_connect (proxy, "fetch-progress", G_CALLBACK (on_fetch_progress), &monitor);
   g_signal_connect (proxy, "notify::g-name-owner", G_CALLBACK (on_owner_changed), NULL);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include "prov-activation.h"
 #include "prov-cli.h"
 #include "prov-clock.h"
+#include "prov-custom-ca.h"
 #include "prov-error.h"
 
 /* The backend of `--state-dir`: the caller works on the files directly, so
@@ -144,6 +146,108 @@ offline_resync (ProvCli *cli, const char *rule, ProvCliProgress progress, gpoint
   return resync;
 }
 
+/* The code goes to the source now; the resync that follows spends it. */
+static ProvCliResync *
+offline_activate (ProvCli *cli, const char *code, ProvCliProgress progress, gpointer user_data,
+                  GError **error)
+{
+  ProvContext *ctx = prov_cli_get_context (cli, error);
+
+  if (ctx == NULL || !prov_activation_submit (prov_context_get_engine (ctx), code, error))
+    return NULL;
+  return offline_resync (cli, NULL, progress, user_data, error);
+}
+
+typedef struct
+{
+  GMainLoop         *loop;
+  ProvUpgradeResult  result;
+  GError            *error;
+  char              *url;
+  char              *version;
+  ProvCliProgress    progress;
+  gpointer           user_data;
+} UpgradeWait;
+
+static void
+on_upgrade_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  UpgradeWait *wait = user_data;
+
+  wait->result = prov_upgrader_upgrade_finish (PROV_UPGRADER (source), res, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+static void
+on_upgrade_finished (ProvUpgrader *upgrader, int result, const char *url, const char *version,
+                     const char *error, gpointer user_data)
+{
+  UpgradeWait *wait = user_data;
+
+  g_free (wait->url);
+  wait->url = g_strdup (url);
+  g_free (wait->version);
+  wait->version = g_strdup (version);
+}
+
+static void
+on_upgrade_progress (ProvUpgrader *upgrader, const char *url, guint64 received, guint64 total,
+                     gpointer user_data)
+{
+  UpgradeWait *wait = user_data;
+
+  if (wait->progress != NULL)
+    wait->progress (url, received, total, wait->user_data);
+}
+
+/* One attempt, as the daemon's would be, without the resync that the
+ * daemon runs after it (Resync_After_Upgrade_Attempt). */
+static ProvCliUpgrade *
+offline_upgrade (ProvCli *cli, const char *rule, ProvCliProgress progress, gpointer user_data,
+                 GError **error)
+{
+  ProvContext *ctx = prov_cli_get_context (cli, error);
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(ProvUpgrader) upgrader = NULL;
+  UpgradeWait wait = { 0 };
+  ProvCliUpgrade *upgrade = NULL;
+  ProvEngine *engine;
+  gulong log_id;
+  static const char *const outcomes[] = {
+    [PROV_UPGRADE_NONE] = "none",
+    [PROV_UPGRADE_CURRENT] = "current",
+    [PROV_UPGRADE_INSTALLED] = "installed",
+  };
+
+  if (ctx == NULL)
+    return NULL;
+  engine = prov_context_get_engine (ctx);
+  upgrader = prov_upgrader_new (engine);
+  loop = g_main_loop_new (NULL, FALSE);
+  wait.loop = loop;
+  wait.progress = progress;
+  wait.user_data = user_data;
+  log_id = g_signal_connect (engine, "log-message", G_CALLBACK (on_log_message), NULL);
+  g_signal_connect (upgrader, "upgrade-finished", G_CALLBACK (on_upgrade_finished), &wait);
+  g_signal_connect (upgrader, "fetch-progress", G_CALLBACK (on_upgrade_progress), &wait);
+  prov_upgrader_upgrade_async (upgrader, PROV_CAUSE_EXPLICIT, rule, NULL, on_upgrade_done, &wait);
+  g_main_loop_run (loop);
+  g_signal_handler_disconnect (engine, log_id);
+  g_signal_handlers_disconnect_by_data (upgrader, &wait);
+  if (wait.error != NULL)
+    g_propagate_error (error, g_steal_pointer (&wait.error));
+  else
+    {
+      upgrade = g_new0 (ProvCliUpgrade, 1);
+      upgrade->outcome = g_strdup (outcomes[wait.result]);
+      upgrade->url = g_strdup (wait.url != NULL ? wait.url : "");
+      upgrade->version = g_strdup (wait.version != NULL ? wait.version : "");
+    }
+  g_free (wait.url);
+  g_free (wait.version);
+  return upgrade;
+}
+
 static void
 copy_entries (GArray *to, const ProvStatusEntry *entries, guint n)
 {
@@ -176,11 +280,15 @@ offline_get_status (ProvCli *cli, GError **error)
   entries = prov_status_get_upgrades (prov_context_get_status (ctx), &n);
   copy_entries (status->upgrades, entries, n);
   status->customized = prov_status_get_customized (prov_context_get_status (ctx));
+  status->custom_ca_status = g_strdup (prov_custom_ca_get_result (prov_context_get_engine (ctx)));
+  status->custom_ca_error = g_strdup (prov_custom_ca_get_error (prov_context_get_engine (ctx)));
+  status->custom_ca_info = prov_custom_ca_get_installed (prov_context_get_engine (ctx));
   /* A scheduler that is never started previews the persisted plan. */
   clock = prov_clock_new_real ();
   scheduler = prov_scheduler_new (prov_context_get_engine (ctx), clock, 0);
   plan = prov_scheduler_get_plan (scheduler);
   g_array_append_vals (status->schedule, plan->data, plan->len);
+  status->next_upgrade_retry = prov_scheduler_get_next_upgrade_retry (scheduler);
   return status;
 }
 
@@ -223,6 +331,8 @@ const ProvCliBackend prov_cli_offline_backend = {
   .list_parameters = offline_list_parameters,
   .set_parameters = offline_set_parameters,
   .resync = offline_resync,
+  .upgrade = offline_upgrade,
+  .activate = offline_activate,
   .get_status = offline_get_status,
   .expand_rule = offline_expand_rule,
   .list_plugins = offline_list_plugins,

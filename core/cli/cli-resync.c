@@ -7,13 +7,12 @@
 #include "prov-cli.h"
 #include "prov-error.h"
 
-/* resync, status, expand and plugins. */
+/* resync, activate, status, expand and plugins. */
 
 #define BAR_WIDTH 30
 
-/* A progress bar on stderr for long fetches, only on a terminal. */
-static void
-draw_progress (const char *url, guint64 received, guint64 total, gpointer user_data)
+void
+prov_cli_draw_progress (const char *url, guint64 received, guint64 total, gpointer user_data)
 {
   gboolean *shown = user_data;
   g_autofree char *got = g_format_size (received);
@@ -94,31 +93,37 @@ print_resync (ProvCliResync *resync, GHashTable *values)
     g_print (_("nothing changed\n"));
 }
 
-int
-prov_cli_cmd_resync (ProvCli *cli, int argc, char **argv)
+/* resync and activate: run, then show what changed. */
+static int
+run_resync (ProvCli *cli, const char *rule, const char *code)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ProvCliResync) resync = NULL;
   g_autoptr(GHashTable) values = NULL;
   const ProvCliBackend *backend;
   gboolean bar_shown = FALSE;
-  gboolean tty = isatty (STDERR_FILENO);
+  ProvCliProgress progress = isatty (STDERR_FILENO) ? prov_cli_draw_progress : NULL;
   int status;
 
-  if (argc > 2)
-    return prov_cli_usage ("resync [RULE]");
   backend = prov_cli_get_backend (cli, &error);
   if (backend == NULL)
     return prov_cli_fail (error);
-  resync = backend->resync (cli, argc == 2 ? argv[1] : NULL, tty ? draw_progress : NULL,
-                            &bar_shown, &error);
+  if (code != NULL)
+    resync = backend->activate (cli, code, progress, &bar_shown, &error);
+  else
+    resync = backend->resync (cli, rule, progress, &bar_shown, &error);
   if (bar_shown)
     g_printerr ("\r\033[K");
   if (resync == NULL)
     {
-      g_printerr (_("resync failed: %s\n"), error->message);
+      if (code != NULL)
+        g_printerr (_("activation failed: %s\n"), error->message);
+      else
+        g_printerr (_("resync failed: %s\n"), error->message);
       status = prov_cli_fail (error);
-      return status == PROV_EXIT_USAGE ? PROV_EXIT_FAILURE : status;
+      /* A malformed code is the caller's mistake; a resync's bad
+       * arguments are not. */
+      return status == PROV_EXIT_USAGE && code == NULL ? PROV_EXIT_FAILURE : status;
     }
   /* The values as they are now, as the caller may see them. */
   if (resync->changed[0] != NULL)
@@ -134,6 +139,22 @@ prov_cli_cmd_resync (ProvCli *cli, int argc, char **argv)
   else
     print_resync (resync, values);
   return PROV_EXIT_OK;
+}
+
+int
+prov_cli_cmd_resync (ProvCli *cli, int argc, char **argv)
+{
+  if (argc > 2)
+    return prov_cli_usage ("resync [RULE]");
+  return run_resync (cli, argc == 2 ? argv[1] : NULL, NULL);
+}
+
+int
+prov_cli_cmd_activate (ProvCli *cli, int argc, char **argv)
+{
+  if (argc != 2)
+    return prov_cli_usage ("activate CODE");
+  return run_resync (cli, NULL, argv[1]);
 }
 
 static void
@@ -179,10 +200,19 @@ print_status_json (ProvCliStatus *status)
     prov_json_int (json, status->next_resync / G_USEC_PER_SEC);
   else
     prov_json_null (json);
+  prov_json_member (json, "next-upgrade-retry");
+  if (status->next_upgrade_retry != 0)
+    prov_json_int (json, status->next_upgrade_retry / G_USEC_PER_SEC);
+  else
+    prov_json_null (json);
   prov_json_member (json, "lines-busy");
   prov_json_bool (json, status->lines_busy);
   prov_json_member (json, "customized");
   prov_json_bool (json, status->customized);
+  prov_json_member (json, "custom-ca-status");
+  prov_json_string (json, status->custom_ca_status != NULL ? status->custom_ca_status : "");
+  prov_json_member (json, "custom-ca-info");
+  prov_json_string (json, status->custom_ca_info != NULL ? status->custom_ca_info : "");
   prov_json_end_object (json);
   prov_json_print (json);
 }
@@ -232,9 +262,23 @@ prov_cli_cmd_status (ProvCli *cli, int argc, char **argv)
       g_autofree char *when = prov_cli_format_time (status->next_resync);
       g_print (_("Next resync: %s\n"), when);
     }
+  if (status->next_upgrade_retry != 0)
+    {
+      g_autofree char *when = prov_cli_format_time (status->next_upgrade_retry);
+      g_print (_("Next upgrade retry: %s\n"), when);
+    }
   if (status->lines_busy)
     g_print (_("A line is busy: resyncs wait (Forced_Resync_Delay)\n"));
   g_print (_("Customized: %s\n"), status->customized ? _("yes") : _("no"));
+  /* SPEC §6's texts, as phones show them; empty before any attempt. */
+  if (status->custom_ca_status != NULL && status->custom_ca_status[0] != '\0')
+    {
+      gboolean failed = status->custom_ca_error != NULL && status->custom_ca_error[0] != '\0';
+      g_print (_("Custom CA provisioning status: %s%s%s%s\n"), status->custom_ca_status,
+               failed ? " (" : "", failed ? status->custom_ca_error : "", failed ? ")" : "");
+    }
+  if (status->custom_ca_info != NULL && status->custom_ca_info[0] != '\0')
+    g_print (_("Custom CA info: %s\n"), status->custom_ca_info);
   return PROV_EXIT_OK;
 }
 

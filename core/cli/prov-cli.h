@@ -16,6 +16,7 @@ enum
   PROV_EXIT_FILE_NOT_FOUND = 3,
   PROV_EXIT_CORRUPT = 4,
   PROV_EXIT_TRANSPORT = 5,
+  PROV_EXIT_INVALID_CODE = 6,
 };
 
 /* One parameter as the caller may see it (secrets masked). */
@@ -39,15 +40,30 @@ typedef struct
 void prov_cli_resync_free (ProvCliResync *resync);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvCliResync, prov_cli_resync_free)
 
+/* What an upgrade ended with, when it did not fail. */
 typedef struct
 {
-  char     *state;       /* "idle", "resyncing"; NULL offline */
+  char *outcome; /* "installed", "current", "none" */
+  char *version; /* the image's, "" for none */
+  char *url;     /* the image's, "" for none */
+} ProvCliUpgrade;
+
+void prov_cli_upgrade_free (ProvCliUpgrade *upgrade);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvCliUpgrade, prov_cli_upgrade_free)
+
+typedef struct
+{
+  char     *state;       /* "idle", "resyncing", "upgrading"; NULL offline */
   GArray   *resyncs;     /* ProvStatusEntry, newest first; strings owned */
   GArray   *upgrades;
   gint64    next_resync; /* wall µs of the armed alarm, 0 = none or offline */
+  gint64    next_upgrade_retry; /* wall µs, 0 = none */
   GArray   *schedule;    /* ProvScheduleItem, soonest first */
   gboolean  lines_busy;
   gboolean  customized;
+  char     *custom_ca_status; /* "Last provisioning succeeded on …", or NULL */
+  char     *custom_ca_error;
+  char     *custom_ca_info;   /* "Installed <CN>" / "Not Installed" */
 } ProvCliStatus;
 
 ProvCliStatus *prov_cli_status_new  (void);
@@ -86,6 +102,18 @@ typedef struct
                                      GError             **error);
   ProvCliResync *(*resync)          (ProvCli             *cli,
                                      const char          *rule,
+                                     ProvCliProgress      progress,
+                                     gpointer             user_data,
+                                     GError             **error);
+  /* @rule NULL = Upgrade_Rule. */
+  ProvCliUpgrade *(*upgrade)        (ProvCli             *cli,
+                                     const char          *rule,
+                                     ProvCliProgress      progress,
+                                     gpointer             user_data,
+                                     GError             **error);
+  /* Hands the code to Profile_Rule's source, then resyncs. */
+  ProvCliResync *(*activate)        (ProvCli             *cli,
+                                     const char          *code,
                                      ProvCliProgress      progress,
                                      gpointer             user_data,
                                      GError             **error);
@@ -131,6 +159,10 @@ ProvProvisiond1 *prov_cli_get_proxy (ProvCli *cli, GError **error);
 /* Prints "provisionctl: <error>" and returns the exit code for it. */
 int          prov_cli_fail        (const GError *error);
 int          prov_cli_usage       (const char *usage);
+/* A progress bar on stderr for long fetches, for a terminal;
+ * @user_data: a gboolean set once something was drawn. */
+void         prov_cli_draw_progress (const char *url, guint64 received, guint64 total,
+                                     gpointer user_data);
 /* "2024-05-01 10:00:00" in local time, for wall µs. */
 char        *prov_cli_format_time (gint64 wall_usec);
 
@@ -138,6 +170,8 @@ int prov_cli_cmd_get      (ProvCli *cli, int argc, char **argv);
 int prov_cli_cmd_set      (ProvCli *cli, int argc, char **argv);
 int prov_cli_cmd_dump     (ProvCli *cli, int argc, char **argv);
 int prov_cli_cmd_resync   (ProvCli *cli, int argc, char **argv);
+int prov_cli_cmd_activate (ProvCli *cli, int argc, char **argv);
+int prov_cli_cmd_upgrade  (ProvCli *cli, int argc, char **argv);
 int prov_cli_cmd_status   (ProvCli *cli, int argc, char **argv);
 int prov_cli_cmd_schedule (ProvCli *cli, int argc, char **argv);
 int prov_cli_cmd_expand   (ProvCli *cli, int argc, char **argv);

@@ -15,10 +15,12 @@ static const struct
   const char     *help;
 } commands[] = {
   { "resync", prov_cli_cmd_resync, N_("Resync now from RULE or the configured rules") },
+  { "activate", prov_cli_cmd_activate, N_("Enter an activation code, then resync") },
+  { "upgrade", prov_cli_cmd_upgrade, N_("Upgrade the firmware now from RULE or Upgrade_Rule") },
   { "get", prov_cli_cmd_get, N_("Show the values of parameters") },
   { "set", prov_cli_cmd_set, N_("Set parameters: NAME=VALUE…") },
   { "dump", prov_cli_cmd_dump, N_("Print every parameter as a flat profile (secrets masked)") },
-  { "status", prov_cli_cmd_status, N_("Show the last resync results") },
+  { "status", prov_cli_cmd_status, N_("Show the last resync and upgrade results") },
   { "schedule", prov_cli_cmd_schedule, N_("Show when the coming resyncs run") },
   { "expand", prov_cli_cmd_expand, N_("Show how RULE expands and which alternative is taken") },
   { "plugins", prov_cli_cmd_plugins, N_("List the loaded plugins") },
@@ -81,10 +83,22 @@ void
 prov_cli_status_free (ProvCliStatus *status)
 {
   g_free (status->state);
+  g_free (status->custom_ca_status);
+  g_free (status->custom_ca_error);
+  g_free (status->custom_ca_info);
   g_array_unref (status->resyncs);
   g_array_unref (status->upgrades);
   g_array_unref (status->schedule);
   g_free (status);
+}
+
+void
+prov_cli_upgrade_free (ProvCliUpgrade *upgrade)
+{
+  g_free (upgrade->outcome);
+  g_free (upgrade->version);
+  g_free (upgrade->url);
+  g_free (upgrade);
 }
 
 void
@@ -167,6 +181,8 @@ prov_cli_fail (const GError *error)
       return PROV_EXIT_CORRUPT;
     case PROV_ERROR_TRANSPORT:
       return PROV_EXIT_TRANSPORT;
+    case PROV_ERROR_INVALID_CODE:
+      return PROV_EXIT_INVALID_CODE;
     default:
       return PROV_EXIT_FAILURE;
     }

@@ -1,46 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
-#include "prov-dbus-generated.h"
-#include "prov-dbus-service.h"
-#include "prov-dhcp.h"
+#include <string.h>
+
+#include "prov-activation.h"
+#include "prov-dbus-service-private.h"
 #include "prov-error.h"
 #include "prov-rule.h"
 
 /* FetchProgress is a signal to every client: a few per second is plenty. */
 #define PROGRESS_INTERVAL (G_USEC_PER_SEC / 10)
 
-struct _ProvDbusService
-{
-  GObject          parent_instance;
-
-  ProvContext     *context;
-  ProvScheduler   *scheduler;
-  ProvAuthority   *authority;
-  ProvProvisiond1 *skeleton;
-  gboolean         stopping;
-
-  /* Resync calls (GDBusMethodInvocation, each owing one reply): waiting for
-   * the next run to start, and answered by the run under way. */
-  GPtrArray       *pending;
-  GPtrArray       *running;
-
-  gint64           progress_at;
-  GSList          *handlers; /* (object, handler id) pairs to disconnect */
-};
+/* The status text of a refused activation code (SPEC §7). */
+#define INVALID_CODE_TEXT "Invalid activation code"
 
 G_DEFINE_TYPE (ProvDbusService, prov_dbus_service, G_TYPE_OBJECT)
-
-typedef void (*MethodFunc) (ProvDbusService       *self,
-                            GDBusMethodInvocation *invocation,
-                            ProvCaller             caller);
-
-typedef struct
-{
-  const char *signal; /* the skeleton's handle-* signal */
-  MethodFunc  func;
-  gboolean    admin_only;
-} Method;
 
 static ProvStore *
 get_store (ProvDbusService *self)
@@ -54,9 +28,14 @@ get_engine (ProvDbusService *self)
   return prov_context_get_engine (self->context);
 }
 
-/* Every reply error is in PROV_ERROR, whose codes have D-Bus names. */
-static void
-return_error (GDBusMethodInvocation *invocation, GError *error)
+static ProvUpgrader *
+get_upgrader (ProvDbusService *self)
+{
+  return prov_scheduler_get_upgrader (self->scheduler);
+}
+
+void
+prov_dbus_return_error (GDBusMethodInvocation *invocation, GError *error)
 {
   prov_error_convert (&error);
   g_dbus_method_invocation_take_error (invocation, error);
@@ -71,7 +50,51 @@ fail_all (GPtrArray *invocations, int code, const char *message)
   g_ptr_array_set_size (invocations, 0);
 }
 
-/* ---- methods -------------------------------------------------------------- */
+const char *
+prov_dbus_service_get_state (ProvDbusService *self)
+{
+  if (prov_upgrader_is_busy (get_upgrader (self)))
+    return "upgrading";
+  return prov_engine_is_busy (get_engine (self)) ? "resyncing" : "idle";
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  return text == NULL || text[strspn (text, " \t\r\n")] == '\0';
+}
+
+/* ---- calls answered by a resync ------------------------------------------- */
+
+/* FALSE, with the call answered, when no run would ever answer it. */
+static gboolean
+check_resync_possible (ProvDbusService *self, GDBusMethodInvocation *invocation)
+{
+  /* The engine refuses without a signal; answer here instead of never. */
+  if (!prov_store_get_bool (get_store (self), "Provision_Enable"))
+    {
+      g_dbus_method_invocation_return_error_literal (
+        invocation, PROV_ERROR, PROV_ERROR_DISABLED,
+        "provisioning is disabled (Provision_Enable is No)");
+      return FALSE;
+    }
+  if (self->stopping)
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, PROV_ERROR, PROV_ERROR_CANCELLED,
+                                                     "the daemon is stopping");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A Resync or Activate call, answered by the next run. */
+static void
+queue_resync (ProvDbusService *self, GDBusMethodInvocation *invocation, const char *rule)
+{
+  /* Queued first: the request may start the run, and its signal, at once. */
+  g_ptr_array_add (self->pending, invocation);
+  prov_scheduler_request_resync (self->scheduler, PROV_CAUSE_EXPLICIT, rule);
+}
 
 static void
 method_resync (ProvDbusService *self, GDBusMethodInvocation *invocation, ProvCaller caller)
@@ -101,16 +124,77 @@ method_resync (ProvDbusService *self, GDBusMethodInvocation *invocation, ProvCal
       g_autoptr(ProvRule) parsed = prov_rule_parse (rule, TRUE, &error);
       if (parsed == NULL)
         {
-          return_error (invocation, g_steal_pointer (&error));
+          prov_dbus_return_error (invocation, g_steal_pointer (&error));
           return;
         }
     }
-  /* The engine refuses without a signal; answer here instead of never. */
-  if (!prov_store_get_bool (store, "Provision_Enable"))
+  if (check_resync_possible (self, invocation))
+    queue_resync (self, invocation, rule[0] != '\0' ? rule : NULL);
+}
+
+static void
+method_activate (ProvDbusService *self, GDBusMethodInvocation *invocation, ProvCaller caller)
+{
+  const char *code = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &code);
+  /* Nothing is kept while no resync could spend it. */
+  if (!check_resync_possible (self, invocation))
+    return;
+  if (!prov_activation_submit (get_engine (self), code, &error))
+    {
+      prov_dbus_return_error (invocation, g_steal_pointer (&error));
+      return;
+    }
+  g_info ("activation code entered");
+  queue_resync (self, invocation, NULL);
+}
+
+/* ---- calls answered by an upgrade ----------------------------------------- */
+
+static void
+return_upgrade (GDBusMethodInvocation *invocation, const char *outcome, const char *url,
+                const char *version)
+{
+  GVariantBuilder result;
+
+  g_variant_builder_init (&result, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&result, "{sv}", "outcome", g_variant_new_string (outcome));
+  g_variant_builder_add (&result, "{sv}", "url", g_variant_new_string (url ? url : ""));
+  g_variant_builder_add (&result, "{sv}", "version",
+                         g_variant_new_string (version ? version : ""));
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a{sv})", &result));
+}
+
+static void
+method_upgrade (ProvDbusService *self, GDBusMethodInvocation *invocation, ProvCaller caller)
+{
+  ProvStore *store = get_store (self);
+  const char *rule = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &rule);
+  if (rule[0] != '\0')
+    {
+      g_autoptr(ProvRule) parsed = prov_rule_parse (rule, FALSE, &error);
+      if (parsed == NULL)
+        {
+          prov_dbus_return_error (invocation, g_steal_pointer (&error));
+          return;
+        }
+    }
+  /* The upgrader ends these two without a signal: answer here. */
+  if (!prov_store_get_bool (store, "Upgrade_Enable"))
     {
       g_dbus_method_invocation_return_error_literal (
         invocation, PROV_ERROR, PROV_ERROR_DISABLED,
-        "provisioning is disabled (Provision_Enable is No)");
+        "firmware upgrades are disabled (Upgrade_Enable is No)");
+      return;
+    }
+  if (rule[0] == '\0' && is_blank (prov_store_get (store, "Upgrade_Rule")))
+    {
+      return_upgrade (invocation, "none", NULL, NULL);
       return;
     }
   if (self->stopping)
@@ -119,223 +203,19 @@ method_resync (ProvDbusService *self, GDBusMethodInvocation *invocation, ProvCal
                                                      "the daemon is stopping");
       return;
     }
-  /* Queued first: the request may start the run, and its signal, at once. */
-  g_ptr_array_add (self->pending, invocation);
-  prov_scheduler_request_resync (self->scheduler, PROV_CAUSE_EXPLICIT,
-                                 rule[0] != '\0' ? rule : NULL);
+  g_ptr_array_add (self->upgrades_pending, invocation);
+  self->upgrade_pending_configured = rule[0] == '\0';
+  prov_scheduler_request_upgrade (self->scheduler, rule[0] != '\0' ? rule : NULL);
 }
 
-static void
-method_get_parameters (ProvDbusService *self, GDBusMethodInvocation *invocation,
-                       ProvCaller caller)
-{
-  ProvStore *store = get_store (self);
-  g_autofree const char **names = NULL;
-  GVariantBuilder values;
-
-  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(^a&s)", &names);
-  g_variant_builder_init (&values, G_VARIANT_TYPE ("a{ss}"));
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      g_autofree char *value = NULL;
-
-      /* Unknown and invisible names get the same answer: none. */
-      if (prov_store_read (store, names[i], caller, &value, NULL))
-        g_variant_builder_add (&values, "{ss}", names[i],
-                               prov_store_mask (store, names[i], value));
-    }
-  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a{ss})", &values));
-}
-
-static void
-method_list_parameters (ProvDbusService *self, GDBusMethodInvocation *invocation,
-                        ProvCaller caller)
-{
-  ProvStore *store = get_store (self);
-  g_auto(GStrv) names = prov_store_list_names (store, caller);
-  GVariantBuilder list;
-
-  g_variant_builder_init (&list, G_VARIANT_TYPE ("a(sss)"));
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      g_autofree char *value = NULL;
-
-      if (!prov_store_read (store, names[i], caller, &value, NULL))
-        continue;
-      g_variant_builder_add (&list, "(sss)", names[i], prov_store_mask (store, names[i], value),
-                             prov_access_to_string (prov_store_get_access (store, names[i])));
-    }
-  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a(sss))", &list));
-}
-
-static void
-method_set_parameters (ProvDbusService *self, GDBusMethodInvocation *invocation,
-                       ProvCaller caller)
-{
-  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
-  g_autoptr(GVariantIter) iter = NULL;
-  g_auto(GStrv) changed = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *name, *value;
-
-  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(a{ss})", &iter);
-  while (g_variant_iter_next (iter, "{&s&s}", &name, &value))
-    prov_change_set_add (changes, name, value, PROV_ACCESS_UNSET, "D-Bus", 0);
-  if (!prov_store_apply (get_store (self), changes, caller, &changed, &error))
-    {
-      return_error (invocation, g_steal_pointer (&error));
-      return;
-    }
-  g_dbus_method_invocation_return_value (invocation,
-                                         g_variant_new ("(^as)", changed));
-}
-
-static GVariant *
-entries_to_variant (const ProvStatusEntry *entries, guint n)
-{
-  GVariantBuilder list;
-
-  g_variant_builder_init (&list, G_VARIANT_TYPE ("aa{sv}"));
-  for (guint i = 0; i < n; i++)
-    {
-      const ProvStatusEntry *e = &entries[i];
-
-      g_variant_builder_open (&list, G_VARIANT_TYPE ("a{sv}"));
-      g_variant_builder_add (&list, "{sv}", "time", g_variant_new_int64 (e->time));
-      g_variant_builder_add (&list, "{sv}", "cause", g_variant_new_int32 (e->cause));
-      g_variant_builder_add (&list, "{sv}", "url", g_variant_new_string (e->url ? e->url : ""));
-      g_variant_builder_add (&list, "{sv}", "outcome",
-                             g_variant_new_string (prov_outcome_to_string (e->outcome)));
-      g_variant_builder_add (&list, "{sv}", "error",
-                             g_variant_new_string (e->error ? e->error : ""));
-      g_variant_builder_add (&list, "{sv}", "changed", g_variant_new_uint32 (e->n_changed));
-      g_variant_builder_close (&list);
-    }
-  return g_variant_builder_end (&list);
-}
-
-static void
-method_get_status (ProvDbusService *self, GDBusMethodInvocation *invocation, ProvCaller caller)
-{
-  ProvStatus *status = prov_context_get_status (self->context);
-  g_autoptr(GArray) plan = prov_scheduler_get_plan (self->scheduler);
-  const ProvStatusEntry *entries;
-  GVariantBuilder dict, schedule;
-  guint n = 0;
-
-  g_variant_builder_init (&dict, G_VARIANT_TYPE ("a{sv}"));
-  g_variant_builder_add (&dict, "{sv}", "state",
-                         g_variant_new_string (prov_engine_is_busy (get_engine (self))
-                                                 ? "resyncing" : "idle"));
-  entries = prov_status_get_resyncs (status, &n);
-  g_variant_builder_add (&dict, "{sv}", "resyncs", entries_to_variant (entries, n));
-  entries = prov_status_get_upgrades (status, &n);
-  g_variant_builder_add (&dict, "{sv}", "upgrades", entries_to_variant (entries, n));
-  g_variant_builder_add (&dict, "{sv}", "next-resync",
-                         g_variant_new_int64 (prov_scheduler_get_armed_deadline (self->scheduler)));
-  g_variant_builder_init (&schedule, G_VARIANT_TYPE ("a(ixx)"));
-  for (guint i = 0; i < plan->len; i++)
-    {
-      const ProvScheduleItem *item = &g_array_index (plan, ProvScheduleItem, i);
-      g_variant_builder_add (&schedule, "(ixx)", (gint32) item->cause, item->earliest,
-                             item->latest);
-    }
-  g_variant_builder_add (&dict, "{sv}", "schedule", g_variant_builder_end (&schedule));
-  g_variant_builder_add (&dict, "{sv}", "lines-busy",
-                         g_variant_new_boolean (prov_scheduler_get_lines_busy (self->scheduler)));
-  g_variant_builder_add (&dict, "{sv}", "customized",
-                         g_variant_new_boolean (prov_status_get_customized (status)));
-  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a{sv})", &dict));
-}
-
-static void
-method_set_line_state (ProvDbusService *self, GDBusMethodInvocation *invocation,
-                       ProvCaller caller)
-{
-  guint32 line = 0;
-  gboolean busy = FALSE;
-
-  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(ub)", &line, &busy);
-  if (line >= 32)
-    {
-      g_dbus_method_invocation_return_error (invocation, PROV_ERROR, PROV_ERROR_INVALID_ARGS,
-                                             "line %u is out of range 0..31", line);
-      return;
-    }
-  prov_scheduler_set_line_busy (self->scheduler, line, busy);
-  g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static void
-method_set_dhcp_options (ProvDbusService *self, GDBusMethodInvocation *invocation,
-                         ProvCaller caller)
-{
-  g_autoptr(GVariant) options = NULL;
-  g_autofree char *server = NULL;
-
-  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(@a{us})", &options);
-  server = prov_dhcp_choose_server (options, prov_store_get (get_store (self),
-                                                             "DHCP_Option_To_Use"));
-  prov_engine_set_dhcp_server (get_engine (self), server);
-  g_info ("DHCP server: %s", server != NULL ? server : "none");
-  g_dbus_method_invocation_return_value (invocation,
-                                         g_variant_new ("(s)", server != NULL ? server : ""));
-}
-
-static void
-method_expand_rule (ProvDbusService *self, GDBusMethodInvocation *invocation, ProvCaller caller)
-{
-  const char *rule = NULL;
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &rule);
-  text = prov_engine_explain_rule (get_engine (self), rule, &error);
-  if (text == NULL)
-    {
-      return_error (invocation, g_steal_pointer (&error));
-      return;
-    }
-  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(s)", text));
-}
-
-static void
-method_list_plugins (ProvDbusService *self, GDBusMethodInvocation *invocation, ProvCaller caller)
-{
-  GPtrArray *plugins = prov_registry_get_plugins (prov_context_get_registry (self->context));
-  GVariantBuilder list;
-
-  g_variant_builder_init (&list, G_VARIANT_TYPE ("a(ssss)"));
-  for (guint i = 0; i < plugins->len; i++)
-    {
-      ProvPlugin *plugin = plugins->pdata[i];
-      g_autofree char *handles = prov_plugin_describe_handles (plugin);
-      const char *file = prov_plugin_get_filename (plugin);
-
-      g_variant_builder_add (&list, "(ssss)", prov_plugin_get_name (plugin),
-                             prov_plugin_get_version (plugin), file != NULL ? file : "", handles);
-    }
-  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a(ssss))", &list));
-}
-
-/* Who may call what. A user is any caller that is not the admin (see
- * ProvAuthority); the methods open to users apply the `ua` rules. */
-static const Method methods[] = {
+static const ProvDbusMethod waiting_methods[] = {
   /* Users: the configured rules only, while User_Configurable_Resync is Yes. */
   { "handle-resync", method_resync, FALSE },
-  /* Users: exactly their `ua` rights, never a secret. */
-  { "handle-get-parameters", method_get_parameters, FALSE },
-  { "handle-list-parameters", method_list_parameters, FALSE },
-  { "handle-set-parameters", method_set_parameters, FALSE },
-  /* Results and times; no secret is ever part of a URL or an error text. */
-  { "handle-get-status", method_get_status, FALSE },
-  /* Fed by the SIP stack and the network scripts, which are the system's. */
-  { "handle-set-line-state", method_set_line_state, TRUE },
-  { "handle-set-dhcp-options", method_set_dhcp_options, TRUE },
-  /* Expansion shows GPP_A…P, which may be `na`. */
-  { "handle-expand-rule", method_expand_rule, TRUE },
-  /* Files and versions of the installation are the admin's business. */
-  { "handle-list-plugins", method_list_plugins, TRUE },
+  /* Users too: the phone's own UI, where the code is typed, runs as one,
+   * and the code is the credential. */
+  { "handle-activate", method_activate, FALSE },
+  /* Firmware is the admin's business. */
+  { "handle-upgrade", method_upgrade, TRUE },
 };
 
 /* ---- authorization -------------------------------------------------------- */
@@ -343,7 +223,7 @@ static const Method methods[] = {
 typedef struct
 {
   ProvDbusService       *self;
-  const Method          *method;
+  const ProvDbusMethod  *method;
   GDBusMethodInvocation *invocation;
 } Call;
 
@@ -358,7 +238,7 @@ on_authorized (GObject *source, GAsyncResult *res, gpointer user_data)
   caller = prov_authority_check_finish (PROV_AUTHORITY (source), res, &error);
   if (caller < 0)
     {
-      return_error (call->invocation, g_steal_pointer (&error));
+      prov_dbus_return_error (call->invocation, g_steal_pointer (&error));
       return;
     }
   if (call->method->admin_only && caller != PROV_CALLER_ADMIN)
@@ -375,8 +255,8 @@ on_authorized (GObject *source, GAsyncResult *res, gpointer user_data)
  * but every method reads them from the invocation, which comes first. */
 typedef struct
 {
-  GClosure      closure;
-  const Method *method;
+  GClosure              closure;
+  const ProvDbusMethod *method;
 } MethodClosure;
 
 static void
@@ -388,7 +268,7 @@ marshal_method (GClosure     *closure,
                 gpointer      marshal_data)
 {
   ProvDbusService *self = closure->data;
-  const Method *method = ((MethodClosure *) closure)->method;
+  const ProvDbusMethod *method = ((MethodClosure *) closure)->method;
   GDBusMethodInvocation *invocation = g_value_get_object (&param_values[1]);
   GDBusMessage *message = g_dbus_method_invocation_get_message (invocation);
   Call *call = g_new0 (Call, 1);
@@ -404,7 +284,23 @@ marshal_method (GClosure     *closure,
   g_value_set_boolean (return_value, TRUE);
 }
 
+static void
+connect_method (ProvDbusService *self, const ProvDbusMethod *method)
+{
+  GClosure *closure = g_closure_new_simple (sizeof (MethodClosure), self);
+
+  ((MethodClosure *) closure)->method = method;
+  g_closure_set_marshal (closure, marshal_method);
+  g_signal_connect_closure (self->skeleton, method->signal, closure, FALSE);
+}
+
 /* ---- signals and properties ----------------------------------------------- */
+
+static void
+update_state (ProvDbusService *self)
+{
+  prov_provisiond1_set_state (self->skeleton, prov_dbus_service_get_state (self));
+}
 
 static void
 on_resync_started (ProvEngine *engine, int cause, gpointer user_data)
@@ -415,12 +311,12 @@ on_resync_started (ProvEngine *engine, int cause, gpointer user_data)
   g_ptr_array_extend_and_steal (self->running, g_steal_pointer (&self->pending));
   self->pending = g_ptr_array_new ();
   self->progress_at = 0;
-  prov_provisiond1_set_state (self->skeleton, "resyncing");
+  update_state (self);
   prov_provisiond1_emit_resync_started (self->skeleton, cause);
 }
 
 static int
-error_code_for_outcome (ProvDbusService *self, ProvOutcome outcome)
+error_code_for_outcome (ProvDbusService *self, ProvOutcome outcome, const char *message)
 {
   switch (outcome)
     {
@@ -433,7 +329,10 @@ error_code_for_outcome (ProvDbusService *self, ProvOutcome outcome)
     case PROV_OUTCOME_SUCCESS:
     case PROV_OUTCOME_OTHER:
     default:
-      /* The signal carries the class, not the code; a stop cancels. */
+      /* The signals carry the class, not the code. A refused activation
+       * code has a fixed text, and the caller must be able to tell it. */
+      if (g_strcmp0 (message, INVALID_CODE_TEXT) == 0)
+        return PROV_ERROR_INVALID_CODE;
       return self->stopping ? PROV_ERROR_CANCELLED : PROV_ERROR_FAILED;
     }
 }
@@ -454,7 +353,7 @@ on_resync_finished (ProvEngine *engine, int outcome, const char *url, const char
       if (error != NULL)
         {
           g_dbus_method_invocation_return_error_literal (
-            invocation, PROV_ERROR, error_code_for_outcome (self, outcome), error);
+            invocation, PROV_ERROR, error_code_for_outcome (self, outcome, error), error);
           continue;
         }
       g_variant_builder_init (&result, G_VARIANT_TYPE ("a{sv}"));
@@ -463,7 +362,7 @@ on_resync_finished (ProvEngine *engine, int outcome, const char *url, const char
       g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a{sv})", &result));
     }
   g_ptr_array_set_size (self->running, 0);
-  prov_provisiond1_set_state (self->skeleton, "idle");
+  update_state (self);
   prov_provisiond1_emit_resync_finished (self->skeleton,
                                          prov_outcome_to_string ((ProvOutcome) outcome),
                                          url != NULL ? url : "", error != NULL ? error : "",
@@ -471,7 +370,74 @@ on_resync_finished (ProvEngine *engine, int outcome, const char *url, const char
 }
 
 static void
-on_fetch_progress (ProvEngine *engine, const char *url, guint64 received, guint64 total,
+on_upgrade_started (ProvUpgrader *upgrader, int cause, gpointer user_data)
+{
+  ProvDbusService *self = user_data;
+
+  /* Explicit upgrades run only when requested, and requests coalesce:
+   * this run answers every call so far. */
+  if (cause == PROV_CAUSE_EXPLICIT)
+    {
+      g_ptr_array_extend_and_steal (self->upgrades_running,
+                                    g_steal_pointer (&self->upgrades_pending));
+      self->upgrades_pending = g_ptr_array_new ();
+    }
+  self->progress_at = 0;
+  update_state (self);
+  prov_provisiond1_emit_upgrade_started (self->skeleton, cause);
+}
+
+static const char *
+upgrade_outcome (ProvDbusService *self, ProvUpgradeResult result, ProvOutcome *failure)
+{
+  const ProvStatusEntry *entries;
+  guint n = 0;
+
+  switch (result)
+    {
+    case PROV_UPGRADE_INSTALLED:
+      return "installed";
+    case PROV_UPGRADE_CURRENT:
+      return "current";
+    case PROV_UPGRADE_NONE:
+      return "none";
+    case PROV_UPGRADE_FAILED:
+    default:
+      /* The upgrader records a failure before it signals it. */
+      entries = prov_status_get_upgrades (prov_context_get_status (self->context), &n);
+      *failure = n > 0 ? entries[0].outcome : PROV_OUTCOME_OTHER;
+      return prov_outcome_to_string (*failure);
+    }
+}
+
+static void
+on_upgrade_finished (ProvUpgrader *upgrader, int result, const char *url, const char *version,
+                     const char *error, gpointer user_data)
+{
+  ProvDbusService *self = user_data;
+  ProvOutcome failure = PROV_OUTCOME_OTHER;
+  const char *outcome = upgrade_outcome (self, (ProvUpgradeResult) result, &failure);
+
+  for (guint i = 0; i < self->upgrades_running->len; i++)
+    {
+      GDBusMethodInvocation *invocation = self->upgrades_running->pdata[i];
+
+      if (error != NULL)
+        g_dbus_method_invocation_return_error_literal (
+          invocation, PROV_ERROR, error_code_for_outcome (self, failure, error), error);
+      else
+        return_upgrade (invocation, outcome, url, version);
+    }
+  g_ptr_array_set_size (self->upgrades_running, 0);
+  update_state (self);
+  prov_provisiond1_emit_upgrade_finished (self->skeleton, outcome, url != NULL ? url : "",
+                                          error != NULL ? error : "",
+                                          version != NULL ? version : "");
+}
+
+/* Profile and firmware downloads alike. */
+static void
+on_fetch_progress (GObject *source, const char *url, guint64 received, guint64 total,
                    gpointer user_data)
 {
   ProvDbusService *self = user_data;
@@ -485,17 +451,33 @@ on_fetch_progress (ProvEngine *engine, const char *url, guint64 received, guint6
 }
 
 static void
+answer_upgrades_none (GPtrArray *invocations)
+{
+  for (guint i = 0; i < invocations->len; i++)
+    return_upgrade (invocations->pdata[i], "none", NULL, NULL);
+  g_ptr_array_set_size (invocations, 0);
+}
+
+static void
 on_store_changed (ProvStore *store, GStrv names, gpointer user_data)
 {
   ProvDbusService *self = user_data;
+  const char *const *changed = (const char *const *) names;
 
-  prov_provisiond1_emit_parameters_changed (self->skeleton, (const char *const *) names);
-  /* Waiting calls would otherwise never hear back: the engine refuses
-   * silently while provisioning is off. */
-  if (g_strv_contains ((const char *const *) names, "Provision_Enable")
+  prov_provisiond1_emit_parameters_changed (self->skeleton, changed);
+  /* Waiting calls would otherwise never hear back: the engine and the
+   * upgrader refuse silently while they are off, and the upgrader ends a
+   * blank Upgrade_Rule silently too. */
+  if (g_strv_contains (changed, "Provision_Enable")
       && !prov_store_get_bool (store, "Provision_Enable"))
     fail_all (self->pending, PROV_ERROR_DISABLED,
               "provisioning is disabled (Provision_Enable is No)");
+  if (g_strv_contains (changed, "Upgrade_Enable") && !prov_store_get_bool (store, "Upgrade_Enable"))
+    fail_all (self->upgrades_pending, PROV_ERROR_DISABLED,
+              "firmware upgrades are disabled (Upgrade_Enable is No)");
+  if (g_strv_contains (changed, "Upgrade_Rule") && self->upgrade_pending_configured
+      && is_blank (prov_store_get (store, "Upgrade_Rule")))
+    answer_upgrades_none (self->upgrades_pending);
 }
 
 static void
@@ -544,8 +526,12 @@ prov_dbus_service_finalize (GObject *object)
   /* Every call is answered before the last reference goes. */
   fail_all (self->pending, PROV_ERROR_CANCELLED, "the daemon is stopping");
   fail_all (self->running, PROV_ERROR_CANCELLED, "the daemon is stopping");
+  fail_all (self->upgrades_pending, PROV_ERROR_CANCELLED, "the daemon is stopping");
+  fail_all (self->upgrades_running, PROV_ERROR_CANCELLED, "the daemon is stopping");
   g_ptr_array_unref (self->pending);
   g_ptr_array_unref (self->running);
+  g_ptr_array_unref (self->upgrades_pending);
+  g_ptr_array_unref (self->upgrades_running);
   g_clear_object (&self->skeleton);
   g_clear_object (&self->authority);
   g_clear_object (&self->scheduler);
@@ -565,6 +551,8 @@ prov_dbus_service_init (ProvDbusService *self)
 {
   self->pending = g_ptr_array_new ();
   self->running = g_ptr_array_new ();
+  self->upgrades_pending = g_ptr_array_new ();
+  self->upgrades_running = g_ptr_array_new ();
 }
 
 ProvDbusService *
@@ -572,6 +560,7 @@ prov_dbus_service_new (ProvContext *context, ProvScheduler *scheduler, ProvAutho
 {
   ProvDbusService *self;
   ProvEngine *engine;
+  ProvUpgrader *upgrader;
 
   g_return_val_if_fail (PROV_IS_CONTEXT (context), NULL);
   g_return_val_if_fail (PROV_IS_SCHEDULER (scheduler), NULL);
@@ -583,20 +572,20 @@ prov_dbus_service_new (ProvContext *context, ProvScheduler *scheduler, ProvAutho
   self->authority = g_object_ref (authority);
   self->skeleton = prov_provisiond1_skeleton_new ();
   engine = get_engine (self);
-  prov_provisiond1_set_state (self->skeleton, prov_engine_is_busy (engine) ? "resyncing" : "idle");
+  upgrader = get_upgrader (self);
+  update_state (self);
   prov_provisiond1_set_next_resync (self->skeleton, prov_scheduler_get_armed_deadline (scheduler));
 
-  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
-    {
-      GClosure *closure = g_closure_new_simple (sizeof (MethodClosure), self);
-
-      ((MethodClosure *) closure)->method = &methods[i];
-      g_closure_set_marshal (closure, marshal_method);
-      g_signal_connect_closure (self->skeleton, methods[i].signal, closure, FALSE);
-    }
+  for (guint i = 0; i < G_N_ELEMENTS (waiting_methods); i++)
+    connect_method (self, &waiting_methods[i]);
+  for (guint i = 0; i < prov_dbus_n_methods; i++)
+    connect_method (self, &prov_dbus_methods[i]);
   watch (self, engine, "resync-started", G_CALLBACK (on_resync_started));
   watch (self, engine, "resync-finished", G_CALLBACK (on_resync_finished));
   watch (self, engine, "fetch-progress", G_CALLBACK (on_fetch_progress));
+  watch (self, upgrader, "upgrade-started", G_CALLBACK (on_upgrade_started));
+  watch (self, upgrader, "upgrade-finished", G_CALLBACK (on_upgrade_finished));
+  watch (self, upgrader, "fetch-progress", G_CALLBACK (on_fetch_progress));
   watch (self, get_store (self), "changed", G_CALLBACK (on_store_changed));
   watch (self, scheduler, "plan-changed", G_CALLBACK (on_plan_changed));
   return self;
@@ -629,4 +618,5 @@ prov_dbus_service_stop (ProvDbusService *self)
 
   self->stopping = TRUE;
   fail_all (self->pending, PROV_ERROR_CANCELLED, "the daemon is stopping");
+  fail_all (self->upgrades_pending, PROV_ERROR_CANCELLED, "the daemon is stopping");
 }

@@ -8,7 +8,9 @@
 #include "prov-authority.h"
 #include "prov-clock.h"
 #include "prov-context.h"
+#include "prov-daemon-config.h"
 #include "prov-dbus-service.h"
+#include "prov-rule-mask.h"
 #include "prov-scheduler.h"
 #include "prov-syslog.h"
 #include "prov-trigger.h"
@@ -30,10 +32,12 @@ on_trigger_fired (ProvTrigger *trigger, int action, int cause, const char *rule,
                   gpointer user_data)
 {
   Daemon *daemon = user_data;
+  /* A rule from the network may carry a --key passphrase or credentials. */
+  g_autofree char *shown = rule != NULL ? prov_rule_mask_secrets (rule) : NULL;
 
   g_info ("%s requests a%s%s%s", prov_plugin_get_name (PROV_PLUGIN (trigger)),
-          action == PROV_TRIGGER_ACTION_UPGRADE ? "n upgrade" : " resync", rule ? ": " : "",
-          rule ? rule : "");
+          action == PROV_TRIGGER_ACTION_UPGRADE ? "n upgrade" : " resync", shown ? ": " : "",
+          shown ? shown : "");
   if (action == PROV_TRIGGER_ACTION_UPGRADE)
     prov_scheduler_request_upgrade (daemon->scheduler, rule);
   else
@@ -108,6 +112,31 @@ on_resync_finished (ProvEngine *engine, int outcome, const char *url, const char
     g_main_loop_quit (daemon->loop);
 }
 
+/* provisiond.conf(5): each setting comes from the command line, else the
+ * environment, else the file, else the built-in default. */
+static gboolean
+read_config (const char *path, char **state_dir, char **device_path, char **plugin_path,
+             GError **error)
+{
+  g_auto(ProvDaemonConfig) config = { 0 };
+  const char *env_path = g_getenv ("PROV_PLUGIN_PATH");
+
+  if (!prov_daemon_config_load (&config, path != NULL ? path : PROV_SYSCONFDIR "/provisiond.conf",
+                                path != NULL, error))
+    return FALSE;
+  if (*state_dir == NULL)
+    *state_dir = g_strdup (config.state_dir != NULL ? config.state_dir : PROV_STATEDIR);
+  if (*device_path == NULL)
+    *device_path = g_steal_pointer (&config.device_file);
+  if (*plugin_path == NULL && (env_path == NULL || env_path[0] == '\0'))
+    *plugin_path = g_steal_pointer (&config.plugin_path);
+  /* The context reads the block list from the environment only; set there,
+   * it keeps its precedence over the file. */
+  if (config.plugin_block != NULL && g_getenv ("PROV_PLUGIN_BLOCK") == NULL)
+    g_setenv ("PROV_PLUGIN_BLOCK", config.plugin_block, TRUE);
+  return TRUE;
+}
+
 static gboolean
 on_stop_signal (gpointer user_data)
 {
@@ -167,13 +196,16 @@ main (int argc, char **argv)
   g_autofree char *state_dir = NULL;
   g_autofree char *device_path = NULL;
   g_autofree char *plugin_path = NULL;
+  g_autofree char *config_path = NULL;
   g_autofree char *state_dir_help = NULL;
+  g_autofree char *config_help = NULL;
   const char *localedir = g_getenv ("PROV_LOCALEDIR");
   gboolean version = FALSE, system_bus = FALSE, session_bus = FALSE, no_bus = FALSE;
   guint owner_id = 0;
   Daemon daemon = { 0 };
   g_autoptr(ProvSyslog) remote_log = NULL;
   GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, NULL, N_("FILE") },
     { "state-dir", 's', 0, G_OPTION_ARG_FILENAME, &state_dir, NULL, N_("DIR") },
     { "device", 'd', 0, G_OPTION_ARG_FILENAME, &device_path,
       N_("Device file (default: device.conf in the state directory)"), N_("FILE") },
@@ -195,8 +227,11 @@ main (int argc, char **argv)
   textdomain (GETTEXT_PACKAGE);
 
   /* The default is a build setting: not part of the message to translate. */
+  config_help = g_strdup_printf (_("Configuration file (default: %s)"),
+                                 PROV_SYSCONFDIR "/provisiond.conf");
+  entries[0].description = config_help;
   state_dir_help = g_strdup_printf (_("State directory (default: %s)"), PROV_STATEDIR);
-  entries[0].description = state_dir_help;
+  entries[1].description = state_dir_help;
   options = g_option_context_new (NULL);
   g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (options, &argc, &argv, &error))
@@ -214,8 +249,12 @@ main (int argc, char **argv)
       g_printerr (_("provisiond: --system, --session and --no-bus exclude each other\n"));
       return 2;
     }
-  daemon.context = prov_context_new (state_dir != NULL ? state_dir : PROV_STATEDIR, device_path,
-                                     plugin_path, &error);
+  if (!read_config (config_path, &state_dir, &device_path, &plugin_path, &error))
+    {
+      g_printerr ("provisiond: %s\n", error->message);
+      return 1;
+    }
+  daemon.context = prov_context_new (state_dir, device_path, plugin_path, &error);
   if (daemon.context == NULL)
     {
       g_printerr ("provisiond: %s\n", error->message);
