@@ -65,6 +65,9 @@ grep -q "^file " "$tmp/out" || fail "plugins lacks file"
 if locale -a 2>/dev/null | grep -qi '^ja_JP.utf8$'; then
   set +e; LC_ALL=ja_JP.UTF-8 LANG=ja_JP.UTF-8 "$ctl" --state-dir "$st" get No_Such_Param 2>"$tmp/err"; set -e
   grep -q "そのようなパラメータはありません" "$tmp/err" || { cat "$tmp/err"; fail "no Japanese message"; }
+  # The engine's English $ERR text, shown translated (it stays English on the wire).
+  set +e; LC_ALL=ja_JP.UTF-8 LANG=ja_JP.UTF-8 "$ctl" --state-dir "$st" resync "file://$st/profiles/missing.xml" 2>"$tmp/err"; set -e
+  grep -q "再同期に失敗しました: ファイルが見つかりません" "$tmp/err" || { cat "$tmp/err"; fail "no Japanese error text"; }
 else
   fail "locale ja_JP.UTF-8 is not installed (.ci/install-deps generates it)"
 fi

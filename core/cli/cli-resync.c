@@ -117,9 +117,9 @@ run_resync (ProvCli *cli, const char *rule, const char *code)
   if (resync == NULL)
     {
       if (code != NULL)
-        g_printerr (_("activation failed: %s\n"), error->message);
+        g_printerr (_("activation failed: %s\n"), prov_cli_error_text (error));
       else
-        g_printerr (_("resync failed: %s\n"), error->message);
+        g_printerr (_("resync failed: %s\n"), prov_cli_error_text (error));
       status = prov_cli_fail (error);
       /* A malformed code is the caller's mistake; a resync's bad
        * arguments are not. */

@@ -57,7 +57,7 @@ prov_cli_cmd_upgrade (ProvCli *cli, int argc, char **argv)
     g_printerr ("\r\033[K");
   if (upgrade == NULL)
     {
-      g_printerr (_("upgrade failed: %s\n"), error->message);
+      g_printerr (_("upgrade failed: %s\n"), prov_cli_error_text (error));
       status = prov_cli_fail (error);
       return status == PROV_EXIT_USAGE ? PROV_EXIT_FAILURE : status;
     }

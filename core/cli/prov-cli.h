@@ -157,6 +157,8 @@ ProvContext *prov_cli_get_context (ProvCli *cli, GError **error);
 /* The daemon's interface (commands that only exist with the daemon). */
 ProvProvisiond1 *prov_cli_get_proxy (ProvCli *cli, GError **error);
 /* Prints "provisionctl: <error>" and returns the exit code for it. */
+/* The error's message in the user's language, when the catalog has it. */
+const char  *prov_cli_error_text  (const GError *error);
 int          prov_cli_fail        (const GError *error);
 int          prov_cli_usage       (const char *usage);
 /* A progress bar on stderr for long fetches, for a terminal;

@@ -167,7 +167,7 @@ prov_cli_get_backend (ProvCli *cli, GError **error)
 int
 prov_cli_fail (const GError *error)
 {
-  g_printerr ("provisionctl: %s\n", error->message);
+  g_printerr ("provisionctl: %s\n", prov_cli_error_text (error));
   if (error->domain != PROV_ERROR)
     return PROV_EXIT_FAILURE;
   switch (error->code)
