@@ -5,6 +5,7 @@
 
 #include "prov-condition.h"
 #include "prov-error.h"
+#include "prov-rule-mask.h"
 #include "prov-schedule.h"
 #include "prov-scheduler.h"
 
@@ -364,7 +365,9 @@ on_resync_done (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 run (ProvScheduler *self, ProvCause cause, const char *rule)
 {
-  g_debug ("resync (%s)%s%s", prov_cause_to_string (cause), rule ? ": " : "", rule ? rule : "");
+  g_autofree char *shown = rule != NULL ? prov_rule_mask_secrets (rule) : NULL;
+
+  g_debug ("resync (%s)%s%s", prov_cause_to_string (cause), shown ? ": " : "", shown ? shown : "");
   prov_engine_resync_async (self->engine, cause, rule, self->cancellable, on_resync_done,
                             g_object_ref (self));
 }
@@ -418,7 +421,9 @@ on_upgrade_done (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 run_upgrade (ProvScheduler *self, ProvCause cause, const char *rule)
 {
-  g_debug ("upgrade (%s)%s%s", prov_cause_to_string (cause), rule ? ": " : "", rule ? rule : "");
+  g_autofree char *shown = rule != NULL ? prov_rule_mask_secrets (rule) : NULL;
+
+  g_debug ("upgrade (%s)%s%s", prov_cause_to_string (cause), shown ? ": " : "", shown ? shown : "");
   self->upgrade_running_configured = rule == NULL;
   prov_upgrader_upgrade_async (self->upgrader, cause, rule, self->cancellable, on_upgrade_done,
                                g_object_ref (self));

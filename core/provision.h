@@ -17,6 +17,7 @@
 #include "prov-profile.h"
 #include "prov-registry.h"
 #include "prov-rule.h"
+#include "prov-rule-mask.h"
 #include "prov-schedule.h"
 #include "prov-schema.h"
 #include "prov-source.h"

@@ -29,6 +29,9 @@ test_mask (void)
   assert_masked ("[--key=s3cret] /a", "[--key…] /a");
   assert_masked ("--pwd s3cret", "--pwd …");
   assert_masked ("", "");
+  assert_masked ("tftp://u:pw-in-url@127.0.0.1/a.cfg", "tftp://u:…@127.0.0.1/a.cfg");
+  assert_masked ("http://u@h/a.cfg", "http://u@h/a.cfg");
+  assert_masked ("http://h/a?x=u:p@q", "http://h/a?x=u:p@q");
 }
 
 static char *

@@ -42,6 +42,32 @@ secret_option (const char *word, gsize len)
   return 0;
 }
 
+/* "scheme://user:password@host/…" keeps the user, hides the password. */
+static void
+append_masking_userinfo (GString *out, const char *word, gsize len)
+{
+  const char *scheme_end = g_strstr_len (word, len, "://");
+  const char *host = scheme_end != NULL ? scheme_end + 3 : NULL;
+  const char *slash, *at, *colon;
+
+  if (host == NULL)
+    {
+      g_string_append_len (out, word, len);
+      return;
+    }
+  slash = memchr (host, '/', word + len - host);
+  at = memchr (host, '@', (slash != NULL ? slash : word + len) - host);
+  colon = at != NULL ? memchr (host, ':', at - host) : NULL;
+  if (colon == NULL)
+    {
+      g_string_append_len (out, word, len);
+      return;
+    }
+  g_string_append_len (out, word, colon + 1 - word);
+  g_string_append (out, MASK);
+  g_string_append_len (out, at, word + len - at);
+}
+
 char *
 prov_rule_mask_secrets (const char *rule)
 {
@@ -74,7 +100,7 @@ prov_rule_mask_secrets (const char *rule)
           g_string_append (out, MASK);
           continue;
         }
-      g_string_append_len (out, start, p - start);
+      append_masking_userinfo (out, start, p - start);
       mask_next = option > 0;
     }
   return g_string_free (out, FALSE);

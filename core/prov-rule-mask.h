@@ -10,7 +10,8 @@ G_BEGIN_DECLS
  * @rule: a rule as given (SPEC §4), well-formed or not
  *
  * The rule for a log line: the arguments of --key, --uid and --pwd become
- * `…` (`[--key "my pass"] /a.cfg` → `[--key …] /a.cfg`); the rest stays.
+ * `…` (`[--key "my pass"] /a.cfg` → `[--key …] /a.cfg`), and so does the
+ * password of a URL's user information (`http://u:pw@h/` → `http://u:…@h/`).
  * It works on words, not on the grammar, so that a rule the parser refuses
  * is masked too; an unterminated quoted argument hides the rest.
  *
