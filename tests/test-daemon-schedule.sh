@@ -98,6 +98,16 @@ wait_lines "$tmp/idle.log" "resync succeeded" 1
 switches() {
   cat /proc/"$daemon_pid"/task/*/status | awk '/ctxt_switches/ { n += $2 } END { print n }'
 }
+# The start-up resync's tail (status written, worker thread parked) may
+# still run, slowly under sanitizers: wait until a second passes quietly.
+settled=0 last=$(switches) i=0
+while [ $settled -eq 0 ]; do
+  i=$((i + 1)); [ $i -le 20 ] || fail "the daemon never went quiet after its start-up resync"
+  python3 -c 'import time; time.sleep(1)'
+  now=$(switches)
+  [ "$now" = "$last" ] && settled=1
+  last=$now
+done
 before=$(switches)
 python3 -c 'import time; time.sleep(3)'   # the measurement window, not a synchronisation
 after=$(switches)
