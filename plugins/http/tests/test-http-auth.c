@@ -20,6 +20,7 @@
 static TestServer *nginx;
 static TestServer *lighttpd;
 static guint basic_port;
+static guint other_port;
 static guint digest_port;
 static GString *log_text;
 
@@ -38,13 +39,21 @@ nginx_servers (const guint *ports, gpointer user_data)
   g_autofree char *root = test_path ("htdocs");
   g_autofree char *htpasswd = test_path ("htpasswd");
 
+  /* The second server asks for the same account: only a different origin. */
   return g_strdup_printf (
     "  server {\n"
     "    listen 127.0.0.1:%u;\n"
     "    root %s;\n"
     "    location /private/ { auth_basic \"" REALM "\"; auth_basic_user_file %s; }\n"
+    "    location = /moved-away { return 302 http://127.0.0.1:%u/private/secret.txt?away; }\n"
+    "    location = /moved-here { return 302 /private/secret.txt?here; }\n"
+    "  }\n"
+    "  server {\n"
+    "    listen 127.0.0.1:%u;\n"
+    "    root %s;\n"
+    "    location /private/ { auth_basic \"" REALM "\"; auth_basic_user_file %s; }\n"
     "  }\n",
-    ports[0], root, htpasswd);
+    ports[0], root, htpasswd, ports[1], ports[1], root, htpasswd);
 }
 
 static char *
@@ -191,6 +200,55 @@ test_digest (void)
   run_all (digest_port, log, "digest", &other);
 }
 
+/* An nginx log line: its status and whether an Authorization header came. */
+static void
+assert_authorization (const char *line, const char *status, gboolean sent)
+{
+  g_auto(GStrv) fields = g_strsplit (line, "|", -1);
+
+  g_assert_cmpuint (g_strv_length (fields), >=, 8);
+  g_assert_cmpstr (fields[3], ==, status);
+  if (sent)
+    g_assert_true (g_str_has_prefix (fields[7], "Basic "));
+  else
+    g_assert_true (fields[7][0] == '\0' || g_str_equal (fields[7], "-"));
+}
+
+/* Credentials go only to the origin they were configured for: a redirect to
+ * another port of the same host is another server, and its challenge goes
+ * unanswered; a redirect within the origin keeps them. */
+static void
+test_redirect_other_origin (void)
+{
+  g_autoptr(ProvPlugin) plugin = test_plugin_new ();
+  g_autoptr(ProvFetch) away = test_fetch_new ("http://127.0.0.1:%u/moved-away", basic_port);
+  g_autoptr(ProvFetch) here = test_fetch_new ("http://127.0.0.1:%u/moved-here", basic_port);
+  g_autoptr(GBytes) expected = g_bytes_new_static (SECRET_TEXT, strlen (SECRET_TEXT));
+  g_autofree char *other = g_strdup_printf ("%u|GET|/private/secret.txt?away|", other_port);
+  g_autofree char *same = g_strdup_printf ("%u|GET|/private/secret.txt?here|", basic_port);
+  g_auto(GStrv) other_lines = NULL;
+  g_auto(GStrv) same_lines = NULL;
+  g_auto(TestResult) result_away;
+  g_auto(TestResult) result_here;
+
+  prov_fetch_set_credentials (away, USER, PASSWORD);
+  test_fetch_run (plugin, away, NULL, &result_away);
+  test_assert_error (&result_away, PROV_ERROR_TRANSPORT, "http 401");
+  prov_fetch_set_credentials (here, USER, PASSWORD);
+  test_fetch_run (plugin, here, NULL, &result_here);
+  test_assert_payload (&result_here, expected);
+
+  /* The other server saw one request, without an Authorization header. */
+  other_lines = test_log_lines (test_nginx_log (), other, 1, 2000);
+  g_assert_cmpuint (g_strv_length (other_lines), ==, 1);
+  assert_authorization (other_lines[0], "401", FALSE);
+  /* The same origin got the answer to its challenge. */
+  same_lines = test_log_lines (test_nginx_log (), same, 2, 2000);
+  g_assert_cmpuint (g_strv_length (same_lines), ==, 2);
+  assert_authorization (same_lines[0], "401", FALSE);
+  assert_authorization (same_lines[1], "200", TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -203,13 +261,15 @@ main (int argc, char **argv)
 
   write_credentials ();
   test_write ("htdocs/private/secret.txt", SECRET_TEXT, -1);
-  nginx = test_nginx_start (1, nginx_servers, NULL);
+  nginx = test_nginx_start (2, nginx_servers, NULL);
   basic_port = test_server_port (nginx, 0);
+  other_port = test_server_port (nginx, 1);
   lighttpd = start_lighttpd ();
   digest_port = test_server_port (lighttpd, 0);
 
   g_test_add_func ("/http/auth/basic", test_basic);
   g_test_add_func ("/http/auth/digest", test_digest);
+  g_test_add_func ("/http/auth/redirect-other-origin", test_redirect_other_origin);
   status = g_test_run ();
 
   test_server_stop (nginx);
