@@ -59,6 +59,42 @@ prov_fetch_setup_new (ProvEngine *engine, const char *url, GHashTable *vars, GEr
   return g_steal_pointer (&fetch);
 }
 
+static gboolean
+is_set (const char *value)
+{
+  return value != NULL && value[0] != '\0';
+}
+
+/* XSI Authentication (seed: Profile Authentication Type): the XSI login, or
+ * the SIP credentials, as XSI_Authentication_Type says. Decision: empty XSI
+ * SIP fields mean line 1's own registration (Auth_ID_1_ or User_ID_1_). */
+static void
+set_xsi_account (ProvStore *store, ProvFetch *fetch)
+{
+  const char *type = prov_store_get (store, "XSI_Authentication_Type");
+  const char *user, *password;
+
+  if (g_strcmp0 (type, "SIP Credentials") == 0)
+    {
+      user = prov_store_get (store, "SIP_Auth_ID");
+      password = prov_store_get (store, "SIP_Password");
+      if (!is_set (user))
+        {
+          user = prov_store_get (store, "Auth_ID_1_");
+          if (!is_set (user))
+            user = prov_store_get (store, "User_ID_1_");
+          password = prov_store_get (store, "Password_1_");
+        }
+    }
+  else
+    {
+      user = prov_store_get (store, "Login_User_ID");
+      password = prov_store_get (store, "Login_Password");
+    }
+  if (is_set (user))
+    prov_fetch_set_credentials (fetch, user, password);
+}
+
 void
 prov_fetch_setup_set_account (ProvEngine *engine, ProvFetch *fetch)
 {
@@ -73,9 +109,11 @@ prov_fetch_setup_set_account (ProvEngine *engine, ProvFetch *fetch)
   if (g_strcmp0 (auth, "Basic Http Authentication") == 0)
     {
       const char *account = prov_store_get (store, "Profile_Account");
-      if (account != NULL && account[0] != '\0')
+      if (is_set (account))
         prov_fetch_set_credentials (fetch, account, prov_store_get (store, "Profile_Password"));
     }
+  else if (g_strcmp0 (auth, "XSI Authentication") == 0)
+    set_xsi_account (store, fetch);
 }
 
 gboolean

@@ -21,7 +21,9 @@ ProvFetch *prov_fetch_setup_new          (ProvEngine  *engine,
                                           const char  *url,
                                           GHashTable  *vars,
                                           GError     **error);
-/* The profile account, when Profile_Authentication_Type allows one. */
+/* The profile account, when Profile_Authentication_Type allows one:
+ * Profile_Account for Basic Http Authentication, the XSI login or SIP
+ * credentials (XSI_Authentication_Type) for XSI Authentication. */
 void       prov_fetch_setup_set_account  (ProvEngine  *engine,
                                           ProvFetch   *fetch);
 /* PROV_ERROR_TRANSPORT "restricted host" outside Restricted_Access_Domains. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "http-test-util.h"
+#include "prov-context.h"
 #include "prov-error.h"
 
 /* HTTP authentication: Basic against nginx (auth_basic, an htpasswd made
@@ -200,6 +201,118 @@ test_digest (void)
   run_all (digest_port, log, "digest", &other);
 }
 
+/* ---- the profile account, chosen by the engine ------------------------- */
+
+typedef struct
+{
+  const char  *name;
+  const char  *params;  /* name=value pairs, ';' between them */
+  const char  *error;   /* NULL: success */
+} AccountCase;
+
+#define WRONG_LOGIN "Login_User_ID=" USER ";Login_Password=" WRONG_PASSWORD
+#define WRONG_SIP "SIP_Auth_ID=" USER ";SIP_Password=" WRONG_PASSWORD
+/* The Basic account is never the one answered under XSI Authentication. */
+#define WRONG_ACCOUNT "Profile_Account=" USER ";Profile_Password=" WRONG_PASSWORD
+
+static const AccountCase account_cases[] = {
+  { "xsi-login", "XSI_Authentication_Type=Login Credentials;Login_User_ID=" USER
+                 ";Login_Password=" PASSWORD ";" WRONG_SIP ";" WRONG_ACCOUNT, NULL },
+  { "xsi-sip", "XSI_Authentication_Type=SIP Credentials;SIP_Auth_ID=" USER
+               ";SIP_Password=" PASSWORD ";" WRONG_LOGIN ";" WRONG_ACCOUNT, NULL },
+  /* Without XSI SIP fields, line 1's registration credentials. */
+  { "xsi-sip-line", "XSI_Authentication_Type=SIP Credentials;User_ID_1_=1001;Auth_ID_1_=" USER
+                    ";Password_1_=" PASSWORD ";" WRONG_LOGIN ";" WRONG_ACCOUNT, NULL },
+  /* The type chooses: the right SIP credentials do not help a login. */
+  { "xsi-login-wrong", "XSI_Authentication_Type=Login Credentials;" WRONG_LOGIN
+                       ";SIP_Auth_ID=" USER ";SIP_Password=" PASSWORD, "http 401" },
+  { "xsi-sip-wrong", "XSI_Authentication_Type=SIP Credentials;" WRONG_SIP
+                     ";Login_User_ID=" USER ";Login_Password=" PASSWORD, "http 401" },
+};
+
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+} Resync;
+
+static void
+on_resynced (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Resync *r = user_data;
+  ProvResyncResult *result = prov_engine_resync_finish (PROV_ENGINE (source), res, &r->error);
+
+  g_clear_pointer (&result, prov_resync_result_free);
+  r->done = TRUE;
+}
+
+/* One resync with Profile_Authentication_Type = XSI Authentication and
+ * @c's parameters, of a rule that asks for the account. */
+static void
+run_account_case (guint port, const AccountCase *c)
+{
+  g_autofree char *name = g_strdup_printf ("state-%u-%s", port, c->name);
+  g_autofree char *dir = test_path (name);
+  g_autofree char *device = g_build_filename (dir, "device.conf", NULL);
+  g_autofree char *plugins = g_path_get_dirname (g_getenv ("PROV_TEST_PLUGIN"));
+  g_autofree char *rule = g_strdup_printf ("http://127.0.0.1:%u/private/secret.txt?%s", port,
+                                           c->name);
+  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
+  g_auto(GStrv) pairs = g_strsplit (c->params, ";", -1);
+  g_autoptr(ProvContext) ctx = NULL;
+  g_autoptr(GError) error = NULL;
+  Resync r = { FALSE, NULL };
+  ProvStore *store;
+
+  g_test_message ("account case %s on port %u", c->name, port);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (device, "[Device]\nMAC=00:0e:08:ab:cd:ef\n", -1, NULL));
+  ctx = prov_context_new (dir, NULL, plugins, &error);
+  g_assert_no_error (error);
+  store = prov_context_get_store (ctx);
+  prov_change_set_add (changes, "Profile_Rule", rule, PROV_ACCESS_UNSET, "test", 0);
+  prov_change_set_add (changes, "Profile_Authentication_Type", "XSI Authentication",
+                       PROV_ACCESS_UNSET, "test", 0);
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      g_auto(GStrv) kv = g_strsplit (pairs[i], "=", 2);
+
+      prov_change_set_add (changes, kv[0], kv[1], PROV_ACCESS_UNSET, "test", 0);
+    }
+  g_assert_true (prov_store_apply (store, changes, PROV_CALLER_ADMIN, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The transfer has its own timeouts: the loop ends. */
+  prov_engine_resync_async (prov_context_get_engine (ctx), PROV_CAUSE_EXPLICIT, NULL, NULL,
+                            on_resynced, &r);
+  while (!r.done)
+    g_main_context_iteration (NULL, TRUE);
+  error = r.error;
+  if (c->error == NULL)
+    {
+      g_assert_no_error (error);
+      g_assert_cmpstr (prov_store_get (store, "GPP_A"), ==, "for alice");
+    }
+  else
+    {
+      g_assert_error (error, PROV_ERROR, PROV_ERROR_TRANSPORT);
+      g_assert_cmpstr (error->message, ==, c->error);
+      g_assert_cmpstr (prov_store_get (store, "GPP_A"), ==, "");
+    }
+}
+
+static void
+test_account (gconstpointer data)
+{
+  guint port = *(const guint *) data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (account_cases); i++)
+    run_account_case (port, &account_cases[i]);
+  assert_password_never_logged ();
+}
+
+/* ---- redirects ----------------------------------------------------------- */
+
 /* An nginx log line: its status and whether an Authorization header came. */
 static void
 assert_authorization (const char *line, const char *status, gboolean sent)
@@ -270,6 +383,9 @@ main (int argc, char **argv)
   g_test_add_func ("/http/auth/basic", test_basic);
   g_test_add_func ("/http/auth/digest", test_digest);
   g_test_add_func ("/http/auth/redirect-other-origin", test_redirect_other_origin);
+  /* XSI Authentication: nginx asks for Basic, lighttpd for Digest. */
+  g_test_add_data_func ("/http/auth/account-xsi/basic", &basic_port, test_account);
+  g_test_add_data_func ("/http/auth/account-xsi/digest", &digest_port, test_account);
   status = g_test_run ();
 
   test_server_stop (nginx);
