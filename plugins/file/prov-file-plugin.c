@@ -203,10 +203,17 @@ prov_file_plugin_fetch_async (ProvTransport       *transport,
 
   g_task_set_source_tag (task, prov_file_plugin_fetch_async);
   g_task_set_task_data (task, g_object_ref (fetch), g_object_unref);
+  prov_fetch_set_server_ip (fetch, "127.0.0.1");
+  /* Not even started: GTask would run the worker all the same (and GLib
+   * 2.74 leaks its cancel error when the worker then returns). */
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_CANCELLED, "cancelled");
+      return;
+    }
   /* A cancel ends the fetch at once, even while the worker waits on a slow
    * disk: it finishes alone and its result is dropped. */
   g_task_set_return_on_cancel (task, TRUE);
-  prov_fetch_set_server_ip (fetch, "127.0.0.1");
   g_task_run_in_thread (task, fetch_in_thread);
 }
 

@@ -68,8 +68,10 @@ on_guard (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* @cancel_after_start: cancel @cancellable once the fetch is under way. */
 static void
-fetch (const char *name, guint64 max_size, GCancellable *cancellable, Result *r)
+fetch_full (const char *name, guint64 max_size, GCancellable *cancellable,
+            gboolean cancel_after_start, Result *r)
 {
   g_autofree char *device_data = g_strdup_printf ("[Device]\n[file]\nRoots=%s\n", root);
   g_autofree char *url = g_strdup_printf ("file://%s/%s", root, name);
@@ -88,9 +90,17 @@ fetch (const char *name, guint64 max_size, GCancellable *cancellable, Result *r)
     prov_fetch_set_max_size (f, max_size);
   guard = g_timeout_add_seconds (GUARD_SECONDS, on_guard, NULL);
   prov_transport_fetch_async (PROV_TRANSPORT (plugin), f, cancellable, on_fetched, r);
+  if (cancel_after_start)
+    g_cancellable_cancel (cancellable);
   while (!r->done)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (guard);
+}
+
+static void
+fetch (const char *name, guint64 max_size, GCancellable *cancellable, Result *r)
+{
+  fetch_full (name, max_size, cancellable, FALSE, r);
 }
 
 static void
@@ -177,6 +187,23 @@ test_cancelled (void)
   g_assert_cmpstr (r.error->message, ==, "cancelled");
 }
 
+/* Cancelled while the worker may be reading, or done already: "cancelled"
+ * either way, and at once. */
+static void
+test_cancelled_during (void)
+{
+  g_autofree char *path = g_build_filename (root, "big.bin", NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *data = g_malloc0 (32 * 1024 * 1024);
+  g_auto(Result) r;
+
+  g_assert_true (g_file_set_contents (path, data, 32 * 1024 * 1024, NULL));
+  fetch_full ("big.bin", 64 * 1024 * 1024, cancellable, TRUE, &r);
+  g_assert_error (r.error, PROV_ERROR, PROV_ERROR_CANCELLED);
+  g_assert_cmpstr (r.error->message, ==, "cancelled");
+  g_assert_null (r.payload);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -212,6 +239,7 @@ main (int argc, char **argv)
   g_test_add_func ("/file/socket", test_socket);
   g_test_add_func ("/file/limits", test_limits);
   g_test_add_func ("/file/cancelled", test_cancelled);
+  g_test_add_func ("/file/cancelled-during", test_cancelled_during);
   status = g_test_run ();
 
   remove_tree (root);
