@@ -46,7 +46,7 @@ nginx_servers (const guint *ports, gpointer user_data)
     "    listen 127.0.0.1:%u;\n"
     "    root %s;\n"
     "    location /private/ { auth_basic \"" REALM "\"; auth_basic_user_file %s; }\n"
-    "    location = /moved-away { return 302 http://127.0.0.1:%u/private/secret.txt?away; }\n"
+    "    location = /moved-away { return 302 http://127.0.0.1:%u/private/secret.txt?$args; }\n"
     "    location = /moved-here { return 302 /private/secret.txt?here; }\n"
     "  }\n"
     "  server {\n"
@@ -248,48 +248,66 @@ on_resynced (GObject *source, GAsyncResult *res, gpointer user_data)
   r->done = TRUE;
 }
 
-/* One resync with Profile_Authentication_Type = XSI Authentication and
- * @c's parameters, of a rule that asks for the account. */
-static void
-run_account_case (guint port, const AccountCase *c)
+/* An engine on a fresh state directory @name with @params (name=value
+ * pairs, ';' between them) applied; its plugins: the http module. */
+static ProvContext *
+context_with (const char *name, const char *params)
 {
-  g_autofree char *name = g_strdup_printf ("state-%u-%s", port, c->name);
   g_autofree char *dir = test_path (name);
   g_autofree char *device = g_build_filename (dir, "device.conf", NULL);
   g_autofree char *plugins = g_path_get_dirname (g_getenv ("PROV_TEST_PLUGIN"));
-  g_autofree char *rule = g_strdup_printf ("http://127.0.0.1:%u/private/secret.txt?%s", port,
-                                           c->name);
   g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
-  g_auto(GStrv) pairs = g_strsplit (c->params, ";", -1);
+  g_auto(GStrv) pairs = g_strsplit (params, ";", -1);
   g_autoptr(ProvContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
-  Resync r = { FALSE, NULL };
-  ProvStore *store;
 
-  g_test_message ("account case %s on port %u", c->name, port);
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (device, "[Device]\nMAC=00:0e:08:ab:cd:ef\n", -1, NULL));
   ctx = prov_context_new (dir, NULL, plugins, &error);
   g_assert_no_error (error);
-  store = prov_context_get_store (ctx);
-  prov_change_set_add (changes, "Profile_Rule", rule, PROV_ACCESS_UNSET, "test", 0);
-  prov_change_set_add (changes, "Profile_Authentication_Type", "XSI Authentication",
-                       PROV_ACCESS_UNSET, "test", 0);
   for (guint i = 0; pairs[i] != NULL; i++)
     {
       g_auto(GStrv) kv = g_strsplit (pairs[i], "=", 2);
 
       prov_change_set_add (changes, kv[0], kv[1], PROV_ACCESS_UNSET, "test", 0);
     }
-  g_assert_true (prov_store_apply (store, changes, PROV_CALLER_ADMIN, NULL, &error));
+  g_assert_true (prov_store_apply (prov_context_get_store (ctx), changes, PROV_CALLER_ADMIN,
+                                   NULL, &error));
   g_assert_no_error (error);
+  return g_steal_pointer (&ctx);
+}
+
+/* One resync of the configured rules: its error, or NULL. */
+static GError *
+resync (ProvContext *ctx)
+{
+  Resync r = { FALSE, NULL };
 
   /* The transfer has its own timeouts: the loop ends. */
   prov_engine_resync_async (prov_context_get_engine (ctx), PROV_CAUSE_EXPLICIT, NULL, NULL,
                             on_resynced, &r);
   while (!r.done)
     g_main_context_iteration (NULL, TRUE);
-  error = r.error;
+  return r.error;
+}
+
+/* One resync with Profile_Authentication_Type = XSI Authentication and
+ * @c's parameters, of a rule that asks for the account. */
+static void
+run_account_case (guint port, const AccountCase *c)
+{
+  g_autofree char *name = g_strdup_printf ("state-%u-%s", port, c->name);
+  g_autofree char *params = g_strdup_printf (
+    "Profile_Rule=http://127.0.0.1:%u/private/secret.txt?%s;"
+    "Profile_Authentication_Type=XSI Authentication;%s", port, c->name, c->params);
+  g_autoptr(ProvContext) ctx = NULL;
+  g_autoptr(GError) error = NULL;
+  ProvStore *store;
+
+  g_test_message ("account case %s on port %u", c->name, port);
+  ctx = context_with (name, params);
+  store = prov_context_get_store (ctx);
+  error = resync (ctx);
   if (c->error == NULL)
     {
       g_assert_no_error (error);
@@ -336,7 +354,7 @@ static void
 test_redirect_other_origin (void)
 {
   g_autoptr(ProvPlugin) plugin = test_plugin_new ();
-  g_autoptr(ProvFetch) away = test_fetch_new ("http://127.0.0.1:%u/moved-away", basic_port);
+  g_autoptr(ProvFetch) away = test_fetch_new ("http://127.0.0.1:%u/moved-away?away", basic_port);
   g_autoptr(ProvFetch) here = test_fetch_new ("http://127.0.0.1:%u/moved-here", basic_port);
   g_autoptr(GBytes) expected = g_bytes_new_static (SECRET_TEXT, strlen (SECRET_TEXT));
   g_autofree char *other = g_strdup_printf ("%u|GET|/private/secret.txt?away|", other_port);
@@ -364,6 +382,27 @@ test_redirect_other_origin (void)
   assert_authorization (same_lines[1], "200", TRUE);
 }
 
+/* The same through a rule, as the issue was found: the rule's --uid/--pwd
+ * are for its own server, and the server it redirects to gets none. */
+static void
+test_redirect_rule (void)
+{
+  g_autofree char *params = g_strdup_printf (
+    "Profile_Rule=[--uid " USER " --pwd " PASSWORD "]http://127.0.0.1:%u/moved-away?rule",
+    basic_port);
+  g_autofree char *other = g_strdup_printf ("%u|GET|/private/secret.txt?rule|", other_port);
+  g_autoptr(ProvContext) ctx = context_with ("state-redirect-rule", params);
+  g_autoptr(GError) error = resync (ctx);
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_TRANSPORT);
+  g_assert_cmpstr (error->message, ==, "http 401");
+  g_assert_cmpstr (prov_store_get (prov_context_get_store (ctx), "GPP_A"), ==, "");
+  lines = test_log_lines (test_nginx_log (), other, 1, 2000);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1);
+  assert_authorization (lines[0], "401", FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -385,6 +424,7 @@ main (int argc, char **argv)
   g_test_add_func ("/http/auth/basic", test_basic);
   g_test_add_func ("/http/auth/digest", test_digest);
   g_test_add_func ("/http/auth/redirect-other-origin", test_redirect_other_origin);
+  g_test_add_func ("/http/auth/redirect-rule", test_redirect_rule);
   /* XSI Authentication: nginx asks for Basic, lighttpd for Digest. */
   g_test_add_data_func ("/http/auth/account-xsi/basic", &basic_port, test_account);
   g_test_add_data_func ("/http/auth/account-xsi/digest", &digest_port, test_account);
