@@ -74,6 +74,7 @@ prov_resync_result_free (ProvResyncResult *result)
     return;
   g_ptr_array_unref (result->fetched);
   g_ptr_array_unref (result->skipped);
+  g_ptr_array_unref (result->warnings);
   g_strfreev (result->changed);
   g_free (result);
 }
@@ -289,8 +290,8 @@ prov_engine_build_variables (ProvEngine *self, ProvCause cause)
   return vars;
 }
 
-static GHashTable *
-build_secrets (ProvEngine *self)
+GHashTable *
+prov_engine_build_secrets (ProvEngine *self)
 {
   GHashTable *secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   static const char *const names[] = { "SA", "SB", "SC", "SD" };
@@ -378,12 +379,22 @@ resync_succeed (GTask *task)
   g_object_unref (task);
 }
 
+/* Takes @text: something ignored that did not cost the profile. */
+static void
+add_warning (ResyncData *data, char *text)
+{
+  g_info ("[%u] warning: %s", data->fetch != NULL ? prov_fetch_get_id (data->fetch) : 0, text);
+  g_ptr_array_add (data->result->warnings, text);
+}
+
 static gboolean
 add_profile (ProvEngine *self, ResyncData *data, GBytes *payload, GError **error)
 {
   ProvCodecContext ctx = { 0 };
+  ProvSchema *schema = prov_store_get_schema (self->store);
   g_autoptr(GBytes) plain = NULL;
   g_autoptr(ProvProfile) profile = NULL;
+  GPtrArray *warnings;
   const char *url = prov_fetch_get_url (data->fetch);
   gsize len = 0;
   const char *buf;
@@ -417,9 +428,18 @@ add_profile (ProvEngine *self, ResyncData *data, GBytes *payload, GError **error
                    g_str_has_prefix (msg, "corrupt file") ? "" : "corrupt file: ", msg);
       return FALSE;
     }
+  warnings = prov_profile_get_warnings (profile);
+  for (guint i = 0; i < warnings->len; i++)
+    add_warning (data, g_strdup_printf ("%s: %s", url, (char *) warnings->pdata[i]));
   for (guint i = 0; i < prov_profile_get_n_entries (profile); i++)
     {
       const ProvProfileEntry *e = prov_profile_get_entry (profile, i);
+      g_autofree char *warning = NULL;
+
+      if (e->value != NULL)
+        warning = prov_schema_get_warning (schema, e->name, e->value);
+      if (warning != NULL)
+        add_warning (data, g_strdup_printf ("%s: line %u: %s", url, e->line, warning));
       prov_change_set_add (data->changes, e->name, e->value, e->access, url, e->line);
     }
   data->any_payload = TRUE;
@@ -481,21 +501,6 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
   resync_next_rule (task);
 }
 
-/* Credentials: the rule's --uid/--pwd, else the profile account when the
- * authentication type allows one. */
-static void
-set_credentials (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt)
-{
-  if (alt->uid != NULL || alt->pwd != NULL)
-    {
-      g_autofree char *uid = prov_macro_expand (alt->uid ? alt->uid : "", data->vars, data->secrets);
-      g_autofree char *pwd = prov_macro_expand (alt->pwd ? alt->pwd : "", data->vars, data->secrets);
-      prov_fetch_set_credentials (data->fetch, uid, pwd);
-      return;
-    }
-  prov_fetch_setup_set_account (self, data->fetch);
-}
-
 static gboolean
 prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **error)
 {
@@ -512,28 +517,12 @@ prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **er
   data->last_url = g_strdup (url);
   prov_fetch_set_max_size (data->fetch, (guint64) prov_store_get_int (self->store,
                                                                        "Max_Profile_Size"));
-  set_credentials (self, data, alt);
   g_clear_pointer (&data->key, g_free);
   if (alt->key != NULL)
     data->key = prov_macro_expand (alt->key, data->vars, data->secrets);
   data->alias = alt->alias;
-  /* DNS SRV discovery needs a resolver test bed this project does not have
-   * yet: refuse it plainly rather than fetch from the wrong place. */
-  if (alt->srv)
-    {
-      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_NOT_SUPPORTED, "--srv is not supported");
-      return FALSE;
-    }
-  if (alt->post != 0)
-    {
-      char param[] = { 'G', 'P', 'P', '_', g_ascii_toupper (alt->post), '\0' };
-      g_autofree char *body = prov_macro_expand (prov_store_get (self->store, param), data->vars,
-                                                 NULL);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (body, strlen (body));
-      body = NULL;
-      prov_fetch_set_body (data->fetch, bytes);
-    }
-  return prov_fetch_setup_check_host (data->fetch, error);
+  return prov_fetch_setup_apply_options (self, data->fetch, alt, data->vars, data->secrets, error)
+         && prov_fetch_setup_check_host (data->fetch, error);
 }
 
 static void
@@ -607,7 +596,7 @@ resync_next_rule (GTask *task)
       ProvTransport *transport;
       int chosen;
 
-      rule = prov_rule_parse (text, TRUE, &error);
+      rule = prov_rule_parse (text, &error);
       if (rule == NULL)
         {
           g_free (data->last_url);
@@ -730,12 +719,13 @@ prov_engine_resync_async (ProvEngine          *self,
           g_ptr_array_add (data->rules, g_strdup (value));
       }
   data->vars = prov_engine_build_variables (self, cause);
-  data->secrets = build_secrets (self);
+  data->secrets = prov_engine_build_secrets (self);
   data->changes = prov_change_set_new ();
   data->fetches = g_ptr_array_new_with_free_func (g_object_unref);
   data->result = g_new0 (ProvResyncResult, 1);
   data->result->fetched = g_ptr_array_new_with_free_func (g_free);
   data->result->skipped = g_ptr_array_new_with_free_func (g_free);
+  data->result->warnings = g_ptr_array_new_with_free_func (g_free);
   data->result->not_modified = TRUE;
   g_task_set_task_data (task, data, (GDestroyNotify) resync_data_free);
 
@@ -768,7 +758,7 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
 
   g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
 
-  rule = prov_rule_parse (text, TRUE, error);
+  rule = prov_rule_parse (text, error);
   if (rule == NULL)
     return NULL;
   vars = prov_engine_build_variables (self, PROV_CAUSE_EXPLICIT);

@@ -18,6 +18,7 @@ typedef struct
   GPtrArray *fetched;  /* char*: URLs fetched, in order */
   GPtrArray *skipped;  /* char*: "url: file not found" for FNF that did not fail */
   GStrv      changed;  /* names whose value or access changed */
+  GPtrArray *warnings; /* char*: "url: line N: …", what was ignored (SPEC §2.1) */
   gboolean   not_modified; /* every fetch answered "unchanged" */
 } ProvResyncResult;
 
@@ -78,6 +79,9 @@ const char   *prov_engine_get_dhcp_server (ProvEngine         *self);
 /* Macro variables of SPEC §3 for the current state (char* → char*). */
 GHashTable   *prov_engine_build_variables (ProvEngine         *self,
                                            ProvCause           cause);
+
+/* $SA…$SD, for --key, --uid and --pwd arguments only (char* → char*). */
+GHashTable   *prov_engine_build_secrets   (ProvEngine         *self);
 
 /**
  * prov_engine_resync_async:

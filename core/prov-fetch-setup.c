@@ -79,6 +79,39 @@ prov_fetch_setup_set_account (ProvEngine *engine, ProvFetch *fetch)
 }
 
 gboolean
+prov_fetch_setup_apply_options (ProvEngine *engine, ProvFetch *fetch, const ProvRuleAlt *alt,
+                                GHashTable *vars, GHashTable *secrets, GError **error)
+{
+  ProvStore *store = prov_engine_get_store (engine);
+
+  /* DNS SRV discovery needs a resolver test bed this project does not have
+   * yet: refuse it plainly rather than fetch from the wrong place. */
+  if (alt->srv)
+    {
+      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_NOT_SUPPORTED, "--srv is not supported");
+      return FALSE;
+    }
+  if (alt->uid != NULL || alt->pwd != NULL)
+    {
+      g_autofree char *uid = prov_macro_expand (alt->uid ? alt->uid : "", vars, secrets);
+      g_autofree char *pwd = prov_macro_expand (alt->pwd ? alt->pwd : "", vars, secrets);
+
+      prov_fetch_set_credentials (fetch, uid, pwd);
+    }
+  else
+    prov_fetch_setup_set_account (engine, fetch);
+  if (alt->post != 0)
+    {
+      char param[] = { 'G', 'P', 'P', '_', g_ascii_toupper (alt->post), '\0' };
+      char *body = prov_macro_expand (prov_store_get (store, param), vars, NULL);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (body, strlen (body));
+
+      prov_fetch_set_body (fetch, bytes);
+    }
+  return TRUE;
+}
+
+gboolean
 prov_fetch_setup_check_host (ProvFetch *fetch, GError **error)
 {
   if (prov_fetch_host_allowed (fetch, prov_fetch_get_host (fetch)))

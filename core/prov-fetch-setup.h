@@ -6,6 +6,7 @@
 
 #include "prov-engine.h"
 #include "prov-fetch.h"
+#include "prov-rule.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,17 @@ ProvFetch *prov_fetch_setup_new          (ProvEngine  *engine,
 /* The profile account, when Profile_Authentication_Type allows one. */
 void       prov_fetch_setup_set_account  (ProvEngine  *engine,
                                           ProvFetch   *fetch);
+/* What the rule's chosen alternative asks of any fetch, whatever the rule
+ * parameter (one rule syntax, SPEC §4, §7): `--uid`/`--pwd` (else the
+ * profile account), `--post x` (the expanded GPP_x as body) and `--srv`
+ * (PROV_ERROR_NOT_SUPPORTED). `--key` and `--alias` are the profile
+ * decoder's; assignments are the caller's. @secrets may be NULL. */
+gboolean   prov_fetch_setup_apply_options (ProvEngine  *engine,
+                                           ProvFetch   *fetch,
+                                           const ProvRuleAlt *alt,
+                                           GHashTable  *vars,
+                                           GHashTable  *secrets,
+                                           GError     **error);
 /* PROV_ERROR_TRANSPORT "restricted host" outside Restricted_Access_Domains. */
 gboolean   prov_fetch_setup_check_host   (ProvFetch   *fetch,
                                           GError     **error);

@@ -33,7 +33,8 @@ typedef enum
  * @access: the default user-access level
  * @secret: never shown to users, logs, status or D-Bus reads (GPP_SA…)
  * @restart: a change needs a restart of the consumer
- * @allow_options: for RULE: FALSE when the rule grammar has no options
+ * @rule_uses: (nullable): for RULE, what its consumer uses of the one rule
+ *   syntax: option names without dashes and "assignments"; NULL = all
  */
 typedef struct
 {
@@ -46,7 +47,7 @@ typedef struct
   ProvAccess     access;
   gboolean       secret;
   gboolean       restart;
-  gboolean       allow_options;
+  char         **rule_uses;
   char          *description;
 } ProvParamSpec;
 
@@ -99,6 +100,18 @@ gboolean             prov_schema_normalize      (ProvSchema          *self,
                                                  const char          *value,
                                                  char               **normalized,
                                                  GError             **error);
+
+/**
+ * prov_schema_get_warning:
+ * @value: a value prov_schema_normalize() accepted for @name
+ *
+ * Returns: (nullable): what is unusual but harmless about @value, to warn
+ * about while it still applies ("Upgrade_Rule: --alias not used here,
+ * ignored"), or NULL.
+ */
+char                *prov_schema_get_warning    (ProvSchema          *self,
+                                                 const char          *name,
+                                                 const char          *value);
 
 const char          *prov_param_type_to_string  (ProvParamType        type);
 

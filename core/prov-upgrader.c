@@ -483,6 +483,7 @@ upgrade_start (GTask *task)
   const char *swver = prov_device_get_software_version (prov_engine_get_device (self->engine));
   const char *limit = prov_store_get (store, "Downgrade_Rev_Limit");
   g_autoptr(ProvRule) rule = NULL;
+  g_autoptr(GHashTable) secrets = NULL;
   g_autofree char *expanded = NULL;
   g_autofree char *dir = NULL;
   ProvTransport *transport;
@@ -490,7 +491,7 @@ upgrade_start (GTask *task)
   GError *error = NULL;
   int chosen;
 
-  rule = prov_rule_parse (data->rule, FALSE, &error);
+  rule = prov_rule_parse (data->rule, &error);
   if (rule == NULL)
     {
       fail (task, error);
@@ -560,9 +561,12 @@ upgrade_start (GTask *task)
       return;
     }
   prov_fetch_set_max_size (data->fetch, (guint64) prov_store_get_int (store, "Max_Firmware_Size"));
-  prov_fetch_setup_set_account (self->engine, data->fetch);
   prov_fetch_setup_url_vars (data->vars, data->fetch);
-  if (!prov_fetch_setup_check_host (data->fetch, &error))
+  /* Upgrade_Rule has Profile_Rule's syntax: `[--uid u --pwd p]` answers
+   * the firmware server; --key and --alias are not for images. */
+  secrets = prov_engine_build_secrets (self->engine);
+  if (!prov_fetch_setup_apply_options (self->engine, data->fetch, alt, data->vars, secrets, &error)
+      || !prov_fetch_setup_check_host (data->fetch, &error))
     {
       fail (task, error);
       return;

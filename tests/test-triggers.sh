@@ -390,8 +390,8 @@ Command=cp %f $tmp/installed.img"
     || fail "the upgrade status names another URL"
   grep -q "action-url requests an upgrade: $base/fw-2.0.img" "$tmp/daemon.log" \
     || fail "the daemon did not log the upgrade request"
-  # A rule with [options] is refused (Upgrade_Rule grammar), nothing runs.
-  expect_http 400 "admin:$pass" "/admin/upgrade?%5B--key%20x%5D$base/fw-2.0.img"
+  # A rule that does not parse is refused, nothing runs.
+  expect_http 400 "admin:$pass" "/admin/upgrade?%5B--nosuch%20x%5D$base/fw-2.0.img"
   [ "$(grep -c "requests an upgrade" "$tmp/daemon.log")" = 1 ] || fail "a refused upgrade fired"
   alive
 }

@@ -121,7 +121,7 @@ method_resync (ProvDbusService *self, GDBusMethodInvocation *invocation, ProvCal
   /* A bad rule is the caller's mistake: say so now, with its own code. */
   if (rule[0] != '\0')
     {
-      g_autoptr(ProvRule) parsed = prov_rule_parse (rule, TRUE, &error);
+      g_autoptr(ProvRule) parsed = prov_rule_parse (rule, &error);
       if (parsed == NULL)
         {
           prov_dbus_return_error (invocation, g_steal_pointer (&error));
@@ -177,7 +177,7 @@ method_upgrade (ProvDbusService *self, GDBusMethodInvocation *invocation, ProvCa
   g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &rule);
   if (rule[0] != '\0')
     {
-      g_autoptr(ProvRule) parsed = prov_rule_parse (rule, FALSE, &error);
+      g_autoptr(ProvRule) parsed = prov_rule_parse (rule, &error);
       if (parsed == NULL)
         {
           prov_dbus_return_error (invocation, g_steal_pointer (&error));

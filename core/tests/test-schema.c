@@ -90,8 +90,9 @@ test_core (void)
   g_assert_true (spec->secret);
   g_assert_true (prov_schema_lookup (schema, "Profile_Password")->secret);
   g_assert_false (prov_schema_lookup (schema, "GPP_B")->secret);
-  g_assert_false (prov_schema_lookup (schema, "Upgrade_Rule")->allow_options);
-  g_assert_true (prov_schema_lookup (schema, "Profile_Rule")->allow_options);
+  g_assert_true (g_strv_contains ((const char *const *) prov_schema_lookup (schema, "Upgrade_Rule")
+                                   ->rule_uses, "uid"));
+  g_assert_null (prov_schema_lookup (schema, "Profile_Rule")->rule_uses);
 
   spec = prov_schema_lookup (schema, "Privacy_Header_3_");
   g_assert_cmpuint (g_strv_length (spec->enum_values), ==, 6);
@@ -348,9 +349,31 @@ test_parsed (void)
                  "[--key $SA] https://s/a.cfg | /b.xml");
   assert_invalid (schema, "Profile_Rule", "( $SWVER ne 1.0 /x.xml", NULL);
   assert_invalid (schema, "Profile_Rule", "[--foo] /x.xml", NULL);
-  /* The upgrade rule takes no options. */
+  /* One rule syntax: the upgrade and CA rules take options too; what their
+   * consumer does not use is a warning, never an invalid value. */
   assert_normal (schema, "Upgrade_Rule", "http://s/fw.bin", "http://s/fw.bin");
-  assert_invalid (schema, "Upgrade_Rule", "[--key abc] http://s/fw.bin", NULL);
+  assert_normal (schema, "Upgrade_Rule", "[--uid u --pwd p]http://s/fw.bin",
+                 "[--uid u --pwd p]http://s/fw.bin");
+  assert_normal (schema, "Upgrade_Rule", "[--key abc --alias b] http://s/fw.bin",
+                 "[--key abc --alias b] http://s/fw.bin");
+  assert_normal (schema, "Custom_CA_Rule", "[--uid u --pwd p --post a]https://s/ca.pem",
+                 "[--uid u --pwd p --post a]https://s/ca.pem");
+  {
+    g_autofree char *warning = prov_schema_get_warning (schema, "Upgrade_Rule",
+                                                        "[--key abc --alias b] http://s/fw.bin");
+    g_autofree char *none = prov_schema_get_warning (schema, "Upgrade_Rule",
+                                                     "[--uid u --pwd p]http://s/fw.bin");
+    g_autofree char *ca = prov_schema_get_warning (schema, "Custom_CA_Rule",
+                                                   "(a=\"1\";)! https://s/ca.pem");
+    g_autofree char *profile = prov_schema_get_warning (schema, "Profile_Rule",
+                                                        "[--key abc --alias b] http://s/p.xml");
+
+    g_assert_cmpstr (warning, ==, "Upgrade_Rule: --key, --alias not used here, ignored");
+    g_assert_null (strstr (warning, "abc"));
+    g_assert_null (none);
+    g_assert_cmpstr (ca, ==, "Custom_CA_Rule: assignments not used here, ignored");
+    g_assert_null (profile);
+  }
 
   assert_normal (schema, "Resync_Trigger_1", "\"$EXTIP\" ne \"\"", "\"$EXTIP\" ne \"\"");
   assert_normal (schema, "Resync_Trigger_2", "$REGTMR1 gt 300 and $PRVTMR ge 60",

@@ -125,8 +125,8 @@ check_rule (const char *rule, ProvTriggerAction action, GError **error)
 {
   g_autoptr(ProvRule) parsed = NULL;
 
-  /* Upgrade_Rule's grammar has no options. */
-  parsed = prov_rule_parse (rule, action == PROV_TRIGGER_ACTION_RESYNC, error);
+  /* Upgrade_Rule has the grammar of Profile_Rule, options included. */
+  parsed = prov_rule_parse (rule, error);
   if (parsed == NULL)
     g_prefix_error (error, "invalid rule: ");
   return parsed != NULL;
