@@ -40,7 +40,7 @@ static const char *const type_names[] = {
 };
 
 static const char *const known_keys[] = {
-  "Type", "Min", "Max", "Values", "Default", "Access",
+  "Type", "Min", "Max", "Values", "Aliases", "Default", "Access",
   "Secret", "Restart", "Options", "Description", NULL
 };
 
@@ -49,6 +49,7 @@ param_spec_free (ProvParamSpec *spec)
 {
   g_free (spec->name);
   g_strfreev (spec->enum_values);
+  g_strfreev (spec->enum_aliases);
   g_strfreev (spec->rule_uses);
   g_free (spec->default_value);
   g_free (spec->description);
@@ -62,6 +63,7 @@ param_spec_copy (const ProvParamSpec *spec, const char *name)
 
   copy->name = g_strdup (name);
   copy->enum_values = g_strdupv (spec->enum_values);
+  copy->enum_aliases = g_strdupv (spec->enum_aliases);
   copy->rule_uses = g_strdupv (spec->rule_uses);
   copy->default_value = g_strdup (spec->default_value);
   copy->description = g_strdup (spec->description);
@@ -221,6 +223,14 @@ normalize_enum (const ProvParamSpec *spec, const char *value, GString *problem)
     {
       if (g_ascii_strcasecmp (spec->enum_values[i], value) == 0)
         return g_strdup (spec->enum_values[i]);
+    }
+  for (guint i = 0; spec->enum_aliases != NULL && spec->enum_aliases[i] != NULL; i++)
+    {
+      const char *eq = strrchr (spec->enum_aliases[i], '=');
+      gsize len = eq - spec->enum_aliases[i];
+
+      if (strlen (value) == len && g_ascii_strncasecmp (spec->enum_aliases[i], value, len) == 0)
+        return g_strdup (eq + 1);
     }
   allowed = g_strjoinv (", ", spec->enum_values);
   g_string_printf (problem, "'%s' is not one of %s", value, allowed);
@@ -485,6 +495,32 @@ get_optional_int64 (GKeyFile *kf, const char *group, const char *key, gint64 fal
   return TRUE;
 }
 
+/* Aliases=無効化=Disabled;…: other spellings of enum values, each naming
+ * one of Values. */
+static gboolean
+get_enum_aliases (GKeyFile *kf, const char *group, ProvParamSpec *spec, GString *problem)
+{
+  g_auto (GStrv) values = g_key_file_get_string_list (kf, group, "Aliases", NULL, NULL);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    {
+      const char *eq = strrchr (values[i], '=');
+
+      if (values[i][0] == '\0')
+        continue;
+      if (eq == NULL || eq == values[i]
+          || !g_strv_contains ((const char *const *) spec->enum_values, eq + 1))
+        {
+          g_string_printf (problem, "Aliases: '%s' is not ALIAS=one of Values", values[i]);
+          return FALSE;
+        }
+      g_strv_builder_add (builder, values[i]);
+    }
+  spec->enum_aliases = g_strv_builder_end (builder);
+  return TRUE;
+}
+
 /* Options=uid;pwd;post: what a rule's consumer uses of the one syntax. */
 static gboolean
 get_rule_uses (GKeyFile *kf, const char *group, ProvParamSpec *spec, GString *problem)
@@ -580,6 +616,13 @@ parse_group (GKeyFile *kf, const char *group, GString *problem)
           g_string_assign (problem, "an enum needs Values");
           return NULL;
         }
+      if (!get_enum_aliases (kf, group, spec, problem))
+        return NULL;
+    }
+  else if (g_key_file_has_key (kf, group, "Aliases", NULL))
+    {
+      g_string_assign (problem, "Aliases is for enums only");
+      return NULL;
     }
 
   access = g_key_file_get_string (kf, group, "Access", NULL);

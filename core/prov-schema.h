@@ -29,6 +29,8 @@ typedef enum
  * @type: the value type
  * @min, @max: range for INT and INT_LIST
  * @enum_values: (nullable): allowed values for ENUM
+ * @enum_aliases: (nullable): for ENUM, "other spelling=value" pairs (the
+ *   seed's translated labels), accepted and stored as the value
  * @default_value: the default ("" when none)
  * @access: the default user-access level
  * @secret: never shown to users, logs, status or D-Bus reads (GPP_SA…)
@@ -43,6 +45,7 @@ typedef struct
   gint64         min;
   gint64         max;
   char         **enum_values;
+  char         **enum_aliases;
   char          *default_value;
   ProvAccess     access;
   gboolean       secret;
