@@ -467,7 +467,7 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
 
   payload = prov_transport_fetch_finish (PROV_TRANSPORT (source), res, &error);
   g_signal_handlers_disconnect_by_func (data->fetch, on_fetch_progress, self);
-  prov_fetch_setup_url_vars (data->vars, data->fetch);
+  prov_fetch_setup_log_end (data->fetch);
   if (payload == NULL)
     {
       prov_error_convert (&error);
@@ -477,6 +477,10 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
           g_info ("[%u] %s: file not found; Resync_Fails_On_FNF is No", id, data->last_url);
           g_ptr_array_add (data->result->skipped,
                            g_strdup_printf ("%s: %s", data->last_url, error->message));
+          /* A success by the parameter's word: its request gets its end. */
+          set_var (data->vars, "ERR", error->message);
+          prov_fetch_setup_emit_log (self, PROV_LOG_SUCCESS, data->vars, id);
+          g_hash_table_remove (data->vars, "ERR");
           g_clear_error (&error);
           resync_next_rule (task);
           return;
@@ -647,8 +651,7 @@ resync_next_rule (GTask *task)
                                           prov_fetch_get_scheme (data->fetch)));
           return;
         }
-      prov_fetch_setup_emit_log (self, PROV_LOG_REQUEST, data->vars,
-                                 prov_fetch_get_id (data->fetch));
+      prov_fetch_setup_log_request (self, PROV_LOG_REQUEST, data->vars, data->fetch);
       g_signal_connect (data->fetch, "progress", G_CALLBACK (on_fetch_progress), self);
       prov_transport_fetch_async (transport, data->fetch, g_task_get_cancellable (task), on_fetched,
                                   task);

@@ -158,3 +158,72 @@ prov_fetch_setup_emit_log (ProvEngine *engine, ProvLogKind kind, GHashTable *var
                     "MESSAGE", "[%u] %s", transfer_id, text);
   g_signal_emit_by_name (engine, "log-message", (int) kind, text, transfer_id);
 }
+
+/* The request message a fetch still owes, kept on the fetch. */
+typedef struct
+{
+  GWeakRef    engine;
+  ProvLogKind kind;
+  GHashTable *vars;
+  gulong      handler;
+  gboolean    sent;
+} PendingRequest;
+
+#define PENDING_REQUEST "prov-pending-request"
+
+static void
+pending_request_free (PendingRequest *pending)
+{
+  g_weak_ref_clear (&pending->engine);
+  g_hash_table_unref (pending->vars);
+  g_free (pending);
+}
+
+static void
+send_request (ProvFetch *fetch, PendingRequest *pending)
+{
+  g_autoptr(ProvEngine) engine = g_weak_ref_get (&pending->engine);
+
+  if (pending->sent)
+    return;
+  pending->sent = TRUE;
+  prov_fetch_setup_url_vars (pending->vars, fetch);
+  if (engine != NULL)
+    prov_fetch_setup_emit_log (engine, pending->kind, pending->vars, prov_fetch_get_id (fetch));
+}
+
+static void
+on_server_ip (ProvFetch *fetch, const char *ip, gpointer user_data)
+{
+  send_request (fetch, user_data);
+}
+
+void
+prov_fetch_setup_log_request (ProvEngine *engine, ProvLogKind kind, GHashTable *vars,
+                              ProvFetch *fetch)
+{
+  PendingRequest *pending = g_new0 (PendingRequest, 1);
+
+  g_weak_ref_init (&pending->engine, engine);
+  pending->kind = kind;
+  pending->vars = g_hash_table_ref (vars);
+  g_object_set_data_full (G_OBJECT (fetch), PENDING_REQUEST, pending,
+                          (GDestroyNotify) pending_request_free);
+  if (prov_fetch_get_server_ip (fetch) != NULL)
+    send_request (fetch, pending);
+  else
+    pending->handler = g_signal_connect (fetch, "server-ip", G_CALLBACK (on_server_ip), pending);
+}
+
+void
+prov_fetch_setup_log_end (ProvFetch *fetch)
+{
+  PendingRequest *pending = g_object_get_data (G_OBJECT (fetch), PENDING_REQUEST);
+
+  if (pending == NULL)
+    return;
+  g_clear_signal_handler (&pending->handler, fetch);
+  send_request (fetch, pending);
+  /* A request named the URL; the end message names the same one. */
+  g_object_set_data (G_OBJECT (fetch), PENDING_REQUEST, NULL);
+}

@@ -42,6 +42,19 @@ gboolean   prov_fetch_setup_check_host   (ProvFetch   *fetch,
 /* $SCHEME $SERV $SERVIP $PORT $PATH of @fetch. */
 void       prov_fetch_setup_url_vars     (GHashTable  *vars,
                                           ProvFetch   *fetch);
+/* The request message (Log_Request_Msg, Log_Upgrade_Request_Msg) of
+ * @fetch, which is about to start: sent once the transport knows the
+ * server's address, so that $SERVIP is the address used. Call
+ * prov_fetch_setup_log_end() when the transfer ends. */
+void       prov_fetch_setup_log_request  (ProvEngine  *engine,
+                                          ProvLogKind  kind,
+                                          GHashTable  *vars,
+                                          ProvFetch   *fetch);
+/* Before the end message of @fetch: sends its request message if the
+ * address never became known (a server that never answered), and leaves
+ * in @vars the $SCHEME $SERV $SERVIP $PORT $PATH the request named, so
+ * that both messages tell one story. */
+void       prov_fetch_setup_log_end      (ProvFetch   *fetch);
 /* Expands the Log_*_Msg of @kind, logs it with the transfer id and emits
  * the engine's "log-message"; an empty parameter sends nothing. */
 void       prov_fetch_setup_emit_log     (ProvEngine  *engine,

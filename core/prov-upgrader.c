@@ -410,7 +410,7 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
   g_signal_handlers_disconnect_by_func (data->fetch, on_progress, task);
   g_cancellable_disconnect (g_task_get_cancellable (task), data->cancel_id);
   data->cancel_id = 0;
-  prov_fetch_setup_url_vars (data->vars, data->fetch);
+  prov_fetch_setup_log_end (data->fetch);
   if (data->no_space)
     {
       g_clear_error (&error);
@@ -588,8 +588,7 @@ upgrade_start (GTask *task)
       return;
     }
 
-  prov_fetch_setup_emit_log (self->engine, PROV_LOG_UPGRADE_REQUEST, data->vars,
-                             prov_fetch_get_id (data->fetch));
+  prov_fetch_setup_log_request (self->engine, PROV_LOG_UPGRADE_REQUEST, data->vars, data->fetch);
   data->fetch_cancellable = g_cancellable_new ();
   if (g_task_get_cancellable (task) != NULL)
     data->cancel_id = g_cancellable_connect (g_task_get_cancellable (task),
