@@ -422,7 +422,7 @@ prepare_fetch (ProvEngine *engine, ProvRuleAlt *alt, GHashTable *vars, GHashTabl
                GError **error)
 {
   g_autofree char *expanded = prov_macro_expand (alt->url, vars, NULL);
-  g_autofree char *url = prov_fetch_setup_complete_url (engine, expanded, error);
+  g_autofree char *url = prov_fetch_setup_complete_url (engine, expanded, NULL, error);
   g_autoptr(ProvFetch) fetch = NULL;
 
   if (url == NULL)

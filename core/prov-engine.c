@@ -64,6 +64,7 @@ typedef struct
   char              alias;   /* --alias register of the fetch under way, or 0 */
   char             *key;
   char             *last_url;
+  char             *server;  /* for URLs without a host: the requester's, or NULL */
   gboolean          any_payload;
 } ResyncData;
 
@@ -94,6 +95,7 @@ resync_data_free (ResyncData *data)
     explicit_bzero (data->key, strlen (data->key));
   g_free (data->key);
   g_free (data->last_url);
+  g_free (data->server);
   g_free (data);
 }
 
@@ -367,6 +369,15 @@ resync_succeed (GTask *task)
   entry.outcome = PROV_OUTCOME_SUCCESS;
   entry.n_changed = g_strv_length (data->result->changed);
   prov_status_add_resync (self->status, &entry);
+  /* A relative Upgrade_Rule uses the server the profile came from. */
+  if (data->result->fetched->len > 0)
+    {
+      const char *url = g_ptr_array_index (data->result->fetched, data->result->fetched->len - 1);
+      g_autofree char *server = prov_fetch_setup_server_of (url);
+
+      if (server != NULL)
+        prov_status_set_string (self->status, PROV_STATUS_PROFILE_SERVER, server);
+    }
   if (data->any_payload)
     prov_status_set_customized (self->status, TRUE);
   if (!prov_status_save (self->status, &save_error))
@@ -509,7 +520,7 @@ static gboolean
 prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **error)
 {
   g_autofree char *expanded = prov_macro_expand (alt->url, data->vars, NULL);
-  g_autofree char *url = prov_fetch_setup_complete_url (self, expanded, error);
+  g_autofree char *url = prov_fetch_setup_complete_url (self, expanded, data->server, error);
 
   if (url == NULL)
     return FALSE;
@@ -685,6 +696,18 @@ prov_engine_resync_async (ProvEngine          *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
+  prov_engine_resync_from_async (self, cause, rule, NULL, cancellable, callback, user_data);
+}
+
+void
+prov_engine_resync_from_async (ProvEngine          *self,
+                               ProvCause            cause,
+                               const char          *rule,
+                               const char          *server,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
   GTask *task;
   ResyncData *data;
   const char *custom_ca;
@@ -692,7 +715,7 @@ prov_engine_resync_async (ProvEngine          *self,
   g_return_if_fail (PROV_IS_ENGINE (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, prov_engine_resync_async);
+  g_task_set_source_tag (task, prov_engine_resync_from_async);
   if (!prov_store_get_bool (self->store, "Provision_Enable"))
     {
       g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_DISABLED,
@@ -710,6 +733,7 @@ prov_engine_resync_async (ProvEngine          *self,
 
   data = g_new0 (ResyncData, 1);
   data->cause = cause;
+  data->server = g_strdup (server);
   data->rules = g_ptr_array_new_with_free_func (g_free);
   data->source_changed = g_ptr_array_new_with_free_func (g_free);
   if (rule != NULL)
@@ -801,7 +825,7 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
         g_string_append (out, " --pwd ********");
       if (url[0] != '\0')
         {
-          full = prov_fetch_setup_complete_url (self, url, &url_error);
+          full = prov_fetch_setup_complete_url (self, url, NULL, &url_error);
           g_string_append_printf (out, " %s", full != NULL ? full : url);
           if (full == NULL)
             g_string_append_printf (out, " (%s)", url_error->message);

@@ -96,6 +96,16 @@ void              prov_engine_resync_async  (ProvEngine          *self,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
+/* The same, for a request from @server (the host that asked, e.g. the peer
+ * of /admin/resync?/x.cfg): URLs without a host use it rather than the
+ * DHCP server. */
+void              prov_engine_resync_from_async (ProvEngine      *self,
+                                                 ProvCause        cause,
+                                                 const char      *rule,
+                                                 const char      *server,
+                                                 GCancellable    *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer         user_data);
 ProvResyncResult *prov_engine_resync_finish (ProvEngine          *self,
                                              GAsyncResult        *result,
                                              GError             **error);

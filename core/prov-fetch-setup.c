@@ -18,7 +18,8 @@ static const char *const log_params[] = {
 };
 
 char *
-prov_fetch_setup_complete_url (ProvEngine *engine, const char *url, GError **error)
+prov_fetch_setup_complete_url (ProvEngine *engine, const char *url, const char *server,
+                               GError **error)
 {
   ProvRegistry *registry = prov_engine_get_registry (engine);
   const char *scheme = g_uri_peek_scheme (url);
@@ -27,7 +28,20 @@ prov_fetch_setup_complete_url (ProvEngine *engine, const char *url, GError **err
       && prov_registry_lookup_transport (registry, scheme) != NULL
       && prov_registry_get_default_port (registry, scheme) == 0)
     return g_strdup (url);
-  return prov_url_complete (url, prov_engine_get_dhcp_server (engine), error);
+  return prov_url_complete (url, server != NULL ? server : prov_engine_get_dhcp_server (engine),
+                            error);
+}
+
+char *
+prov_fetch_setup_server_of (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, NULL);
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  if (host == NULL || host[0] == '\0')
+    return NULL;
+  return g_uri_join (G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, g_uri_get_scheme (uri), NULL,
+                     host, g_uri_get_port (uri), "", NULL, NULL);
 }
 
 ProvFetch *

@@ -10,11 +10,17 @@
 
 G_BEGIN_DECLS
 
-/* Fills in the default scheme and the DHCP server; a local scheme (one
- * whose plugin declares no port, like file) keeps `scheme:///path`. */
+/* Fills in the default scheme and, for a URL without a host, @server
+ * (the host a request came from, or the profile's server) or else the
+ * DHCP server; a local scheme (one whose plugin declares no port, like
+ * file) keeps `scheme:///path`. */
 char      *prov_fetch_setup_complete_url (ProvEngine  *engine,
                                           const char  *url,
+                                          const char  *server,
                                           GError     **error);
+/* `scheme://host[:port]` of a complete @url, or NULL when it has no host:
+ * the server a relative rule can use later. */
+char      *prov_fetch_setup_server_of    (const char  *url);
 /* A fetch of the complete @url with what every transfer carries: default
  * port, device, state directory, User-Agent (expanded with @vars) and
  * Restricted_Access_Domains. The caller sets the size cap and credentials. */

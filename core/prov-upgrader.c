@@ -44,6 +44,7 @@ typedef struct
 {
   ProvCause      cause;
   char          *rule;
+  char          *server;  /* for a URL without a host: the requester's, or NULL */
   GHashTable    *vars;
   char          *url;     /* for status: the URL, else the rule */
   char          *version;
@@ -60,6 +61,7 @@ static void
 upgrade_free (Upgrade *data)
 {
   g_free (data->rule);
+  g_free (data->server);
   g_clear_pointer (&data->vars, g_hash_table_unref);
   g_free (data->url);
   g_free (data->version);
@@ -520,7 +522,13 @@ upgrade_start (GTask *task)
       return;
     }
   expanded = prov_macro_expand (alt->url, data->vars, NULL);
-  data->url = prov_fetch_setup_complete_url (self->engine, expanded, &error);
+  /* No host: the one that asked, else the one the profile came from (the
+   * seed), else DHCP's. */
+  data->url = prov_fetch_setup_complete_url (
+    self->engine, expanded,
+    data->server != NULL ? data->server
+                         : prov_status_get_string (status, PROV_STATUS_PROFILE_SERVER),
+    &error);
   if (data->url == NULL)
     {
       fail (task, error);
@@ -607,6 +615,18 @@ prov_upgrader_upgrade_async (ProvUpgrader        *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
+  prov_upgrader_upgrade_from_async (self, cause, rule, NULL, cancellable, callback, user_data);
+}
+
+void
+prov_upgrader_upgrade_from_async (ProvUpgrader        *self,
+                                  ProvCause            cause,
+                                  const char          *rule,
+                                  const char          *server,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
   ProvStore *store;
   GTask *task;
   Upgrade *data;
@@ -616,7 +636,7 @@ prov_upgrader_upgrade_async (ProvUpgrader        *self,
 
   store = prov_engine_get_store (self->engine);
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, prov_upgrader_upgrade_async);
+  g_task_set_source_tag (task, prov_upgrader_upgrade_from_async);
   /* Errors are PROV_ERROR, cancellation included. */
   g_task_set_check_cancellable (task, FALSE);
   if (!prov_store_get_bool (store, "Upgrade_Enable"))
@@ -648,6 +668,7 @@ prov_upgrader_upgrade_async (ProvUpgrader        *self,
   data = g_new0 (Upgrade, 1);
   data->cause = cause;
   data->rule = g_strdup (rule);
+  data->server = g_strdup (server);
   data->vars = prov_engine_build_variables (self->engine, cause);
   /* The rule sees the state of this attempt, not of the last one. */
   upgst = g_strdup_printf ("%d", cause == PROV_CAUSE_RETRY ? 2 : 1);
