@@ -330,6 +330,9 @@ on_resync_done (GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   if (result != NULL)
     {
+      /* What the profiles gave and was ignored, for the admin to see. */
+      for (guint i = 0; i < result->warnings->len; i++)
+        g_message ("profile warning: %s", (char *) result->warnings->pdata[i]);
       prov_status_set_int (self->status, "LastSuccess", now / G_USEC_PER_SEC);
       self->retry_index = 0;
       self->retry.at = 0;

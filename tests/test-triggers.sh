@@ -417,6 +417,13 @@ s.recvfrom(600)'
   wait_until 10 "the relative resync to finish" resyncs_are $((before + 1))
   [ "$(status_xpath 'string(/ProvisionStatus/Resync[1]/@url)')" = "tftp://127.0.0.1/rel.txt" ] \
     || fail "the relative resync did not use the requester"
+  # What a real template ships (ua="ua") applies, with a warning in the log.
+  printf '<flat-profile>\n<GPP_B ua="ua">warned</GPP_B>\n</flat-profile>\n' >"$tftproot/warn.txt"
+  expect_http 200 "admin:$pass" "/admin/resync?/warn.txt"
+  wait_param GPP_B warned
+  wait_until 10 "the profile warning" grep -q \
+    'profile warning: tftp://127.0.0.1/warn.txt: line 2: invalid ua="ua" on GPP_B ignored' \
+    "$tmp/daemon.log"
 
   # The profile's server: the relative Upgrade_Rule a profile sets.
   head -c 70001 /dev/urandom >"$tftproot/fw-3.0.img"
