@@ -53,11 +53,15 @@ void
 prov_trigger_fire_from (ProvTrigger *self, ProvTriggerAction action, ProvCause cause,
                         const char *rule, const char *requester)
 {
+  g_autofree char *outer = NULL;
+
   g_return_if_fail (PROV_IS_TRIGGER (self));
 
+  /* A handler that fires again gets its own requester, then ours back. */
+  outer = g_object_steal_data (G_OBJECT (self), REQUESTER_KEY);
   g_object_set_data_full (G_OBJECT (self), REQUESTER_KEY, g_strdup (requester), g_free);
   g_signal_emit_by_name (self, "fired", (int) action, (int) cause, rule);
-  g_object_set_data (G_OBJECT (self), REQUESTER_KEY, NULL);
+  g_object_set_data_full (G_OBJECT (self), REQUESTER_KEY, g_steal_pointer (&outer), g_free);
 }
 
 const char *
