@@ -139,15 +139,25 @@ EOF
   has '^GPP_A=hidden-na$' "$tmp/out"
   has '^GPP_B=read-only$' "$tmp/out"
   has '^GPP_C=mine$' "$tmp/out"
-  # Resync: never a rule of one's own; the configured ones while allowed.
-  run 1 asuser resync "file://$profiles/user.xml"
-  has administrator "$tmp/err"
+  # Resync while User_Configurable_Resync is Yes (the default): the
+  # configured rules, and a profile rule of one's own (the seed's user menu).
   run 0 asuser resync
   has "^fetched: file://$profiles/user.xml\$" "$tmp/out"
   has '^changed: GPP_C = read-write$' "$tmp/out"
+  printf '<flat-profile><GPP_C>own-rule</GPP_C></flat-profile>\n' >"$profiles/own.xml"
+  run 0 asuser resync "file://$profiles/own.xml"
+  has "^fetched: file://$profiles/own.xml\$" "$tmp/out"
+  has '^changed: GPP_C = own-rule$' "$tmp/out"
+  # No: both refused, saying why; the admin still may.
   run 0 ctl set User_Configurable_Resync=No
   run 1 asuser resync
-  has User_Configurable_Resync "$tmp/err"
+  has 'resync by users is off (User_Configurable_Resync is No)' "$tmp/err"
+  run 1 asuser resync "file://$profiles/user.xml"
+  has 'users may not resync from a rule of their own (User_Configurable_Resync is No)' "$tmp/err"
+  run 0 ctl get GPP_C
+  has '^own-rule$' "$tmp/out"
+  run 0 ctl resync "file://$profiles/user.xml"
+  has '^changed: GPP_C = read-write$' "$tmp/out"
   # Admin-only methods; status is for everyone.
   run 1 asuser expand /x.xml
   run 1 asuser plugins

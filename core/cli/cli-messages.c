@@ -48,7 +48,7 @@ static const char *const remote_messages[] G_GNUC_UNUSED = {
   N_("provisioning is disabled (Provision_Enable is No)"),
   N_("firmware upgrades are disabled (Upgrade_Enable is No)"),
   N_("only the administrator may do this"),
-  N_("only the administrator may resync from a rule of their own"),
+  N_("users may not resync from a rule of their own (User_Configurable_Resync is No)"),
   N_("resync by users is off (User_Configurable_Resync is No)"),
   N_("Profile_Rule does not wait for an activation code"),
   N_("no plugin handles SIP messages"),

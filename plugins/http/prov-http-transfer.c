@@ -177,10 +177,14 @@ on_network_event (SoupMessage *msg, GSocketClientEvent event, GIOStream *stream,
     connected (user_data);
 }
 
+static void set_server_ip (Transfer *t);
+
 static void
 on_wrote_headers (SoupMessage *msg, gpointer user_data)
 {
   connected (user_data);
+  /* As soon as it is known: the engine's request message waits for it. */
+  set_server_ip (user_data);
 }
 
 /* Only records what went wrong: trust is decided by the session's database,
