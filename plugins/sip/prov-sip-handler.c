@@ -5,7 +5,7 @@
 
 #include "prov-sip-digest.h"
 #include "prov-sip-handler.h"
-#include "prov-sip-limiter.h"
+#include "prov-limiter.h"
 #include "prov-sip-message.h"
 #include "prov-sip-nonces.h"
 
@@ -39,7 +39,7 @@ struct _ProvSipHandler
   char           *username;
   char           *password;
   ProvSipNonces  *nonces;
-  ProvSipLimiter *limiter;
+  ProvLimiter *limiter;
   GQueue          cache; /* Cached*, oldest first */
 };
 
@@ -73,7 +73,7 @@ prov_sip_handler_finalize (GObject *object)
   g_free (self->username);
   clear_password (&self->password);
   prov_sip_nonces_free (self->nonces);
-  prov_sip_limiter_free (self->limiter);
+  prov_limiter_free (self->limiter);
   g_queue_clear_full (&self->cache, cached_free);
   G_OBJECT_CLASS (prov_sip_handler_parent_class)->finalize (object);
 }
@@ -88,7 +88,7 @@ static void
 prov_sip_handler_init (ProvSipHandler *self)
 {
   self->nonces = prov_sip_nonces_new (NONCE_MAX, NONCE_LIFETIME);
-  self->limiter = prov_sip_limiter_new (LIMIT_SOURCES, LIMIT_RATE, LIMIT_BURST, GLOBAL_RATE,
+  self->limiter = prov_limiter_new (LIMIT_SOURCES, LIMIT_RATE, LIMIT_BURST, GLOBAL_RATE,
                                         GLOBAL_BURST);
   g_queue_init (&self->cache);
 }
@@ -383,7 +383,7 @@ prov_sip_handler_handle_at (ProvSipHandler *self, const char *data, gsize len,
       g_debug ("%s: dropped %s that cannot be answered", peer, prov_sip_message_get_method (msg));
       return NULL;
     }
-  if (!prov_sip_limiter_allow (self->limiter, peer_host, now))
+  if (!prov_limiter_allow (self->limiter, peer_host, now))
     {
       g_debug ("%s: over the rate limit: dropped", peer);
       return NULL;
@@ -418,7 +418,7 @@ prov_sip_handler_get_n_nonces (ProvSipHandler *self)
 guint
 prov_sip_handler_get_n_sources (ProvSipHandler *self)
 {
-  return prov_sip_limiter_get_size (self->limiter);
+  return prov_limiter_get_size (self->limiter);
 }
 
 guint

@@ -7,7 +7,7 @@
 
 #include "prov-sip-digest.h"
 #include "prov-sip-handler.h"
-#include "prov-sip-limiter.h"
+#include "prov-limiter.h"
 #include "prov-sip-message.h"
 #include "prov-sip-nonces.h"
 
@@ -284,19 +284,19 @@ test_nonces (void)
 static void
 test_limiter (void)
 {
-  g_autoptr(ProvSipLimiter) limiter = prov_sip_limiter_new (2, 1.0, 3.0, 0.5, 5.0);
+  g_autoptr(ProvLimiter) limiter = prov_limiter_new (2, 1.0, 3.0, 0.5, 5.0);
 
   for (guint i = 0; i < 3; i++)
-    g_assert_true (prov_sip_limiter_allow (limiter, "a", 10 * S));
-  g_assert_false (prov_sip_limiter_allow (limiter, "a", 10 * S));
-  g_assert_true (prov_sip_limiter_allow (limiter, "b", 10 * S));
+    g_assert_true (prov_limiter_allow (limiter, "a", 10 * S));
+  g_assert_false (prov_limiter_allow (limiter, "a", 10 * S));
+  g_assert_true (prov_limiter_allow (limiter, "b", 10 * S));
   /* One token a second. */
-  g_assert_true (prov_sip_limiter_allow (limiter, "a", 11 * S));
-  g_assert_false (prov_sip_limiter_allow (limiter, "a", 11 * S));
+  g_assert_true (prov_limiter_allow (limiter, "a", 11 * S));
+  g_assert_false (prov_limiter_allow (limiter, "a", 11 * S));
   /* The shared budget (5, refilled at 0.5/s) is spent, whoever asks. */
-  g_assert_false (prov_sip_limiter_allow (limiter, "c", 11 * S));
-  g_assert_cmpuint (prov_sip_limiter_get_size (limiter), ==, 2);
-  g_assert_true (prov_sip_limiter_allow (limiter, "c", 12 * S));
+  g_assert_false (prov_limiter_allow (limiter, "c", 11 * S));
+  g_assert_cmpuint (prov_limiter_get_size (limiter), ==, 2);
+  g_assert_true (prov_limiter_allow (limiter, "c", 12 * S));
 }
 
 /* ---- the handler --------------------------------------------------------- */
