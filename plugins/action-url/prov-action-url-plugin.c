@@ -221,7 +221,7 @@ reply_execute_error (SoupServerMessage *msg, const char *reason)
   reply (msg, SOUP_STATUS_BAD_REQUEST, "text/xml", doc);
 }
 
-/* POST /CGI/Execute: every item is checked before any is fired. */
+/* POST /CGI/Execute: every item (its rule too) is checked before any is fired. */
 static void
 handle_execute (ProvActionUrlPlugin *self, SoupServerMessage *msg, Request *req)
 {
@@ -245,17 +245,7 @@ handle_execute (ProvActionUrlPlugin *self, SoupServerMessage *msg, Request *req)
     }
   for (guint i = 0; i < items->len; i++)
     {
-      ProvActionUrlItem *item = g_ptr_array_index (items, i);
-
-      if (item->rule != NULL && !check_rule (item->rule, PROV_TRIGGER_ACTION_RESYNC, &error))
-        {
-          reply_execute_error (msg, error->message);
-          return;
-        }
-    }
-  for (guint i = 0; i < items->len; i++)
-    {
-      ProvActionUrlItem *item = g_ptr_array_index (items, i);
+      ProvExecuteItem *item = g_ptr_array_index (items, i);
 
       prov_trigger_fire (PROV_TRIGGER (self), PROV_TRIGGER_ACTION_RESYNC, PROV_CAUSE_EXPLICIT,
                          item->rule);

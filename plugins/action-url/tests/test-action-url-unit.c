@@ -140,7 +140,7 @@ parse (const char *body, GError **error)
   return prov_action_url_execute_parse (body, strlen (body), error);
 }
 
-static ProvActionUrlItem *
+static ProvExecuteItem *
 item_at (GPtrArray *items, guint i)
 {
   return g_ptr_array_index (items, i);
