@@ -811,6 +811,47 @@ test_execute (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->fired->len, ==, 5);
 }
 
+/* Cisco's CGI tools send HTTP Basic to /CGI/Execute: accepted there (and
+ * only there), challenged with Basic after Digest. */
+static void
+test_execute_basic (Fixture *f, gconstpointer data)
+{
+  g_autofree char *cp = write_file (f, "<CP-8845-3PCCExecute><ExecuteItem URL=\"Resync:" SEED_RULE
+                                       "\"/></CP-8845-3PCCExecute>", -1);
+  g_autofree char *cp_arg = g_strconcat ("@", cp, NULL);
+  g_autofree char *xml_arg = g_strconcat ("XML@", cp, NULL);
+  g_autoptr(Reply) ok = curl (f, "/CGI/Execute", "--basic", "-u", "admin:" PASSWORD,
+                              "--data-binary", cp_arg, NULL);
+  g_autoptr(Reply) form = NULL;
+  g_autoptr(Reply) wrong = NULL;
+  g_autoptr(Reply) garbage = NULL;
+  g_autoptr(Reply) none = NULL;
+  g_autoptr(Reply) elsewhere = NULL;
+
+  g_assert_cmpuint (ok->status, ==, 200);
+  g_assert_nonnull (strstr (ok->body, "<CiscoIPPhoneResponse>"));
+  assert_fired (f, 0, PROV_TRIGGER_ACTION_RESYNC, SEED_RULE);
+  form = curl (f, "/CGI/Execute", "--basic", "-u", "admin:" PASSWORD, "--data-urlencode",
+               xml_arg, NULL);
+  g_assert_cmpuint (form->status, ==, 200);
+  assert_fired (f, 1, PROV_TRIGGER_ACTION_RESYNC, SEED_RULE);
+
+  wrong = curl (f, "/CGI/Execute", "--basic", "-u", "admin:guess", "--data-binary", cp_arg,
+                NULL);
+  g_assert_cmpuint (wrong->status, ==, 401);
+  garbage = curl (f, "/CGI/Execute", "-H", "Authorization: Basic !!!", "--data-binary", cp_arg,
+                  NULL);
+  g_assert_cmpuint (garbage->status, ==, 401);
+  none = curl (f, "/CGI/Execute", "--data-binary", cp_arg, NULL);
+  g_assert_cmpuint (none->status, ==, 401);
+  g_assert_nonnull (strstr (none->headers, "WWW-Authenticate: Digest realm=\"provisiond\""));
+  g_assert_nonnull (strstr (none->headers, "WWW-Authenticate: Basic realm=\"provisiond\""));
+  elsewhere = curl (f, "/admin/resync", "--basic", "-u", "admin:" PASSWORD, NULL);
+  g_assert_cmpuint (elsewhere->status, ==, 401);
+  g_assert_null (strstr (elsewhere->headers, "Basic"));
+  g_assert_cmpuint (f->fired->len, ==, 2);
+}
+
 /* Every refused body answers without firing anything. */
 static void
 test_execute_refused (Fixture *f, gconstpointer data)
@@ -1205,6 +1246,7 @@ main (int argc, char **argv)
   ADD ("replay", test_replay, fixture_setup, NULL);
   ADD ("status", test_status, fixture_setup, NULL);
   ADD ("execute", test_execute, fixture_setup, NULL);
+  ADD ("execute-basic", test_execute_basic, fixture_setup, NULL);
   ADD ("execute-refused", test_execute_refused, fixture_setup, NULL);
   ADD ("oversized", test_oversized, fixture_setup, NULL);
   ADD ("disabled", test_disabled, fixture_setup, NULL);
