@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <libsoup/soup.h>
 #include <libxml/parser.h>
@@ -20,6 +22,7 @@
 /* An oversized body is read (and dropped) up to here so that the client
  * gets its 413; beyond, the connection is shut. */
 #define DRAIN_LIMIT (1024 * 1024)
+#define LISTEN_BACKLOG 128
 
 #define PROV_TYPE_ACTION_URL_PLUGIN (prov_action_url_plugin_get_type ())
 G_DECLARE_FINAL_TYPE (ProvActionUrlPlugin, prov_action_url_plugin, PROV, ACTION_URL_PLUGIN,
@@ -473,6 +476,13 @@ listen_on (ProvActionUrlPlugin *self, GInetAddress *address, guint port, GError 
         return FALSE;
     }
   listeners = soup_server_get_listeners (self->server);
+  /* libsoup's backlog of 10 drops the connections of a burst (each then
+   * waits a second to retry); listen(2) on a listening socket changes its
+   * backlog (GLib refuses to). The caps close what is over them as soon
+   * as it is accepted. */
+  for (GSList *l = listeners; l != NULL; l = l->next)
+    if (listen (g_socket_get_fd (l->data), LISTEN_BACKLOG) != 0)
+      g_debug ("listen backlog: %s", g_strerror (errno));
   if (listeners != NULL)
     {
       g_autoptr(GSocketAddress) local = g_socket_get_local_address (listeners->data, NULL);
