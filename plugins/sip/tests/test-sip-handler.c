@@ -299,6 +299,47 @@ test_limiter (void)
   g_assert_true (prov_limiter_allow (limiter, "c", 12 * S));
 }
 
+/* check() looks without taking, and says when to come back. */
+static void
+test_limiter_check (void)
+{
+  g_autoptr(ProvLimiter) limiter = prov_limiter_new (8, 0.1, 2.0, 100.0, 100.0);
+  guint retry = 99;
+
+  g_assert_true (prov_limiter_check (limiter, "a", 10 * S, &retry));
+  g_assert_cmpuint (retry, ==, 0);
+  g_assert_true (prov_limiter_check (limiter, "a", 10 * S, NULL));
+  g_assert_true (prov_limiter_allow (limiter, "a", 10 * S));
+  g_assert_true (prov_limiter_allow (limiter, "a", 10 * S));
+  g_assert_false (prov_limiter_check (limiter, "a", 10 * S, &retry));
+  g_assert_cmpuint (retry, ==, 10); /* 0.1 token a second */
+  g_assert_false (prov_limiter_check (limiter, "a", 15 * S, &retry));
+  g_assert_cmpuint (retry, ==, 5);
+  g_assert_true (prov_limiter_check (limiter, "a", 20 * S, NULL));
+  g_assert_true (prov_limiter_check (limiter, "b", 10 * S, NULL));
+}
+
+/* IPv4 as it is (also v4-mapped), IPv6 by /64, anything else as it is. */
+static void
+test_limiter_source_key (void)
+{
+  const char *cases[][2] = {
+    { "192.0.2.7", "192.0.2.7" },
+    { "::ffff:192.0.2.7", "192.0.2.7" },
+    { "2001:db8:1:2:3:4:5:6", "2001:0db8:0001:0002::/64" },
+    { "2001:db8:1:2::99", "2001:0db8:0001:0002::/64" },
+    { "::1", "::1" },
+    { "local", "local" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *key = prov_limiter_source_key (cases[i][0]);
+
+      g_assert_cmpstr (key, ==, cases[i][1]);
+    }
+}
+
 /* ---- the handler --------------------------------------------------------- */
 
 typedef struct
@@ -861,6 +902,8 @@ main (int argc, char **argv)
   g_test_add_func ("/sip/digest/parse", test_digest_parse);
   g_test_add_func ("/sip/nonces", test_nonces);
   g_test_add_func ("/sip/limiter", test_limiter);
+  g_test_add_func ("/sip/limiter/check", test_limiter_check);
+  g_test_add_func ("/sip/limiter/source-key", test_limiter_source_key);
 #define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/sip/handler/flow", test_handler_flow);
   ADD ("/sip/handler/wrong-password", test_handler_wrong_password);
