@@ -267,6 +267,13 @@ on_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
   g_autoptr(ProvActionUrlQuery) query = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* A connection over a cap (already answered 503 and shut) whose request
+   * was in before the shutdown. */
+  if (req == NULL)
+    {
+      reply_text (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "too many connections");
+      return;
+    }
   query = prov_action_url_query_parse (raw_query, &error);
   if (query == NULL)
     {
@@ -287,11 +294,6 @@ on_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
     case PROV_ACTION_URL_AUTH_OK:
     default:
       break;
-    }
-  if (req == NULL)
-    {
-      reply_text (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal error");
-      return;
     }
   if (req->oversized)
     {
