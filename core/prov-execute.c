@@ -101,6 +101,67 @@ parse_item (xmlNode *node, GError **error)
   return item;
 }
 
+/* The seed's own example writes `<ExecuteItem URL=Resync:[profile-rule]/>`
+ * with the value unquoted, which XML does not allow: as a second try, a
+ * bare URL value (up to a blank or the end of the tag; a last `/` before
+ * `>` ends an empty element; no quote or `<` in it) is quoted and escaped.
+ * NULL when there is none. It adds no markup: the value is escaped. */
+static char *
+quote_bare_urls (const char *xml, gsize len)
+{
+  g_autoptr(GString) out = g_string_sized_new (len + 16);
+  const char *end = xml + len;
+  const char *p = xml;
+  gboolean changed = FALSE;
+
+  while (p < end)
+    {
+      const char *at = g_strstr_len (p, end - p, "URL=");
+      const char *value;
+      const char *stop;
+      g_autofree char *text = NULL;
+      g_autofree char *escaped = NULL;
+
+      /* An attribute name, not "URL=" inside a value or a text. */
+      if (at == NULL || at + 4 >= end || at[4] == '"' || at[4] == '\'' || at == xml
+          || !g_ascii_isspace (at[-1]))
+        {
+          const char *next = at != NULL ? at + 4 : end;
+
+          g_string_append_len (out, p, MIN (next, end) - p);
+          p = MIN (next, end);
+          continue;
+        }
+      value = at + 4;
+      for (stop = value; stop < end && !g_ascii_isspace (*stop) && strchr ("<>\"'", *stop) == NULL;
+           stop++)
+        ;
+      if (stop < end && *stop == '>' && stop > value && stop[-1] == '/')
+        stop--;
+      if (stop == value || (stop < end && strchr ("<\"'", *stop) != NULL))
+        {
+          g_string_append_len (out, p, value - p);
+          p = value;
+          continue;
+        }
+      text = g_strndup (value, stop - value);
+      escaped = g_markup_escape_text (text, -1);
+      g_string_append_len (out, p, value - p);
+      g_string_append_printf (out, "\"%s\"", escaped);
+      p = stop;
+      changed = TRUE;
+    }
+  return changed ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}
+
+static xmlDoc *
+read_document (xmlParserCtxt *ctxt, const char *xml, gsize len)
+{
+  return xmlCtxtReadMemory (ctxt, xml, (int) len, NULL, "UTF-8",
+                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
+                            | XML_PARSE_IGNORE_ENC);
+}
+
 GPtrArray *
 prov_execute_parse (const char *xml, gsize len, GError **error)
 {
@@ -127,9 +188,14 @@ prov_execute_parse (const char *xml, gsize len, GError **error)
       fail (error, "out of memory");
       return NULL;
     }
-  doc = xmlCtxtReadMemory (ctxt, xml, (int) len, NULL, "UTF-8",
-                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
-                           | XML_PARSE_IGNORE_ENC);
+  doc = read_document (ctxt, xml, len);
+  if (doc == NULL)
+    {
+      g_autofree char *quoted = quote_bare_urls (xml, len);
+
+      if (quoted != NULL)
+        doc = read_document (ctxt, quoted, strlen (quoted));
+    }
   if (doc == NULL || doc->intSubset != NULL || doc->extSubset != NULL)
     {
       fail (error, "malformed XML");
