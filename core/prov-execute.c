@@ -92,7 +92,7 @@ parse_item (xmlNode *node, GError **error)
         g_clear_pointer (&item->rule, g_free);
     }
   item->url = g_steal_pointer (&url);
-  if (item->rule != NULL && (parsed = prov_rule_parse (item->rule, TRUE, error)) == NULL)
+  if (item->rule != NULL && (parsed = prov_rule_parse (item->rule, error)) == NULL)
     {
       g_prefix_error (error, "invalid rule: ");
       item_free (item);

@@ -55,9 +55,15 @@ handle (ProvSipPlugin *self, const char *data, gsize len, const char *host, guin
   char *response;
 
   response = prov_sip_handler_handle (self->handler, data, len, host, port, &resyncs);
+  /* An Execute item's rule without a server (`Resync:/x.cfg`) uses the
+   * host that sent the NOTIFY, as the action URLs do. */
   for (guint i = 0; resyncs != NULL && i < resyncs->len; i++)
-    prov_trigger_fire (PROV_TRIGGER (self), PROV_TRIGGER_ACTION_RESYNC, PROV_CAUSE_EXPLICIT,
-                       g_ptr_array_index (resyncs, i));
+    {
+      const char *rule = g_ptr_array_index (resyncs, i);
+
+      prov_trigger_fire_from (PROV_TRIGGER (self), PROV_TRIGGER_ACTION_RESYNC,
+                              PROV_CAUSE_EXPLICIT, rule, rule != NULL ? host : NULL);
+    }
   return response;
 }
 
