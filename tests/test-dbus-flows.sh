@@ -367,7 +367,8 @@ FutureKey=ignored
 EOF
   # The file alone.
   start_daemon_with --session --config "$tmp/provisiond.conf"
-  has "running on $tmp/conf-state as" "$tmp/daemon.log"
+  # The name is the bus's before the daemon logs that it has it.
+  wait_until 10 "the daemon's start message" grep -q "running on $tmp/conf-state as" "$tmp/daemon.log"
   has 'unknown key \[Daemon\] FutureKey ignored' "$tmp/daemon.log"
   run 0 ctl plugins
   has '^http ' "$tmp/out"
@@ -397,7 +398,8 @@ EOF
   PROV_PLUGIN_PATH="$tmp/no-plugins-here" start_daemon_with --session \
     --config "$tmp/provisiond.conf" --state-dir "$tmp/other-state" \
     --device "$tmp/cli-device.conf" --plugin-dir "$plugins"
-  has "running on $tmp/other-state as" "$tmp/daemon.log"
+  # The name is the bus's before the daemon logs that it has it.
+  wait_until 10 "the daemon's start message" grep -q "running on $tmp/other-state as" "$tmp/daemon.log"
   run 0 ctl expand 'http://h/$PN'
   has 'http://h/FromCommandLine$' "$tmp/out"
   run 0 ctl plugins
