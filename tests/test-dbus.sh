@@ -98,12 +98,11 @@ print("</flat-profile>")' >"$tmp/www/slow.xml"
   ;;
 
 user)
-  # setpriv needs real root: in a user namespace, nobody is not mapped.
-  if ! setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
-    echo "SKIP: cannot run as nobody here" >&2
+  if ! use_nobody >"$tmp/why"; then
+    echo "SKIP: $(cat "$tmp/why")" >&2
     exit 77
   fi
-  asuser() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$PROVISIONCTL" --session "$@"; }
+  asuser() { as_nobody "$nobody_ctl" --session "$@"; }
   cat >"$profiles/user.xml" <<EOF
 <flat-profile>
   <GPP_A ua="na">hidden-na</GPP_A>
@@ -152,7 +151,7 @@ EOF
   run 1 asuser expand /x.xml
   run 1 asuser plugins
   run 0 asuser status
-  if setpriv --reuid=nobody --regid=nogroup --clear-groups gdbus call --session --dest "$name" \
+  if as_nobody gdbus call --session --dest "$name" \
     --object-path "$path" --method "$name.SetLineState" 1 true >"$tmp/out" 2>&1; then
     fail "SetLineState as a user"
   fi
