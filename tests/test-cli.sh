@@ -65,6 +65,8 @@ run 0 get GPP_A
 printf 'other-s3cret\n' | run 2 set GPP_SB GPP_A
 grep -q "no value for GPP_A on standard input" "$tmp/err" || fail "missing line not reported"
 grep -q other-s3cret "$st/params.db" && fail "a set with a missing line applied"
+printf 'other-s3cret\n' | run 2 set GPP_SB =x
+grep -q other-s3cret "$st/params.db" && fail "a set with a bad argument applied"
 # ...or on a terminal, a prompt that does not echo what is typed, and
 # gives the echo back when Ctrl+C ends it.
 python3 "$src/tests/type-at-prompt.py" typed-s3cret "$ctl" --state-dir "$st" set GPP_SB >"$tmp/tty" ||

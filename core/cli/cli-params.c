@@ -133,6 +133,10 @@ prov_cli_cmd_set (ProvCli *cli, int argc, char **argv)
 
   if (argc < 2)
     return prov_cli_usage ("set NAME=VALUE|NAME…");
+  /* Every argument is checked before a value is read. */
+  for (int i = 1; i < argc; i++)
+    if (argv[i][0] == '\0' || argv[i][0] == '=')
+      return prov_cli_usage ("set NAME=VALUE|NAME…");
   values = g_ptr_array_new_with_free_func ((GDestroyNotify) prov_cli_param_free);
   for (int i = 1; i < argc; i++)
     {
@@ -140,8 +144,6 @@ prov_cli_cmd_set (ProvCli *cli, int argc, char **argv)
       g_autofree char *name = NULL;
       g_autofree char *value = NULL;
 
-      if (eq == argv[i] || argv[i][0] == '\0')
-        return prov_cli_usage ("set NAME=VALUE|NAME…");
       /* NAME alone: the value (a secret) is read, never an argument. */
       if (eq == NULL)
         {
