@@ -91,8 +91,8 @@ daemon_pid=
 # resync's tail (status written, scheduler re-armed) is done. From then on,
 # count the context switches of every thread over 3 s (a thread that ends
 # counts as one wake-up, a new thread as all of its own). GLib's pool
-# thread that ran the resync wakes once in there, half a second after its
-# task, to join the unused threads; nothing else may.
+# thread that ran the resync may wake once in there, half a second after its
+# task, to join the unused threads: at most two wake-ups pass.
 mkdir -p "$tmp/idle/profiles"
 cp "$tmp/www/basic.xml" "$tmp/idle/profiles/basic.xml"
 "$ctl" --state-dir "$tmp/idle" set Resync_Random_Delay=0 Resync_Periodic=3600 \
