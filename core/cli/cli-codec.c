@@ -24,12 +24,18 @@ read_file (const char *path, GError **error)
   return g_bytes_new_take (g_steal_pointer (&data), len);
 }
 
+static char *decode_key;
+
+const GOptionEntry prov_cli_decode_options[] = {
+  { "key", 'k', 0, G_OPTION_ARG_STRING, &decode_key, N_("Decryption passphrase"), N_("KEY") },
+  { NULL }
+};
+
 int
 prov_cli_cmd_decode (ProvCli *cli, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GOptionContext) options = g_option_context_new ("FILE");
-  g_autofree char *key = NULL;
+  char *key = decode_key;
   g_autoptr(GBytes) data = NULL;
   g_autoptr(GBytes) plain = NULL;
   g_autoptr(ProvProfile) profile = NULL;
@@ -39,14 +45,6 @@ prov_cli_cmd_decode (ProvCli *cli, int argc, char **argv)
   ProvStore *store;
   const char *buf;
   gsize len = 0;
-  GOptionEntry entries[] = {
-    { "key", 'k', 0, G_OPTION_ARG_STRING, &key, N_("Decryption passphrase"), N_("KEY") },
-    { NULL }
-  };
-
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (options, &argc, &argv, &error) || argc != 2)
-    return prov_cli_usage ("decode [--key KEY] FILE");
   ctx = prov_cli_get_context (cli, &error);
   if (ctx == NULL)
     return prov_cli_fail (error);
@@ -113,30 +111,34 @@ encode_with (ProvContext *ctx, const char *codec_name, GBytes *data, ProvCodecCo
   return prov_codec_encode (codec, data, codec_ctx, error);
 }
 
+static gboolean encode_gzip;
+static char *encode_key;
+static char *encode_kdf;
+static int encode_iterations;
+
+const GOptionEntry prov_cli_encode_options[] = {
+  { "gzip", 'z', 0, G_OPTION_ARG_NONE, &encode_gzip, N_("Compress with gzip"), NULL },
+  { "key", 'k', 0, G_OPTION_ARG_STRING, &encode_key, N_("Encrypt with this passphrase"),
+    N_("KEY") },
+  { "kdf", 0, 0, G_OPTION_ARG_STRING, &encode_kdf, N_("Key derivation: sha256, md5 or pbkdf2"),
+    N_("KDF") },
+  { "iter", 0, 0, G_OPTION_ARG_INT, &encode_iterations, N_("PBKDF2 iterations"), N_("N") },
+  { NULL }
+};
+
 int
 prov_cli_cmd_encode (ProvCli *cli, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GOptionContext) options = g_option_context_new ("IN OUT");
-  g_autofree char *key = NULL;
-  g_autofree char *kdf = NULL;
+  char *key = encode_key;
+  const char *kdf = encode_kdf;
   g_autoptr(GBytes) data = NULL;
-  gboolean gzip = FALSE;
-  int iterations = 0;
+  gboolean gzip = encode_gzip;
+  int iterations = encode_iterations;
   ProvCodecContext codec_ctx = { 0 };
   ProvContext *ctx;
-  GOptionEntry entries[] = {
-    { "gzip", 'z', 0, G_OPTION_ARG_NONE, &gzip, N_("Compress with gzip"), NULL },
-    { "key", 'k', 0, G_OPTION_ARG_STRING, &key, N_("Encrypt with this passphrase"), N_("KEY") },
-    { "kdf", 0, 0, G_OPTION_ARG_STRING, &kdf, N_("Key derivation: sha256, md5 or pbkdf2"),
-      N_("KDF") },
-    { "iter", 0, 0, G_OPTION_ARG_INT, &iterations, N_("PBKDF2 iterations"), N_("N") },
-    { NULL }
-  };
-
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (options, &argc, &argv, &error) || argc != 3 || (!gzip && key == NULL))
-    return prov_cli_usage ("encode [--gzip] [--key KEY [--kdf KDF] [--iter N]] IN OUT");
+  if (!gzip && key == NULL)
+    return prov_cli_usage (_("give --gzip, --key or both"));
   ctx = prov_cli_get_context (cli, &error);
   if (ctx == NULL)
     return prov_cli_fail (error);

@@ -25,8 +25,6 @@ prov_cli_cmd_get (ProvCli *cli, int argc, char **argv)
   const ProvCliBackend *backend;
   int status = PROV_EXIT_OK;
 
-  if (argc < 2)
-    return prov_cli_usage ("get NAME…");
   backend = prov_cli_get_backend (cli, &error);
   if (backend == NULL)
     return prov_cli_fail (error);
@@ -131,12 +129,10 @@ prov_cli_cmd_set (ProvCli *cli, int argc, char **argv)
   g_auto(GStrv) changed = NULL;
   const ProvCliBackend *backend;
 
-  if (argc < 2)
-    return prov_cli_usage ("set NAME=VALUE|NAME…");
   /* Every argument is checked before a value is read. */
   for (int i = 1; i < argc; i++)
     if (argv[i][0] == '\0' || argv[i][0] == '=')
-      return prov_cli_usage ("set NAME=VALUE|NAME…");
+      return prov_cli_usage (_("an argument has no NAME"));
   values = g_ptr_array_new_with_free_func ((GDestroyNotify) prov_cli_param_free);
   for (int i = 1; i < argc; i++)
     {
@@ -198,8 +194,6 @@ prov_cli_cmd_dump (ProvCli *cli, int argc, char **argv)
   g_autoptr(GPtrArray) params = NULL;
   const ProvCliBackend *backend;
 
-  if (argc != 1)
-    return prov_cli_usage ("dump");
   backend = prov_cli_get_backend (cli, &error);
   if (backend == NULL)
     return prov_cli_fail (error);
