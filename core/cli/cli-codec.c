@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "cli-json.h"
 #include "prov-cli.h"
 #include "prov-error.h"
 #include "prov-profile.h"
@@ -22,6 +23,56 @@ read_file (const char *path, GError **error)
       return NULL;
     }
   return g_bytes_new_take (g_steal_pointer (&data), len);
+}
+
+static void
+print_decoded (ProvStore *store, const char *const *layers, ProvProfile *profile)
+{
+  g_print (_("layers: %s\n"), layers[0] != NULL ? "" : _("none (plain)"));
+  for (guint i = 0; layers[i] != NULL; i++)
+    g_print ("  %s\n", layers[i]);
+  g_print (_("parameters: %u\n"), prov_profile_get_n_entries (profile));
+  for (guint i = 0; i < prov_profile_get_n_entries (profile); i++)
+    {
+      const ProvProfileEntry *e = prov_profile_get_entry (profile, i);
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      prov_profile_write_entry (line, e->name,
+                                e->value != NULL ? prov_store_mask (store, e->name, e->value) : NULL,
+                                e->access);
+      g_print ("  %u: %s\n", e->line, line->str);
+    }
+}
+
+static void
+print_decoded_json (ProvStore *store, const char *const *layers, ProvProfile *profile)
+{
+  g_autoptr(ProvJson) json = prov_json_new ();
+
+  prov_json_begin_object (json);
+  prov_json_member (json, "layers");
+  prov_json_strv (json, layers);
+  prov_json_member (json, "parameters");
+  prov_json_begin_array (json);
+  for (guint i = 0; i < prov_profile_get_n_entries (profile); i++)
+    {
+      const ProvProfileEntry *e = prov_profile_get_entry (profile, i);
+
+      prov_json_begin_object (json);
+      prov_json_member (json, "line");
+      prov_json_int (json, e->line);
+      prov_json_member (json, "name");
+      prov_json_string (json, e->name);
+      prov_json_member (json, "value");
+      prov_json_string (json, e->value != NULL ? prov_store_mask (store, e->name, e->value) : NULL);
+      prov_json_member (json, "access");
+      prov_json_string (json, e->access != PROV_ACCESS_UNSET ? prov_access_to_string (e->access)
+                                                             : NULL);
+      prov_json_end_object (json);
+    }
+  prov_json_end_array (json);
+  prov_json_end_object (json);
+  prov_json_print (json);
 }
 
 static char *decode_key;
@@ -45,6 +96,7 @@ prov_cli_cmd_decode (ProvCli *cli, int argc, char **argv)
   ProvStore *store;
   const char *buf;
   gsize len = 0;
+
   ctx = prov_cli_get_context (cli, &error);
   if (ctx == NULL)
     return prov_cli_fail (error);
@@ -61,24 +113,14 @@ prov_cli_cmd_decode (ProvCli *cli, int argc, char **argv)
     explicit_bzero (key, strlen (key));
   if (plain == NULL)
     return prov_cli_fail (error);
-  g_print (_("layers: %s\n"), layers[0] != NULL ? "" : _("none (plain)"));
-  for (guint i = 0; layers[i] != NULL; i++)
-    g_print ("  %s\n", layers[i]);
   buf = g_bytes_get_data (plain, &len);
   profile = prov_profile_parse (buf, len, NULL, &error);
   if (profile == NULL)
     return prov_cli_fail (error);
-  g_print (_("parameters: %u\n"), prov_profile_get_n_entries (profile));
-  for (guint i = 0; i < prov_profile_get_n_entries (profile); i++)
-    {
-      const ProvProfileEntry *e = prov_profile_get_entry (profile, i);
-      g_autoptr(GString) line = g_string_new (NULL);
-
-      prov_profile_write_entry (line, e->name,
-                                e->value != NULL ? prov_store_mask (store, e->name, e->value) : NULL,
-                                e->access);
-      g_print ("  %u: %s\n", e->line, line->str);
-    }
+  if (cli->json)
+    print_decoded_json (store, (const char *const *) layers, profile);
+  else
+    print_decoded (store, (const char *const *) layers, profile);
   return PROV_EXIT_OK;
 }
 
@@ -169,5 +211,17 @@ prov_cli_cmd_encode (ProvCli *cli, int argc, char **argv)
     }
   if (!write_file (argv[2], data, &error))
     return prov_cli_fail (error);
+  if (cli->json)
+    {
+      g_autoptr(ProvJson) json = prov_json_new ();
+
+      prov_json_begin_object (json);
+      prov_json_member (json, "written");
+      prov_json_string (json, argv[2]);
+      prov_json_member (json, "size");
+      prov_json_int (json, (gint64) g_bytes_get_size (data));
+      prov_json_end_object (json);
+      prov_json_print (json);
+    }
   return PROV_EXIT_OK;
 }

@@ -295,6 +295,19 @@ prov_cli_cmd_expand (ProvCli *cli, int argc, char **argv)
   text = backend->expand_rule (cli, argv[1], &error);
   if (text == NULL)
     return prov_cli_fail (error);
+  if (cli->json)
+    {
+      g_autoptr(ProvJson) json = prov_json_new ();
+
+      prov_json_begin_object (json);
+      prov_json_member (json, "rule");
+      prov_json_string (json, argv[1]);
+      prov_json_member (json, "explanation");
+      prov_json_string (json, text);
+      prov_json_end_object (json);
+      prov_json_print (json);
+      return PROV_EXIT_OK;
+    }
   g_print ("%s", text);
   return PROV_EXIT_OK;
 }

@@ -30,6 +30,7 @@ fi
 # shellcheck disable=SC1091
 . "$src/data/provisionctl.bash-completion"
 
+mkdir "$tmp/state"
 "$ctl" --state-dir "$tmp/state" set 'GPP_C=x' >/dev/null
 
 complete_line() { # complete_line WORD... : completions of the last word
