@@ -274,11 +274,17 @@ prov_cli_cmd_status (ProvCli *cli, int argc, char **argv)
   if (status->custom_ca_status != NULL && status->custom_ca_status[0] != '\0')
     {
       gboolean failed = status->custom_ca_error != NULL && status->custom_ca_error[0] != '\0';
-      g_print (_("Custom CA provisioning status: %s%s%s%s\n"), status->custom_ca_status,
-               failed ? " (" : "", failed ? status->custom_ca_error : "", failed ? ")" : "");
+      g_autofree char *text = prov_cli_custom_ca_status_text (status->custom_ca_status);
+
+      g_print (_("Custom CA provisioning status: %s%s%s%s\n"), text, failed ? " (" : "",
+               failed ? g_dgettext (GETTEXT_PACKAGE, status->custom_ca_error) : "",
+               failed ? ")" : "");
     }
   if (status->custom_ca_info != NULL && status->custom_ca_info[0] != '\0')
-    g_print (_("Custom CA info: %s\n"), status->custom_ca_info);
+    {
+      g_autofree char *info = prov_cli_custom_ca_info_text (status->custom_ca_info);
+      g_print (_("Custom CA info: %s\n"), info);
+    }
   return PROV_EXIT_OK;
 }
 
@@ -308,7 +314,10 @@ prov_cli_cmd_expand (ProvCli *cli, int argc, char **argv)
       prov_json_print (json);
       return PROV_EXIT_OK;
     }
-  g_print ("%s", text);
+  {
+    g_autofree char *shown = prov_cli_explanation_text (text);
+    g_print ("%s", shown);
+  }
   return PROV_EXIT_OK;
 }
 

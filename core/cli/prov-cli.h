@@ -210,6 +210,11 @@ char        *prov_cli_format_time (gint64 wall_usec);
 const char  *prov_cli_cause_text   (ProvCause    cause);
 const char  *prov_cli_outcome_text (const char  *outcome);
 const char  *prov_cli_state_text   (const char  *state);
+/* The custom CA's status texts (SPEC §6) and the engine's explanation of a
+ * rule, which travel in English, for a person to read. */
+char        *prov_cli_custom_ca_status_text (const char *status);
+char        *prov_cli_custom_ca_info_text   (const char *info);
+char        *prov_cli_explanation_text      (const char *text);
 /* One line of a status entry: time, cause, outcome, URL, error. */
 char        *prov_cli_format_entry (const ProvStatusEntry *entry);
 
