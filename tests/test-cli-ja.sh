@@ -46,7 +46,7 @@ check() { # check ARG... : runs provisionctl in Japanese
       *" $word "*) ;;
       *)
         cat "$tmp/out" "$tmp/err" >&2
-        fail "'provisionctl $*' shows the English word “$word” in Japanese"
+        fail "'provisionctl $*' shows the English word '$word' in Japanese"
         ;;
     esac
   done
@@ -54,7 +54,7 @@ check() { # check ARG... : runs provisionctl in Japanese
 
 commands=$(LC_ALL=C.UTF-8 "$ctl" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p')
 [ -n "$commands" ] || fail "provisionctl --help lists no commands"
-allowed="$allowed $(echo $commands) "
+allowed="$allowed $(printf '%s ' $commands)"
 check --help
 check
 check 0
