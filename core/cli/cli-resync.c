@@ -125,7 +125,8 @@ run_resync (ProvCli *cli, const char *rule, const char *code)
   if (resync == NULL)
     {
       if (code != NULL)
-        status = prov_cli_fail_as (error, _("activation failed: %s\n"), prov_cli_error_text (error));
+        status = prov_cli_fail_as (error, _("activation failed: %s\n"),
+                                   prov_cli_error_text (error));
       else
         status = prov_cli_fail_as (error, _("resync failed: %s\n"), prov_cli_error_text (error));
       /* A malformed code is the caller's mistake; a resync's bad
