@@ -363,7 +363,9 @@ static gboolean
 tokenize (const char *expr, guint first_column, GArray *tokens, GError **error)
 {
   const char *p = expr;
+  ProvColumnCursor cursor;
 
+  prov_column_cursor_init (&cursor, expr, first_column);
   for (;;)
     {
       Token tok = { 0 };
@@ -372,7 +374,7 @@ tokenize (const char *expr, guint first_column, GArray *tokens, GError **error)
 
       while (g_ascii_isspace (*p))
         p++;
-      tok.column = first_column - 1 + prov_text_column (expr, p);
+      tok.column = prov_column_cursor_get (&cursor, p);
       if (*p == '\0')
         {
           tok.type = TOK_END;

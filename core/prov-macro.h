@@ -5,6 +5,9 @@
 
 G_BEGIN_DECLS
 
+/* No variable name is longer: a longer run of letters is never one. */
+#define PROV_MACRO_NAME_MAX 32
+
 /**
  * prov_macro_expand:
  * @text: the text to expand
@@ -23,6 +26,10 @@ G_BEGIN_DECLS
  * otherwise, and are clamped to the value. Anything not understood stays
  * verbatim: an unknown name, `$(NAME:x)`, an unclosed `$(`, a lone `$`.
  * A name known to both tables takes the value from @secrets.
+ *
+ * Linear in @text: a name is at most %PROV_MACRO_NAME_MAX bytes, and the
+ * values inserted (or walked for a substring) add up to at most 16 MiB per
+ * call; once that is spent, later macros stay verbatim.
  *
  * Returns: (transfer full): the expanded text
  */

@@ -14,8 +14,9 @@
 
 typedef struct
 {
-  const char *text;
-  gboolean allow_options;
+  const char      *text;
+  gboolean         allow_options;
+  ProvColumnCursor conditions; /* columns of the conditions, left to right */
 } RuleParser;
 
 /* Sets "column N: …" for the byte @at. Returns NULL, so that a parser can
@@ -332,7 +333,8 @@ parse_prefixes (RuleParser *rp, const char *p, ProvRuleAlt *alt, GError **error)
           if (have_assignments)
             return fail_at (rp, p, error, "the condition must come before the assignments");
           raw = g_strndup (p + 1, close - p - 1);
-          if (!prov_condition_check_syntax_at (raw, prov_text_column (rp->text, p + 1), error))
+          if (!prov_condition_check_syntax_at (raw, prov_column_cursor_get (&rp->conditions, p + 1),
+                                               error))
             return NULL;
           alt->condition = g_strstrip (g_steal_pointer (&raw));
         }
@@ -385,6 +387,7 @@ prov_rule_parse (const char *text, gboolean allow_options, GError **error)
   g_return_val_if_fail (text != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  prov_column_cursor_init (&rp.conditions, text, 1);
   rule = g_new0 (ProvRule, 1);
   rule->alts = g_ptr_array_new_with_free_func (alt_free);
   if (*skip_blanks (text) == '\0')
