@@ -10,6 +10,7 @@
 #include "prov-firmware-dir.h"
 #include "prov-installer.h"
 #include "prov-macro.h"
+#include "prov-parse-steps.h"
 #include "prov-rule.h"
 #include "prov-upgrader.h"
 
@@ -165,9 +166,17 @@ prov_upgrader_image_version (const char *url)
   name = g_uri_unescape_string (slash + 1, "/");
   if (name == NULL)
     name = g_strdup (slash + 1);
-  for (char *dot = strrchr (name, '.'); dot != NULL && dot != name && is_extension (dot + 1);
-       dot = strrchr (name, '.'))
-    *dot = '\0';
+  /* From the end backwards, each byte once: `fw.ab.ab.ab…` is linear. */
+  for (char *stop = name + strlen (name);;)
+    {
+      char *dot = memrchr (name, '.', (gsize) (stop - name));
+
+      prov_parse_steps_add ((gsize) (dot != NULL ? stop - dot : stop - name));
+      if (dot == NULL || dot == name || !is_extension (dot + 1))
+        break;
+      *dot = '\0';
+      stop = dot;
+    }
   if (name[0] == '\0')
     g_clear_pointer (&name, g_free);
   return name;
