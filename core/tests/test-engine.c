@@ -261,6 +261,36 @@ test_bad_input_changes_nothing (Fixture *f, gconstpointer data)
     }
 }
 
+/* Issue 12: a UTF-16 profile with data after a NUL character had its first
+ * part applied. Refused like UTF-8, nothing applied. */
+static void
+test_utf16_nul_changes_nothing (Fixture *f, gconstpointer data)
+{
+  static const char text[] = "\xef\xbb\xbf<flat-profile><GPP_A>new</GPP_A></flat-profile>\n"
+                             "\0<flat-profile><GPP_B>b</GPP_B></flat-profile>";
+  g_autofree char *url = file_url (f, "utf16.xml");
+  g_autofree char *path = g_build_filename (f->profiles, "utf16.xml", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *wide = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ProvResyncResult) result = NULL;
+  gsize len = 0;
+
+  set_params (f, "GPP_A", "old");
+  before = store_bytes (f);
+  wide = g_convert (text, sizeof text - 1, "UTF-16LE", "UTF-8", NULL, &len, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, wide, (gssize) len, NULL));
+  result = resync (f, url, &error);
+  g_assert_null (result);
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "line 2: NUL character"));
+  after = store_bytes (f);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpstr (prov_store_get (prov_context_get_store (f->ctx), "GPP_A"), ==, "old");
+}
+
 static void
 test_bad_rules (Fixture *f, gconstpointer data)
 {
@@ -406,6 +436,7 @@ main (int argc, char **argv)
   ADD ("/engine/configured-rules", test_configured_rules_and_macros);
   ADD ("/engine/assignments", test_assignments);
   ADD ("/engine/bad-input-changes-nothing", test_bad_input_changes_nothing);
+  ADD ("/engine/utf16-nul-changes-nothing", test_utf16_nul_changes_nothing);
   ADD ("/engine/bad-rules", test_bad_rules);
   ADD ("/engine/file-not-found", test_file_not_found);
   ADD ("/engine/file-roots", test_file_roots);
