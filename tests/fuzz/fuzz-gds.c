@@ -44,6 +44,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       g_assert_true ((answer == NULL) != (error == NULL));
       if (error != NULL)
         prov_gds_response_is_final (error);
+      g_clear_error (&error);
     }
 
   /* What the plugin writes, it reads back. */

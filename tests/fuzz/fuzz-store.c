@@ -88,7 +88,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       g_string_append_printf (file, "end %u %016" G_GINT64_MODIFIER "x\n", lines,
                               fnv1a (file->str, file->len));
     }
-  if (!g_file_set_contents (path, file->str, (gssize) file->len, &error))
+  /* No fsync: this file is thrown away. */
+  if (!g_file_set_contents_full (path, file->str, (gssize) file->len, G_FILE_SET_CONTENTS_NONE,
+                                 0600, &error))
     g_error ("%s", error->message);
 
   store = prov_store_new (schema, path, &error);
