@@ -386,7 +386,7 @@ test_condition_linear (void)
 
       for (guint k = 0; k < 2; k++)
         {
-          g_autofree char *expr = repeat (cases[i].head, cases[i].unit, 20000 << k, cases[i].tail);
+          g_autofree char *expr = repeat (cases[i].head, cases[i].unit, 10000 << k, cases[i].tail);
           guint64 before = prov_parse_steps;
           gboolean value;
 
