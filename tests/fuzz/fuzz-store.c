@@ -15,14 +15,21 @@
 #define STORE_MAGIC "provisiond-store 1\n"
 
 static ProvSchema *schema;
+static char *dir;
 static char *path;
+
+static void
+remove_files (void)
+{
+  g_unlink (path);
+  g_rmdir (dir);
+}
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
   const char *const dirs[] = { PROV_FUZZ_SCHEMA_DIR, NULL };
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = NULL;
 
   fuzz_quiet_logs ();
   schema = prov_schema_new ();
@@ -31,6 +38,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   dir = g_dir_make_tmp ("prov-fuzz-store-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (dir, "params.db", NULL);
+  atexit (remove_files);
   return 0;
 }
 
