@@ -49,6 +49,7 @@ typedef struct
   guint pos;
   guint depth;
   GHashTable *vars;
+  gsize macro_budget; /* shared by every operand: see expand_operand() */
 } Parser;
 
 /* ---- version and number comparison ---------------------------------- */
@@ -445,7 +446,9 @@ is_operand (const Token *tok)
 static char *
 expand_operand (Parser *ps, const Token *tok)
 {
-  char *value = prov_macro_expand (tok->text, ps->vars, NULL);
+  /* One budget for the whole condition, not one per operand: `$A eq $A
+   * and …` with a long GPP_A would otherwise cost its length per operand. */
+  char *value = prov_macro_expand_bounded (tok->text, ps->vars, NULL, &ps->macro_budget);
 
   /* Only a quoted operand keeps its blanks: `"$A" eq " x"`. */
   if (tok->type == TOK_WORD)
@@ -617,7 +620,7 @@ evaluate (const char *expr, guint first_column, GHashTable *vars, gboolean *resu
           GError **error)
 {
   g_autoptr (GArray) tokens = g_array_new (FALSE, TRUE, sizeof (Token));
-  Parser ps = { tokens, 0, 0, vars };
+  Parser ps = { tokens, 0, 0, vars, PROV_MACRO_MAX_VALUE_BYTES };
   Token *last;
 
   g_array_set_clear_func (tokens, token_clear);

@@ -6,17 +6,12 @@
 #include "prov-macro.h"
 #include "prov-parse-steps.h"
 
-/* A bigger expansion is a mistake or an attack: the values inserted (or
- * walked for a substring) add up to at most this many bytes per call, the
- * size of the largest profile; later macros stay verbatim. */
-#define MAX_VALUE_BYTES (16 * 1024 * 1024)
-
 typedef struct
 {
   GString    *out;
   GHashTable *vars;
   GHashTable *secrets;
-  gsize       value_bytes; /* of MAX_VALUE_BYTES used */
+  gsize      *budget; /* bytes of values still allowed */
 } Expander;
 
 /* The value of the @len bytes at @name, or NULL. Secrets are looked up
@@ -46,9 +41,10 @@ static gboolean
 charge (Expander *ex, const char *value, gsize *len)
 {
   *len = strlen (value);
-  if (*len > MAX_VALUE_BYTES - ex->value_bytes)
+  if (*len > *ex->budget)
     return FALSE;
-  ex->value_bytes += *len;
+  *ex->budget -= *len;
+  prov_parse_steps_add (*len);
   return TRUE;
 }
 
@@ -200,11 +196,21 @@ expand_bare (Expander *ex, const char *p)
 char *
 prov_macro_expand (const char *text, GHashTable *vars, GHashTable *secrets)
 {
-  Expander ex = { NULL, vars, secrets, 0 };
+  gsize budget = PROV_MACRO_MAX_VALUE_BYTES;
+
+  return prov_macro_expand_bounded (text, vars, secrets, &budget);
+}
+
+char *
+prov_macro_expand_bounded (const char *text, GHashTable *vars, GHashTable *secrets,
+                           gsize *budget)
+{
+  Expander ex = { NULL, vars, secrets, budget };
   GString *out;
   const char *p;
 
   g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (budget != NULL, NULL);
 
   out = ex.out = g_string_sized_new (strlen (text) + 16);
   p = text;

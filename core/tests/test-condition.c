@@ -400,6 +400,30 @@ test_condition_linear (void)
     }
 }
 
+/* Each operand used to expand its macros with a budget of its own: `$Z eq
+ * $Z and …` with a long value cost the value's length per operand. One
+ * budget holds for the whole condition. */
+static void
+test_condition_macro_budget (void)
+{
+  g_autoptr (GHashTable) vars = make_vars ();
+  g_autofree char *big = g_strnfill (64 * 1024, 'z');
+  g_autofree char *expr = repeat ("", "$Z eq $Z and ", 400, "1 eq 1");
+  g_autoptr (GError) error = NULL;
+  gboolean value = FALSE;
+  guint64 before;
+  guint64 steps;
+
+  g_hash_table_insert (vars, "Z", big);
+  before = prov_parse_steps;
+  g_assert_true (prov_condition_eval (expr, vars, &value, &error));
+  steps = prov_parse_steps - before;
+  g_assert_no_error (error);
+  g_assert_true (value);
+  g_test_message ("%" G_GUINT64_FORMAT " steps for %zu bytes", steps, strlen (expr));
+  g_assert_cmpuint (steps, <=, 16 * 1024 * 1024 + 64 * strlen (expr));
+}
+
 /* The columns counted on from token to token are those of the start. */
 static void
 test_condition_columns (void)
@@ -422,6 +446,7 @@ main (int argc, char **argv)
   g_test_add_func ("/condition/deep", test_condition_deep);
   g_test_add_func ("/condition/linear", test_condition_linear);
   g_test_add_func ("/condition/columns", test_condition_columns);
+  g_test_add_func ("/condition/macro-budget", test_condition_macro_budget);
   g_test_add_func ("/version/compare", test_version_compare);
   g_test_add_func ("/version/sorted", test_version_sorted);
   return g_test_run ();
