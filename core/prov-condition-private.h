@@ -58,4 +58,13 @@ gboolean prov_condition_check_syntax_at (const char  *expr,
                                          guint        first_column,
                                          GError     **error);
 
+/* prov_condition_eval() drawing the values of its macros from *@budget
+ * (see prov_macro_expand_bounded()), so that the conditions of all the
+ * alternatives of a rule share one. */
+gboolean prov_condition_eval_bounded (const char  *expr,
+                                      GHashTable  *vars,
+                                      gsize       *budget,
+                                      gboolean    *result,
+                                      GError     **error);
+
 G_END_DECLS

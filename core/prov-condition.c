@@ -49,7 +49,7 @@ typedef struct
   guint pos;
   guint depth;
   GHashTable *vars;
-  gsize macro_budget; /* shared by every operand: see expand_operand() */
+  gsize *macro_budget; /* shared by every operand: see expand_operand() */
 } Parser;
 
 /* ---- version and number comparison ---------------------------------- */
@@ -448,7 +448,7 @@ expand_operand (Parser *ps, const Token *tok)
 {
   /* One budget for the whole condition, not one per operand: `$A eq $A
    * and …` with a long GPP_A would otherwise cost its length per operand. */
-  char *value = prov_macro_expand_bounded (tok->text, ps->vars, NULL, &ps->macro_budget);
+  char *value = prov_macro_expand_bounded (tok->text, ps->vars, NULL, ps->macro_budget);
 
   /* Only a quoted operand keeps its blanks: `"$A" eq " x"`. */
   if (tok->type == TOK_WORD)
@@ -616,11 +616,11 @@ check_balance (GArray *tokens, GError **error)
 }
 
 static gboolean
-evaluate (const char *expr, guint first_column, GHashTable *vars, gboolean *result,
-          GError **error)
+evaluate (const char *expr, guint first_column, GHashTable *vars, gsize *budget,
+          gboolean *result, GError **error)
 {
   g_autoptr (GArray) tokens = g_array_new (FALSE, TRUE, sizeof (Token));
-  Parser ps = { tokens, 0, 0, vars, PROV_MACRO_MAX_VALUE_BYTES };
+  Parser ps = { tokens, 0, 0, vars, budget };
   Token *last;
 
   g_array_set_clear_func (tokens, token_clear);
@@ -647,30 +647,41 @@ evaluate (const char *expr, guint first_column, GHashTable *vars, gboolean *resu
 }
 
 gboolean
-prov_condition_eval (const char *expr, GHashTable *vars, gboolean *result, GError **error)
+prov_condition_eval_bounded (const char *expr, GHashTable *vars, gsize *budget,
+                             gboolean *result, GError **error)
 {
   gboolean value = FALSE;
 
   g_return_val_if_fail (expr != NULL, FALSE);
+  g_return_val_if_fail (budget != NULL, FALSE);
   g_return_val_if_fail (result != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!evaluate (expr, 1, vars, &value, error))
+  if (!evaluate (expr, 1, vars, budget, &value, error))
     return FALSE;
   *result = value;
   return TRUE;
 }
 
 gboolean
+prov_condition_eval (const char *expr, GHashTable *vars, gboolean *result, GError **error)
+{
+  gsize budget = PROV_MACRO_MAX_VALUE_BYTES;
+
+  return prov_condition_eval_bounded (expr, vars, &budget, result, error);
+}
+
+gboolean
 prov_condition_check_syntax_at (const char *expr, guint first_column, GError **error)
 {
   gboolean value;
+  gsize budget = 0;
 
   g_return_val_if_fail (expr != NULL, FALSE);
 
   /* Without variables every macro stays verbatim, which is enough to walk
    * the whole grammar. */
-  return evaluate (expr, first_column, NULL, &value, error);
+  return evaluate (expr, first_column, NULL, &budget, &value, error);
 }
 
 gboolean

@@ -6,6 +6,7 @@
 #include "prov-condition.h"
 #include "prov-condition-private.h"
 #include "prov-error.h"
+#include "prov-macro.h"
 #include "prov-rule.h"
 
 /* Option arguments and names echoed in error messages are cut to this many
@@ -410,6 +411,10 @@ prov_rule_parse (const char *text, gboolean allow_options, GError **error)
 int
 prov_rule_choose (ProvRule *rule, GHashTable *vars, GError **error)
 {
+  /* One budget for the macros of every condition: a thousand alternatives
+   * comparing a long GPP_A must not cost its length a thousand times. */
+  gsize budget = PROV_MACRO_MAX_VALUE_BYTES;
+
   g_return_val_if_fail (rule != NULL, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
@@ -420,7 +425,7 @@ prov_rule_choose (ProvRule *rule, GHashTable *vars, GError **error)
 
       if (alt->condition == NULL)
         return (int) i;
-      if (!prov_condition_eval (alt->condition, vars, &holds, error))
+      if (!prov_condition_eval_bounded (alt->condition, vars, &budget, &holds, error))
         {
           g_prefix_error (error, "alternative %u: ", i + 1);
           return -1;

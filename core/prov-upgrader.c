@@ -465,13 +465,16 @@ static gboolean
 apply_assignments (ProvUpgrader *self, Upgrade *data, ProvRuleAlt *alt, GError **error)
 {
   g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
+  /* One budget for all: `a = "$A$A";` over and over would double GPP_A
+   * each time. */
+  gsize budget = PROV_MACRO_MAX_VALUE_BYTES;
 
   if (alt->assignments->len == 0)
     return TRUE;
   for (guint i = 0; i < alt->assignments->len; i++)
     {
       ProvAssignment *a = alt->assignments->pdata[i];
-      g_autofree char *value = prov_macro_expand (a->value, data->vars, NULL);
+      g_autofree char *value = prov_macro_expand_bounded (a->value, data->vars, NULL, &budget);
 
       if (g_str_has_prefix (a->name, "GPP_") && strlen (a->name) == 5)
         set_var (data->vars, a->name + 4, value);

@@ -502,6 +502,31 @@ test_rule_linear (void)
     }
 }
 
+/* Each condition of a rule expanded its macros with a budget of its own:
+ * many alternatives comparing a long value cost its length each. The
+ * conditions of one choice share one budget. */
+static void
+test_rule_choose_bounded (void)
+{
+  g_autoptr (GHashTable) vars = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *big = g_strnfill (64 * 1024, 'z');
+  g_autofree char *text = repeat ("( \"$Z\" eq \"1\" )?/a|", 400, "/b");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ProvRule) rule = NULL;
+  guint64 before;
+  guint64 steps;
+
+  g_hash_table_insert (vars, "Z", big);
+  rule = prov_rule_parse (text, TRUE, &error);
+  g_assert_no_error (error);
+  before = prov_parse_steps;
+  g_assert_cmpint (prov_rule_choose (rule, vars, &error), ==, 400);
+  steps = prov_parse_steps - before;
+  g_assert_no_error (error);
+  g_test_message ("%" G_GUINT64_FORMAT " steps", steps);
+  g_assert_cmpuint (steps, <=, 16 * 1024 * 1024 + 64 * strlen (text));
+}
+
 /* Columns counted on from condition to condition are those of the start. */
 static void
 test_rule_condition_columns (void)
@@ -524,6 +549,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rule/errors-hide-arguments", test_rule_errors_hide_arguments);
   g_test_add_func ("/rule/choose", test_rule_choose);
   g_test_add_func ("/rule/linear", test_rule_linear);
+  g_test_add_func ("/rule/choose-bounded", test_rule_choose_bounded);
   g_test_add_func ("/rule/condition-columns", test_rule_condition_columns);
   g_test_add_func ("/rule/choose-error", test_rule_choose_error);
   g_test_add_func ("/url/complete", test_url_complete);
