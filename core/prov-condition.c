@@ -7,6 +7,7 @@
 #include "prov-condition-private.h"
 #include "prov-error.h"
 #include "prov-macro.h"
+#include "prov-macro-private.h"
 
 /* Deep enough for any real condition, shallow enough for the C stack. */
 #define MAX_DEPTH 64

@@ -13,6 +13,7 @@
 #include "prov-fetch.h"
 #include "prov-fetch-setup.h"
 #include "prov-macro.h"
+#include "prov-macro-private.h"
 #include "prov-profile.h"
 #include "prov-rule.h"
 #include "prov-source.h"

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "prov-macro.h"
+#include "prov-macro-private.h"
 #include "prov-parse-steps.h"
 
 typedef struct

@@ -5,13 +5,6 @@
 
 G_BEGIN_DECLS
 
-/* No variable name is longer: a longer run of letters is never one. */
-#define PROV_MACRO_NAME_MAX 32
-/* The values one expansion may insert (or walk for a substring), in bytes:
- * the size of the largest profile. A bigger expansion is a mistake or an
- * attack. */
-#define PROV_MACRO_MAX_VALUE_BYTES (16 * 1024 * 1024)
-
 /**
  * prov_macro_expand:
  * @text: the text to expand
@@ -31,23 +24,14 @@ G_BEGIN_DECLS
  * verbatim: an unknown name, `$(NAME:x)`, an unclosed `$(`, a lone `$`.
  * A name known to both tables takes the value from @secrets.
  *
- * Linear in @text: a name is at most %PROV_MACRO_NAME_MAX bytes, and the
- * values inserted (or walked for a substring) add up to at most
- * %PROV_MACRO_MAX_VALUE_BYTES per call; once that is spent, later macros
- * stay verbatim.
+ * Linear in @text: a name is at most 32 bytes, and the values inserted (or
+ * walked for a substring) add up to at most 16 MiB per call; once that is
+ * spent, later macros stay verbatim.
  *
  * Returns: (transfer full): the expanded text
  */
 char *prov_macro_expand (const char *text,
                          GHashTable *vars,
                          GHashTable *secrets);
-
-/* prov_macro_expand() with a budget shared by several expansions (the
- * operands of one condition): *@budget bytes of values may be inserted,
- * and what is inserted is taken off it. */
-char *prov_macro_expand_bounded (const char *text,
-                                 GHashTable *vars,
-                                 GHashTable *secrets,
-                                 gsize      *budget);
 
 G_END_DECLS

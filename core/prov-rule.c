@@ -7,6 +7,7 @@
 #include "prov-condition-private.h"
 #include "prov-error.h"
 #include "prov-macro.h"
+#include "prov-macro-private.h"
 #include "prov-rule.h"
 
 /* Option arguments and names echoed in error messages are cut to this many

@@ -10,6 +10,7 @@
 #include "prov-firmware-dir.h"
 #include "prov-installer.h"
 #include "prov-macro.h"
+#include "prov-macro-private.h"
 #include "prov-parse-steps.h"
 #include "prov-rule.h"
 #include "prov-upgrader.h"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "prov-macro.h"
+#include "prov-macro-private.h"
 #include "prov-parse-steps.h"
 
 static GHashTable *
