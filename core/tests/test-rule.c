@@ -517,7 +517,7 @@ test_rule_linear (void)
         {
           g_autofree char *text = repeat (cases[i].unit, 10000 << k, cases[i].tail);
           guint64 before = prov_parse_steps;
-          ProvRule *rule = prov_rule_parse (text, TRUE, NULL);
+          ProvRule *rule = prov_rule_parse (text, NULL);
 
           if (rule != NULL)
             {
@@ -547,7 +547,7 @@ test_rule_choose_bounded (void)
   guint64 steps;
 
   g_hash_table_insert (vars, "Z", big);
-  rule = prov_rule_parse (text, TRUE, &error);
+  rule = prov_rule_parse (text, &error);
   g_assert_no_error (error);
   before = prov_parse_steps;
   g_assert_cmpint (prov_rule_choose (rule, vars, &error), ==, 400);
@@ -562,7 +562,7 @@ static void
 test_rule_condition_columns (void)
 {
   g_autoptr (GError) error = NULL;
-  ProvRule *rule = prov_rule_parse ("(1 eq 1)?/日本|( 2 eq )?/b", TRUE, &error);
+  ProvRule *rule = prov_rule_parse ("(1 eq 1)?/日本|( 2 eq )?/b", &error);
 
   g_assert_null (rule);
   g_assert_error (error, PROV_ERROR, PROV_ERROR_INVALID_RULE);

@@ -51,7 +51,7 @@ fuzz_execute (const uint8_t *body, size_t size)
       response = prov_action_url_execute_error (error->message);
       return;
     }
-  g_assert_cmpuint (items->len, <=, PROV_ACTION_URL_MAX_ITEMS);
+  g_assert_cmpuint (items->len, <=, PROV_EXECUTE_MAX_ITEMS);
   response = prov_action_url_execute_response (items);
 }
 

@@ -35,10 +35,10 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 }
 
 static void
-fuzz_rule (const char *text, gboolean allow_options)
+fuzz_rule (const char *text)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (ProvRule) rule = prov_rule_parse (text, allow_options, &error);
+  g_autoptr (ProvRule) rule = prov_rule_parse (text, &error);
 
   if (rule == NULL)
     {
@@ -74,8 +74,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   guint n = 0;
 
   g_free (prov_macro_expand (text, vars, secrets));
-  fuzz_rule (text, TRUE);
-  fuzz_rule (text, FALSE);
+  fuzz_rule (text);
   /* Macros are expanded after tokenizing: values never change the syntax,
    * so a condition that checks evaluates, and one that does not, fails. */
   syntax_ok = prov_condition_check_syntax (text, &error);
