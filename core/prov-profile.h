@@ -54,6 +54,25 @@ ProvProfile            *prov_profile_parse       (const char               *data
                                                   const ProvProfileLimits  *limits,
                                                   GError                  **error);
 void                    prov_profile_free        (ProvProfile              *self);
+
+/**
+ * ProvProfileParser:
+ * The same parse fed piece by piece as a payload arrives (libxml2's push
+ * parser): the same bounds and refusals, the size bound counted as the
+ * pieces come. After a failed feed, every later feed and the finish fail
+ * with the same error.
+ */
+typedef struct _ProvProfileParser ProvProfileParser;
+
+ProvProfileParser      *prov_profile_parser_new    (const ProvProfileLimits *limits);
+gboolean                prov_profile_parser_feed   (ProvProfileParser      *self,
+                                                    const char             *data,
+                                                    gsize                   len,
+                                                    GError                **error);
+/* Once: the profile, or the error that refuses it whole. */
+ProvProfile            *prov_profile_parser_finish (ProvProfileParser      *self,
+                                                    GError                **error);
+void                    prov_profile_parser_free   (ProvProfileParser      *self);
 /* Entries in document order; apply them in order so the last one wins. */
 guint                   prov_profile_get_n_entries (ProvProfile            *self);
 const ProvProfileEntry *prov_profile_get_entry   (ProvProfile              *self,
@@ -74,5 +93,6 @@ void                    prov_profile_write_entry (GString                  *out,
                                                   int                       access);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvProfile, prov_profile_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvProfileParser, prov_profile_parser_free)
 
 G_END_DECLS
