@@ -8,6 +8,54 @@
 #include "prov-error.h"
 #include "prov-profile.h"
 
+/* The push parser, fed @len bytes in pieces of @piece bytes, as a
+ * transport delivers them. */
+static ProvProfile *
+parse_streamed (const char *xml, gsize len, gsize piece, const ProvProfileLimits *limits,
+                GError **error)
+{
+  g_autoptr (ProvProfileParser) parser = prov_profile_parser_new (limits);
+
+  for (gsize done = 0; done < len; done += piece)
+    if (!prov_profile_parser_feed (parser, xml + done, MIN (piece, len - done), error))
+      return NULL;
+  return prov_profile_parser_finish (parser, error);
+}
+
+static const gsize pieces[] = { 1, 7, 4096 };
+
+/* Streamed in any pieces, a profile gives the same entries and warnings. */
+static void
+assert_same_streamed (const char *xml, ProvProfile *whole)
+{
+  for (guint p = 0; p < G_N_ELEMENTS (pieces); p++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ProvProfile) streamed = parse_streamed (xml, strlen (xml), pieces[p], NULL,
+                                                          &error);
+      GPtrArray *w1, *w2;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (prov_profile_get_n_entries (streamed), ==,
+                        prov_profile_get_n_entries (whole));
+      for (guint i = 0; i < prov_profile_get_n_entries (whole); i++)
+        {
+          const ProvProfileEntry *a = prov_profile_get_entry (whole, i);
+          const ProvProfileEntry *b = prov_profile_get_entry (streamed, i);
+
+          g_assert_cmpstr (a->name, ==, b->name);
+          g_assert_cmpstr (a->value, ==, b->value);
+          g_assert_cmpint (a->access, ==, b->access);
+          g_assert_cmpuint (a->line, ==, b->line);
+        }
+      w1 = prov_profile_get_warnings (whole);
+      w2 = prov_profile_get_warnings (streamed);
+      g_assert_cmpuint (w1->len, ==, w2->len);
+      for (guint i = 0; i < w1->len; i++)
+        g_assert_cmpstr (w1->pdata[i], ==, w2->pdata[i]);
+    }
+}
+
 static ProvProfile *
 parse_ok (const char *xml)
 {
@@ -16,6 +64,7 @@ parse_ok (const char *xml)
 
   g_assert_no_error (error);
   g_assert_nonnull (profile);
+  assert_same_streamed (xml, profile);
   return profile;
 }
 
@@ -35,6 +84,19 @@ assert_refused_len (const char *xml, gsize len, const ProvProfileLimits *limits,
     g_error ("'%s' does not contain '%s'", error->message, fragment1);
   if (fragment2 != NULL && strstr (error->message, fragment2) == NULL)
     g_error ("'%s' does not contain '%s'", error->message, fragment2);
+
+  /* Streamed, it is refused all the same, whatever the pieces. */
+  for (guint p = 0; p < G_N_ELEMENTS (pieces); p++)
+    {
+      g_autoptr (GError) streamed_error = NULL;
+      g_autoptr (ProvProfile) streamed = parse_streamed (xml, len, pieces[p], limits,
+                                                          &streamed_error);
+
+      g_assert_null (streamed);
+      g_assert_error (streamed_error, PROV_ERROR, PROV_ERROR_CORRUPT);
+      g_test_message ("refused streamed in %" G_GSIZE_FORMAT ": %s", pieces[p],
+                      streamed_error->message);
+    }
 }
 
 static void
