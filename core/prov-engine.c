@@ -64,6 +64,7 @@ typedef struct
   GPtrArray        *fetches; /* ProvFetch*: every fetch that returned a payload */
   char              alias;   /* --alias register of the fetch under way, or 0 */
   ProvProfileSink  *sink;    /* of the fetch under way */
+  GPtrArray        *entry_warnings; /* char*: schema warnings of entries streamed in */
   char             *key;
   char             *last_url;
   char             *server;  /* for URLs without a host: the requester's, or NULL */
@@ -86,6 +87,7 @@ static void
 resync_data_free (ResyncData *data)
 {
   g_clear_object (&data->sink);
+  g_clear_pointer (&data->entry_warnings, g_ptr_array_unref);
   g_ptr_array_unref (data->rules);
   g_ptr_array_unref (data->source_changed);
   g_clear_pointer (&data->vars, g_hash_table_unref);
@@ -448,6 +450,11 @@ add_profile (ProvEngine *self, ResyncData *data, ProvProfile *parsed, GBytes *pa
   warnings = prov_profile_get_warnings (profile);
   for (guint i = 0; i < warnings->len; i++)
     add_warning (data, g_strdup_printf ("%s: %s", url, (char *) warnings->pdata[i]));
+  /* Entries streamed in were added already; their warnings come after the
+   * parser's, as for a profile parsed whole. */
+  for (guint i = 0; data->entry_warnings != NULL && i < data->entry_warnings->len; i++)
+    add_warning (data, g_steal_pointer (&data->entry_warnings->pdata[i]));
+  g_clear_pointer (&data->entry_warnings, g_ptr_array_unref);
   for (guint i = 0; i < prov_profile_get_n_entries (profile); i++)
     {
       const ProvProfileEntry *e = prov_profile_get_entry (profile, i);
@@ -461,6 +468,28 @@ add_profile (ProvEngine *self, ResyncData *data, ProvProfile *parsed, GBytes *pa
     }
   data->any_payload = TRUE;
   return TRUE;
+}
+
+/* A plain profile's entry as soon as it is parsed, so that a large
+ * profile is not held as entries and as changes at once. It runs where
+ * the transport delivers (the file plugin's worker thread), while this
+ * resync waits for the fetch: nothing else touches @data meanwhile. A
+ * later parse error fails the resync, and its changes are dropped whole. */
+static void
+on_streamed_entry (const ProvProfileEntry *e, gpointer user_data)
+{
+  GTask *task = user_data;
+  ProvEngine *self = g_task_get_source_object (task);
+  ResyncData *data = g_task_get_task_data (task);
+  const char *url = prov_fetch_get_url (data->fetch);
+  g_autofree char *warning = NULL;
+
+  if (e->value != NULL)
+    warning = prov_schema_get_warning (prov_store_get_schema (self->store), e->name, e->value);
+  if (warning != NULL)
+    g_ptr_array_add (data->entry_warnings,
+                     g_strdup_printf ("%s: line %u: %s", url, e->line, warning));
+  prov_change_set_add (data->changes, e->name, e->value, e->access, url, e->line);
 }
 
 static void
@@ -684,7 +713,9 @@ resync_next_rule (GTask *task)
       /* A plain profile is parsed as it arrives; codec layers and an
        * alias's document are decoded whole afterwards. */
       g_clear_object (&data->sink);
-      data->sink = prov_profile_sink_new (data->alias != 0);
+      g_clear_pointer (&data->entry_warnings, g_ptr_array_unref);
+      data->entry_warnings = g_ptr_array_new_with_free_func (g_free);
+      data->sink = prov_profile_sink_new (data->alias != 0, on_streamed_entry, task);
       prov_fetch_set_sink (data->fetch, G_OUTPUT_STREAM (data->sink));
       prov_transport_stream_async (transport, data->fetch, g_task_get_cancellable (task),
                                    on_fetched, task);

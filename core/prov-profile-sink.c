@@ -18,6 +18,8 @@ struct _ProvProfileSink
   Mode               mode;
   GByteArray        *kept;    /* MODE_BUFFER, or blanks before the decision */
   ProvProfileParser *parser;
+  ProvProfileEntryFunc entry_func;
+  gpointer           entry_data;
   gboolean           refused;
 };
 
@@ -80,6 +82,8 @@ prov_profile_sink_write (GOutputStream  *stream,
       if (self->mode == MODE_PARSE)
         {
           self->parser = prov_profile_parser_new (NULL);
+          if (self->entry_func != NULL)
+            prov_profile_parser_set_entry_func (self->parser, self->entry_func, self->entry_data);
           if (self->kept->len > 0 && !feed (self, self->kept->data, self->kept->len, error))
             return -1;
           g_byte_array_set_size (self->kept, 0);
@@ -124,10 +128,12 @@ prov_profile_sink_init (ProvProfileSink *self)
 }
 
 ProvProfileSink *
-prov_profile_sink_new (gboolean buffer_all)
+prov_profile_sink_new (gboolean buffer_all, ProvProfileEntryFunc entry_func, gpointer user_data)
 {
   ProvProfileSink *self = g_object_new (PROV_TYPE_PROFILE_SINK, NULL);
 
+  self->entry_func = entry_func;
+  self->entry_data = user_data;
   if (buffer_all)
     self->mode = MODE_BUFFER;
   return self;

@@ -22,8 +22,12 @@ G_DECLARE_FINAL_TYPE (ProvProfileSink, prov_profile_sink, PROV, PROFILE_SINK, GO
  * work on whole payloads.
  *
  * @buffer_all: keep everything whatever it looks like (an alias).
+ * @entry_func: see prov_profile_parser_set_entry_func(); NULL keeps the
+ *   entries in the finished profile.
  */
-ProvProfileSink *prov_profile_sink_new          (gboolean          buffer_all);
+ProvProfileSink *prov_profile_sink_new          (gboolean             buffer_all,
+                                                 ProvProfileEntryFunc entry_func,
+                                                 gpointer             user_data);
 /* After the transfer: the profile parsed on the way, or NULL with
  * @payload set to what was kept (possibly empty). */
 ProvProfile     *prov_profile_sink_finish       (ProvProfileSink  *self,

@@ -44,6 +44,9 @@ typedef struct
   int               access;
   gboolean          keep;
   guint             line;
+  guint             n_entries;
+  ProvProfileEntryFunc entry_func; /* NULL: entries are kept in @entries */
+  gpointer          entry_data;
 } ParseState;
 
 static int
@@ -142,7 +145,7 @@ emit_entry (ParseState *st)
   const char *e = s + st->text->len;
   gsize name_len = st->path->len;
 
-  if (st->entries->len >= st->limits.max_entries)
+  if (st->n_entries >= st->limits.max_entries)
     {
       fail (st, "line %u: more than %u parameters", st->line, st->limits.max_entries);
       return;
@@ -162,6 +165,13 @@ emit_entry (ParseState *st)
       memcpy (entry.name, st->path->str, name_len + 1);
       entry.value = entry.name + name_len + 1;
       copy_folded (entry.value, s, e);
+    }
+  st->n_entries++;
+  if (st->entry_func != NULL)
+    {
+      st->entry_func (&entry, st->entry_data);
+      g_free (entry.name);
+      return;
     }
   g_array_append_val (st->entries, entry);
 }
@@ -543,6 +553,15 @@ struct _ProvProfileParser
   gboolean    started;
   gboolean    done;
 };
+
+void
+prov_profile_parser_set_entry_func (ProvProfileParser *self, ProvProfileEntryFunc func,
+                                    gpointer user_data)
+{
+  g_return_if_fail (self != NULL && self->fed == 0);
+  self->st.entry_func = func;
+  self->st.entry_data = user_data;
+}
 
 ProvProfileParser *
 prov_profile_parser_new (const ProvProfileLimits *limits)

@@ -65,6 +65,15 @@ void                    prov_profile_free        (ProvProfile              *self
 typedef struct _ProvProfileParser ProvProfileParser;
 
 ProvProfileParser      *prov_profile_parser_new    (const ProvProfileLimits *limits);
+/* Hands each entry to @func as soon as it is parsed instead of keeping
+ * it (the finished profile then has no entries): a large profile's
+ * entries are not held twice. Only before the first feed; @entry and its
+ * strings are valid during the call only. A later error still refuses
+ * the whole profile: the caller must drop what it got. */
+typedef void (*ProvProfileEntryFunc) (const ProvProfileEntry *entry, gpointer user_data);
+void                    prov_profile_parser_set_entry_func (ProvProfileParser    *self,
+                                                            ProvProfileEntryFunc  func,
+                                                            gpointer              user_data);
 gboolean                prov_profile_parser_feed   (ProvProfileParser      *self,
                                                     const char             *data,
                                                     gsize                   len,
