@@ -24,6 +24,16 @@ parse_streamed (const char *xml, gsize len, gsize piece, const ProvProfileLimits
 
 static const gsize pieces[] = { 1, 7, 4096 };
 
+static void
+copy_entry (const ProvProfileEntry *e, gpointer user_data)
+{
+  GPtrArray *got = user_data;
+
+  g_ptr_array_add (got, g_strdup_printf ("%s=%s ua=%d line=%u", e->name,
+                                         e->value != NULL ? e->value : "(kept)", e->access,
+                                         e->line));
+}
+
 /* Streamed in any pieces, a profile gives the same entries and warnings. */
 static void
 assert_same_streamed (const char *xml, ProvProfile *whole)
@@ -54,6 +64,28 @@ assert_same_streamed (const char *xml, ProvProfile *whole)
       for (guint i = 0; i < w1->len; i++)
         g_assert_cmpstr (w1->pdata[i], ==, w2->pdata[i]);
     }
+
+  /* Handed out one by one instead, the same entries in the same order. */
+  {
+    g_autoptr (ProvProfileParser) parser = prov_profile_parser_new (NULL);
+    g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (ProvProfile) streamed = NULL;
+    g_autoptr (GError) error = NULL;
+
+    prov_profile_parser_set_entry_func (parser, copy_entry, got);
+    g_assert_true (prov_profile_parser_feed (parser, xml, strlen (xml), &error));
+    streamed = prov_profile_parser_finish (parser, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (prov_profile_get_n_entries (streamed), ==, 0);
+    g_assert_cmpuint (got->len, ==, prov_profile_get_n_entries (whole));
+    for (guint i = 0; i < got->len; i++)
+      {
+        g_autoptr (GPtrArray) one = g_ptr_array_new_with_free_func (g_free);
+
+        copy_entry (prov_profile_get_entry (whole, i), one);
+        g_assert_cmpstr (got->pdata[i], ==, one->pdata[0]);
+      }
+  }
 }
 
 static ProvProfile *
