@@ -45,6 +45,7 @@ typedef struct
   gboolean          keep;
   guint             line;
   guint             n_entries;
+  int               xml_code;  /* libxml2's code of @error, 0 if not its */
   ProvProfileEntryFunc entry_func; /* NULL: entries are kept in @entries */
   gpointer          entry_data;
 } ParseState;
@@ -370,6 +371,7 @@ on_xml_error (void *user_data, xmlErrorPtr err)
     *g_utf8_offset_to_pointer (message, 200) = '\0';
   line = err->line > 0 ? err->line : current_line (st);
   st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT, "line %d: %s", line, message);
+  st->xml_code = err->code;
 }
 
 static guint
@@ -693,8 +695,18 @@ prov_profile_parser_finish (ProvProfileParser *self, GError **error)
   self->done = TRUE;
   if (st->error == NULL && self->fed == 0)
     st->error = g_error_new_literal (PROV_ERROR, PROV_ERROR_CORRUPT, "line 1: Document is empty");
-  if (st->error == NULL)
-    push_chunk (self, NULL, 0, TRUE);
+  if (st->error == NULL && !push_chunk (self, NULL, 0, TRUE) && st->depth > 0
+      && st->xml_code == XML_ERR_DOCUMENT_END)
+    {
+      int line = current_line (st);
+
+      /* libxml2's push parser calls a truncated document "extra content":
+       * say what the whole-document parse says, that it ended too soon. */
+      g_clear_error (&st->error);
+      st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT,
+                               "line %d: Premature end of data, %u %s still open", line,
+                               st->depth, st->depth == 1 ? "element" : "elements");
+    }
   if (st->error == NULL && !st->seen_fp)
     st->error = g_error_new_literal (PROV_ERROR, PROV_ERROR_CORRUPT, "no flat-profile element");
   if (st->error != NULL)

@@ -131,6 +131,33 @@ assert_refused_len (const char *xml, gsize len, const ProvProfileLimits *limits,
     }
 }
 
+/* A transfer cut short (TFTP cannot tell) is called that, streamed too,
+ * and the size bound counts the pieces as they come. */
+static void
+test_streamed_refusals (void)
+{
+  const char *cut = "<flat-profile>\n<A>1</A>\n<B>2";
+  const char *big = "<flat-profile><A>1</A></flat-profile>";
+  ProvProfileLimits limits = { .max_size = 20 };
+
+  for (guint p = 0; p < G_N_ELEMENTS (pieces); p++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ProvProfile) profile = parse_streamed (cut, strlen (cut), pieces[p], NULL,
+                                                        &error);
+
+      g_assert_null (profile);
+      g_assert_error (error, PROV_ERROR, PROV_ERROR_CORRUPT);
+      g_assert_cmpstr (error->message, ==,
+                       "line 3: Premature end of data, 2 elements still open");
+      g_clear_error (&error);
+      profile = parse_streamed (big, strlen (big), pieces[p], &limits, &error);
+      g_assert_null (profile);
+      g_assert_error (error, PROV_ERROR, PROV_ERROR_CORRUPT);
+      g_assert_cmpstr (error->message, ==, "profile over the limit of 20 bytes");
+    }
+}
+
 static void
 assert_refused (const char *xml, const char *fragment1, const char *fragment2)
 {
@@ -812,6 +839,7 @@ main (int argc, char **argv)
   g_test_add_func ("/profile/silent", test_silent);
   g_test_add_func ("/profile/error-handler-restored", test_error_handler_restored);
   g_test_add_func ("/profile/write-entry", test_write_entry);
+  g_test_add_func ("/profile/streamed-refusals", test_streamed_refusals);
 
   return g_test_run ();
 }
