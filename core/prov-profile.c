@@ -44,6 +44,10 @@ typedef struct
   int               access;
   gboolean          keep;
   guint             line;
+  guint             n_entries;
+  int               xml_code;  /* libxml2's code of @error, 0 if not its */
+  ProvProfileEntryFunc entry_func; /* NULL: entries are kept in @entries */
+  gpointer          entry_data;
 } ParseState;
 
 static int
@@ -142,7 +146,7 @@ emit_entry (ParseState *st)
   const char *e = s + st->text->len;
   gsize name_len = st->path->len;
 
-  if (st->entries->len >= st->limits.max_entries)
+  if (st->n_entries >= st->limits.max_entries)
     {
       fail (st, "line %u: more than %u parameters", st->line, st->limits.max_entries);
       return;
@@ -162,6 +166,13 @@ emit_entry (ParseState *st)
       memcpy (entry.name, st->path->str, name_len + 1);
       entry.value = entry.name + name_len + 1;
       copy_folded (entry.value, s, e);
+    }
+  st->n_entries++;
+  if (st->entry_func != NULL)
+    {
+      st->entry_func (&entry, st->entry_data);
+      g_free (entry.name);
+      return;
     }
   g_array_append_val (st->entries, entry);
 }
@@ -360,6 +371,7 @@ on_xml_error (void *user_data, xmlErrorPtr err)
     *g_utf8_offset_to_pointer (message, 200) = '\0';
   line = err->line > 0 ? err->line : current_line (st);
   st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT, "line %d: %s", line, message);
+  st->xml_code = err->code;
 }
 
 /* The code units of a document that has NUL bytes, as libxml2 detects
@@ -573,6 +585,209 @@ prov_profile_parse (const char *data, gsize len, const ProvProfileLimits *limits
   self->entries = g_steal_pointer (&entries);
   self->warnings = g_steal_pointer (&warnings);
   return self;
+}
+
+/* The push parser: the same SAX callbacks and bounds, fed as the payload
+ * arrives, so that a profile never sits in memory whole next to its
+ * entries. */
+struct _ProvProfileParser
+{
+  ParseState  st;
+  GArray     *entries;
+  GString    *path;
+  GString    *text;
+  GPtrArray  *old_dicts;
+  GPtrArray  *warnings;
+  gsize       fed;
+  guint       lines;     /* newlines fed so far, for a NUL byte's line */
+  gboolean    wide;      /* UTF-16 or UCS-4: NUL bytes are legitimate */
+  gboolean    started;
+  gboolean    done;
+};
+
+void
+prov_profile_parser_set_entry_func (ProvProfileParser *self, ProvProfileEntryFunc func,
+                                    gpointer user_data)
+{
+  g_return_if_fail (self != NULL && self->fed == 0);
+  self->st.entry_func = func;
+  self->st.entry_data = user_data;
+}
+
+ProvProfileParser *
+prov_profile_parser_new (const ProvProfileLimits *limits)
+{
+  static gsize init_once = 0;
+  ProvProfileParser *self = g_new0 (ProvProfileParser, 1);
+  ParseState *st = &self->st;
+
+  if (g_once_init_enter (&init_once))
+    {
+      xmlInitParser ();
+      g_once_init_leave (&init_once, 1);
+    }
+  st->limits.max_size = PROV_PROFILE_DEFAULT_MAX_SIZE;
+  st->limits.max_depth = PROV_PROFILE_DEFAULT_MAX_DEPTH;
+  st->limits.max_entries = PROV_PROFILE_DEFAULT_MAX_ENTRIES;
+  if (limits != NULL && limits->max_size > 0)
+    st->limits.max_size = limits->max_size;
+  if (limits != NULL && limits->max_depth > 0)
+    st->limits.max_depth = limits->max_depth;
+  if (limits != NULL && limits->max_entries > 0)
+    st->limits.max_entries = limits->max_entries;
+  self->entries = g_array_new (FALSE, FALSE, sizeof (ProvProfileEntry));
+  g_array_set_clear_func (self->entries, entry_clear);
+  self->path = g_string_sized_new (128);
+  self->text = g_string_sized_new (256);
+  self->old_dicts = g_ptr_array_new_with_free_func ((GDestroyNotify) xmlDictFree);
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
+  st->entries = self->entries;
+  st->path = self->path;
+  st->text = self->text;
+  st->old_dicts = self->old_dicts;
+  st->warnings = self->warnings;
+  st->can_rotate = atoi (xmlParserVersion) < 21200;
+  return self;
+}
+
+static gboolean
+push_chunk (ProvProfileParser *self, const char *data, gsize len, gboolean terminate)
+{
+  ParseState *st = &self->st;
+  xmlStructuredErrorFunc saved_func = xmlStructuredError;
+  void *saved_data = xmlStructuredErrorContext;
+
+  xmlSetStructuredErrorFunc (st, on_xml_error);
+  if (st->ctxt == NULL)
+    {
+      xmlSAXHandler sax = { 0 };
+
+      sax.initialized = XML_SAX2_MAGIC;
+      sax.startElementNs = on_start;
+      sax.endElementNs = on_end;
+      sax.characters = on_text;
+      sax.ignorableWhitespace = on_text;
+      sax.cdataBlock = on_text;
+      sax.internalSubset = on_doctype;
+      sax.externalSubset = on_doctype;
+      sax.serror = on_xml_error;
+      st->ctxt = xmlCreatePushParserCtxt (&sax, st, NULL, 0, NULL);
+      if (st->ctxt != NULL)
+        xmlCtxtUseOptions (st->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+      else if (st->error == NULL)
+        st->error = g_error_new_literal (PROV_ERROR, PROV_ERROR_FAILED,
+                                         "cannot create XML parser");
+    }
+  if (st->ctxt != NULL && st->error == NULL)
+    {
+      xmlParseChunk (st->ctxt, data, (int) len, terminate);
+      if (st->error == NULL && !st->ctxt->wellFormed)
+        st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT, "line %d: not well-formed",
+                                 current_line (st));
+    }
+  xmlSetStructuredErrorFunc (saved_data, saved_func);
+  return st->error == NULL;
+}
+
+gboolean
+prov_profile_parser_feed (ProvProfileParser *self, const char *data, gsize len, GError **error)
+{
+  ParseState *st = &self->st;
+  const char *nul;
+
+  g_return_val_if_fail (self != NULL && !self->done, FALSE);
+
+  if (st->error == NULL && len > st->limits.max_size - self->fed)
+    st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT,
+                             "profile over the limit of %" G_GSIZE_FORMAT " bytes",
+                             st->limits.max_size);
+  if (st->error == NULL && !self->started && len > 0)
+    {
+      const guchar *u = (const guchar *) data;
+
+      /* As check_nul(): only UTF-16 and UCS-4 may hold NUL bytes. */
+      self->started = TRUE;
+      self->wide = len >= 2 && (u[0] == 0 || u[1] == 0 || (u[0] == 0xff && u[1] == 0xfe)
+                                || (u[0] == 0xfe && u[1] == 0xff));
+    }
+  if (st->error == NULL && !self->wide && (nul = memchr (data, '\0', len)) != NULL)
+    st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT, "line %u: NUL byte in document",
+                             self->lines + count_lines (data, nul));
+  if (st->error == NULL)
+    {
+      for (const char *p = data; (p = memchr (p, '\n', data + len - p)) != NULL; p++)
+        self->lines++;
+      self->fed += len;
+      /* libxml2 takes an int: feed a huge piece in parts. */
+      while (len > 0 && push_chunk (self, data, MIN (len, (gsize) G_MAXINT / 2), FALSE))
+        {
+          gsize n = MIN (len, (gsize) G_MAXINT / 2);
+          data += n;
+          len -= n;
+        }
+    }
+  if (st->error != NULL)
+    {
+      g_set_error_literal (error, PROV_ERROR, st->error->code, st->error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+ProvProfile *
+prov_profile_parser_finish (ProvProfileParser *self, GError **error)
+{
+  ParseState *st = &self->st;
+  ProvProfile *profile;
+
+  g_return_val_if_fail (self != NULL && !self->done, NULL);
+  self->done = TRUE;
+  if (st->error == NULL && self->fed == 0)
+    st->error = g_error_new_literal (PROV_ERROR, PROV_ERROR_CORRUPT, "line 1: Document is empty");
+  if (st->error == NULL && !push_chunk (self, NULL, 0, TRUE) && st->depth > 0
+      && st->xml_code == XML_ERR_DOCUMENT_END)
+    {
+      int line = current_line (st);
+
+      /* libxml2's push parser calls a truncated document "extra content":
+       * say what the whole-document parse says, that it ended too soon. */
+      g_clear_error (&st->error);
+      st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT,
+                               "line %d: Premature end of data, %u %s still open", line,
+                               st->depth, st->depth == 1 ? "element" : "elements");
+    }
+  if (st->error == NULL && !st->seen_fp)
+    st->error = g_error_new_literal (PROV_ERROR, PROV_ERROR_CORRUPT, "no flat-profile element");
+  if (st->error != NULL)
+    {
+      g_set_error_literal (error, PROV_ERROR, st->error->code, st->error->message);
+      return NULL;
+    }
+  if (st->n_warnings > MAX_WARNINGS)
+    g_ptr_array_add (self->warnings, g_strdup_printf ("%u more warnings not shown",
+                                                      st->n_warnings - MAX_WARNINGS));
+  profile = g_new0 (ProvProfile, 1);
+  profile->entries = g_steal_pointer (&self->entries);
+  profile->warnings = g_steal_pointer (&self->warnings);
+  return profile;
+}
+
+void
+prov_profile_parser_free (ProvProfileParser *self)
+{
+  if (self == NULL)
+    return;
+  if (self->st.ctxt != NULL)
+    xmlFreeParserCtxt (self->st.ctxt);
+  g_clear_error (&self->st.error);
+  g_free (self->st.path_lens);
+  g_clear_pointer (&self->entries, g_array_unref);
+  g_string_free (self->path, TRUE);
+  g_string_free (self->text, TRUE);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  /* After the context: it may still use a retired dictionary's names. */
+  g_ptr_array_unref (self->old_dicts);
+  g_free (self);
 }
 
 void

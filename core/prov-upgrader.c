@@ -51,6 +51,7 @@ typedef struct
   char          *url;     /* for status: the URL, else the rule */
   char          *version;
   char          *image;   /* path of the written image */
+  ProvFirmwareImage *file; /* the image being received */
   ProvFetch     *fetch;
   ProvInstaller *installer;
   GCancellable  *fetch_cancellable; /* also cancelled when the image cannot fit */
@@ -68,6 +69,7 @@ upgrade_free (Upgrade *data)
   g_free (data->url);
   g_free (data->version);
   g_free (data->image);
+  g_clear_pointer (&data->file, prov_firmware_image_free);
   g_clear_object (&data->fetch);
   g_clear_object (&data->installer);
   g_clear_object (&data->fetch_cancellable);
@@ -341,7 +343,8 @@ on_written (GObject *source, GAsyncResult *res, gpointer user_data)
   Upgrade *data = g_task_get_task_data (task);
   GError *error = NULL;
 
-  data->image = prov_firmware_dir_write_finish (res, &error);
+  data->image = prov_firmware_image_commit_finish (res, &error);
+  g_clear_pointer (&data->file, prov_firmware_image_free);
   if (data->image == NULL)
     {
       fail (task, error);
@@ -412,13 +415,11 @@ static void
 on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
-  ProvUpgrader *self = g_task_get_source_object (task);
   Upgrade *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) payload = NULL;
-  g_autofree char *dir = NULL;
   GError *error = NULL;
+  gboolean ok;
 
-  payload = prov_transport_fetch_finish (PROV_TRANSPORT (source), res, &error);
+  ok = prov_transport_stream_finish (PROV_TRANSPORT (source), res, &error);
   g_signal_handlers_disconnect_by_func (data->fetch, on_progress, task);
   g_cancellable_disconnect (g_task_get_cancellable (task), data->cancel_id);
   data->cancel_id = 0;
@@ -426,18 +427,19 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
   if (data->no_space)
     {
       g_clear_error (&error);
-      g_clear_pointer (&payload, g_bytes_unref);
+      ok = FALSE;
       error = g_error_new (PROV_ERROR, PROV_ERROR_FAILED, "not enough space");
     }
-  if (payload == NULL)
+  if (!ok)
     {
+      /* The temporary goes with what it holds. */
+      g_clear_pointer (&data->file, prov_firmware_image_free);
       fail (task, error);
       return;
     }
-  g_info ("[%u] %s: %" G_GSIZE_FORMAT " bytes", prov_fetch_get_id (data->fetch), data->url,
-          g_bytes_get_size (payload));
-  dir = firmware_dir (self);
-  prov_firmware_dir_write_async (dir, data->version, payload, NULL, on_written, task);
+  g_info ("[%u] %s: %" G_GUINT64_FORMAT " bytes", prov_fetch_get_id (data->fetch), data->url,
+          prov_fetch_get_delivered (data->fetch));
+  prov_firmware_image_commit_async (data->file, on_written, task);
 }
 
 static void
@@ -609,6 +611,16 @@ upgrade_start (GTask *task)
       return;
     }
 
+  /* The image goes to its file as it arrives, never whole in memory;
+   * Max_Firmware_Size is checked piece by piece on the way. */
+  data->file = prov_firmware_image_create (dir, data->version, &error);
+  if (data->file == NULL)
+    {
+      fail (task, error);
+      return;
+    }
+  prov_fetch_set_sink (data->fetch, prov_firmware_image_get_stream (data->file));
+
   prov_fetch_setup_log_request (self->engine, PROV_LOG_UPGRADE_REQUEST, data->vars, data->fetch);
   data->fetch_cancellable = g_cancellable_new ();
   if (g_task_get_cancellable (task) != NULL)
@@ -617,7 +629,7 @@ upgrade_start (GTask *task)
                                              g_object_ref (data->fetch_cancellable),
                                              g_object_unref);
   g_signal_connect (data->fetch, "progress", G_CALLBACK (on_progress), task);
-  prov_transport_fetch_async (transport, data->fetch, data->fetch_cancellable, on_fetched, task);
+  prov_transport_stream_async (transport, data->fetch, data->fetch_cancellable, on_fetched, task);
 }
 
 void
