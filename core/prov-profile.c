@@ -424,31 +424,100 @@ unit_value (const guchar *u, Units units)
 /* A NUL character ends the text for libxml2, which silently ignores what
  * follows: refused like any other damage, in UTF-8 and in UTF-16 and
  * UCS-4 alike (issue 12). There, NUL bytes are only legitimate as halves
- * of other characters. */
+ * of other characters. The check reads the text as it arrives, in pieces
+ * of any size, so the streamed and the whole-document parse agree. */
+typedef struct
+{
+  Units   units;
+  gboolean known;       /* units detected from the first bytes */
+  guchar  head[4];      /* the first bytes, until they tell the units */
+  gsize   head_len;
+  guchar  unit[4];      /* a code unit cut between two pieces */
+  guint   unit_len;
+  guint   line;
+} NulCheck;
+
+static void
+nul_check_init (NulCheck *c)
+{
+  *c = (NulCheck) { .line = 1 };
+}
+
+static gboolean
+nul_found (NulCheck *c, GError **error)
+{
+  g_set_error (error, PROV_ERROR, PROV_ERROR_CORRUPT, "line %u: NUL character in document",
+               c->line);
+  return FALSE;
+}
+
+static gboolean
+nul_check_units (NulCheck *c, const guchar *u, gsize len, GError **error)
+{
+  const guchar *nul;
+
+  if (c->units.width == 1)
+    {
+      nul = memchr (u, '\0', len);
+      for (const guchar *p = u, *end = nul != NULL ? nul : u + len;
+           (p = memchr (p, '\n', end - p)) != NULL; p++)
+        c->line++;
+      return nul == NULL || nul_found (c, error);
+    }
+  for (gsize i = 0; i < len; i++)
+    {
+      guint32 v;
+
+      c->unit[c->unit_len++] = u[i];
+      if (c->unit_len < c->units.width)
+        continue;
+      c->unit_len = 0;
+      v = unit_value (c->unit, c->units);
+      if (v == '\n')
+        c->line++;
+      else if (v == 0)
+        return nul_found (c, error);
+    }
+  return TRUE;
+}
+
+/* The units are known once four bytes are in (or the text ends). */
+static gboolean
+nul_check_detect (NulCheck *c, GError **error)
+{
+  c->known = TRUE;
+  c->units = detect_units (c->head, c->head_len);
+  return nul_check_units (c, c->head, c->head_len, error);
+}
+
+static gboolean
+nul_check_feed (NulCheck *c, const char *data, gsize len, GError **error)
+{
+  const guchar *u = (const guchar *) data;
+
+  while (!c->known && len > 0)
+    {
+      c->head[c->head_len++] = *u++;
+      len--;
+      if (c->head_len == sizeof c->head && !nul_check_detect (c, error))
+        return FALSE;
+    }
+  return !c->known || nul_check_units (c, u, len, error);
+}
+
+static gboolean
+nul_check_end (NulCheck *c, GError **error)
+{
+  return c->known || nul_check_detect (c, error);
+}
+
 static gboolean
 check_nul (const char *data, gsize len, GError **error)
 {
-  const guchar *u = (const guchar *) data;
-  Units units;
-  guint line = 1;
+  NulCheck c;
 
-  if (memchr (data, '\0', len) == NULL)
-    return TRUE;
-  units = detect_units (u, len);
-  for (gsize i = 0; i + units.width <= len; i += units.width)
-    {
-      guint32 c = unit_value (u + i, units);
-
-      if (c == '\n')
-        line++;
-      else if (c == 0)
-        {
-          g_set_error (error, PROV_ERROR, PROV_ERROR_CORRUPT, "line %u: NUL character in document",
-                       line);
-          return FALSE;
-        }
-    }
-  return TRUE;
+  nul_check_init (&c);
+  return nul_check_feed (&c, data, len, error) && nul_check_end (&c, error);
 }
 
 static void
@@ -599,9 +668,7 @@ struct _ProvProfileParser
   GPtrArray  *old_dicts;
   GPtrArray  *warnings;
   gsize       fed;
-  guint       lines;     /* newlines fed so far, for a NUL byte's line */
-  gboolean    wide;      /* UTF-16 or UCS-4: NUL bytes are legitimate */
-  gboolean    started;
+  NulCheck    nul;
   gboolean    done;
 };
 
@@ -635,6 +702,7 @@ prov_profile_parser_new (const ProvProfileLimits *limits)
     st->limits.max_depth = limits->max_depth;
   if (limits != NULL && limits->max_entries > 0)
     st->limits.max_entries = limits->max_entries;
+  nul_check_init (&self->nul);
   self->entries = g_array_new (FALSE, FALSE, sizeof (ProvProfileEntry));
   g_array_set_clear_func (self->entries, entry_clear);
   self->path = g_string_sized_new (128);
@@ -693,7 +761,6 @@ gboolean
 prov_profile_parser_feed (ProvProfileParser *self, const char *data, gsize len, GError **error)
 {
   ParseState *st = &self->st;
-  const char *nul;
 
   g_return_val_if_fail (self != NULL && !self->done, FALSE);
 
@@ -701,22 +768,10 @@ prov_profile_parser_feed (ProvProfileParser *self, const char *data, gsize len, 
     st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT,
                              "profile over the limit of %" G_GSIZE_FORMAT " bytes",
                              st->limits.max_size);
-  if (st->error == NULL && !self->started && len > 0)
-    {
-      const guchar *u = (const guchar *) data;
-
-      /* As check_nul(): only UTF-16 and UCS-4 may hold NUL bytes. */
-      self->started = TRUE;
-      self->wide = len >= 2 && (u[0] == 0 || u[1] == 0 || (u[0] == 0xff && u[1] == 0xfe)
-                                || (u[0] == 0xfe && u[1] == 0xff));
-    }
-  if (st->error == NULL && !self->wide && (nul = memchr (data, '\0', len)) != NULL)
-    st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT, "line %u: NUL byte in document",
-                             self->lines + count_lines (data, nul));
+  if (st->error == NULL)
+    nul_check_feed (&self->nul, data, len, &st->error);
   if (st->error == NULL)
     {
-      for (const char *p = data; (p = memchr (p, '\n', data + len - p)) != NULL; p++)
-        self->lines++;
       self->fed += len;
       /* libxml2 takes an int: feed a huge piece in parts. */
       while (len > 0 && push_chunk (self, data, MIN (len, (gsize) G_MAXINT / 2), FALSE))
@@ -744,6 +799,8 @@ prov_profile_parser_finish (ProvProfileParser *self, GError **error)
   self->done = TRUE;
   if (st->error == NULL && self->fed == 0)
     st->error = g_error_new_literal (PROV_ERROR, PROV_ERROR_CORRUPT, "line 1: Document is empty");
+  if (st->error == NULL)
+    nul_check_end (&self->nul, &st->error);
   if (st->error == NULL && !push_chunk (self, NULL, 0, TRUE) && st->depth > 0
       && st->xml_code == XML_ERR_DOCUMENT_END)
     {
