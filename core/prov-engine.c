@@ -14,6 +14,7 @@
 #include "prov-macro.h"
 #include "prov-profile.h"
 #include "prov-rule.h"
+#include "prov-rule-mask.h"
 #include "prov-source.h"
 
 static const char *const profile_rules[] = {
@@ -384,7 +385,7 @@ add_profile (ProvEngine *self, ResyncData *data, GBytes *payload, GError **error
   ProvCodecContext ctx = { 0 };
   g_autoptr(GBytes) plain = NULL;
   g_autoptr(ProvProfile) profile = NULL;
-  const char *url = prov_fetch_get_url (data->fetch);
+  const char *url = data->last_url;
   gsize len = 0;
   const char *buf;
 
@@ -430,9 +431,9 @@ static void
 on_fetch_progress (ProvFetch *fetch, guint64 received, guint64 total, gpointer user_data)
 {
   ProvEngine *self = user_data;
+  g_autofree char *url = prov_url_mask_secrets (prov_fetch_get_url (fetch));
 
-  g_signal_emit (self, signals[SIGNAL_FETCH_PROGRESS], 0, prov_fetch_get_url (fetch), received,
-                 total);
+  g_signal_emit (self, signals[SIGNAL_FETCH_PROGRESS], 0, url, received, total);
 }
 
 static void
@@ -508,8 +509,9 @@ prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **er
   data->fetch = prov_fetch_setup_new (self, url, data->vars, error);
   if (data->fetch == NULL)
     return FALSE;
+  /* What status, signals, logs and error origins show: never a password. */
   g_free (data->last_url);
-  data->last_url = g_strdup (url);
+  data->last_url = prov_url_mask_secrets (url);
   prov_fetch_set_max_size (data->fetch, (guint64) prov_store_get_int (self->store,
                                                                        "Max_Profile_Size"));
   set_credentials (self, data, alt);
@@ -611,7 +613,7 @@ resync_next_rule (GTask *task)
       if (rule == NULL)
         {
           g_free (data->last_url);
-          data->last_url = g_strdup (text);
+          data->last_url = prov_rule_mask_secrets (text);
           resync_fail (task, error);
           return;
         }

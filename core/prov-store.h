@@ -85,6 +85,13 @@ GStrv        prov_store_list_names   (ProvStore      *self,
 const char  *prov_store_mask         (ProvStore      *self,
                                       const char     *name,
                                       const char     *value);
+/* The value to show @caller: prov_store_mask(), and for a caller below the
+ * admin a rule's --key, --uid and --pwd arguments and URL passwords become
+ * `…` (prov_rule_mask_secrets()). NULL for a NULL @value. */
+char        *prov_store_show         (ProvStore      *self,
+                                      const char     *name,
+                                      const char     *value,
+                                      ProvCaller      caller);
 
 /**
  * prov_store_apply:
