@@ -810,8 +810,11 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
         g_string_append (out, " --pwd ********");
       if (url[0] != '\0')
         {
+          g_autofree char *shown = NULL;
+
           full = prov_fetch_setup_complete_url (self, url, &url_error);
-          g_string_append_printf (out, " %s", full != NULL ? full : url);
+          shown = prov_url_mask_secrets (full != NULL ? full : url);
+          g_string_append_printf (out, " %s", shown);
           if (full == NULL)
             g_string_append_printf (out, " (%s)", url_error->message);
         }

@@ -179,6 +179,9 @@ url)
   closed=$(free_port)
   run 5 ctl resync "http://bob:UrlPw-P4@127.0.0.1:$closed/x.xml"
   cat "$tmp/out" "$tmp/err" >>"$tmp/resync.out"
+  run 0 ctl expand "[--pwd UrlPw-P6] $url"
+  has "http://bob:…@127.0.0.1:$port/basic.xml" "$tmp/out"
+  cat "$tmp/out" "$tmp/err" >>"$tmp/resync.out"
   run 0 ctl status
   has "http://bob:…@127.0.0.1:$closed/x.xml" "$tmp/out"
   cp "$tmp/out" "$tmp/status.out"
