@@ -267,7 +267,8 @@ mask_authority (Masker *m, const char *p, const char *end, gboolean bare)
     }
   if (at != NULL)
     colon = memchr (p, ':', at - p);
-  if (colon == NULL)
+  /* `[2001:db8::1]`: an address, no user. */
+  if (colon == NULL || memchr (p, '[', colon - p) != NULL)
     return p;
   g_string_append_len (m->out, p, colon + 1 - p);
   g_string_append (m->out, PROV_RULE_MASK);
@@ -295,12 +296,14 @@ loose_argument_end (const char *p, const char *end)
   return p;
 }
 
-/* The URL part from @p to the `|` ending it: authorities after each `://`
- * (and at the start when the URL has no scheme), and options written where
- * a URL stands, whose arguments may run past that `|` up to @end. Returns
- * where the masker goes on, or NULL when the rest is hidden. */
+/* The URL part from @p to the `|` ending it (@split) or to @end:
+ * authorities after each `://` (and at the start when the URL has no
+ * scheme), and options written where a URL stands, whose arguments may run
+ * past that `|` up to @end. In a @condition only the authorities after
+ * `://`. Returns where the masker goes on, or NULL when the rest is
+ * hidden. */
 static const char *
-mask_url (Masker *m, const char *p, const char *end, gboolean split)
+mask_url (Masker *m, const char *p, const char *end, gboolean split, gboolean condition)
 {
   const char *start = copy_blanks (m, p, end);
   const char *url_end = split ? memchr (start, '|', end - start) : NULL;
@@ -311,9 +314,17 @@ mask_url (Masker *m, const char *p, const char *end, gboolean split)
   slash = memchr (start, '/', url_end - start);
   p = start;
   /* `u:pw@host/x` with the scheme left out. */
-  if (slash == NULL || slash == start || slash[-1] != ':' || slash + 1 >= url_end
-      || slash[1] != '/')
-    p = mask_authority (m, p, url_end, TRUE);
+  if (!condition
+      && (slash == NULL || slash == start || slash[-1] != ':' || slash + 1 >= url_end
+          || slash[1] != '/'))
+    {
+      /* The parser trims the URL: blanks at its end are no part of it. */
+      const char *content_end = url_end;
+
+      while (content_end > start && is_blank (content_end[-1]))
+        content_end--;
+      p = mask_authority (m, p, content_end, TRUE);
+    }
   while (p < url_end)
     {
       if (url_end - p >= 3 && p[0] == ':' && p[1] == '/' && p[2] == '/')
@@ -322,7 +333,7 @@ mask_url (Masker *m, const char *p, const char *end, gboolean split)
           p = mask_authority (m, p + 3, url_end, FALSE);
           continue;
         }
-      if (url_end - p > 5 && is_secret_option (p, 5))
+      if (!condition && url_end - p > 5 && is_secret_option (p, 5))
         {
           const char *arg, *arg_end;
 
@@ -380,7 +391,7 @@ mask_alternative (Masker *m, const char *p, const char *end)
           if (!is_condition (p + 1, close))
             return NULL;
           g_string_append_c (m->out, '(');
-          if (mask_url (m, p + 1, close, FALSE) == NULL)
+          if (mask_url (m, p + 1, close, FALSE, TRUE) == NULL)
             return NULL;
           g_string_append_len (m->out, close, mark + 1 - close);
         }
@@ -409,7 +420,7 @@ mask_alternative (Masker *m, const char *p, const char *end)
     }
   if (p < end && *p == '(')
     return NULL;
-  return mask_url (m, p, end, TRUE);
+  return mask_url (m, p, end, TRUE, FALSE);
 }
 
 char *
@@ -450,12 +461,22 @@ prov_url_mask_secrets (const char *url)
   Masker m = { g_string_new (NULL), default_is_secret, NULL };
   const char *p = url != NULL ? url : "";
 
-  if (mask_url (&m, p, p + strlen (p), FALSE) == NULL)
+  if (mask_url (&m, p, p + strlen (p), FALSE, FALSE) == NULL)
     g_string_append (m.out, PROV_RULE_MASK);
   return g_string_free (m.out, FALSE);
 }
 
 /* ---- the oracle ---- */
+
+/* A condition as the masker shows it: URL passwords only. */
+static char *
+mask_condition (const char *condition)
+{
+  Masker m = { g_string_new (NULL), default_is_secret, NULL };
+
+  mask_url (&m, condition, condition + strlen (condition), FALSE, TRUE);
+  return g_string_free (m.out, FALSE);
+}
 
 static gboolean
 check_fail (GError **error, guint alt, const char *what)
@@ -512,7 +533,7 @@ prov_rule_mask_check (const char *rule, GError **error)
       ProvRuleAlt *a = before->alts->pdata[i], *b = after->alts->pdata[i];
       g_autofree char *url = prov_url_mask_secrets (a->url);
 
-      g_autofree char *condition = a->condition ? prov_url_mask_secrets (a->condition) : NULL;
+      g_autofree char *condition = a->condition ? mask_condition (a->condition) : NULL;
 
       if (g_strcmp0 (condition, b->condition) != 0)
         return check_fail (error, i, "the condition changed");

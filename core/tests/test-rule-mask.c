@@ -522,6 +522,33 @@ test_random_broken (void)
     }
 }
 
+/* Token soup: mostly refused rules, some accepted in odd ways; the oracle
+ * (the masked rule parses into the same rule, secrets hidden) must hold
+ * for every one the parser accepts. */
+static void
+test_random_tokens (void)
+{
+  static const char *const tokens[] = {
+    "[", "]", "(", ")", "|", "\"", "\\", " ", "\t", "--key", "--uid", "--pwd", "--post",
+    "--alias", "--srv", "a", "P", "x", "1", " eq ", "?", "!", ";", "=", "GPP_SA", "admin_password",
+    "http://", "u:p@", "h", "/", ":", "@", "$A", "#", "--", "-", "[2001:db8::1]", " and ",
+  };
+
+  for (guint iteration = 0; iteration < 50000; iteration++)
+    {
+      g_autoptr(GString) rule = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *masked = NULL;
+      int n = 1 + pick (24);
+
+      for (int i = 0; i < n; i++)
+        g_string_append (rule, tokens[pick (G_N_ELEMENTS (tokens))]);
+      masked = prov_rule_mask_secrets (rule->str);
+      if (!prov_rule_mask_check (rule->str, &error))
+        g_error ("%s\nmasked: %s\n%s", rule->str, masked, error->message);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -531,5 +558,6 @@ main (int argc, char **argv)
   g_test_add_func ("/rule-mask/full", test_full);
   g_test_add_func ("/rule-mask/random-round-trip", test_random_round_trip);
   g_test_add_func ("/rule-mask/random-broken", test_random_broken);
+  g_test_add_func ("/rule-mask/random-tokens", test_random_tokens);
   return g_test_run ();
 }
