@@ -30,12 +30,16 @@ typedef gboolean (*ProvRuleMaskSecretFunc) (const char *name, gpointer user_data
  *   (`( GPP_SA = "x"; )!` → `( GPP_SA = "…"; )!`): GPP_SA…GPP_SD and names
  *   that say password, passwd, pwd, passphrase, psk or secret.
  *
- * A rule the parser refuses is masked too: an option block's words that
- * are not options (the rest of an unquoted passphrase, `--key=x`) are
- * masked, `--key x` written in the URL part is masked, and where the
- * parser cannot tell where a secret ends (an unterminated quote, a missing
- * `]` or `)`, an option without its argument) the rest of the rule becomes
- * `…`. The masker is linear in the length of @rule.
+ * A rule the parser refuses is masked too, hiding more rather than less:
+ * from the point where the parser would stop with an error (an
+ * unterminated quote, a missing `)`, a word that is no option such as the
+ * rest of an unquoted passphrase, `--key=x`, an option without its
+ * argument, assignments or a condition that do not parse) the rest of the
+ * rule becomes `…`; a missing `]` makes the rest an option block. Options
+ * written where the URL stands (`/a.cfg --pwd x`) are masked as options,
+ * their argument running past a `|` if need be. The masker is linear in
+ * the length of @rule. For the fuzz target of this function see
+ * prov_rule_mask_check().
  *
  * Returns: (transfer full): the masked rule
  */
@@ -63,13 +67,15 @@ char *prov_url_mask_secrets       (const char             *url);
  * prov_rule_mask_check:
  * @rule: any text
  *
- * The masker's oracle, for tests and fuzz targets: when prov_rule_parse()
- * accepts @rule, the masked rule must parse too, into the same
- * alternatives, conditions, assignment names, register options and URLs
- * (each passed through prov_url_mask_secrets()), with every --key, --uid
- * and --pwd argument and every secret assignment `…` and no argument's
- * text (of 2 bytes or more) left where it was. A rule the parser refuses
- * passes when its masked form holds no argument the lenient reading finds.
+ * The masker's oracle, for tests and fuzz targets (call it with any
+ * NUL-terminated input; FALSE is a bug of the masker): when
+ * prov_rule_parse() accepts @rule, the masked rule must parse too, into the
+ * same alternatives, register options, assignment names, conditions (URL
+ * passwords masked) and URLs (as prov_url_mask_secrets() shows them), with
+ * every --key, --uid and --pwd argument and every secret assignment
+ * replaced by `…`: so no byte of a secret is left in place and nothing
+ * else changed. A rule the parser refuses, or one with an option written
+ * in its URL, is read leniently (see prov_rule_mask_secrets()) and passes.
  *
  * Returns: TRUE, or FALSE with @error saying what went wrong
  */

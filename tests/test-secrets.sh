@@ -70,7 +70,11 @@ EOF
   has '^changed: Admin_Password = \*\*\*\*\*\*\*\*$' "$tmp/out"
   has '^changed: router-configuration/Web_Login_Admin_Password = \*\*\*\*\*\*\*\*$' "$tmp/out"
   cp "$tmp/out" "$tmp/resync.out"
+  run 0 ctl set Admin_Password=adm-Secret-0
+  has '^changed: Admin_Password$' "$tmp/out"
   run 0 ctl --json resync "file://$profiles/phone.xml"
+  has '"Admin_Password":"\*\*\*\*\*\*\*\*"' "$tmp/out"
+  cat "$tmp/out" >>"$tmp/resync.out"
   run 0 ctl get Admin_Password User_Password Login_Password_1_ PSK_1 \
     router-configuration/Web_Login_Admin_Password
   has '^Admin_Password=\*\*\*\*\*\*\*\*$' "$tmp/out"
@@ -182,8 +186,13 @@ url)
   run 0 ctl expand "[--pwd UrlPw-P6] $url"
   has "http://bob:…@127.0.0.1:$port/basic.xml" "$tmp/out"
   cat "$tmp/out" "$tmp/err" >>"$tmp/resync.out"
+  # An upgrade from a URL with a password: its status and signal too.
+  set +e
+  ctl upgrade "http://bob:UrlPw-P7@127.0.0.1:$closed/fw-9.9.9.img" >>"$tmp/resync.out" 2>&1
+  set -e
   run 0 ctl status
   has "http://bob:…@127.0.0.1:$closed/x.xml" "$tmp/out"
+  has "http://bob:…@127.0.0.1:$closed/fw-9.9.9.img" "$tmp/out"
   cp "$tmp/out" "$tmp/status.out"
   run 0 ctl --json status
   cat "$tmp/out" >>"$tmp/status.out"
@@ -191,6 +200,7 @@ url)
   wait_until 10 "three ResyncFinished" sh -c "[ \$(grep -c ResyncFinished '$tmp/monitor.out') -ge 3 ]"
   has "^ResyncFinished outcome=success url=http://bob:…@127.0.0.1:$port/basic.xml" "$tmp/monitor.out"
   has "^FetchProgress url=http://bob:…@" "$tmp/monitor.out"
+  has "^UpgradeFinished .*url=http://bob:…@127.0.0.1:$closed/fw-9.9.9.img" "$tmp/monitor.out"
   # The INFO log names the skipped URL, masked.
   has "bob:…@127.0.0.1:$port/missing.xml: file not found" "$tmp/daemon.log"
   wait_until 10 "the syslog messages" grep -q "Requesting resync.*missing.xml" "$syslog_dir/messages"
