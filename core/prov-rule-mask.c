@@ -466,17 +466,17 @@ prov_url_mask_secrets (const char *url)
   return g_string_free (m.out, FALSE);
 }
 
-/* ---- the oracle ---- */
-
-/* A condition as the masker shows it: URL passwords only. */
-static char *
-mask_condition (const char *condition)
+char *
+prov_text_mask_url_passwords (const char *text)
 {
   Masker m = { g_string_new (NULL), default_is_secret, NULL };
+  const char *p = text != NULL ? text : "";
 
-  mask_url (&m, condition, condition + strlen (condition), FALSE, TRUE);
+  mask_url (&m, p, p + strlen (p), FALSE, TRUE);
   return g_string_free (m.out, FALSE);
 }
+
+/* ---- the oracle ---- */
 
 static gboolean
 check_fail (GError **error, guint alt, const char *what)
@@ -533,7 +533,7 @@ prov_rule_mask_check (const char *rule, GError **error)
       ProvRuleAlt *a = before->alts->pdata[i], *b = after->alts->pdata[i];
       g_autofree char *url = prov_url_mask_secrets (a->url);
 
-      g_autofree char *condition = a->condition ? mask_condition (a->condition) : NULL;
+      g_autofree char *condition = a->condition ? prov_text_mask_url_passwords (a->condition) : NULL;
 
       if (g_strcmp0 (condition, b->condition) != 0)
         return check_fail (error, i, "the condition changed");

@@ -63,6 +63,11 @@ char *prov_rule_mask_secrets_full (const char             *rule,
  */
 char *prov_url_mask_secrets       (const char             *url);
 
+/* Text that is no rule (a condition, a parameter's value): only the
+ * passwords of URLs after a `scheme://` become `…`, so that
+ * `sip:1001@host` stays as it is. */
+char *prov_text_mask_url_passwords (const char             *text);
+
 /**
  * prov_rule_mask_check:
  * @rule: any text

@@ -728,10 +728,13 @@ prov_store_show (ProvStore *self, const char *name, const char *value, ProvCalle
     return NULL;
   if (value[0] != '\0' && prov_store_is_secret (self, name))
     return g_strdup (MASK);
+  if (caller == PROV_CALLER_ADMIN)
+    return g_strdup (value);
   spec = prov_schema_lookup (self->schema, name);
-  if (caller != PROV_CALLER_ADMIN && spec != NULL && spec->type == PROV_PARAM_RULE)
+  if (spec != NULL && spec->type == PROV_PARAM_RULE)
     return prov_rule_mask_secrets_full (value, is_secret_cb, self);
-  return g_strdup (value);
+  /* A directory or service URL a user may read shows no password either. */
+  return prov_text_mask_url_passwords (value);
 }
 
 /* ---- applying ---- */

@@ -87,7 +87,8 @@ const char  *prov_store_mask         (ProvStore      *self,
                                       const char     *value);
 /* The value to show @caller: prov_store_mask(), and for a caller below the
  * admin a rule's --key, --uid and --pwd arguments and URL passwords become
- * `…` (prov_rule_mask_secrets()). NULL for a NULL @value. */
+ * `…` (prov_rule_mask_secrets()), and so do the passwords of URLs in any
+ * other value (prov_text_mask_url_passwords()). NULL for a NULL @value. */
 char        *prov_store_show         (ProvStore      *self,
                                       const char     *name,
                                       const char     *value,

@@ -122,6 +122,8 @@ rule)
   <Profile_Rule ua="ro">$(printf '%s' "$rule" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/"/\&quot;/g')</Profile_Rule>
   <Profile_Rule_B ua="rw">$(printf '%s' "$rule_b" | sed 's/"/\&quot;/g')</Profile_Rule_B>
   <Upgrade_Rule ua="ro">http://fw:fw-K5@127.0.0.1/fw-1.2.3.img</Upgrade_Rule>
+  <GPP_B ua="ro">http://dir:dir-K6@127.0.0.1/d.xml</GPP_B>
+  <GPP_C ua="ro">sip:1001@127.0.0.1</GPP_C>
 </flat-profile>
 EOF
   # Applied by the admin; no upgrade may run the rule it sets.
@@ -129,18 +131,21 @@ EOF
   run 0 offline resync "file://$profiles/rule.xml"
   start_daemon
   # The admin sees the rules as they are.
-  run 0 ctl get Profile_Rule Profile_Rule_B
+  run 0 ctl get Profile_Rule Profile_Rule_B GPP_B
   has "K1" "$tmp/out"
   has "K4" "$tmp/out"
+  has "K6" "$tmp/out"
   if ! as_nobody; then
     echo "SKIP: cannot run $PROVISIONCTL as nobody here" >&2
     exit 77
   fi
-  run 0 asuser get Profile_Rule Profile_Rule_B Upgrade_Rule
+  run 0 asuser get Profile_Rule Profile_Rule_B Upgrade_Rule GPP_B GPP_C
   cat "$tmp/out" >"$tmp/user.out"
   has '^Profile_Rule=\[--key … --uid … --pwd …\]http://bob:…@127.0.0.1/x.xml$' "$tmp/out"
   has '^Profile_Rule_B=/a"b.xml | \[--pwd …\] http://h/c.xml$' "$tmp/out"
   has '^Upgrade_Rule=http://fw:…@127.0.0.1/fw-1.2.3.img$' "$tmp/out"
+  has '^GPP_B=http://dir:…@127.0.0.1/d.xml$' "$tmp/out"
+  has '^GPP_C=sip:1001@127.0.0.1$' "$tmp/out"
   run 0 asuser dump
   cat "$tmp/out" >>"$tmp/user.out"
   has '<Profile_Rule ua="ro">' "$tmp/out"
@@ -148,7 +153,7 @@ EOF
   cat "$tmp/out" >>"$tmp/user.out"
   user_call ListParameters >>"$tmp/user.out"
   user_call GetParameters "['Profile_Rule', 'Profile_Rule_B']" >>"$tmp/user.out"
-  lacks 'K[1-5]' "$tmp/user.out"
+  lacks 'K[1-6]' "$tmp/user.out"
   lacks alice "$tmp/user.out"
   lacks 'pa"ss' "$tmp/user.out"
   stop_daemon

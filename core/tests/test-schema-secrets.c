@@ -138,6 +138,11 @@ test_show (void)
   g_autofree char *upgrade_user = prov_store_show (store, "Upgrade_Rule", "http://u:p@h/fw-1.img",
                                                    PROV_CALLER_USER);
   g_autofree char *plain_user = prov_store_show (store, "GPP_A", "--pwd x", PROV_CALLER_USER);
+  g_autofree char *sip_user = prov_store_show (store, "GPP_B", "sip:1001@h", PROV_CALLER_USER);
+  g_autofree char *url_user = prov_store_show (store, "XML_Directory_Service_URL",
+                                               "http://u:pw@h/d.xml", PROV_CALLER_USER);
+  g_autofree char *url_admin = prov_store_show (store, "XML_Directory_Service_URL",
+                                                "http://u:pw@h/d.xml", PROV_CALLER_ADMIN);
 
   g_assert_cmpstr (secret_admin, ==, "********");
   g_assert_cmpstr (secret_user, ==, "********");
@@ -148,6 +153,9 @@ test_show (void)
                    PROV_RULE_MASK "]http://u:" PROV_RULE_MASK "@h/x");
   g_assert_cmpstr (upgrade_user, ==, "http://u:" PROV_RULE_MASK "@h/fw-1.img");
   g_assert_cmpstr (plain_user, ==, "--pwd x");
+  g_assert_cmpstr (sip_user, ==, "sip:1001@h");
+  g_assert_cmpstr (url_user, ==, "http://u:" PROV_RULE_MASK "@h/d.xml");
+  g_assert_cmpstr (url_admin, ==, "http://u:pw@h/d.xml");
   g_assert_null (prov_store_show (store, "GPP_A", NULL, PROV_CALLER_USER));
 }
 
