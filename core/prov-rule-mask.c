@@ -506,7 +506,7 @@ prov_rule_mask_check (const char *rule, GError **error)
 
   g_return_val_if_fail (rule != NULL, FALSE);
 
-  before = prov_rule_parse (rule, TRUE, NULL);
+  before = prov_rule_parse (rule, NULL);
   if (before == NULL)
     return TRUE;
   /* An option written in a URL is masked as one, past a `|` if need be:
@@ -519,7 +519,7 @@ prov_rule_mask_check (const char *rule, GError **error)
           || strstr (a->url, "--pwd") != NULL)
         return TRUE;
     }
-  after = prov_rule_parse (masked, TRUE, &parse_error);
+  after = prov_rule_parse (masked, &parse_error);
   if (after == NULL)
     {
       g_set_error (error, PROV_ERROR, PROV_ERROR_FAILED, "the masked rule does not parse: %s",

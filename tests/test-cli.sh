@@ -52,6 +52,18 @@ run 2 nonsense
 run 1 resync "( \$A eq 1 ? x/y"
 grep -q column "$tmp/err" || fail "rule error has no column"
 
+# Only two reasons refuse a profile (SPEC §2.1); the rest is a warning
+# naming the line, and the profile applies.
+printf '<flat-profile>\n<GPP_D ua="ua">odd</GPP_D>\n<Upgrade_Rule>[--uid u --pwd p --alias a]http://h/fw.loads</Upgrade_Rule>\n</flat-profile>\n' >"$st/profiles/odd.xml"
+run 0 resync "file://$st/profiles/odd.xml"
+grep -q "^changed: GPP_D = odd" "$tmp/out" || fail "the profile with warnings was not applied"
+grep -q "^warning: file://$st/profiles/odd.xml: line 2: invalid ua=\"ua\" on GPP_D ignored" "$tmp/err" \
+  || { cat "$tmp/err"; fail "no warning for ua=ua"; }
+grep -q "^warning: file://$st/profiles/odd.xml: line 3: Upgrade_Rule: --alias not used here, ignored" "$tmp/err" \
+  || { cat "$tmp/err"; fail "no warning for --alias"; }
+run 0 get Upgrade_Rule
+[ "$(cat "$tmp/out")" = "[--uid u --pwd p --alias a]http://h/fw.loads" ] || fail "Upgrade_Rule"
+
 run 0 set "Profile_Rule=file://$st/profiles/\$PSN.xml"
 run 4 set "Resync_Random_Delay=70000"
 grep -q "out of range" "$tmp/err" || fail "range error"

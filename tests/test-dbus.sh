@@ -2,7 +2,7 @@
 # provisiond on a private D-Bus, driven by provisionctl as the admin and as
 # an unprivileged user, fetching from nginx on 127.0.0.1. Run inside
 # tests/in-netns (meson does), so that nothing leaves the machine.
-#   test-dbus.sh CASE     CASE: resync user stop-fetch stop-apply restart errors
+#   test-dbus.sh CASE     CASE: resync user stop-fetch stop-fifo stop-apply restart errors
 # Environment (meson sets it): PROVISIOND PROVISIONCTL PROV_PLUGIN_PATH
 # PROV_SCHEMA_DIR PROV_LOCALEDIR
 set -eu
@@ -139,15 +139,25 @@ EOF
   has '^GPP_A=hidden-na$' "$tmp/out"
   has '^GPP_B=read-only$' "$tmp/out"
   has '^GPP_C=mine$' "$tmp/out"
-  # Resync: never a rule of one's own; the configured ones while allowed.
-  run 1 asuser resync "file://$profiles/user.xml"
-  has administrator "$tmp/err"
+  # Resync while User_Configurable_Resync is Yes (the default): the
+  # configured rules, and a profile rule of one's own (the seed's user menu).
   run 0 asuser resync
   has "^fetched: file://$profiles/user.xml\$" "$tmp/out"
   has '^changed: GPP_C = read-write$' "$tmp/out"
+  printf '<flat-profile><GPP_C>own-rule</GPP_C></flat-profile>\n' >"$profiles/own.xml"
+  run 0 asuser resync "file://$profiles/own.xml"
+  has "^fetched: file://$profiles/own.xml\$" "$tmp/out"
+  has '^changed: GPP_C = own-rule$' "$tmp/out"
+  # No: both refused, saying why; the admin still may.
   run 0 ctl set User_Configurable_Resync=No
   run 1 asuser resync
-  has User_Configurable_Resync "$tmp/err"
+  has 'resync by users is off (User_Configurable_Resync is No)' "$tmp/err"
+  run 1 asuser resync "file://$profiles/user.xml"
+  has 'users may not resync from a rule of their own (User_Configurable_Resync is No)' "$tmp/err"
+  run 0 ctl get GPP_C
+  has '^own-rule$' "$tmp/out"
+  run 0 ctl resync "file://$profiles/user.xml"
+  has '^changed: GPP_C = read-write$' "$tmp/out"
   # Admin-only methods; status is for everyone.
   run 1 asuser expand /x.xml
   run 1 asuser plugins
@@ -188,6 +198,44 @@ stop-fetch)
   [ "$(md5sum <"$st/params.db")" = "$before" ] || fail "the store changed"
   run 0 offline status
   has "request .*huge.xml  -- cancelled" "$tmp/out"
+  ;;
+
+stop-fifo)
+  # A FIFO in the profile root is refused at once: opening it for reading
+  # would wait for a writer that never comes, and the daemon with it.
+  mkfifo "$profiles/fifo.xml"
+  printf '<flat-profile><GPP_A>after</GPP_A></flat-profile>' >"$profiles/a.xml"
+  start_daemon
+  run 5 timeout 10 "$PROVISIONCTL" --session resync "file://$profiles/fifo.xml"
+  has "file: not a regular file (a FIFO)" "$tmp/err"
+  run 0 ctl status
+  has "fifo.xml  -- file: not a regular file (a FIFO)" "$tmp/out"
+  run 0 ctl resync "file://$profiles/a.xml"
+  has "^changed: GPP_A = after\$" "$tmp/out"
+
+  # SIGTERM during a fetch stops the daemon promptly: a TFTP server that
+  # takes the request and never answers would keep it retrying for 30 s.
+  python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1])
+s.recvfrom(600)
+open(sys.argv[2], "w").write("got\n")
+time.sleep(600)' "$tmp/tftp.port.tmp" "$tmp/tftp.got" &
+  extra_pids="$extra_pids $!"
+  wait_until 10 "the silent server" test -s "$tmp/tftp.port.tmp"
+  tport=$(cat "$tmp/tftp.port.tmp")
+  (
+    ctl resync "tftp://127.0.0.1:$tport/slow.xml" >"$tmp/resync.out" 2>"$tmp/resync.log" &&
+      echo 0 >"$tmp/resync.rc" || echo $? >"$tmp/resync.rc"
+  ) &
+  wait_until 10 "the request" test -s "$tmp/tftp.got"
+  kill -TERM "$(cat "$tmp/daemon.pid")"
+  rc=$(daemon_exit 5)
+  [ "$rc" = 0 ] || fail "the daemon exited $rc"
+  wait_until 10 "the resync call to end" test -s "$tmp/resync.rc"
+  [ "$(cat "$tmp/resync.rc")" = 1 ] || fail "resync exited $(cat "$tmp/resync.rc")"
+  has cancelled "$tmp/resync.log"
   ;;
 
 stop-apply)

@@ -19,9 +19,9 @@ scenarios=$src/plugins/sip/tests
 tmp=$(mktemp -d /tmp/prov-triggers-XXXXXX)
 st=$tmp/state tftproot=$tmp/tftp
 mkdir -p "$st" "$tftproot"
-daemon_pid='' tftpd_pid=''
+daemon_pid='' tftpd_pid='' tftpd69_pid=''
 cleanup() {
-  for p in $daemon_pid $tftpd_pid; do kill "$p" 2>/dev/null || true; done
+  for p in $daemon_pid $tftpd_pid $tftpd69_pid; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$tmp"
 }
@@ -390,9 +390,67 @@ Command=cp %f $tmp/installed.img"
     || fail "the upgrade status names another URL"
   grep -q "action-url requests an upgrade: $base/fw-2.0.img" "$tmp/daemon.log" \
     || fail "the daemon did not log the upgrade request"
-  # A rule with [options] is refused (Upgrade_Rule grammar), nothing runs.
-  expect_http 400 "admin:$pass" "/admin/upgrade?%5B--key%20x%5D$base/fw-2.0.img"
+  # A rule that does not parse is refused, nothing runs.
+  expect_http 400 "admin:$pass" "/admin/upgrade?%5B--nosuch%20x%5D$base/fw-2.0.img"
   [ "$(grep -c "requests an upgrade" "$tmp/daemon.log")" = 1 ] || fail "a refused upgrade fired"
+  alive
+  relative_rules
+}
+
+# A rule without a server uses the host that asked (SPEC §7, the seed):
+# /admin/resync?/x.txt is tftp://<peer>/x.txt, port 69, where a second
+# tftpd-hpa serves the same root; a relative Upgrade_Rule uses the server
+# the profile came from (here the first tftpd's port).
+relative_rules() {
+  /usr/sbin/in.tftpd --foreground -4 --address ":69" --secure --user root \
+    "$tftproot" >"$tmp/tftpd69.log" 2>&1 &
+  tftpd69_pid=$!
+  wait_until 10 "tftpd on 69" python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.2)
+s.sendto(b"\0\1probe\0octet\0", ("127.0.0.1", 69))
+s.recvfrom(600)'
+  before=$(n_resyncs)
+  profile rel.txt GPP_A relative-1
+  expect_http 200 "admin:$pass" "/admin/resync?/rel.txt"
+  wait_param GPP_A relative-1
+  wait_until 10 "the relative resync to finish" resyncs_are $((before + 1))
+  [ "$(status_xpath 'string(/ProvisionStatus/Resync[1]/@url)')" = "tftp://127.0.0.1/rel.txt" ] \
+    || fail "the relative resync did not use the requester"
+  # What a real template ships (ua="ua") applies, with a warning in the log.
+  printf '<flat-profile>\n<GPP_B ua="ua">warned</GPP_B>\n</flat-profile>\n' >"$tftproot/warn.txt"
+  expect_http 200 "admin:$pass" "/admin/resync?/warn.txt"
+  wait_param GPP_B warned
+  wait_until 10 "the profile warning" grep -q \
+    'profile warning: tftp://127.0.0.1/warn.txt: line 2: invalid ua="ua" on GPP_B ignored' \
+    "$tmp/daemon.log"
+
+  # The profile's server: the relative Upgrade_Rule a profile sets.
+  head -c 70001 /dev/urandom >"$tftproot/fw-3.0.img"
+  profile up.txt Upgrade_Rule /fw-3.0.img
+  expect_http 200 "admin:$pass" "/admin/resync?$base/up.txt"
+  wait_param Upgrade_Rule /fw-3.0.img
+  # The upgrade that follows the resync uses Upgrade_Rule.
+  upgraded3() {
+    [ "$(status_xpath 'string(/ProvisionStatus/Upgrade[1]/@url)' 2>/dev/null)" = "$base/fw-3.0.img" ]
+  }
+  expect_http 200 "admin:$pass" "/admin/upgrade"
+  wait_until 30 "the relative Upgrade_Rule to run" upgraded3
+  [ "$(status_xpath 'string(/ProvisionStatus/Upgrade[1]/@outcome)')" = success ] \
+    || fail "the relative Upgrade_Rule failed: $(status_xpath 'string(/ProvisionStatus/Upgrade[1]/@error)')"
+  cmp "$tftproot/fw-3.0.img" "$tmp/installed.img" || fail "the installer got other bytes (3.0)"
+
+  # /admin/upgrade?/fw-4.0.img: the requester again.
+  head -c 5000 /dev/urandom >"$tftproot/fw-4.0.img"
+  upgraded4() {
+    [ "$(status_xpath 'string(/ProvisionStatus/Upgrade[1]/@url)' 2>/dev/null)" = \
+      "tftp://127.0.0.1/fw-4.0.img" ]
+  }
+  expect_http 200 "admin:$pass" "/admin/upgrade?/fw-4.0.img"
+  wait_until 30 "the relative upgrade to run" upgraded4
+  [ "$(status_xpath 'string(/ProvisionStatus/Upgrade[1]/@outcome)')" = success ] \
+    || fail "the relative upgrade failed"
+  cmp "$tftproot/fw-4.0.img" "$tmp/installed.img" || fail "the installer got other bytes (4.0)"
   alive
 }
 

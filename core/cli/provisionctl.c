@@ -53,6 +53,7 @@ prov_cli_resync_free (ProvCliResync *resync)
 {
   g_clear_pointer (&resync->fetched, g_ptr_array_unref);
   g_clear_pointer (&resync->skipped, g_ptr_array_unref);
+  g_clear_pointer (&resync->warnings, g_ptr_array_unref);
   g_strfreev (resync->changed);
   g_free (resync);
 }

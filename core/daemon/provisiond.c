@@ -38,10 +38,12 @@ on_trigger_fired (ProvTrigger *trigger, int action, int cause, const char *rule,
   g_info ("%s requests a%s%s%s", prov_plugin_get_name (PROV_PLUGIN (trigger)),
           action == PROV_TRIGGER_ACTION_UPGRADE ? "n upgrade" : " resync", shown ? ": " : "",
           shown ? shown : "");
+  const char *requester = prov_trigger_get_requester (trigger);
+
   if (action == PROV_TRIGGER_ACTION_UPGRADE)
-    prov_scheduler_request_upgrade (daemon->scheduler, rule);
+    prov_scheduler_request_upgrade_from (daemon->scheduler, rule, requester);
   else
-    prov_scheduler_request_resync (daemon->scheduler, (ProvCause) cause, rule);
+    prov_scheduler_request_resync_from (daemon->scheduler, (ProvCause) cause, rule, requester);
 }
 
 /* Every loaded plugin that is a trigger (SIP NOTIFY, action URLs…) starts

@@ -431,7 +431,7 @@ test_random_round_trip (void)
 
       gen_init (&g);
       gen_rule (&g, wants);
-      rule = prov_rule_parse (g.rule->str, TRUE, &error);
+      rule = prov_rule_parse (g.rule->str, &error);
       if (rule == NULL)
         g_error ("generated rule refused: %s: %s", g.rule->str, error->message);
       /* A blank rule has no alternatives at all. */

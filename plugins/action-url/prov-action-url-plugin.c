@@ -125,8 +125,8 @@ check_rule (const char *rule, ProvTriggerAction action, GError **error)
 {
   g_autoptr(ProvRule) parsed = NULL;
 
-  /* Upgrade_Rule's grammar has no options. */
-  parsed = prov_rule_parse (rule, action == PROV_TRIGGER_ACTION_RESYNC, error);
+  /* Upgrade_Rule has the grammar of Profile_Rule, options included. */
+  parsed = prov_rule_parse (rule, error);
   if (parsed == NULL)
     g_prefix_error (error, "invalid rule: ");
   return parsed != NULL;
@@ -171,7 +171,9 @@ handle_action (ProvActionUrlPlugin *self, SoupServerMessage *msg, ProvActionUrlQ
       reply_text (msg, SOUP_STATUS_BAD_REQUEST, error->message);
       return;
     }
-  prov_trigger_fire (PROV_TRIGGER (self), action, PROV_CAUSE_EXPLICIT, rule);
+  /* `/admin/resync?/x.cfg`: a rule without a host uses the one that asked. */
+  prov_trigger_fire_from (PROV_TRIGGER (self), action, PROV_CAUSE_EXPLICIT, rule,
+                          soup_server_message_get_remote_host (msg));
   reply_text (msg, SOUP_STATUS_OK, action == PROV_TRIGGER_ACTION_RESYNC ? "resync requested"
                                                                           : "upgrade requested");
 }
@@ -234,8 +236,9 @@ handle_execute (ProvActionUrlPlugin *self, SoupServerMessage *msg, Request *req)
     {
       ProvActionUrlItem *item = g_ptr_array_index (items, i);
 
-      prov_trigger_fire (PROV_TRIGGER (self), PROV_TRIGGER_ACTION_RESYNC, PROV_CAUSE_EXPLICIT,
-                         item->rule);
+      prov_trigger_fire_from (PROV_TRIGGER (self), PROV_TRIGGER_ACTION_RESYNC,
+                              PROV_CAUSE_EXPLICIT, item->rule,
+                              soup_server_message_get_remote_host (msg));
     }
   doc = prov_action_url_execute_response (items);
   reply (msg, SOUP_STATUS_OK, "text/xml", doc);

@@ -22,6 +22,7 @@ typedef struct
   int   action;
   int   cause;
   char *rule;
+  char *requester; /* prov_trigger_get_requester() during "fired" */
 } Fired;
 
 typedef struct
@@ -66,6 +67,7 @@ fired_free (gpointer data)
   Fired *fired = data;
 
   g_free (fired->rule);
+  g_free (fired->requester);
   g_free (fired);
 }
 
@@ -78,6 +80,7 @@ on_fired (ProvTrigger *trigger, int action, int cause, const char *rule, gpointe
   fired->action = action;
   fired->cause = cause;
   fired->rule = g_strdup (rule);
+  fired->requester = g_strdup (prov_trigger_get_requester (trigger));
   g_ptr_array_add (f->fired, fired);
 }
 
@@ -844,11 +847,13 @@ test_upgrade (Fixture *f, gconstpointer data)
   g_assert_cmpuint (configured->status, ==, 200);
   assert_fired (f, 1, PROV_TRIGGER_ACTION_UPGRADE, NULL);
 
-  /* Upgrade_Rule's grammar has no options. */
-  options = get_digest (f, "/admin/upgrade?%5B--key%20k%5Dhttp://127.0.0.1/fw.bin", PASSWORD);
-  g_assert_cmpuint (options->status, ==, 400);
-  g_assert_null (strstr (options->body, "--key k"));
-  g_assert_cmpuint (f->fired->len, ==, 2);
+  /* Upgrade_Rule has Profile_Rule's syntax, options included (the seed);
+   * a rule without a server is the requester's to complete. */
+  options = get_digest (f, "/admin/upgrade?%5B--uid%20u%20--pwd%20p%5D/fw.bin", PASSWORD);
+  g_assert_cmpuint (options->status, ==, 200);
+  assert_fired (f, 2, PROV_TRIGGER_ACTION_UPGRADE, "[--uid u --pwd p]/fw.bin");
+  g_assert_cmpstr (((Fired *) f->fired->pdata[2])->requester, ==, "127.0.0.1");
+  g_assert_cmpuint (f->fired->len, ==, 3);
 }
 
 static void
