@@ -362,12 +362,20 @@ mask_url (Masker *m, const char *p, const char *end, gboolean split, gboolean co
   return url_end;
 }
 
-static gboolean
-is_condition (const char *p, const char *end)
+/* A condition holds no secret, but a URL may stand in it: its password is
+ * hidden unless that breaks the condition (then what looked like a URL's
+ * password held an operator, and the condition is shown as it is). */
+static char *
+show_condition (const char *condition)
 {
-  g_autofree char *raw = g_strndup (p, end - p);
+  char *shown = prov_text_mask_url_passwords (condition);
 
-  return prov_condition_check_syntax (raw, NULL);
+  if (strcmp (shown, condition) != 0 && !prov_condition_check_syntax (shown, NULL))
+    {
+      g_free (shown);
+      return g_strdup (condition);
+    }
+  return shown;
 }
 
 /* One alternative from @p up to its `|` or the end. Returns where it
@@ -387,12 +395,14 @@ mask_alternative (Masker *m, const char *p, const char *end)
         mark++;
       if (mark < end && *mark == '?')
         {
-          /* A condition holds no secret, but a URL may stand in it. */
-          if (!is_condition (p + 1, close))
+          g_autofree char *raw = g_strndup (p + 1, close - p - 1);
+          g_autofree char *shown = NULL;
+
+          if (!prov_condition_check_syntax (raw, NULL))
             return NULL;
+          shown = show_condition (raw);
           g_string_append_c (m->out, '(');
-          if (mask_url (m, p + 1, close, FALSE, TRUE) == NULL)
-            return NULL;
+          g_string_append (m->out, shown);
           g_string_append_len (m->out, close, mark + 1 - close);
         }
       else if (mark < end && *mark == '!')
@@ -533,7 +543,7 @@ prov_rule_mask_check (const char *rule, GError **error)
       ProvRuleAlt *a = before->alts->pdata[i], *b = after->alts->pdata[i];
       g_autofree char *url = prov_url_mask_secrets (a->url);
 
-      g_autofree char *condition = a->condition ? prov_text_mask_url_passwords (a->condition) : NULL;
+      g_autofree char *condition = a->condition ? show_condition (a->condition) : NULL;
 
       if (g_strcmp0 (condition, b->condition) != 0)
         return check_fail (error, i, "the condition changed");

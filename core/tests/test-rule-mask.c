@@ -67,6 +67,9 @@ test_fixed (void)
   assert_masked ("( a = \"x\"; GPP_SB = \"s|e;c\"; Admin_Password = \"p\"; )! /a",
                  "( a = \"x\"; GPP_SB = \"" M "\"; Admin_Password = \"" M "\"; )! /a");
   assert_masked ("( a = \"x\" GPP_SB = \"s\"; )! /a", "( " M);
+  /* A URL in a condition, and what only looks like one (found by libFuzzer). */
+  assert_masked ("( \"http://u:pw@h\" eq \"$A\" )? /a", "( \"http://u:" M "@h\" eq \"$A\" )? /a");
+  assert_masked ("( x://u:p eq q@b )? /a", "( x://u:p eq q@b )? /a");
   /* A condition that is not one may be assignments. */
   assert_masked ("( GPP_SA = \"s\"; )? /a", M);
 }
