@@ -7,7 +7,8 @@
 # PROV_SCHEMA_DIR PROV_LOCALEDIR
 set -eu
 case=$1
-. "$(dirname "$0")/lib-dbus.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib-dbus.sh"
 
 # A state directory whose boot resync is off: every resync is the test's.
 st=$tmp/state
@@ -65,6 +66,23 @@ EOF
   [ "$rc" = 0 ] || fail "monitor --count 1 exited $rc"
   [ "$(cat "$tmp/monitor.out")" = "ParametersChanged names=GPP_C" ] || fail "monitor --count 1"
 
+  # A NAME without a value: read from standard input, or at a prompt that
+  # does not echo, and sent to the daemon; never an argument (never in ps).
+  printf 'piped-s3cret\nfrom stdin\n' | run 0 ctl set GPP_SB GPP_C
+  has '^changed: GPP_SB$' "$tmp/out"
+  has 'GPP_SB	piped-s3cret$' "$st/params.db"
+  run 0 ctl get GPP_C
+  [ "$(cat "$tmp/out")" = "from stdin" ] || fail "set from stdin: GPP_C"
+  printf '' | run 2 ctl set GPP_SB
+  has "no value for GPP_SB on standard input" "$tmp/err"
+  python3 "$here/type-at-prompt.py" typed-s3cret "$PROVISIONCTL" --session set GPP_SB \
+    >"$tmp/tty.out" || { cat "$tmp/tty.out" >&2; fail "set at a prompt"; }
+  has "Value of GPP_SB (not shown): " "$tmp/tty.out"
+  has "changed: GPP_SB" "$tmp/tty.out"
+  lacks typed-s3cret "$tmp/tty.out" "$tmp/daemon.log" "$tmp/monitor.out"
+  has 'GPP_SB	typed-s3cret$' "$st/params.db"
+  run 0 ctl set GPP_SB=s3cret
+
   # JSON for scripts.
   run 0 ctl --json resync "$url"
   json_ok "$tmp/out"
@@ -98,12 +116,11 @@ print("</flat-profile>")' >"$tmp/www/slow.xml"
   ;;
 
 user)
-  # setpriv needs real root: in a user namespace, nobody is not mapped.
-  if ! setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
-    echo "SKIP: cannot run as nobody here" >&2
+  if ! use_nobody >"$tmp/why"; then
+    echo "SKIP: $(cat "$tmp/why")" >&2
     exit 77
   fi
-  asuser() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$PROVISIONCTL" --session "$@"; }
+  asuser() { as_nobody "$nobody_ctl" --session "$@"; }
   cat >"$profiles/user.xml" <<EOF
 <flat-profile>
   <GPP_A ua="na">hidden-na</GPP_A>
@@ -162,7 +179,7 @@ EOF
   run 1 asuser expand /x.xml
   run 1 asuser plugins
   run 0 asuser status
-  if setpriv --reuid=nobody --regid=nogroup --clear-groups gdbus call --session --dest "$name" \
+  if as_nobody gdbus call --session --dest "$name" \
     --object-path "$path" --method "$name.SetLineState" 1 true >"$tmp/out" 2>&1; then
     fail "SetLineState as a user"
   fi

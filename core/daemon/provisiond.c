@@ -114,6 +114,21 @@ on_resync_finished (ProvEngine *engine, int outcome, const char *url, const char
     g_main_loop_quit (daemon->loop);
 }
 
+/* The scheduler moved its one alarm: when the daemon wakes next. Tests
+ * (tests/test-daemon-schedule.sh) wait for this line, after a resync, to
+ * know that the daemon has nothing left to do until then. */
+static void
+on_plan_changed (ProvScheduler *scheduler, gpointer user_data)
+{
+  gint64 at = prov_scheduler_get_armed_deadline (scheduler);
+
+  if (at == 0)
+    g_debug ("no wake-up armed");
+  else
+    g_debug ("next wake-up in %" G_GINT64_FORMAT " s",
+             (at - g_get_real_time () + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC);
+}
+
 /* provisiond.conf(5): each setting comes from the command line, else the
  * environment, else the file, else the built-in default. */
 static gboolean
@@ -269,6 +284,7 @@ main (int argc, char **argv)
                                          g_random_int ());
   g_signal_connect (prov_context_get_engine (daemon.context), "resync-finished",
                     G_CALLBACK (on_resync_finished), &daemon);
+  g_signal_connect (daemon.scheduler, "plan-changed", G_CALLBACK (on_plan_changed), NULL);
   /* Log_*_Msg also go to Syslog_Server when it is set. */
   remote_log = prov_syslog_new (prov_context_get_store (daemon.context),
                             prov_context_get_device (daemon.context));
