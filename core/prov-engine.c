@@ -17,6 +17,7 @@
 #include "prov-profile.h"
 #include "prov-profile-sink.h"
 #include "prov-rule.h"
+#include "prov-rule-mask.h"
 #include "prov-source.h"
 
 static const char *const profile_rules[] = {
@@ -377,10 +378,11 @@ resync_succeed (GTask *task)
   entry.n_changed = g_strv_length (data->result->changed);
   prov_status_add_resync (self->status, &entry);
   /* A relative Upgrade_Rule uses the server the profile came from. */
-  if (data->result->fetched->len > 0)
+  if (data->fetches->len > 0)
     {
-      const char *url = g_ptr_array_index (data->result->fetched, data->result->fetched->len - 1);
-      g_autofree char *server = prov_fetch_setup_server_of (url);
+      /* The fetch's own URL: the ones in the result are masked. */
+      ProvFetch *last = g_ptr_array_index (data->fetches, data->fetches->len - 1);
+      g_autofree char *server = prov_fetch_setup_server_of (prov_fetch_get_url (last));
 
       if (server != NULL)
         prov_status_set_string (self->status, PROV_STATUS_PROFILE_SERVER, server);
@@ -416,7 +418,7 @@ add_profile (ProvEngine *self, ResyncData *data, ProvProfile *parsed, GBytes *pa
   g_autoptr(GBytes) plain = NULL;
   g_autoptr(ProvProfile) profile = parsed;
   GPtrArray *warnings;
-  const char *url = prov_fetch_get_url (data->fetch);
+  const char *url = data->last_url;
   gsize len = 0;
   const char *buf;
 
@@ -498,9 +500,9 @@ static void
 on_fetch_progress (ProvFetch *fetch, guint64 received, guint64 total, gpointer user_data)
 {
   ProvEngine *self = user_data;
+  g_autofree char *url = prov_url_mask_secrets (prov_fetch_get_url (fetch));
 
-  g_signal_emit (self, signals[SIGNAL_FETCH_PROGRESS], 0, prov_fetch_get_url (fetch), received,
-                 total);
+  g_signal_emit (self, signals[SIGNAL_FETCH_PROGRESS], 0, url, received, total);
 }
 
 static void
@@ -576,8 +578,9 @@ prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **er
   data->fetch = prov_fetch_setup_new (self, url, data->vars, error);
   if (data->fetch == NULL)
     return FALSE;
+  /* What status, signals, logs and error origins show: never a password. */
   g_free (data->last_url);
-  data->last_url = g_strdup (url);
+  data->last_url = prov_url_mask_secrets (url);
   prov_fetch_set_max_size (data->fetch, (guint64) prov_store_get_int (self->store,
                                                                        "Max_Profile_Size"));
   g_clear_pointer (&data->key, g_free);
@@ -667,7 +670,7 @@ resync_next_rule (GTask *task)
       if (rule == NULL)
         {
           g_free (data->last_url);
-          data->last_url = g_strdup (text);
+          data->last_url = prov_rule_mask_secrets (text);
           resync_fail (task, error);
           return;
         }
@@ -888,8 +891,11 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
         g_string_append (out, " --pwd ********");
       if (url[0] != '\0')
         {
+          g_autofree char *shown = NULL;
+
           full = prov_fetch_setup_complete_url (self, url, NULL, &url_error);
-          g_string_append_printf (out, " %s", full != NULL ? full : url);
+          shown = prov_url_mask_secrets (full != NULL ? full : url);
+          g_string_append_printf (out, " %s", shown);
           if (full == NULL)
             g_string_append_printf (out, " (%s)", url_error->message);
         }

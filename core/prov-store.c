@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "prov-error.h"
+#include "prov-rule-mask.h"
 #include "prov-store.h"
 
 /* File format:
@@ -620,6 +621,12 @@ prov_store_is_secret (ProvStore *self, const char *name)
   g_return_val_if_fail (name != NULL, FALSE);
 
   spec = prov_schema_lookup (self->schema, name);
+  if (spec == NULL && strchr (name, '/') != NULL)
+    {
+      /* A leaf of a group (`router-configuration/Web_Login_Admin_Password`)
+       * is as secret as the parameter of its name. */
+      spec = prov_schema_lookup (self->schema, strrchr (name, '/') + 1);
+    }
   return spec != NULL && spec->secret;
 }
 
@@ -701,6 +708,33 @@ prov_store_mask (ProvStore *self, const char *name, const char *value)
   if (value != NULL && value[0] != '\0' && prov_store_is_secret (self, name))
     return MASK;
   return value;
+}
+
+static gboolean
+is_secret_cb (const char *name, gpointer user_data)
+{
+  return prov_store_is_secret (user_data, name);
+}
+
+char *
+prov_store_show (ProvStore *self, const char *name, const char *value, ProvCaller caller)
+{
+  const ProvParamSpec *spec;
+
+  g_return_val_if_fail (PROV_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (value == NULL)
+    return NULL;
+  if (value[0] != '\0' && prov_store_is_secret (self, name))
+    return g_strdup (MASK);
+  if (caller == PROV_CALLER_ADMIN)
+    return g_strdup (value);
+  spec = prov_schema_lookup (self->schema, name);
+  if (spec != NULL && spec->type == PROV_PARAM_RULE)
+    return prov_rule_mask_secrets_full (value, is_secret_cb, self);
+  /* A directory or service URL a user may read shows no password either. */
+  return prov_text_mask_url_passwords (value);
 }
 
 /* ---- applying ---- */

@@ -85,6 +85,14 @@ GStrv        prov_store_list_names   (ProvStore      *self,
 const char  *prov_store_mask         (ProvStore      *self,
                                       const char     *name,
                                       const char     *value);
+/* The value to show @caller: prov_store_mask(), and for a caller below the
+ * admin a rule's --key, --uid and --pwd arguments and URL passwords become
+ * `…` (prov_rule_mask_secrets()), and so do the passwords of URLs in any
+ * other value (prov_text_mask_url_passwords()). NULL for a NULL @value. */
+char        *prov_store_show         (ProvStore      *self,
+                                      const char     *name,
+                                      const char     *value,
+                                      ProvCaller      caller);
 
 /**
  * prov_store_apply:

@@ -13,6 +13,7 @@
 #include "prov-macro-private.h"
 #include "prov-parse-steps.h"
 #include "prov-rule.h"
+#include "prov-rule-mask.h"
 #include "prov-upgrader.h"
 
 /* Status keys: the version installed, and the device file's version it
@@ -48,7 +49,7 @@ typedef struct
   char          *rule;
   char          *server;  /* for a URL without a host: the requester's, or NULL */
   GHashTable    *vars;
-  char          *url;     /* for status: the URL, else the rule */
+  char          *url;     /* for status: the URL, masked */
   char          *version;
   char          *image;   /* path of the written image */
   ProvFirmwareImage *file; /* the image being received */
@@ -392,7 +393,7 @@ on_progress (ProvFetch *fetch, guint64 received, guint64 total, gpointer user_da
   Progress *progress = g_new0 (Progress, 1);
 
   progress->task = g_object_ref (task);
-  progress->url = g_strdup (prov_fetch_get_url (fetch));
+  progress->url = prov_url_mask_secrets (prov_fetch_get_url (fetch));
   progress->received = received;
   progress->total = total;
   g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT, emit_progress,
@@ -502,6 +503,7 @@ upgrade_start (GTask *task)
   g_autoptr(ProvRule) rule = NULL;
   g_autoptr(GHashTable) secrets = NULL;
   g_autofree char *expanded = NULL;
+  g_autofree char *full = NULL;
   g_autofree char *dir = NULL;
   ProvTransport *transport;
   ProvRuleAlt *alt;
@@ -539,17 +541,19 @@ upgrade_start (GTask *task)
   expanded = prov_macro_expand (alt->url, data->vars, NULL);
   /* No host: the one that asked, else the one the profile came from (the
    * seed), else DHCP's. */
-  data->url = prov_fetch_setup_complete_url (
+  full = prov_fetch_setup_complete_url (
     self->engine, expanded,
     data->server != NULL ? data->server
                          : prov_status_get_string (status, PROV_STATUS_PROFILE_SERVER),
     &error);
-  if (data->url == NULL)
+  if (full == NULL)
     {
       fail (task, error);
       return;
     }
-  data->version = prov_upgrader_image_version (data->url);
+  /* What status, signals and logs show: never a password. */
+  data->url = prov_url_mask_secrets (full);
+  data->version = prov_upgrader_image_version (full);
   if (data->version == NULL)
     {
       fail (task, g_error_new (PROV_ERROR, PROV_ERROR_INVALID_RULE, "no image file name in %s",
@@ -577,7 +581,7 @@ upgrade_start (GTask *task)
       fail (task, g_error_new (PROV_ERROR, PROV_ERROR_NOT_SUPPORTED, "no installer plugin"));
       return;
     }
-  data->fetch = prov_fetch_setup_new (self->engine, data->url, data->vars, &error);
+  data->fetch = prov_fetch_setup_new (self->engine, full, data->vars, &error);
   if (data->fetch == NULL)
     {
       fail (task, error);

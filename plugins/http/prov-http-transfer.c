@@ -8,6 +8,7 @@
 #include "prov-http-error.h"
 #include "prov-http-session.h"
 #include "prov-http-transfer.h"
+#include "prov-rule-mask.h"
 
 #define MAX_REDIRECTS 5
 #define MAX_AUTH_ANSWERS 2
@@ -78,10 +79,13 @@ transfer_free (Transfer *t)
   g_free (t);
 }
 
+/* No user information, and no password of a URL inside the query either. */
 static char *
 uri_for_log (GUri *uri)
 {
-  return g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_FRAGMENT);
+  g_autofree char *text = g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_FRAGMENT);
+
+  return prov_url_mask_secrets (text);
 }
 
 static void
