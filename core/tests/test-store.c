@@ -478,12 +478,14 @@ test_file_mode (void)
   g_autoptr (ProvSchema) schema = make_schema ();
   g_autoptr (ProvStore) store = NULL;
   g_autofree char *tmp = NULL;
+  g_autofree char *journal = NULL;
   GStatBuf st;
   mode_t old_umask;
   TmpStore t;
 
   tmp_store_init (&t);
   tmp = g_strconcat (t.path, ".tmp", NULL);
+  journal = g_strconcat (t.path, ".journal", NULL);
   store = open_store (schema, t.path);
   admin_set (store, "GPP_SA", "pw", PROV_ACCESS_UNSET);
   g_assert_cmpint (g_stat (t.path, &st), ==, 0);
@@ -495,6 +497,8 @@ test_file_mode (void)
   admin_set (store, "GPP_SA", "pw2", PROV_ACCESS_UNSET);
   umask (old_umask);
   g_assert_cmpint (g_stat (t.path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (journal, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
 
@@ -533,7 +537,9 @@ assert_corrupt (ProvSchema *schema, const char *path, const char *expected)
   g_autoptr (ProvStore) store = prov_store_new (schema, path, &error);
   g_autofree char *prefix = g_strconcat (path, ": line ", NULL);
 
-  g_assert_null (store);
+  /* Opening checks the ends of the file; the rest is checked as it is read. */
+  if (store != NULL)
+    g_assert_false (prov_store_check (store, &error));
   g_assert_error (error, PROV_ERROR, PROV_ERROR_CORRUPT);
   g_assert_true (g_str_has_prefix (error->message, prefix));
   if (expected != NULL)
@@ -577,7 +583,7 @@ test_corrupt (void)
 
   g_assert_true (g_file_set_contents (t.path, "", 0, NULL));
   assert_corrupt (schema, t.path, "line 1: not a store file of a known format version");
-  g_assert_true (g_file_set_contents (t.path, "provisiond-store 2\nend 0 0\n", -1, NULL));
+  g_assert_true (g_file_set_contents (t.path, "provisiond-store 3\nend 0 0\n", -1, NULL));
   assert_corrupt (schema, t.path, "line 1: not a store file of a known format version");
   g_assert_true (g_file_set_contents (t.path, "provisiond-store 1\nrw\tGPP_A\tx\n", -1, NULL));
   assert_corrupt (schema, t.path, "line 2: truncated (no end line)");
@@ -659,10 +665,12 @@ test_changed (void)
   g_autoptr (ProvChangeSet) changes = prov_change_set_new ();
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) changed = NULL;
+  g_autofree char *journal = NULL;
   GStatBuf before, after;
   TmpStore t;
 
   tmp_store_init (&t);
+  journal = g_strconcat (t.path, ".journal", NULL);
   store = open_store (schema, t.path);
   g_signal_connect (store, "changed", G_CALLBACK (on_changed), log);
 
@@ -693,12 +701,16 @@ test_changed (void)
   g_assert_cmpint (before.st_mtim.tv_nsec, ==, after.st_mtim.tv_nsec);
   g_clear_pointer (&changed, g_strfreev);
 
-  /* An access level alone is a change, and a real change writes a new file. */
+  /* An access level alone is a change, and a real change is written: a
+   * record of the journal, not the whole store again. */
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
   admin_set (store, "GPP_A", NULL, PROV_ACCESS_RO);
   g_assert_cmpuint (log->len, ==, 2);
   g_assert_cmpstr (log->pdata[1], ==, "GPP_A");
   g_assert_cmpint (g_stat (t.path, &after), ==, 0);
-  g_assert_cmpuint (before.st_ino, !=, after.st_ino);
+  g_assert_cmpuint (before.st_ino, ==, after.st_ino);
+  g_assert_cmpint (before.st_mtim.tv_nsec, ==, after.st_mtim.tv_nsec);
+  g_assert_true (g_file_test (journal, G_FILE_TEST_EXISTS));
 
   g_clear_object (&store);
   tmp_store_clear (&t);
@@ -713,18 +725,22 @@ test_write_failure (void)
   g_autoptr (GBytes) before = NULL;
   g_autoptr (GBytes) after = NULL;
   g_autofree char *tmp = NULL;
+  g_autofree char *journal = NULL;
   g_autoptr (GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
   TmpStore t;
 
   tmp_store_init (&t);
   tmp = g_strconcat (t.path, ".tmp", NULL);
+  journal = g_strconcat (t.path, ".journal", NULL);
   store = open_store (schema, t.path);
   admin_set (store, "GPP_A", "old", PROV_ACCESS_UNSET);
   before = file_bytes (t.path);
   g_signal_connect (store, "changed", G_CALLBACK (on_changed), log);
 
-  /* A directory where the temporary goes makes the write fail (even as root). */
+  /* Directories where the temporary and the journal go make the write fail
+   * (even as root), be it an append to the journal or a new base. */
   g_assert_cmpint (g_mkdir (tmp, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (journal, 0700), ==, 0);
   error = set_one (store, PROV_CALLER_ADMIN, "GPP_A", "new", PROV_ACCESS_UNSET);
   g_assert_error (error, PROV_ERROR, PROV_ERROR_FAILED);
   g_assert_true (g_str_has_prefix (error->message, "cannot write "));
