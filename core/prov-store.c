@@ -829,7 +829,8 @@ commit (ProvStore *self, GArray *pending)
       if (entry == NULL)
         {
           entry = entry_new (p->name, strlen (p->name), NULL, PROV_ACCESS_UNSET);
-          g_hash_table_insert (self->entries, entry->name, entry);
+          /* replace: an entry known absent may be there, its name the key. */
+          g_hash_table_replace (self->entries, entry->name, entry);
         }
       if (p->value_changed)
         {

@@ -863,6 +863,167 @@ test_large (void)
   tmp_store_clear (&t);
 }
 
+/* The values of the journal test's three names, "-" for none. */
+static char *
+journal_state (ProvStore *store)
+{
+  return g_strdup_printf ("%s|%s|%s|%d", prov_store_get (store, "GPP_A"),
+                          prov_store_get (store, "GPP_B"),
+                          prov_store_get (store, "Resync_Random_Delay"),
+                          prov_store_get_access (store, "GPP_B"));
+}
+
+static guint
+count_commits (const char *data, gsize len)
+{
+  guint n = 0;
+
+  for (gsize i = 0; i + 7 <= len; i++)
+    {
+      if ((i == 0 || data[i - 1] == '\n') && memcmp (data + i, "commit ", 7) == 0
+          && memchr (data + i, '\n', len - i) != NULL)
+        n++;
+    }
+  return n;
+}
+
+static void
+test_journal (void)
+{
+  g_autoptr (ProvSchema) schema = make_schema ();
+  g_autoptr (ProvStore) store = NULL;
+  g_autoptr (GBytes) good = NULL;
+  g_autoptr (GPtrArray) states = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *journal = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *data;
+  gsize len;
+  TmpStore t;
+
+  tmp_store_init (&t);
+  journal = g_strconcat (t.path, ".journal", NULL);
+  store = open_store (schema, t.path);
+  admin_set (store, "GPP_A", "base", PROV_ACCESS_UNSET); /* the first write: a base */
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  g_ptr_array_add (states, journal_state (store));
+  admin_set (store, "GPP_B", "one\ttab", PROV_ACCESS_RO);
+  g_ptr_array_add (states, journal_state (store));
+  admin_set (store, "Resync_Random_Delay", "5", PROV_ACCESS_UNSET);
+  g_ptr_array_add (states, journal_state (store));
+  admin_set (store, "GPP_A", "three", PROV_ACCESS_UNSET);
+  g_ptr_array_add (states, journal_state (store));
+  /* Back to the default: the record removes the entry. */
+  admin_set (store, "Resync_Random_Delay", "", PROV_ACCESS_UNSET);
+  g_ptr_array_add (states, journal_state (store));
+  g_clear_object (&store);
+  good = file_bytes (journal);
+  data = g_bytes_get_data (good, &len);
+
+  /* A crash cuts the journal anywhere: what opens is the state after the
+   * whole records, never part of one; the next apply goes after them. */
+  for (gsize cut = 0; cut <= len; cut++)
+    {
+      g_autofree char *seen = NULL;
+      g_autofree char *after = NULL;
+      guint whole = count_commits (data, cut);
+
+      g_assert_true (g_file_set_contents (journal, data, cut, NULL));
+      store = open_store (schema, t.path);
+      seen = journal_state (store);
+      g_assert_cmpstr (seen, ==, states->pdata[whole]);
+      admin_set (store, "Station_Name", "after", PROV_ACCESS_UNSET);
+      g_clear_object (&store);
+      store = open_store (schema, t.path);
+      after = journal_state (store);
+      g_assert_cmpstr (after, ==, states->pdata[whole]);
+      g_assert_cmpstr (prov_store_get (store, "Station_Name"), ==, "after");
+      g_assert_true (prov_store_check (store, &error));
+      g_assert_no_error (error);
+      g_clear_object (&store);
+    }
+
+  /* A damaged record before the last is no crash: an error, not a rollback. */
+  {
+    g_autofree char *copy = g_memdup2 (data, len);
+    const char *second = strstr (copy, "\ncommit ");
+
+    g_assert_nonnull (second);
+    copy[second - copy - 3] ^= 0x01;
+    g_assert_true (g_file_set_contents (journal, copy, len, NULL));
+    store = prov_store_new (schema, t.path, &error);
+    g_assert_null (store);
+    g_assert_error (error, PROV_ERROR, PROV_ERROR_CORRUPT);
+    g_assert_nonnull (strstr (error->message, "damaged journal record"));
+    g_clear_error (&error);
+  }
+  tmp_store_clear (&t);
+}
+
+/* A read does not read the whole store: damage far from the name read goes
+ * unnoticed by it, and prov_store_check finds it. */
+static void
+test_lazy_read (void)
+{
+  g_autoptr (ProvSchema) schema = prov_schema_new ();
+  g_autoptr (ProvStore) store = NULL;
+  g_autoptr (ProvChangeSet) changes = prov_change_set_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data = NULL;
+  char *damaged;
+  gsize len;
+  TmpStore t;
+
+  tmp_store_init (&t);
+  for (guint i = 0; i < 5000; i++)
+    {
+      char name[32], value[32];
+
+      g_snprintf (name, sizeof name, "Param_%05u", i);
+      g_snprintf (value, sizeof value, "value-%u", i);
+      prov_change_set_add (changes, name, value, PROV_ACCESS_RW, NULL, 0);
+    }
+  store = open_store (schema, t.path);
+  g_assert_true (prov_store_apply (store, changes, PROV_CALLER_ADMIN, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  g_assert_true (g_file_get_contents (t.path, &data, &len, NULL));
+  damaged = strstr (data, "value-4321\t");
+  g_assert_nonnull (damaged);
+  damaged[6] = '9';
+  g_assert_true (g_file_set_contents (t.path, data, len, NULL));
+
+  store = open_store (schema, t.path);
+  for (guint i = 0; i < 5000; i += 997)
+    {
+      char name[32], value[32];
+
+      g_snprintf (name, sizeof name, "Param_%05u", i);
+      g_snprintf (value, sizeof value, "value-%u", i);
+      g_assert_cmpstr (prov_store_get (store, name), ==, value);
+    }
+  g_assert_null (prov_store_get (store, "Param_99999"));
+  g_assert_null (prov_store_get (store, "Aaa"));
+  g_assert_null (prov_store_get (store, "Zzz"));
+  /* The damaged line itself is refused when read: logged, taken as absent. */
+  g_test_expect_message ("Prov", G_LOG_LEVEL_WARNING, "*line 4323: checksum mismatch*");
+  g_assert_null (prov_store_get (store, "Param_04321"));
+  g_test_assert_expected_messages ();
+  g_assert_false (prov_store_check (store, &error));
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_clear_object (&store);
+
+  /* A name read as absent, then set: its entry replaces the absent one. */
+  store = open_store (schema, t.path);
+  g_assert_null (prov_store_get (store, "New_Name"));
+  admin_set (store, "New_Name", "new", PROV_ACCESS_UNSET);
+  g_assert_cmpstr (prov_store_get (store, "New_Name"), ==, "new");
+  g_assert_cmpstr (prov_store_get (store, "Param_00007"), ==, "value-7");
+  g_clear_object (&store);
+  tmp_store_clear (&t);
+}
+
 /* Crash safety: store-writer is SIGKILLed at a random instant while it
  * replaces a 2000-parameter generation; the store must then hold exactly
  * the old or the new generation, never a mix. */
@@ -985,6 +1146,8 @@ main (int argc, char **argv)
   g_test_add_func ("/store/leftover-tmp", test_leftover_tmp);
   g_test_add_func ("/store/get-fallback", test_get_fallback);
   g_test_add_func ("/store/large", test_large);
+  g_test_add_func ("/store/journal", test_journal);
+  g_test_add_func ("/store/lazy-read", test_lazy_read);
   g_test_add_func ("/store/crash-safety", test_crash_safety);
 
   return g_test_run ();
