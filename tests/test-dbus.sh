@@ -301,6 +301,16 @@ errors)
   stop_daemon
   run 1 ctl status
   has "cannot talk to provisiond" "$tmp/err"
+  # A damaged line of the store, far from what opening reads: the daemon
+  # checks the whole store and refuses to start.
+  sed -i 's/^\(-\tResync_On_Reset\t\)No/\1NO/' "$st/params.db"
+  grep -q 'Resync_On_Reset.NO' "$st/params.db" || fail "no line to damage"
+  set +e
+  timeout 10 "$PROVISIOND" --session --state-dir "$st" >"$tmp/damaged.log" 2>&1
+  rc=$?
+  set -e
+  [ "$rc" = 1 ] || fail "a daemon on a damaged store exited $rc"
+  grep -q 'params.db: line .*checksum mismatch' "$tmp/damaged.log" || fail "no reason given"
   ;;
 
 *)
