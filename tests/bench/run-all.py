@@ -410,10 +410,10 @@ def main():
     # ---- decode: gzip + openssl enc, as a server makes them
     if ONLY.search("decode"):
         enc = os.path.join(work, "profile.enc")
-        write(os.path.join(work, "profile.gz"), gzip.compress(big_profile(50 * 1000 * 1000), 6))
+        write(os.path.join(work, "profile.gz"), gzip.compress(big_profile(30 * 1000 * 1000), 6))
         subprocess.run(["openssl", "enc", "-aes-256-cbc", "-pbkdf2", "-pass", f"pass:{KEY}",
                         "-in", os.path.join(work, "profile.gz"), "-out", enc], check=True)
-        bench("decode", "decode and parse a 50 MB profile, gzip + AES (`-pbkdf2`)",
+        bench("decode", "decode and parse a 30 MB profile, gzip + AES (`-pbkdf2`)",
               ctl("decode", "--key", KEY, enc),
               lambda i: [f"openssl enc -d -aes-256-cbc -pbkdf2 -pass 'pass:{KEY}' -in {enc}"
                          f" | zcat | xmllint --noout -"],
