@@ -47,7 +47,9 @@ G_DECLARE_FINAL_TYPE (ProvStore, prov_store, PROV, STORE, GObject)
  * Signals: "changed" (GStrv names) after each apply that changed something.
  */
 /* @path: the store file, or NULL for a store in memory only (tests). A
- * missing file is an empty store; a corrupt one is an error. */
+ * missing file is an empty store; a truncated or damaged end line, an
+ * unknown format, or a damaged journal record before the last is an error
+ * (see prov_store_check for the rest). */
 ProvStore   *prov_store_new          (ProvSchema     *schema,
                                       const char     *path,
                                       GError        **error);
