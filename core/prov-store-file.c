@@ -680,7 +680,10 @@ prov_store_journal_append (const char *path, guint64 base_checksum, const GStrin
       || fdatasync (fd) != 0)
     {
       write_failed (error, path);
-      /* Whatever was written is a torn record: the next append cuts it. */
+      /* The apply failed: take back what was written, whole or not (else
+       * the next append cuts it, and a load ignores a torn one). */
+      if (ftruncate (fd, *valid_len) != 0 || fdatasync (fd) != 0)
+        g_debug ("%s: %s", path, g_strerror (errno));
       close (fd);
       return FALSE;
     }
