@@ -93,7 +93,10 @@ prov_plugin_cache_remember (ProvPluginCache *cache, const char *file, ProvPlugin
   const char *const *schemes = prov_plugin_get_schemes (plugin);
   const char *const none[] = { NULL };
 
-  if (stamp == NULL)
+  g_autofree char *cached = g_key_file_get_string (cache->keyfile, file, "Stat", NULL);
+
+  /* Codecs are loaded every time: their entry changes only with the file. */
+  if (stamp == NULL || g_strcmp0 (stamp, cached) == 0)
     return;
   g_key_file_set_string (cache->keyfile, file, "Stat", stamp);
   g_key_file_set_string (cache->keyfile, file, "Name", prov_plugin_get_name (plugin));

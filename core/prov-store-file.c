@@ -292,12 +292,14 @@ parse_end_line (const char *path, const char *data, gsize len, gsize header_len,
 {
   /* The line number is counted only for an error: opening reads no more. */
 #define LAST_LINE (line_number (data, data + len) - (len > 0 && data[len - 1] == '\n' ? 1 : 0))
-  const char *t;
+  const char *t = NULL, *nl = NULL;
   char *count_end = NULL;
   guint64 n;
 
-  t = data[len - 1] == '\n' && len > header_len
-    ? (const char *) memrchr (data, '\n', len - 1) + 1 : NULL;
+  if (data != NULL && len > header_len && data[len - 1] == '\n')
+    nl = memrchr (data, '\n', len - 1);
+  if (nl != NULL)
+    t = nl + 1;
   if (t == NULL || !g_str_has_prefix (t, "end "))
     return corrupt (error, path, LAST_LINE, "truncated (no end line)");
   if (len < 18 || data[len - 18] != ' ' || !parse_hex (data + len - 17, 16, checksum))

@@ -25,8 +25,11 @@ for p in file http tftp gzip; do loaded "$p" || fail "first run did not load $p"
 [ "$(stat -c %a "$st/plugin-cache.ini")" = 600 ] || fail "cache mode"
 grep -q '^Name=http$' "$st/plugin-cache.ini" || fail "http not cached"
 
-# With it: the scheme's plugin and the codecs, not libsoup's plugins.
+# With it: the scheme's plugin and the codecs, not libsoup's plugins; and
+# the cache is not written again.
+touch -d '2000-01-01' "$st/plugin-cache.ini"
 resync || fail "second resync"
+[ "$(stat -c %Y "$st/plugin-cache.ini")" = "$(date -d 2000-01-01 +%s)" ] || fail "cache rewritten"
 loaded file || fail "file not loaded"
 loaded gzip || fail "codecs must all be there"
 for p in http gds action-url tftp sip installer; do
