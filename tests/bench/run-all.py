@@ -39,7 +39,7 @@ CTL = os.path.join(BUILD, "core", "cli", "provisionctl")
 DAEMON = os.path.join(BUILD, "core", "daemon", "provisiond")
 BENCH_DBUS = os.path.join(BUILD, "tests", "bench", "bench-dbus")
 SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
-KEY = "bench key"
+KEY = "bench-key"
 
 work = tempfile.mkdtemp(prefix="prov-bench-")
 children = []
@@ -413,11 +413,13 @@ def main():
         write(os.path.join(work, "profile.gz"), gzip.compress(big_profile(30 * 1000 * 1000), 6))
         subprocess.run(["openssl", "enc", "-aes-256-cbc", "-pbkdf2", "-pass", f"pass:{KEY}",
                         "-in", os.path.join(work, "profile.gz"), "-out", enc], check=True)
-        bench("decode", "decode and parse a 30 MB profile, gzip + AES (`-pbkdf2`)",
-              ctl("decode", "--key", KEY, enc),
+        bench("decode", "resync of a 30 MB profile, gzip + AES (`-pbkdf2`), into an empty store",
+              lambda i: [[CTL, "--state-dir", fresh["decode"], "resync",
+                          f"[--key {KEY}]file://{enc}"]],
               lambda i: [f"openssl enc -d -aes-256-cbc -pbkdf2 -pass 'pass:{KEY}' -in {enc}"
                          f" | zcat | xmllint --noout -"],
-              "`openssl enc -d \\| zcat \\| xmllint --noout -`", runs=max(3, RUNS // 2))
+              "`openssl enc -d \\| zcat \\| xmllint --noout -`", runs=max(3, RUNS // 2),
+              prepare=fresh_state("decode"))
 
     # ---- firmware: the whole upgrade path; a new version each run
     def upgrade(scheme, port, name):
