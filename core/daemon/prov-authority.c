@@ -285,6 +285,25 @@ prov_authority_check_async (ProvAuthority         *self,
 }
 
 int
+prov_authority_check_cached (ProvAuthority *self, GDBusMethodInvocation *invocation)
+{
+  const char *sender;
+  CachedCaller *cached;
+
+  g_return_val_if_fail (PROV_IS_AUTHORITY (self), -1);
+  g_return_val_if_fail (G_IS_DBUS_METHOD_INVOCATION (invocation), -1);
+
+  sender = g_dbus_method_invocation_get_sender (invocation);
+  cached = sender != NULL ? g_hash_table_lookup (self->uids, sender) : NULL;
+  if (cached == NULL)
+    return -1;
+  if (cached->uid == 0 || cached->uid == getuid ())
+    return PROV_CALLER_ADMIN;
+  /* polkit's answer may change: it is asked every time. */
+  return self->use_polkit ? -1 : PROV_CALLER_USER;
+}
+
+int
 prov_authority_check_finish (ProvAuthority *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), -1);

@@ -19,6 +19,7 @@ typedef struct
   gint           uid_queries;  /* GetConnectionUnixUser sent (atomic) */
   GMutex         lock;
   GPtrArray     *removed;      /* arg0 of RemoveMatch rules sent, under lock */
+  guint          cached_answers;
 } Fixture;
 
 static GDBusMessage *
@@ -64,7 +65,14 @@ on_method (GDBusConnection *bus, const char *sender, const char *path, const cha
            gpointer user_data)
 {
   Fixture *f = user_data;
+  int caller = prov_authority_check_cached (f->authority, invocation);
 
+  if (caller >= 0)
+    {
+      f->cached_answers++;
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(i)", caller));
+      return;
+    }
   prov_authority_check_async (f->authority, invocation, FALSE, NULL, on_checked,
                               g_object_ref (invocation));
 }
@@ -180,6 +188,8 @@ test_uid_cache (void)
   for (guint i = 0; i < 3; i++)
     g_assert_cmpint (check (first, server_name), ==, PROV_CALLER_ADMIN);
   g_assert_cmpint (g_atomic_int_get (&f.uid_queries), ==, 1);
+  /* The first check asked the bus; the later ones were answered at once. */
+  g_assert_cmpuint (f.cached_answers, ==, 2);
 
   /* Another name is another question. */
   second = connect_bus (bus);
