@@ -407,6 +407,18 @@ def main():
           fetch_parse(f"http://127.0.0.1:{http}/10m.xml"), "`curl` + `xmllint --noout`",
           runs=max(3, RUNS // 2), prepare=fresh_state("big-http"))
 
+    # The worst case for names (gen-profile.py): 500,000 distinct ones.
+    if ONLY.search("big-distinct"):
+        subprocess.run([sys.executable, os.path.join(TOP, "tests", "bench", "gen-profile.py"), work],
+                       check=True, capture_output=True)
+        distinct = os.path.join(work, "distinct.xml")
+        os.unlink(os.path.join(work, "repeat.xml"))
+        bench("big-distinct", "resync of a 20 MB profile of 500,000 distinct names into an empty"
+              " store, `file://`",
+              lambda i: [[CTL, "--state-dir", fresh["big-distinct"], "resync", "file://" + distinct]],
+              lambda i: [["xmllint", "--noout", distinct]], "`xmllint --noout`", runs=3,
+              prepare=fresh_state("big-distinct"))
+
     # ---- decode: gzip + openssl enc, as a server makes them
     if ONLY.search("decode"):
         enc = os.path.join(work, "profile.enc")
