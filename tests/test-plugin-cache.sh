@@ -53,7 +53,7 @@ loaded http && fail "http loaded again"
 
 # Blocked plugins stay out with a cache too.
 printf '<flat-profile><GPP_A>two</GPP_A></flat-profile>\n' >"$st/profiles/a.xml"
-PROV_PLUGIN_BLOCK=file "$ctl" --state-dir "$st" resync "file://$st/profiles/a.xml" \
+env PROV_PLUGIN_BLOCK=file "$ctl" --state-dir "$st" resync "file://$st/profiles/a.xml" \
   >"$tmp/out" 2>"$tmp/err" && fail "blocked file plugin still used"
 loaded file && fail "blocked plugin loaded"
 # An unreadable cache is no cache.
