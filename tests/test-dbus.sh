@@ -9,6 +9,7 @@ set -eu
 case=$1
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib-dbus.sh"
+. "$here/lib-store.sh"
 
 # A state directory whose boot resync is off: every resync is the test's.
 st=$tmp/state
@@ -70,7 +71,7 @@ EOF
   # does not echo, and sent to the daemon; never an argument (never in ps).
   printf 'piped-s3cret\nfrom stdin\n' | run 0 ctl set GPP_SB GPP_C
   has '^changed: GPP_SB$' "$tmp/out"
-  has 'GPP_SB	piped-s3cret$' "$st/params.db"
+  [ "$(stored_value "$st" GPP_SB)" = piped-s3cret ] || fail "set from stdin: secret not stored"
   run 0 ctl get GPP_C
   [ "$(cat "$tmp/out")" = "from stdin" ] || fail "set from stdin: GPP_C"
   printf '' | run 2 ctl set GPP_SB
@@ -80,7 +81,7 @@ EOF
   has "Value of GPP_SB (not shown): " "$tmp/tty.out"
   has "changed: GPP_SB" "$tmp/tty.out"
   lacks typed-s3cret "$tmp/tty.out" "$tmp/daemon.log" "$tmp/monitor.out"
-  has 'GPP_SB	typed-s3cret$' "$st/params.db"
+  [ "$(stored_value "$st" GPP_SB)" = typed-s3cret ] || fail "set at a prompt: secret not stored"
   run 0 ctl set GPP_SB=s3cret
 
   # JSON for scripts.
