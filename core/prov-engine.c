@@ -6,12 +6,14 @@
 #include "prov-alias.h"
 #include "prov-clock.h"
 #include "prov-condition.h"
+#include "prov-condition-private.h"
 #include "prov-custom-ca.h"
 #include "prov-engine.h"
 #include "prov-error.h"
 #include "prov-fetch.h"
 #include "prov-fetch-setup.h"
 #include "prov-macro.h"
+#include "prov-macro-private.h"
 #include "prov-profile.h"
 #include "prov-rule.h"
 #include "prov-source.h"
@@ -543,10 +545,14 @@ prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **er
 static void
 apply_assignments (ResyncData *data, ProvRuleAlt *alt)
 {
+  /* One budget for all: `a = "$A$A";` over and over would double GPP_A
+   * each time. */
+  gsize budget = PROV_MACRO_MAX_VALUE_BYTES;
+
   for (guint i = 0; i < alt->assignments->len; i++)
     {
       ProvAssignment *a = alt->assignments->pdata[i];
-      g_autofree char *value = prov_macro_expand (a->value, data->vars, NULL);
+      g_autofree char *value = prov_macro_expand_bounded (a->value, data->vars, NULL, &budget);
 
       /* GPP_X is visible as $X to the rest of this resync at once. */
       if (g_str_has_prefix (a->name, "GPP_") && strlen (a->name) == 5)
@@ -781,6 +787,7 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
   g_autoptr(ProvRule) rule = NULL;
   g_autoptr(GHashTable) vars = NULL;
   GString *out;
+  gsize budget;
   int chosen;
 
   g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
@@ -793,10 +800,13 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
   if (chosen < 0 && error != NULL && *error != NULL)
     return NULL;
   out = g_string_new (NULL);
+  /* One budget for every macro shown, as for a resync's. */
+  budget = PROV_MACRO_MAX_VALUE_BYTES;
   for (guint i = 0; i < rule->alts->len; i++)
     {
       ProvRuleAlt *alt = rule->alts->pdata[i];
-      g_autofree char *url = prov_macro_expand (alt->url != NULL ? alt->url : "", vars, NULL);
+      g_autofree char *url = prov_macro_expand_bounded (alt->url != NULL ? alt->url : "", vars,
+                                                        NULL, &budget);
       g_autofree char *full = NULL;
       g_autoptr(GError) url_error = NULL;
 
@@ -805,7 +815,7 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
         {
           gboolean value = FALSE;
           g_autoptr(GError) cond_error = NULL;
-          if (prov_condition_eval (alt->condition, vars, &value, &cond_error))
+          if (prov_condition_eval_bounded (alt->condition, vars, &budget, &value, &cond_error))
             g_string_append_printf (out, " (%s)? = %s", alt->condition, value ? "true" : "false");
           else
             g_string_append_printf (out, " (%s)? = error: %s", alt->condition, cond_error->message);
@@ -813,7 +823,7 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
       for (guint j = 0; j < alt->assignments->len; j++)
         {
           ProvAssignment *a = alt->assignments->pdata[j];
-          g_autofree char *value = prov_macro_expand (a->value, vars, NULL);
+          g_autofree char *value = prov_macro_expand_bounded (a->value, vars, NULL, &budget);
           g_string_append_printf (out, " %s=\"%s\"", a->name,
                                   prov_store_mask (self->store, a->name, value));
         }

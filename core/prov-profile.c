@@ -362,32 +362,81 @@ on_xml_error (void *user_data, xmlErrorPtr err)
   st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT, "line %d: %s", line, message);
 }
 
-static guint
-count_lines (const char *data, const char *end)
+/* The code units of a document that has NUL bytes, as libxml2 detects
+ * its encoding: by a byte order mark or by the first '<' (or "<?"). Width
+ * 1 for an 8-bit encoding, where a NUL byte is a NUL character. A UCS-4
+ * byte order mark is read as such, although libxml2 then refuses it. */
+typedef struct
 {
-  guint line = 1;
+  guint    width;
+  gboolean big_endian;
+} Units;
 
-  for (const char *p = data; (p = memchr (p, '\n', end - p)) != NULL; p++)
-    line++;
-  return line;
+static Units
+detect_units (const guchar *u, gsize len)
+{
+  static const struct
+  {
+    guchar   start[4];
+    gsize    n;
+    Units    units;
+  } marks[] = {
+    { { 0x00, 0x00, 0x00, '<' }, 4, { 4, TRUE } },
+    { { '<', 0x00, 0x00, 0x00 }, 4, { 4, FALSE } },
+    { { 0x00, 0x00, '<', 0x00 }, 4, { 4, TRUE } },  /* unusual orders: */
+    { { 0x00, '<', 0x00, 0x00 }, 4, { 4, FALSE } }, /* libxml2 refuses them */
+    { { 0x00, '<', 0x00, '?' }, 4, { 2, TRUE } },
+    { { '<', 0x00, '?', 0x00 }, 4, { 2, FALSE } },
+    { { 0x00, 0x00, 0xfe, 0xff }, 4, { 4, TRUE } },
+    { { 0xff, 0xfe, 0x00, 0x00 }, 4, { 4, FALSE } },
+    { { 0xfe, 0xff }, 2, { 2, TRUE } },
+    { { 0xff, 0xfe }, 2, { 2, FALSE } },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (marks); i++)
+    if (len >= marks[i].n && memcmp (u, marks[i].start, marks[i].n) == 0)
+      return marks[i].units;
+  return (Units) { 1, FALSE };
 }
 
-/* NUL bytes end the text for libxml2, which would silently ignore what
- * follows; they are only legitimate in UTF-16 and UCS-4. */
+static guint32
+unit_value (const guchar *u, Units units)
+{
+  guint32 v = 0;
+
+  for (guint i = 0; i < units.width; i++)
+    v = (v << 8) | u[units.big_endian ? i : units.width - 1 - i];
+  return v;
+}
+
+/* A NUL character ends the text for libxml2, which silently ignores what
+ * follows: refused like any other damage, in UTF-8 and in UTF-16 and
+ * UCS-4 alike (issue 12). There, NUL bytes are only legitimate as halves
+ * of other characters. */
 static gboolean
 check_nul (const char *data, gsize len, GError **error)
 {
   const guchar *u = (const guchar *) data;
-  const char *nul = memchr (data, '\0', len);
+  Units units;
+  guint line = 1;
 
-  if (nul == NULL)
+  if (memchr (data, '\0', len) == NULL)
     return TRUE;
-  if (len >= 2 && (u[0] == 0 || u[1] == 0 || (u[0] == 0xff && u[1] == 0xfe) ||
-                   (u[0] == 0xfe && u[1] == 0xff)))
-    return TRUE;
-  g_set_error (error, PROV_ERROR, PROV_ERROR_CORRUPT, "line %u: NUL byte in document",
-               count_lines (data, nul));
-  return FALSE;
+  units = detect_units (u, len);
+  for (gsize i = 0; i + units.width <= len; i += units.width)
+    {
+      guint32 c = unit_value (u + i, units);
+
+      if (c == '\n')
+        line++;
+      else if (c == 0)
+        {
+          g_set_error (error, PROV_ERROR, PROV_ERROR_CORRUPT, "line %u: NUL character in document",
+                       line);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 static void

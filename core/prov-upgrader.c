@@ -10,6 +10,8 @@
 #include "prov-firmware-dir.h"
 #include "prov-installer.h"
 #include "prov-macro.h"
+#include "prov-macro-private.h"
+#include "prov-parse-steps.h"
 #include "prov-rule.h"
 #include "prov-upgrader.h"
 
@@ -167,9 +169,17 @@ prov_upgrader_image_version (const char *url)
   name = g_uri_unescape_string (slash + 1, "/");
   if (name == NULL)
     name = g_strdup (slash + 1);
-  for (char *dot = strrchr (name, '.'); dot != NULL && dot != name && is_extension (dot + 1);
-       dot = strrchr (name, '.'))
-    *dot = '\0';
+  /* From the end backwards, each byte once: `fw.ab.ab.ab…` is linear. */
+  for (char *stop = name + strlen (name);;)
+    {
+      char *dot = memrchr (name, '.', (gsize) (stop - name));
+
+      prov_parse_steps_add ((gsize) (dot != NULL ? stop - dot : stop - name));
+      if (dot == NULL || dot == name || !is_extension (dot + 1))
+        break;
+      *dot = '\0';
+      stop = dot;
+    }
   if (name[0] == '\0')
     g_clear_pointer (&name, g_free);
   return name;
@@ -458,13 +468,16 @@ static gboolean
 apply_assignments (ProvUpgrader *self, Upgrade *data, ProvRuleAlt *alt, GError **error)
 {
   g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
+  /* One budget for all: `a = "$A$A";` over and over would double GPP_A
+   * each time. */
+  gsize budget = PROV_MACRO_MAX_VALUE_BYTES;
 
   if (alt->assignments->len == 0)
     return TRUE;
   for (guint i = 0; i < alt->assignments->len; i++)
     {
       ProvAssignment *a = alt->assignments->pdata[i];
-      g_autofree char *value = prov_macro_expand (a->value, data->vars, NULL);
+      g_autofree char *value = prov_macro_expand_bounded (a->value, data->vars, NULL, &budget);
 
       if (g_str_has_prefix (a->name, "GPP_") && strlen (a->name) == 5)
         set_var (data->vars, a->name + 4, value);

@@ -456,6 +456,51 @@ test_empty_and_nul (void)
   assert_refused_len (nul_in_value, sizeof nul_in_value - 1, NULL, "line 2:", "NUL");
 }
 
+/* Issue 12: in UTF-16 or UCS-4 a NUL character ended the document for
+ * libxml2 and what followed it was silently dropped; the first part was
+ * applied. Refused like a NUL in UTF-8, with its line. */
+static void
+test_wide_nul (void)
+{
+  static const char after[] = "\xef\xbb\xbf<flat-profile><A>1</A></flat-profile>\n"
+                              "\0<flat-profile><B>2</B></flat-profile>";
+  static const char inside[] = "<?xml version=\"1.0\"?>\n<flat-profile>\n<A>1</A>\n\0"
+                               "<B>2</B></flat-profile>";
+  static const char fine[] = "\xef\xbb\xbf<flat-profile>\n<A>\xc4\x80\xe4\xb8\x80</A>"
+                             "</flat-profile>";
+  static const char *const encodings[] = { "UTF-16LE", "UTF-16BE", "UCS-4LE", "UCS-4BE" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (encodings); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *wide_after = NULL;
+      g_autofree char *wide_inside = NULL;
+      g_autofree char *wide_fine = NULL;
+      gsize after_len = 0, inside_len = 0, fine_len = 0;
+      g_autoptr (ProvProfile) profile = NULL;
+
+      g_test_message ("%s", encodings[i]);
+      wide_after = g_convert (after, sizeof after - 1, encodings[i], "UTF-8", NULL, &after_len,
+                              &error);
+      g_assert_no_error (error);
+      wide_inside = g_convert (inside, sizeof inside - 1, encodings[i], "UTF-8", NULL,
+                               &inside_len, &error);
+      g_assert_no_error (error);
+      assert_refused_len (wide_after, after_len, NULL, "line 2:", "NUL");
+      assert_refused_len (wide_inside, inside_len, NULL, "line 4:", "NUL");
+
+      /* NUL bytes inside characters (U+0100, U+4E00) are no NUL characters. */
+      wide_fine = g_convert (fine, sizeof fine - 1, encodings[i], "UTF-8", NULL, &fine_len,
+                             &error);
+      g_assert_no_error (error);
+      if (g_str_has_prefix (encodings[i], "UCS-4"))
+        continue; /* libxml2 reads UCS-4 only with its "<" first, no BOM */
+      profile = prov_profile_parse (wide_fine, fine_len, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (prov_profile_lookup (profile, "A"), ==, "\xc4\x80\xe4\xb8\x80");
+    }
+}
+
 static void
 test_no_flat_profile (void)
 {
@@ -708,6 +753,7 @@ main (int argc, char **argv)
   g_test_add_func ("/profile/encodings", test_encodings);
   g_test_add_func ("/profile/malformed", test_malformed);
   g_test_add_func ("/profile/empty-and-nul", test_empty_and_nul);
+  g_test_add_func ("/profile/wide-nul", test_wide_nul);
   g_test_add_func ("/profile/no-flat-profile", test_no_flat_profile);
   g_test_add_func ("/profile/dtd-refused", test_dtd_refused);
   g_test_add_func ("/profile/limits", test_limits);
