@@ -101,10 +101,10 @@ run 0 plugins
 grep -q "^file " "$tmp/out" || fail "plugins lacks file"
 
 # Each command parses its own options: --help prints and does nothing else.
-before=$(md5sum "$st/params.db" "$st/status" 2>/dev/null || md5sum "$st/params.db")
+before=$(cat "$st"/params.db* "$st/status.ini" 2>/dev/null | md5sum)
 run 0 resync --help
 grep -q "provisionctl resync \[OPTION…\] \[RULE\]" "$tmp/out" || { cat "$tmp/out"; fail "resync --help"; }
-[ "$(md5sum "$st/params.db" "$st/status" 2>/dev/null || md5sum "$st/params.db")" = "$before" ] ||
+[ "$(cat "$st"/params.db* "$st/status.ini" 2>/dev/null | md5sum)" = "$before" ] ||
   fail "resync --help resynced"
 run 0 encode --help
 grep -q -- "--kdf=KDF" "$tmp/out" || fail "encode --help lacks its options"
