@@ -38,16 +38,25 @@ G_DECLARE_FINAL_TYPE (ProvStore, prov_store, PROV, STORE, GObject)
 /**
  * ProvStore:
  *
- * Every parameter's value and access level, persisted crash-safely in one
- * file (write a temporary, fsync, rename, fsync the directory) with mode
- * 0600, since it holds secrets.
+ * Every parameter's value and access level, persisted crash-safely with
+ * mode 0600, since it holds secrets: a sorted base file (replaced whole:
+ * write a temporary, fsync, rename, fsync the directory) and a journal of
+ * checksummed change records appended to it (see prov-store-file.c). An
+ * apply costs what it changes; a read touches about log2(n) lines.
  *
  * Signals: "changed" (GStrv names) after each apply that changed something.
  */
 /* @path: the store file, or NULL for a store in memory only (tests). A
- * missing file is an empty store; a corrupt one is an error. */
+ * missing file is an empty store; a truncated or damaged end line, an
+ * unknown format, or a damaged journal record before the last is an error
+ * (see prov_store_check for the rest). */
 ProvStore   *prov_store_new          (ProvSchema     *schema,
                                       const char     *path,
+                                      GError        **error);
+/* Reads and checks the whole store, which opening does not (it reads the
+ * first and last lines of the base, and the journal): a damaged line is
+ * otherwise found only when read (and then logged and taken as absent). */
+gboolean     prov_store_check        (ProvStore      *self,
                                       GError        **error);
 ProvSchema  *prov_store_get_schema   (ProvStore      *self);
 const char  *prov_store_get_path     (ProvStore      *self);
