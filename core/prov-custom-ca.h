@@ -4,12 +4,13 @@
 #include <gio/gio.h>
 
 #include "prov-engine.h"
+#include "prov-fetch.h"
 
 G_BEGIN_DECLS
 
 /* The installed custom CA, in the state directory. Transports that verify
  * servers trust it (when it exists) besides the system store. */
-#define PROV_CUSTOM_CA_FILE "custom-ca.pem"
+/* PROV_CUSTOM_CA_FILE: prov-fetch.h. */
 
 /* The largest CA file accepted: a bundle of roots, not a download. */
 #define PROV_CUSTOM_CA_MAX_SIZE (1024 * 1024)

@@ -35,8 +35,6 @@ typedef enum
   PROV_LOG_UPGRADE_FAILURE,
 } ProvLogKind;
 
-#define PROV_TYPE_ENGINE (prov_engine_get_type ())
-G_DECLARE_FINAL_TYPE (ProvEngine, prov_engine, PROV, ENGINE, GObject)
 
 /**
  * ProvEngine:
@@ -57,10 +55,7 @@ ProvEngine   *prov_engine_new            (ProvStore           *store,
                                           ProvRegistry        *registry,
                                           ProvStatus          *status,
                                           const char          *state_dir);
-ProvStore    *prov_engine_get_store      (ProvEngine          *self);
-ProvDevice   *prov_engine_get_device     (ProvEngine          *self);
 ProvRegistry *prov_engine_get_registry   (ProvEngine          *self);
-ProvStatus   *prov_engine_get_status     (ProvEngine          *self);
 const char   *prov_engine_get_state_dir  (ProvEngine          *self);
 gboolean      prov_engine_is_busy        (ProvEngine          *self);
 

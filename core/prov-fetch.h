@@ -63,6 +63,9 @@ void         prov_fetch_set_timeout         (ProvFetch   *self,
 ProvDevice  *prov_fetch_get_device          (ProvFetch   *self);
 void         prov_fetch_set_device          (ProvFetch   *self,
                                              ProvDevice  *device);
+/* The directory of the daemon's state; the custom CA certificates that
+ * Custom_CA_Rule installed are PROV_CUSTOM_CA_FILE in it. */
+#define PROV_CUSTOM_CA_FILE "custom-ca.pem"
 const char  *prov_fetch_get_state_dir       (ProvFetch   *self);
 void         prov_fetch_set_state_dir       (ProvFetch   *self,
                                              const char  *state_dir);

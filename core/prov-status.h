@@ -4,28 +4,15 @@
 #include <glib-object.h>
 
 #include "prov-error.h"
+#include "prov-host.h"
 #include "prov-types.h"
 
 G_BEGIN_DECLS
 
-#define PROV_STATUS_HISTORY 3
 /* prov_status_get_string(): `scheme://host[:port]` the last applied
  * profile came from, for a relative Upgrade_Rule. */
 #define PROV_STATUS_PROFILE_SERVER "ProfileServer"
 
-/* One resync or upgrade attempt as status shows it. */
-typedef struct
-{
-  gint64       time;    /* unix seconds, end of the attempt */
-  ProvCause    cause;
-  char        *url;     /* last URL fetched, or the rule when none */
-  ProvOutcome  outcome;
-  char        *error;   /* the `$ERR` text, NULL on success */
-  guint        n_changed;
-} ProvStatusEntry;
-
-#define PROV_TYPE_STATUS (prov_status_get_type ())
-G_DECLARE_FINAL_TYPE (ProvStatus, prov_status, PROV, STATUS, GObject)
 
 /**
  * ProvStatus:
@@ -44,11 +31,7 @@ void                   prov_status_add_resync   (ProvStatus       *self,
                                                  const ProvStatusEntry *entry);
 void                   prov_status_add_upgrade  (ProvStatus       *self,
                                                  const ProvStatusEntry *entry);
-/* Newest first; @n_entries (out) ≤ PROV_STATUS_HISTORY. */
-const ProvStatusEntry *prov_status_get_resyncs  (ProvStatus       *self,
-                                                 guint            *n_entries);
-const ProvStatusEntry *prov_status_get_upgrades (ProvStatus       *self,
-                                                 guint            *n_entries);
+/* prov_status_get_resyncs(), prov_status_get_upgrades(): prov-host.h. */
 
 gboolean               prov_status_get_customized (ProvStatus     *self);
 void                   prov_status_set_customized (ProvStatus     *self,

@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "prov-host.h"
 #include "prov-schema.h"
 #include "prov-types.h"
 
@@ -32,8 +33,6 @@ guint          prov_change_set_get_size    (ProvChangeSet *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvChangeSet, prov_change_set_free)
 
-#define PROV_TYPE_STORE (prov_store_get_type ())
-G_DECLARE_FINAL_TYPE (ProvStore, prov_store, PROV, STORE, GObject)
 
 /**
  * ProvStore:
@@ -61,12 +60,7 @@ gboolean     prov_store_check        (ProvStore      *self,
 ProvSchema  *prov_store_get_schema   (ProvStore      *self);
 const char  *prov_store_get_path     (ProvStore      *self);
 
-/* Admin view: the value, or the schema default, or NULL when the name is
- * neither stored nor known. Secrets included: internal use only. */
-const char  *prov_store_get          (ProvStore      *self,
-                                      const char     *name);
-gboolean     prov_store_get_bool     (ProvStore      *self,
-                                      const char     *name);
+/* prov_store_get(), prov_store_get_bool(): prov-host.h. */
 gint64       prov_store_get_int      (ProvStore      *self,
                                       const char     *name);
 ProvAccess   prov_store_get_access   (ProvStore      *self,

@@ -3,7 +3,7 @@
 
 #include <gio/gio.h>
 
-#include "prov-engine.h"
+#include "prov-host.h"
 #include "prov-types.h"
 
 G_BEGIN_DECLS

@@ -1,30 +1,26 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* Everything a plugin or a front end needs from libprovision. */
+/* The plugin SDK: everything a plugin needs from libprovision, and only
+ * that (every header here is installed; every function they declare is
+ * exported, see core/libprovision.symbols). Link plugins with
+ * -Wl,--version-script=plugin.map (pkg-config --variable=plugin_map
+ * provision-1), so that a plugin exports its ABI versions and entry point
+ * only. */
 #include "prov-abi.h"
-#include "prov-clock.h"
 #include "prov-codec.h"
-#include "prov-condition.h"
-#include "prov-custom-ca.h"
 #include "prov-device.h"
-#include "prov-engine.h"
 #include "prov-error.h"
+#include "prov-execute.h"
 #include "prov-fetch.h"
+#include "prov-host.h"
 #include "prov-installer.h"
-#include "prov-macro.h"
+#include "prov-limiter.h"
 #include "prov-plugin.h"
-#include "prov-profile.h"
 #include "prov-registry.h"
 #include "prov-rule.h"
 #include "prov-rule-mask.h"
-#include "prov-schedule.h"
-#include "prov-schema.h"
 #include "prov-source.h"
-#include "prov-status.h"
-#include "prov-store.h"
-#include "prov-syslog.h"
 #include "prov-transport.h"
 #include "prov-trigger.h"
 #include "prov-types.h"
-#include "prov-upgrader.h"

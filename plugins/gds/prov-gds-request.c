@@ -3,7 +3,7 @@
 
 #include <libsoup/soup.h>
 
-#include "prov-custom-ca.h"
+#include "prov-fetch.h"
 #include "prov-error.h"
 #include "prov-gds-code.h"
 #include "prov-gds-json.h"

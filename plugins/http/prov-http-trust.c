@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "prov-custom-ca.h"
+#include "prov-fetch.h"
 #include "prov-error.h"
 #include "prov-http-session.h"
 #include "prov-http-trust.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include "prov-store.h"
+#include "prov-host.h"
 
 G_BEGIN_DECLS
 

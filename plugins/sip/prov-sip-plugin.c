@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "prov-engine.h"
+#include "prov-host.h"
 #include "prov-error.h"
 #include "prov-plugin.h"
 #include "prov-trigger.h"

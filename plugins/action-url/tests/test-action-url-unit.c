@@ -11,6 +11,7 @@
 #include "prov-action-url-auth.h"
 #include "prov-action-url-query.h"
 #include "prov-action-url-xml.h"
+#include "prov-status.h"
 
 static void
 test_query_plain (void)

@@ -7,6 +7,7 @@
 
 #include "prov-sip-digest.h"
 #include "prov-sip-handler.h"
+#include "prov-store.h"
 #include "prov-limiter.h"
 #include "prov-sip-message.h"
 #include "prov-sip-nonces.h"
