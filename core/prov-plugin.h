@@ -50,7 +50,8 @@ char               *prov_plugin_describe_handles      (ProvPlugin *self);
 
 /*
  * What a plugin module exports (and nothing else: link it with
- * plugins/plugin.map). The loader reads both integers before it calls the
+ * -Wl,--version-script with the installed plugin.map, whose path is
+ * `pkg-config --variable=plugin_map provision-1`). The loader reads both integers before it calls the
  * entry point, and refuses a module whose major differs from the core's or
  * whose minor is newer than the core's.
  *

@@ -24,12 +24,21 @@ ls "$pluginsdir"/libprov-plugin-file.so >/dev/null || fail "the file plugin is n
 mkdir -p "$tmp/good" "$tmp/bad"
 cflags=$(pkg-config --cflags provision-1)
 libs=$(pkg-config --libs provision-1)
+# As README.md, "Plugin SDK", tells vendors: only the SDK's symbols (a missing one
+# fails the link), and the installed plugin.map so that only the entry
+# point is exported.
+map=$(pkg-config --variable=plugin_map provision-1)
+[ -f "$map" ] || fail "pkg-config's plugin_map $map is not installed"
+libs="$libs -Wl,--no-undefined -Wl,--version-script,$map"
 cc -shared -fPIC -Wall -Werror -o "$tmp/good/libprov-plugin-vendor.so" \
   "$src/data/examples/vendor-plugin/vendor-plugin.c" $cflags $libs
 cc -shared -fPIC -Wall -Werror -DVENDOR_WRONG_ABI -o "$tmp/bad/libprov-plugin-wrongabi.so" \
   "$src/data/examples/vendor-plugin/vendor-plugin.c" $cflags $libs
 cc -shared -fPIC -Wall -Werror -DVENDOR_OLD_ABI -o "$tmp/bad/libprov-plugin-oldabi.so" \
   "$src/data/examples/vendor-plugin/vendor-plugin.c" $cflags $libs
+[ "$(nm -D --defined-only "$tmp/good/libprov-plugin-vendor.so" | awk '$2 != "A" { print $3 }' | sort | tr '\n' ' ')" \
+  = "prov_plugin_abi_major prov_plugin_abi_minor prov_plugin_create " ] \
+  || fail "the vendor plugin exports more than its entry point"
 cp "$tmp/good/libprov-plugin-vendor.so" "$tmp/bad/libprov-plugin-writable.so"
 chmod 0664 "$tmp/bad/libprov-plugin-writable.so"
 

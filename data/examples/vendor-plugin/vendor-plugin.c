@@ -2,7 +2,8 @@
 /* A vendor's protocol plugin, built out of tree against provision-1.pc:
  *
  *   cc -shared -fPIC -o libprov-plugin-vendor.so vendor-plugin.c \
- *      $(pkg-config --cflags --libs provision-1)
+ *      $(pkg-config --cflags --libs provision-1) -Wl,--no-undefined \
+ *      -Wl,--version-script,$(pkg-config --variable=plugin_map provision-1)
  *   install -m 0644 libprov-plugin-vendor.so "$(pkg-config --variable=pluginsdir provision-1)"
  *
  * It handles the made-up scheme vendor:// by answering every fetch with a
