@@ -24,6 +24,15 @@ file() { # file PATH [MODE]: installed, a regular file, with MODE when given
   echo "ok $1"
 }
 
+# optional OPTION PATH MODE: PATH installed when -DOPTION is on, absent
+# when it is off (OPTIONS_OFF).
+optional() {
+  case " $OPTIONS_OFF " in
+    *" $1 "*) [ ! -e "$dest$2" ] || fail "$2 installed with -D$1=false"; echo "ok no $2" ;;
+    *) file "$2" "$3" ;;
+  esac
+}
+
 # Programs and the library, with its headers and pkg-config file.
 file "$BINDIR/provisionctl" 755
 file "$SBINDIR/provisiond" 755
@@ -60,7 +69,7 @@ file "$LOCALEDIR/ja/LC_MESSAGES/provisiond.mo" 644
 # System integration.
 unit="$SYSTEMDUNITDIR/provisiond.service"
 activation="$DBUSSERVICESDIR/org.provisiond.Provisiond1.service"
-file "$unit" 644
+optional systemd "$unit" 644
 file "$DBUSPOLICYDIR/org.provisiond.Provisiond1.conf" 644
 file "$activation" 644
 file "$DBUSINTERFACESDIR/org.provisiond.Provisiond1.xml" 644
@@ -69,18 +78,20 @@ if [ -n "$POLKITACTIONSDIR" ]; then
 else
   [ -z "$(find "$dest" -name '*.policy')" ] || fail "polkit policy installed with -Dpolkit=disabled"
 fi
-file "$BASHCOMPLETIONDIR/provisionctl" 644
-file "$NMDISPATCHERDIR/90-provisiond" 755
-file "$DHCLIENTHOOKSDIR/provisiond" 644
+optional bash_completion "$BASHCOMPLETIONDIR/provisionctl" 644
+optional nm_dispatcher "$NMDISPATCHERDIR/90-provisiond" 755
+optional dhclient "$DHCLIENTHOOKSDIR/provisiond" 644
 for page in man1/provisionctl.1 man5/provisiond.conf.5 man5/provisiond-device.5 \
             man8/provisiond.8; do
-  file "$MANDIR/$page" 644
+  optional man "$MANDIR/$page" 644
 done
 
 # The unit and the activation file agree, and name the installed daemon.
-grep -qx "ExecStart=$SBINDIR/provisiond --system --state-dir=\${STATE_DIRECTORY}" "$dest$unit" ||
-  fail "unit: ExecStart"
-grep -qx "BusName=org.provisiond.Provisiond1" "$dest$unit" || fail "unit: BusName"
+if [ -e "$dest$unit" ]; then
+  grep -qx "ExecStart=$SBINDIR/provisiond --system --state-dir=\${STATE_DIRECTORY}" "$dest$unit" ||
+    fail "unit: ExecStart"
+  grep -qx "BusName=org.provisiond.Provisiond1" "$dest$unit" || fail "unit: BusName"
+fi
 grep -qx "Name=org.provisiond.Provisiond1" "$dest$activation" || fail "activation: Name"
 grep -qx "Exec=$SBINDIR/provisiond --system" "$dest$activation" || fail "activation: Exec"
 grep -qx "SystemdService=provisiond.service" "$dest$activation" || fail "activation: SystemdService"
