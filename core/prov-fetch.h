@@ -22,6 +22,13 @@ G_DECLARE_FINAL_TYPE (ProvFetch, prov_fetch, PROV, FETCH, GObject)
  * char *ip) when prov_fetch_set_server_ip() changes it.
  */
 
+/**
+ * prov_fetch_new:
+ * @url: an absolute URL
+ * @error: return location for a #PROV_ERROR (a malformed @url)
+ *
+ * Returns: (transfer full): a new fetch of @url
+ */
 ProvFetch   *prov_fetch_new                 (const char  *url,
                                              GError     **error);
 
@@ -60,6 +67,12 @@ void         prov_fetch_set_max_size        (ProvFetch   *self,
 guint        prov_fetch_get_timeout         (ProvFetch   *self);
 void         prov_fetch_set_timeout         (ProvFetch   *self,
                                              guint        seconds);
+/**
+ * prov_fetch_get_device:
+ * @self: the fetch
+ *
+ * Returns: (transfer none) (nullable): the device whose settings the transport reads
+ */
 ProvDevice  *prov_fetch_get_device          (ProvFetch   *self);
 void         prov_fetch_set_device          (ProvFetch   *self,
                                              ProvDevice  *device);

@@ -26,6 +26,14 @@ ProvRegistry  *prov_registry_new              (void);
  * G_SEARCHPATH_SEPARATOR list). Refused modules are logged with their path
  * and reason and left out; the load goes on. @blocked: plugin names not to
  * use (from PROV_PLUGIN_BLOCK). Returns the number of plugins added. */
+/**
+ * prov_registry_load_path:
+ * @self: the registry
+ * @path: directories, separated by G_SEARCHPATH_SEPARATOR
+ * @blocked: (nullable) (array zero-terminated=1): plugin names not to use
+ *
+ * Returns: the number of plugins added
+ */
 guint          prov_registry_load_path        (ProvRegistry        *self,
                                                const char          *path,
                                                const char * const  *blocked);
@@ -42,6 +50,14 @@ gboolean       prov_registry_add_plugin       (ProvRegistry        *self,
 /* (element-type ProvPlugin): in load order; loads the deferred ones. */
 GPtrArray     *prov_registry_get_plugins      (ProvRegistry        *self);
 
+/**
+ * prov_registry_lookup_transport:
+ * @self: the registry
+ * @scheme: a URL scheme, lower case
+ *
+ * Returns: (transfer none) (nullable): the transport of @scheme, loading
+ *   its plugin when it was deferred, or NULL when no plugin handles it
+ */
 ProvTransport *prov_registry_lookup_transport (ProvRegistry        *self,
                                                const char          *scheme);
 ProvSource    *prov_registry_lookup_source    (ProvRegistry        *self,

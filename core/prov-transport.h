@@ -54,11 +54,27 @@ gboolean prov_transport_stream_finish (ProvTransport       *self,
 
 /* For small payloads (a CA certificate, tools, tests): the body collected
  * in memory, within prov_fetch_get_max_size(). Replaces @fetch's sink. */
+/**
+ * prov_transport_fetch_async:
+ * @self: the transport
+ * @fetch: what to fetch, and how
+ * @cancellable: (nullable): cancels the transfer
+ * @callback: (scope async): called with the result
+ * @user_data: (closure): for @callback
+ */
 void     prov_transport_fetch_async   (ProvTransport       *self,
                                        ProvFetch           *fetch,
                                        GCancellable        *cancellable,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data);
+/**
+ * prov_transport_fetch_finish:
+ * @self: the transport
+ * @result: the result passed to the callback of prov_transport_fetch_async()
+ * @error: return location for a #PROV_ERROR
+ *
+ * Returns: (transfer full): the body
+ */
 GBytes  *prov_transport_fetch_finish  (ProvTransport       *self,
                                        GAsyncResult        *result,
                                        GError             **error);

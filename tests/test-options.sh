@@ -1,6 +1,6 @@
 #!/bin/sh
 # Each optional part of the install (-Dsystemd, -Dman, -Dbash_completion,
-# -Dnm_dispatcher, -Ddhclient, -Dpolkit) in both positions: turned off, it
+# -Dnm_dispatcher, -Ddhclient, -Dpolkit, -Dintrospection) in both positions: turned off, it
 # removes exactly its own files from what `meson install` installs (meson
 # introspect --installed of a configured tree, no build needed); then a
 # build with all of them off compiles, and its `meson install --destdir`
@@ -22,10 +22,16 @@ pattern() {
     nm_dispatcher) echo '/dispatcher\.d/90-provisiond$' ;;
     dhclient) echo '/dhclient-exit-hooks\.d/provisiond$' ;;
     polkit) echo '/polkit-1/actions/org\.provisiond\.provisiond1\.policy$' ;;
+    introspection) echo '/Provision-1\.\(gir\|typelib\)$' ;;
   esac
 }
-options="systemd man bash_completion nm_dispatcher dhclient polkit"
-off() { [ "$1" = polkit ] && echo "-Dpolkit=disabled" || echo "-D$1=false"; }
+options="systemd man bash_completion nm_dispatcher dhclient polkit introspection"
+off() {
+  case $1 in
+    polkit | introspection) echo "-D$1=disabled" ;;
+    *) echo "-D$1=false" ;;
+  esac
+}
 
 installed() { # installed DIR: the paths `meson install` would write, sorted
   meson introspect --installed "$1" |
@@ -33,7 +39,7 @@ installed() { # installed DIR: the paths `meson install` would write, sorted
 }
 setup() { # setup DIR OPTIONS…: configure only, quietly
   d=$1; shift
-  meson setup "$d" "$src" -Dtests=false -Dpolkit=enabled "$@" >"$work/setup.log" 2>&1 ||
+  meson setup "$d" "$src" -Dtests=false -Dpolkit=enabled -Dintrospection=enabled "$@" >"$work/setup.log" 2>&1 ||
     { cat "$work/setup.log"; fail "meson setup $*"; }
 }
 
@@ -58,7 +64,7 @@ done
 offs=""
 for opt in $options; do offs="$offs $(off "$opt")"; done
 # shellcheck disable=SC2086 # one argument per option
-setup "$work/none" -Dplugins=file $offs -Dpolkit=disabled
+setup "$work/none" -Dplugins=file $offs
 ninja -C "$work/none" >"$work/build.log" 2>&1 || { tail -n 30 "$work/build.log"; fail "build with every option off"; }
 meson install -C "$work/none" --destdir "$work/dest" --no-rebuild --quiet >/dev/null
 find "$work/dest" -type f >"$work/none.list"
