@@ -27,7 +27,7 @@ typedef struct
  * UTF-8 and any other URL, with PROV_ERROR_INVALID_ARGS and a reason that
  * never quotes a rule (it may hold a key). Never reads the network.
  *
- * Returns: (element-type ProvExecuteItem): the items, in order
+ * Returns: (transfer full) (element-type ProvExecuteItem): the items, in order
  */
 GPtrArray *prov_execute_parse (const char  *xml,
                                gsize        len,

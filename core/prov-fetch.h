@@ -96,6 +96,12 @@ char        *prov_fetch_get_setting         (ProvFetch   *self,
  * the sink before starting the transfer; the transport hands over each
  * piece of the body with prov_fetch_deliver(), in order, only for the
  * answer that counts (not a redirect's or an error page's body). */
+/**
+ * prov_fetch_get_sink:
+ * @self: the fetch
+ *
+ * Returns: (transfer none) (nullable): where the body goes
+ */
 GOutputStream *prov_fetch_get_sink          (ProvFetch   *self);
 void         prov_fetch_set_sink            (ProvFetch   *self,
                                              GOutputStream *sink);

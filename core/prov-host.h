@@ -33,9 +33,26 @@ typedef struct
   guint        n_changed;
 } ProvStatusEntry;
 
-/* Owned by the engine: valid as long as the engine is. */
+/**
+ * prov_engine_get_store:
+ * @self: the engine a trigger was given
+ *
+ * Returns: (transfer none): the parameters, valid as long as the engine is
+ */
 ProvStore   *prov_engine_get_store    (ProvEngine *self);
+/**
+ * prov_engine_get_device:
+ * @self: the engine a trigger was given
+ *
+ * Returns: (transfer none): the device file, valid as long as the engine is
+ */
 ProvDevice  *prov_engine_get_device   (ProvEngine *self);
+/**
+ * prov_engine_get_status:
+ * @self: the engine a trigger was given
+ *
+ * Returns: (transfer none): the last results, valid as long as the engine is
+ */
 ProvStatus  *prov_engine_get_status   (ProvEngine *self);
 
 /* Admin view: the value, or the schema default, or NULL when the name is

@@ -17,6 +17,12 @@ G_BEGIN_DECLS
  */
 typedef struct _ProvLimiter ProvLimiter;
 
+/**
+ * prov_limiter_new: (skip)
+ *
+ * A plain C structure for the triggers' listeners, not introspected.
+ */
+
 ProvLimiter *prov_limiter_new         (guint        max_sources,
                                        double       rate,
                                        double       burst,

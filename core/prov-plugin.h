@@ -70,6 +70,13 @@ char               *prov_plugin_describe_handles      (ProvPlugin *self);
 #define PROV_PLUGIN_ENTRY_POINT "prov_plugin_create"
 typedef ProvPlugin *(*ProvPluginCreateFunc) (void);
 
+/**
+ * prov_plugin_create: (skip)
+ *
+ * Implemented by each plugin module, not by libprovision.
+ *
+ * Returns: (transfer full): the plugin
+ */
 G_MODULE_EXPORT ProvPlugin *prov_plugin_create (void);
 
 G_END_DECLS

@@ -47,7 +47,14 @@ void           prov_registry_set_cache        (ProvRegistry        *self,
 gboolean       prov_registry_add_plugin       (ProvRegistry        *self,
                                                ProvPlugin          *plugin,
                                                GError             **error);
-/* (element-type ProvPlugin): in load order; loads the deferred ones. */
+/**
+ * prov_registry_get_plugins:
+ * @self: the registry
+ *
+ * Loads the deferred plugins.
+ *
+ * Returns: (transfer none) (element-type ProvPlugin): the plugins, in load order
+ */
 GPtrArray     *prov_registry_get_plugins      (ProvRegistry        *self);
 
 /**
@@ -60,16 +67,37 @@ GPtrArray     *prov_registry_get_plugins      (ProvRegistry        *self);
  */
 ProvTransport *prov_registry_lookup_transport (ProvRegistry        *self,
                                                const char          *scheme);
+/**
+ * prov_registry_lookup_source:
+ * @self: the registry
+ * @scheme: a URL scheme, lower case
+ *
+ * Returns: (transfer none) (nullable): the source of @scheme, or NULL
+ */
 ProvSource    *prov_registry_lookup_source    (ProvRegistry        *self,
                                                const char          *scheme);
 guint          prov_registry_get_default_port (ProvRegistry        *self,
                                                const char          *scheme);
 
-/* The codec that recognizes @data (or @content_encoding), highest priority
- * first, or NULL when the payload is plain. */
+/**
+ * prov_registry_find_codec:
+ * @self: the registry
+ * @data: the payload
+ * @content_encoding: (nullable): the transport's content encoding
+ *
+ * Returns: (transfer none) (nullable): the codec that recognizes @data (or
+ *   @content_encoding), highest priority first, or NULL when the payload is plain
+ */
 ProvCodec     *prov_registry_find_codec       (ProvRegistry        *self,
                                                GBytes              *data,
                                                const char          *content_encoding);
+/**
+ * prov_registry_lookup_codec:
+ * @self: the registry
+ * @name: a codec's name
+ *
+ * Returns: (transfer none) (nullable): the codec, or NULL
+ */
 ProvCodec     *prov_registry_lookup_codec     (ProvRegistry        *self,
                                                const char          *name);
 

@@ -45,8 +45,17 @@ typedef gboolean (*ProvRuleMaskSecretFunc) (const char *name, gpointer user_data
  */
 char *prov_rule_mask_secrets      (const char             *rule);
 
-/* The same, with the caller saying which assignment names are secret
- * (the store passes its schema). */
+/**
+ * prov_rule_mask_secrets_full:
+ * @rule: a profile rule
+ * @is_secret: (scope call): whether an assignment name is secret
+ * @user_data: (closure): for @is_secret
+ *
+ * prov_rule_mask_secrets(), with the caller saying which assignment names
+ * are secret (the store passes its schema).
+ *
+ * Returns: (transfer full): the masked rule
+ */
 char *prov_rule_mask_secrets_full (const char             *rule,
                                    ProvRuleMaskSecretFunc  is_secret,
                                    gpointer                user_data);

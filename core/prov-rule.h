@@ -41,7 +41,7 @@ typedef struct
 } ProvRule;
 
 /**
- * prov_rule_parse:
+ * prov_rule_parse: (skip)
  * @text: a rule (SPEC §4): `alt ('|' alt)*`
  *
  * Every rule parameter (Profile_Rule, Upgrade_Rule, Custom_CA_Rule…) has

@@ -12,20 +12,19 @@ G_DECLARE_INTERFACE (ProvSource, prov_source, PROV, SOURCE, GObject)
 
 /**
  * ProvSourceInterface:
+ * @resolve_async: work out the parameters for prov_fetch_get_url().
+ * @resolve_finish: name → value, or an error: a source that
+ *   waits for something (an activation code entered by the user) fails with
+ *   PROV_ERROR_BUSY and a message saying what it waits for.
+ * @submit: user input a source waits for, e.g. an activation
+ *   code, optional; the source validates it locally (malformed input →
+ *   PROV_ERROR_INVALID_ARGS with a clear message) and keeps it for the next
+ *   resolve.
  *
  * A source turns a rule URL of its scheme (declared in the plugin's
  * "schemes", like `gds://`) into the parameters the device uses from then
  * on, typically a new Profile_Rule. The engine applies them through the
  * schema, like any profile, and then runs the new rules once.
- *
- * @resolve_async: work out the parameters for prov_fetch_get_url().
- * @resolve_finish: (transfer full): name → value, or an error: a source that
- *   waits for something (an activation code entered by the user) fails with
- *   PROV_ERROR_BUSY and a message saying what it waits for.
- * @submit: (optional) user input a source waits for, e.g. an activation
- *   code; the source validates it locally (malformed input →
- *   PROV_ERROR_INVALID_ARGS with a clear message) and keeps it for the next
- *   resolve.
  */
 struct _ProvSourceInterface
 {
@@ -51,6 +50,14 @@ void        prov_source_resolve_async  (ProvSource          *self,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data);
+/**
+ * prov_source_resolve_finish:
+ * @self: the source
+ * @result: the result passed to the callback of prov_source_resolve_async()
+ * @error: return location for a #PROV_ERROR
+ *
+ * Returns: (transfer full) (element-type utf8 utf8): name → value
+ */
 GHashTable *prov_source_resolve_finish (ProvSource          *self,
                                         GAsyncResult        *result,
                                         GError             **error);

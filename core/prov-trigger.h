@@ -19,6 +19,9 @@ typedef enum
 
 /**
  * ProvTriggerInterface:
+ * @start: begin listening; FALSE with an error when it cannot (a trigger
+ *   that is configured off returns TRUE and does nothing).
+ * @stop: stop listening; must be safe to call twice.
  *
  * Something that decides a resync (or upgrade) is due: the core's timers,
  * a SIP NOTIFY listener, an HTTP admin endpoint. A trigger reads its
@@ -27,10 +30,6 @@ typedef enum
  * ProvCause, const char *rule or NULL for the configured rules); the daemon
  * routes that to the scheduler, which applies Provision_Enable, busy lines
  * and coalescing.
- *
- * @start: begin listening; FALSE with an error when it cannot (a trigger
- *   that is configured off returns TRUE and does nothing).
- * @stop: stop listening; must be safe to call twice.
  */
 struct _ProvTriggerInterface
 {
