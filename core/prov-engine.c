@@ -809,7 +809,7 @@ prov_engine_resync_from_async (ProvEngine          *self,
       }
   data->vars = prov_engine_build_variables (self, cause);
   data->secrets = prov_engine_build_secrets (self);
-  data->changes = prov_change_set_new ();
+  data->changes = prov_change_set_new_checked (prov_store_get_schema (self->store));
   data->fetches = g_ptr_array_new_with_free_func (g_object_unref);
   data->result = g_new0 (ProvResyncResult, 1);
   data->result->fetched = g_ptr_array_new_with_free_func (g_free);

@@ -27,36 +27,74 @@
 
 /* ---- change sets ---- */
 
+/* One name's change; @seq is the number of adds when it was last set (the
+ * first add is 1), @first_seq when the name first came. */
 typedef struct
 {
-  char  *name;
+  char  *name;   /* the schema's spec name when @name_owned is FALSE */
   char  *value;  /* NULL: keep the value */
   int    access; /* PROV_ACCESS_UNSET: keep the access level */
   char  *origin; /* GRefString, shared by consecutive entries */
   guint  line;
+  guint  seq;
+  guint  first_seq;
+  guint  index;       /* in @changes, for an undo record */
+  gboolean name_owned;
 } Change;
 
 struct _ProvChangeSet
 {
-  GArray *changes; /* Change */
+  GArray     *changes;    /* Change, one per name, in the order names came */
+  GHashTable *by_name;    /* name -> index in @changes + 1 */
+  guint       n_added;
+  /* Without a schema: every state a later add replaced, checked by the
+   * apply as before (a later valid value does not excuse an invalid one)
+   * and the undo log of a truncate. With a schema, replaced values are
+   * checked as they are replaced and only the states from before the
+   * mark are kept. */
+  GArray     *replaced;   /* Change, in the order they were replaced */
+  ProvSchema *schema;
+  guint       mark;
+  GError     *replaced_error; /* the earliest invalid replaced value */
+  guint       replaced_error_seq;
+  guint       replaced_error_at; /* when it was replaced */
 };
 
 static void
 change_clear (Change *change)
 {
-  g_free (change->name);
+  if (change->name_owned)
+    g_free (change->name);
   g_free (change->value);
   g_clear_pointer (&change->origin, g_ref_string_release);
 }
 
-ProvChangeSet *
-prov_change_set_new (void)
+static ProvChangeSet *
+change_set_new (ProvSchema *schema)
 {
   ProvChangeSet *self = g_new0 (ProvChangeSet, 1);
 
   self->changes = g_array_new (FALSE, FALSE, sizeof (Change));
   g_array_set_clear_func (self->changes, (GDestroyNotify) change_clear);
+  self->replaced = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_array_set_clear_func (self->replaced, (GDestroyNotify) change_clear);
+  self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  self->schema = schema != NULL ? g_object_ref (schema) : NULL;
   return self;
+}
+
+ProvChangeSet *
+prov_change_set_new (void)
+{
+  return change_set_new (NULL);
+}
+
+ProvChangeSet *
+prov_change_set_new_checked (ProvSchema *schema)
+{
+  g_return_val_if_fail (PROV_IS_SCHEMA (schema), NULL);
+
+  return change_set_new (schema);
 }
 
 void
@@ -64,36 +102,121 @@ prov_change_set_free (ProvChangeSet *self)
 {
   if (self == NULL)
     return;
+  g_hash_table_unref (self->by_name);
+  g_array_unref (self->replaced);
   g_array_unref (self->changes);
+  g_clear_object (&self->schema);
+  g_clear_error (&self->replaced_error);
   g_free (self);
+}
+
+static void set_change_error (GError **error, const Change *change, const GError *cause);
+
+/* With a schema: checks a value a later add replaces, keeping the
+ * earliest error (by add) for the apply to report. */
+static void
+check_replaced (ProvChangeSet *self, const Change *old)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *normalized = NULL;
+
+  if (old->value == NULL || old->value[0] == '\0'
+      || (self->replaced_error != NULL && self->replaced_error_seq < old->seq)
+      || prov_schema_lookup (self->schema, old->name) == NULL
+      || prov_schema_normalize (self->schema, old->name, old->value, &normalized, &local_error))
+    return;
+  g_clear_error (&self->replaced_error);
+  set_change_error (&self->replaced_error, old, local_error);
+  self->replaced_error_seq = old->seq;
+  self->replaced_error_at = self->n_added;
+}
+
+static char *
+origin_ref (ProvChangeSet *self, const char *origin, const Change *near)
+{
+  /* A profile adds thousands of entries from one origin: share it. */
+  if (origin == NULL)
+    return NULL;
+  if (near != NULL && near->origin != NULL && strcmp (near->origin, origin) == 0)
+    return g_ref_string_acquire (near->origin);
+  if (self->changes->len > 0)
+    {
+      Change *last = &g_array_index (self->changes, Change, self->changes->len - 1);
+
+      if (last->origin != NULL && strcmp (last->origin, origin) == 0)
+        return g_ref_string_acquire (last->origin);
+    }
+  return g_ref_string_new (origin);
 }
 
 void
 prov_change_set_add (ProvChangeSet *self, const char *name, const char *value, int access,
                      const char *origin, guint line)
 {
-  Change change = { 0 };
+  gpointer index;
+  Change *change;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (name != NULL);
   g_return_if_fail (access == PROV_ACCESS_UNSET
                     || (access >= PROV_ACCESS_NA && access <= PROV_ACCESS_RW));
 
-  change.name = g_strdup (name);
-  change.value = g_strdup (value);
-  change.access = access;
-  change.line = line;
-  /* A profile adds thousands of entries from one origin: share it. */
-  if (origin != NULL && self->changes->len > 0)
+  self->n_added++;
+  if (g_hash_table_lookup_extended (self->by_name, name, NULL, &index))
     {
-      Change *last = &g_array_index (self->changes, Change, self->changes->len - 1);
+      Change *old;
+      Change saved;
 
-      if (last->origin != NULL && strcmp (last->origin, origin) == 0)
-        change.origin = g_ref_string_acquire (last->origin);
+      change = &g_array_index (self->changes, Change, GPOINTER_TO_UINT (index) - 1);
+      old = change;
+      if (self->schema == NULL || change->seq <= self->mark)
+        {
+          /* Kept: checked by the apply, restored by a truncate. */
+          saved = *change;
+          saved.name_owned = FALSE;
+          saved.value = g_strdup (change->value);
+          saved.origin = change->origin != NULL ? g_ref_string_acquire (change->origin) : NULL;
+          g_array_append_val (self->replaced, saved);
+        }
+      if (self->schema != NULL && value != NULL)
+        check_replaced (self, old);
+      if (value != NULL)
+        {
+          g_free (change->value);
+          change->value = g_strdup (value);
+        }
+      if (access != PROV_ACCESS_UNSET)
+        change->access = access;
+      if (value != NULL || access != PROV_ACCESS_UNSET)
+        {
+          char *ref = origin_ref (self, origin, change);
+
+          g_clear_pointer (&change->origin, g_ref_string_release);
+          change->origin = ref;
+          change->line = line;
+        }
+      change->seq = self->n_added;
+      return;
     }
-  if (origin != NULL && change.origin == NULL)
-    change.origin = g_ref_string_new (origin);
-  g_array_append_val (self->changes, change);
+
+  {
+    Change fresh = { 0 };
+    const ProvParamSpec *spec = self->schema != NULL
+      ? prov_schema_lookup (self->schema, name) : NULL;
+
+    /* A known name shares the schema's copy, which the set keeps alive. */
+    fresh.name = spec != NULL ? spec->name : g_strdup (name);
+    fresh.name_owned = spec == NULL;
+    fresh.value = g_strdup (value);
+    fresh.access = access;
+    fresh.line = line;
+    fresh.seq = fresh.first_seq = self->n_added;
+    fresh.index = self->changes->len;
+    fresh.origin = origin_ref (self, origin, NULL);
+    g_array_append_val (self->changes, fresh);
+    change = &g_array_index (self->changes, Change, self->changes->len - 1);
+    g_hash_table_insert (self->by_name, change->name, GUINT_TO_POINTER (self->changes->len));
+  }
 }
 
 guint
@@ -101,7 +224,63 @@ prov_change_set_get_size (ProvChangeSet *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return self->changes->len;
+  return self->n_added;
+}
+
+guint
+prov_change_set_mark (ProvChangeSet *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  self->mark = self->n_added;
+  return self->mark;
+}
+
+void
+prov_change_set_truncate (ProvChangeSet *self, guint size)
+{
+  g_return_if_fail (self != NULL);
+  /* With a schema only the states from before the mark were kept. */
+  g_return_if_fail (self->schema == NULL || size == self->mark || size >= self->n_added);
+
+  if (size >= self->n_added)
+    return;
+  /* Names that came after @size are the tail of @changes. */
+  while (self->changes->len > 0
+         && g_array_index (self->changes, Change, self->changes->len - 1).first_seq > size)
+    {
+      Change *last = &g_array_index (self->changes, Change, self->changes->len - 1);
+
+      g_hash_table_remove (self->by_name, last->name);
+      g_array_set_size (self->changes, self->changes->len - 1);
+    }
+  /* Undo the replacements made after @size, latest first. */
+  while (self->replaced->len > 0)
+    {
+      Change *saved = &g_array_index (self->replaced, Change, self->replaced->len - 1);
+      Change *change;
+
+      if (saved->index >= self->changes->len)
+        {
+          g_array_set_size (self->replaced, self->replaced->len - 1);
+          continue;
+        }
+      change = &g_array_index (self->changes, Change, saved->index);
+      if (change->seq <= size)
+        break;
+      g_free (change->value);
+      g_clear_pointer (&change->origin, g_ref_string_release);
+      change->value = g_steal_pointer (&saved->value);
+      change->origin = g_steal_pointer (&saved->origin);
+      change->access = saved->access;
+      change->line = saved->line;
+      change->seq = saved->seq;
+      g_array_set_size (self->replaced, self->replaced->len - 1);
+    }
+  if (self->replaced_error != NULL && self->replaced_error_at > size)
+    g_clear_error (&self->replaced_error);
+  self->n_added = size;
+  self->mark = MIN (self->mark, size);
 }
 
 /* ---- the store ---- */
@@ -635,61 +814,105 @@ check_user_write (ProvStore *self, const Change *change, GError **error)
   return FALSE;
 }
 
-/* Validates every change into @pending (one per name) without touching
- * the store. */
+/* Checks one state of a name; @value: its normalized value, or NULL. */
+static gboolean
+check_change (ProvStore *self, const Change *change, ProvCaller caller, gboolean keep_unknown,
+              gboolean *skip, char **value, GError **error)
+{
+  const ProvParamSpec *spec = prov_schema_lookup (self->schema, change->name);
+  g_autoptr (GError) local_error = NULL;
+
+  *value = NULL;
+  *skip = spec == NULL && !keep_unknown;
+  if (caller != PROV_CALLER_ADMIN && !check_user_write (self, change, &local_error))
+    {
+      set_change_error (error, change, local_error);
+      return FALSE;
+    }
+  if (*skip)
+    return TRUE;
+  if (change->value != NULL && change->value[0] != '\0'
+      && !prov_schema_normalize (self->schema, change->name, change->value, value,
+                                 &local_error))
+    {
+      set_change_error (error, change, local_error);
+      return FALSE;
+    }
+  if (change->value != NULL && *value == NULL)
+    *value = g_strdup ("");
+  /* Blanks only normalize to "" too. */
+  if (*value != NULL && (*value)[0] == '\0' && empty_restores_default (spec))
+    g_clear_pointer (value, g_free);
+  return TRUE;
+}
+
+/* Keeps, of the errors found, the one of the earliest add. */
+static void
+keep_earliest (GError **first, guint *first_seq, GError *error, guint seq)
+{
+  if (*first == NULL || seq < *first_seq)
+    {
+      g_clear_error (first);
+      *first = error;
+      *first_seq = seq;
+    }
+  else
+    g_error_free (error);
+}
+
+/* Validates every change into @pending (one per change of the set, in its
+ * order) without touching the store. */
 static gboolean
 collect_changes (ProvStore *self, ProvChangeSet *changes, ProvCaller caller,
-                 GArray *pending, GHashTable *by_name, GError **error)
+                 GArray *pending, GError **error)
 {
   gboolean keep_unknown = prov_schema_get_keep_unknown (self->schema);
+  g_autoptr (GError) first = NULL;
+  guint first_seq = 0;
 
+  if (changes->replaced_error != NULL)
+    keep_earliest (&first, &first_seq, g_error_copy (changes->replaced_error),
+                   changes->replaced_error_seq);
+  /* A checked set checked the states it replaced already. */
+  for (guint i = 0; changes->schema == NULL && i < changes->replaced->len; i++)
+    {
+      const Change *change = &g_array_index (changes->replaced, Change, i);
+      g_autofree char *value = NULL;
+      GError *local_error = NULL;
+      gboolean skip;
+
+      if (!check_change (self, change, caller, keep_unknown, &skip, &value, &local_error))
+        keep_earliest (&first, &first_seq, local_error, change->seq);
+    }
+  g_array_set_size (pending, changes->changes->len);
   for (guint i = 0; i < changes->changes->len; i++)
     {
       const Change *change = &g_array_index (changes->changes, Change, i);
-      const ProvParamSpec *spec = prov_schema_lookup (self->schema, change->name);
-      g_autoptr (GError) local_error = NULL;
+      Pending *p = &g_array_index (pending, Pending, i);
       g_autofree char *value = NULL;
-      Pending *p;
-      gpointer index;
+      GError *local_error = NULL;
+      gboolean skip;
 
-      if (caller != PROV_CALLER_ADMIN && !check_user_write (self, change, &local_error))
+      p->access = PROV_ACCESS_UNSET;
+      if (!check_change (self, change, caller, keep_unknown, &skip, &value, &local_error))
         {
-          set_change_error (error, change, local_error);
-          return FALSE;
+          keep_earliest (&first, &first_seq, local_error, change->seq);
+          continue;
         }
-      if (spec == NULL && !keep_unknown)
+      if (skip)
         continue;
-      if (change->value != NULL && change->value[0] != '\0'
-          && !prov_schema_normalize (self->schema, change->name, change->value, &value,
-                                     &local_error))
-        {
-          set_change_error (error, change, local_error);
-          return FALSE;
-        }
-      if (change->value != NULL && value == NULL)
-        value = g_strdup ("");
-      /* Blanks only normalize to "" too. */
-      if (value != NULL && value[0] == '\0' && empty_restores_default (spec))
-        g_clear_pointer (&value, g_free);
-
-      if (g_hash_table_lookup_extended (by_name, change->name, NULL, &index))
-        p = &g_array_index (pending, Pending, GPOINTER_TO_UINT (index));
-      else
-        {
-          g_hash_table_insert (by_name, change->name, GUINT_TO_POINTER (pending->len));
-          g_array_set_size (pending, pending->len + 1);
-          p = &g_array_index (pending, Pending, pending->len - 1);
-          p->name = change->name;
-          p->access = PROV_ACCESS_UNSET;
-        }
+      p->name = change->name;
       if (change->value != NULL)
         {
-          g_free (p->value);
           p->value = g_steal_pointer (&value);
           p->set_value = TRUE;
         }
-      if (change->access != PROV_ACCESS_UNSET)
-        p->access = change->access;
+      p->access = change->access;
+    }
+  if (first != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&first));
+      return FALSE;
     }
   return TRUE;
 }
@@ -703,10 +926,13 @@ diff_changes (ProvStore *self, GArray *pending)
   for (guint i = 0; i < pending->len; i++)
     {
       Pending *p = &g_array_index (pending, Pending, i);
-      const ProvParamSpec *spec = prov_schema_lookup (self->schema, p->name);
+      const ProvParamSpec *spec;
       const char *old_value = NULL;
       int old_access = PROV_ACCESS_UNSET;
 
+      if (p->name == NULL)
+        continue;
+      spec = prov_schema_lookup (self->schema, p->name);
       p->entry = find_entry (self, p->name);
       if (p->entry != NULL)
         {
@@ -781,10 +1007,13 @@ compact (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
 
       if (g_hash_table_lookup_extended (by_name, entry->name, NULL, &index))
         {
-          const Pending *p = &g_array_index (pending, Pending, GPOINTER_TO_UINT (index));
+          const Pending *p = &g_array_index (pending, Pending, GPOINTER_TO_UINT (index) - 1);
 
-          value = pending_value (p);
-          access = pending_access (p);
+          if (p->value_changed || p->access_changed)
+            {
+              value = pending_value (p);
+              access = pending_access (p);
+            }
         }
       if (value != NULL || access != PROV_ACCESS_UNSET)
         prov_store_file_append_entry (line, entry->name, value, access);
@@ -887,20 +1116,21 @@ prov_store_apply (ProvStore *self, ProvChangeSet *changes, ProvCaller caller, GS
                   GError **error)
 {
   g_autoptr (GArray) pending = g_array_new (FALSE, TRUE, sizeof (Pending));
-  g_autoptr (GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) names = NULL;
   g_auto (GStrv) result = NULL;
 
   g_return_val_if_fail (PROV_IS_STORE (self), FALSE);
   g_return_val_if_fail (changes != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  /* A checked set did not check the states it replaced for a user. */
+  g_return_val_if_fail (changes->schema == NULL || caller == PROV_CALLER_ADMIN, FALSE);
 
   g_array_set_clear_func (pending, (GDestroyNotify) pending_clear);
-  if (!collect_changes (self, changes, caller, pending, by_name, error))
+  if (!collect_changes (self, changes, caller, pending, error))
     return FALSE;
 
   names = diff_changes (self, pending);
-  if (names->len > 0 && self->path != NULL && !persist (self, pending, by_name, error))
+  if (names->len > 0 && self->path != NULL && !persist (self, pending, changes->by_name, error))
     return FALSE;
   g_ptr_array_add (names, NULL);
   result = g_strdupv ((char **) names->pdata);
