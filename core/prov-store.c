@@ -31,21 +31,23 @@
  * first add is 1), @first_seq when the name first came. */
 typedef struct
 {
-  char  *name;   /* the schema's spec name when @name_owned is FALSE */
-  char  *value;  /* NULL: keep the value */
-  int    access; /* PROV_ACCESS_UNSET: keep the access level */
-  char  *origin; /* GRefString, shared by consecutive entries */
-  guint  line;
-  guint  seq;
-  guint  first_seq;
-  guint  index;       /* in @changes, for an undo record */
-  gboolean name_owned;
+  const char *name;   /* the schema's copy, or in the set's @strings */
+  const char *value;  /* in @strings; NULL: keep the value */
+  char       *origin; /* GRefString, shared by consecutive entries */
+  guint       line;
+  guint       seq;
+  guint       first_seq; /* in @replaced: the index in @changes */
+  int         access; /* PROV_ACCESS_UNSET: keep the access level */
 } Change;
 
 struct _ProvChangeSet
 {
   GArray     *changes;    /* Change, one per name, in the order names came */
   GHashTable *by_name;    /* name -> index in @changes + 1 */
+  /* Unknown names and every value, each distinct value once: a profile
+   * says "Yes" a thousand times. Never freed one by one, so a replaced
+   * value costs nothing more unless it is new. */
+  GStringChunk *strings;
   guint       n_added;
   /* Without a schema: every state a later add replaced, checked by the
    * apply as before (a later valid value does not excuse an invalid one)
@@ -63,9 +65,6 @@ struct _ProvChangeSet
 static void
 change_clear (Change *change)
 {
-  if (change->name_owned)
-    g_free (change->name);
-  g_free (change->value);
   g_clear_pointer (&change->origin, g_ref_string_release);
 }
 
@@ -79,6 +78,7 @@ change_set_new (ProvSchema *schema)
   self->replaced = g_array_new (FALSE, FALSE, sizeof (Change));
   g_array_set_clear_func (self->replaced, (GDestroyNotify) change_clear);
   self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  self->strings = g_string_chunk_new (64 * 1024);
   self->schema = schema != NULL ? g_object_ref (schema) : NULL;
   return self;
 }
@@ -105,6 +105,7 @@ prov_change_set_free (ProvChangeSet *self)
   g_hash_table_unref (self->by_name);
   g_array_unref (self->replaced);
   g_array_unref (self->changes);
+  g_string_chunk_free (self->strings);
   g_clear_object (&self->schema);
   g_clear_error (&self->replaced_error);
   g_free (self);
@@ -173,18 +174,14 @@ prov_change_set_add (ProvChangeSet *self, const char *name, const char *value, i
         {
           /* Kept: checked by the apply, restored by a truncate. */
           saved = *change;
-          saved.name_owned = FALSE;
-          saved.value = g_strdup (change->value);
+          saved.first_seq = GPOINTER_TO_UINT (index) - 1;
           saved.origin = change->origin != NULL ? g_ref_string_acquire (change->origin) : NULL;
           g_array_append_val (self->replaced, saved);
         }
       if (self->schema != NULL && value != NULL)
         check_replaced (self, old);
       if (value != NULL)
-        {
-          g_free (change->value);
-          change->value = g_strdup (value);
-        }
+        change->value = g_string_chunk_insert_const (self->strings, value);
       if (access != PROV_ACCESS_UNSET)
         change->access = access;
       if (value != NULL || access != PROV_ACCESS_UNSET)
@@ -205,17 +202,16 @@ prov_change_set_add (ProvChangeSet *self, const char *name, const char *value, i
       ? prov_schema_lookup (self->schema, name) : NULL;
 
     /* A known name shares the schema's copy, which the set keeps alive. */
-    fresh.name = spec != NULL ? spec->name : g_strdup (name);
-    fresh.name_owned = spec == NULL;
-    fresh.value = g_strdup (value);
+    fresh.name = spec != NULL ? spec->name : g_string_chunk_insert (self->strings, name);
+    fresh.value = value != NULL ? g_string_chunk_insert_const (self->strings, value) : NULL;
     fresh.access = access;
     fresh.line = line;
     fresh.seq = fresh.first_seq = self->n_added;
-    fresh.index = self->changes->len;
     fresh.origin = origin_ref (self, origin, NULL);
     g_array_append_val (self->changes, fresh);
     change = &g_array_index (self->changes, Change, self->changes->len - 1);
-    g_hash_table_insert (self->by_name, change->name, GUINT_TO_POINTER (self->changes->len));
+    g_hash_table_insert (self->by_name, (gpointer) change->name,
+                         GUINT_TO_POINTER (self->changes->len));
   }
 }
 
@@ -260,17 +256,16 @@ prov_change_set_truncate (ProvChangeSet *self, guint size)
       Change *saved = &g_array_index (self->replaced, Change, self->replaced->len - 1);
       Change *change;
 
-      if (saved->index >= self->changes->len)
+      if (saved->first_seq >= self->changes->len)
         {
           g_array_set_size (self->replaced, self->replaced->len - 1);
           continue;
         }
-      change = &g_array_index (self->changes, Change, saved->index);
+      change = &g_array_index (self->changes, Change, saved->first_seq);
       if (change->seq <= size)
         break;
-      g_free (change->value);
       g_clear_pointer (&change->origin, g_ref_string_release);
-      change->value = g_steal_pointer (&saved->value);
+      change->value = saved->value;
       change->origin = g_steal_pointer (&saved->origin);
       change->access = saved->access;
       change->line = saved->line;
@@ -745,19 +740,20 @@ prov_store_show (ProvStore *self, const char *name, const char *value, ProvCalle
 /* What a change set does to one name; the last value and access win. */
 typedef struct
 {
-  const char *name;          /* borrowed from the change set */
+  const char *name;          /* borrowed from the change set; NULL: skipped */
   Entry      *entry;         /* current entry, or NULL */
-  gboolean    set_value;
-  char       *value;         /* normalized; NULL with set_value = the default */
+  const char *value;         /* normalized; NULL with set_value = the default */
+  char       *owned;         /* @value when normalizing changed it, else NULL */
   int         access;        /* PROV_ACCESS_UNSET: keep */
-  gboolean    value_changed;
-  gboolean    access_changed;
+  guint       set_value : 1;
+  guint       value_changed : 1;
+  guint       access_changed : 1;
 } Pending;
 
 static void
 pending_clear (Pending *pending)
 {
-  g_free (pending->value);
+  g_free (pending->owned);
 }
 
 /* An empty value sends a typed parameter back to its default (SPEC §2.1);
@@ -814,15 +810,18 @@ check_user_write (ProvStore *self, const Change *change, GError **error)
   return FALSE;
 }
 
-/* Checks one state of a name; @value: its normalized value, or NULL. */
+/* Checks one state of a name; @value: its normalized value, or NULL (the
+ * default); @owned: @value when normalizing changed it (the change's own
+ * value is used as is otherwise, without a copy). */
 static gboolean
 check_change (ProvStore *self, const Change *change, ProvCaller caller, gboolean keep_unknown,
-              gboolean *skip, char **value, GError **error)
+              gboolean *skip, const char **value, char **owned, GError **error)
 {
   const ProvParamSpec *spec = prov_schema_lookup (self->schema, change->name);
   g_autoptr (GError) local_error = NULL;
 
   *value = NULL;
+  *owned = NULL;
   *skip = spec == NULL && !keep_unknown;
   if (caller != PROV_CALLER_ADMIN && !check_user_write (self, change, &local_error))
     {
@@ -831,18 +830,25 @@ check_change (ProvStore *self, const Change *change, ProvCaller caller, gboolean
     }
   if (*skip)
     return TRUE;
-  if (change->value != NULL && change->value[0] != '\0'
-      && !prov_schema_normalize (self->schema, change->name, change->value, value,
+  if (change->value == NULL)
+    return TRUE;
+  /* An unknown name's value is kept as given. */
+  if (spec != NULL && change->value[0] != '\0'
+      && !prov_schema_normalize (self->schema, change->name, change->value, owned,
                                  &local_error))
     {
       set_change_error (error, change, local_error);
       return FALSE;
     }
-  if (change->value != NULL && *value == NULL)
-    *value = g_strdup ("");
+  if (*owned != NULL && strcmp (*owned, change->value) == 0)
+    g_clear_pointer (owned, g_free);
+  *value = *owned != NULL ? *owned : change->value;
   /* Blanks only normalize to "" too. */
-  if (*value != NULL && (*value)[0] == '\0' && empty_restores_default (spec))
-    g_clear_pointer (value, g_free);
+  if ((*value)[0] == '\0' && empty_restores_default (spec))
+    {
+      g_clear_pointer (owned, g_free);
+      *value = NULL;
+    }
   return TRUE;
 }
 
@@ -877,11 +883,13 @@ collect_changes (ProvStore *self, ProvChangeSet *changes, ProvCaller caller,
   for (guint i = 0; changes->schema == NULL && i < changes->replaced->len; i++)
     {
       const Change *change = &g_array_index (changes->replaced, Change, i);
-      g_autofree char *value = NULL;
+      g_autofree char *owned = NULL;
+      const char *value;
       GError *local_error = NULL;
       gboolean skip;
 
-      if (!check_change (self, change, caller, keep_unknown, &skip, &value, &local_error))
+      if (!check_change (self, change, caller, keep_unknown, &skip, &value, &owned,
+                         &local_error))
         keep_earliest (&first, &first_seq, local_error, change->seq);
     }
   g_array_set_size (pending, changes->changes->len);
@@ -889,12 +897,14 @@ collect_changes (ProvStore *self, ProvChangeSet *changes, ProvCaller caller,
     {
       const Change *change = &g_array_index (changes->changes, Change, i);
       Pending *p = &g_array_index (pending, Pending, i);
-      g_autofree char *value = NULL;
+      g_autofree char *owned = NULL;
+      const char *value;
       GError *local_error = NULL;
       gboolean skip;
 
       p->access = PROV_ACCESS_UNSET;
-      if (!check_change (self, change, caller, keep_unknown, &skip, &value, &local_error))
+      if (!check_change (self, change, caller, keep_unknown, &skip, &value, &owned,
+                         &local_error))
         {
           keep_earliest (&first, &first_seq, local_error, change->seq);
           continue;
@@ -904,7 +914,8 @@ collect_changes (ProvStore *self, ProvChangeSet *changes, ProvCaller caller,
       p->name = change->name;
       if (change->value != NULL)
         {
-          p->value = g_steal_pointer (&value);
+          p->value = value;
+          p->owned = g_steal_pointer (&owned);
           p->set_value = TRUE;
         }
       p->access = change->access;
@@ -982,11 +993,27 @@ append_pending (GString *out, const Pending *p)
                                 ? PROV_STORE_FILE_REMOVED : access);
 }
 
-/* Writes a new base holding everything once @pending is applied, and
- * drops the journal it replaces. */
-static gboolean
-compact (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
+/* One base line into @text, ended by a NUL, its offset into @starts. */
+static void
+add_line (GString *text, GArray *starts, const char *name, const char *value, int access)
 {
+  gsize start = text->len;
+
+  g_array_append_val (starts, start);
+  prov_store_file_append_entry (text, name, value, access);
+  g_string_append_c (text, '\0');
+}
+
+/* Writes a new base holding everything once @pending is applied, and
+ * drops the journal it replaces. @reopened: the new base serves reads, so
+ * the names it adds need no entry in memory. */
+static gboolean
+compact (ProvStore *self, GArray *pending, GHashTable *by_name, gboolean *reopened,
+         GError **error)
+{
+  /* The lines in one buffer: a string each would cost its allocation. */
+  g_autoptr (GString) text = NULL;
+  g_autoptr (GArray) starts = NULL;
   g_autoptr (GPtrArray) lines = NULL;
   g_autoptr (GString) contents = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -997,13 +1024,14 @@ compact (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
 
   if (!ensure_complete (self, error))
     return FALSE;
-  lines = g_ptr_array_new_full (g_hash_table_size (self->entries) + pending->len, g_free);
+  text = g_string_new (NULL);
+  starts = g_array_sized_new (FALSE, FALSE, sizeof (gsize),
+                              g_hash_table_size (self->entries) + pending->len);
   g_hash_table_iter_init (&iter, self->entries);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
     {
       const char *value = entry->value;
       int access = entry->access;
-      GString *line = g_string_new (NULL);
 
       if (g_hash_table_lookup_extended (by_name, entry->name, NULL, &index))
         {
@@ -1016,11 +1044,7 @@ compact (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
             }
         }
       if (value != NULL || access != PROV_ACCESS_UNSET)
-        prov_store_file_append_entry (line, entry->name, value, access);
-      if (line->len > 0)
-        g_ptr_array_add (lines, g_string_free (line, FALSE));
-      else
-        g_string_free (line, TRUE);
+        add_line (text, starts, entry->name, value, access);
     }
   for (guint i = 0; i < pending->len; i++)
     {
@@ -1028,14 +1052,15 @@ compact (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
 
       if (p->entry == NULL && (p->value_changed || p->access_changed)
           && !g_hash_table_contains (self->entries, p->name))
-        {
-          GString *line = g_string_new (NULL);
-
-          prov_store_file_append_entry (line, p->name, pending_value (p), pending_access (p));
-          g_ptr_array_add (lines, g_string_free (line, FALSE));
-        }
+        add_line (text, starts, p->name, pending_value (p), pending_access (p));
     }
+  lines = g_ptr_array_sized_new (starts->len);
+  for (guint i = 0; i < starts->len; i++)
+    g_ptr_array_add (lines, text->str + g_array_index (starts, gsize, i));
+  g_clear_pointer (&starts, g_array_unref);
   contents = prov_store_base_build (lines);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  g_string_free (g_steal_pointer (&text), TRUE);
   if (!prov_store_file_replace (self->path, contents, error))
     return FALSE;
   /* The journal names the old base now, so it is ignored even if this fails. */
@@ -1047,20 +1072,28 @@ compact (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
   if (self->base == NULL)
     g_warning ("cannot reopen %s: %s", self->path,
                local_error != NULL ? local_error->message : "gone");
+  else
+    {
+      /* Reads of the names not in memory go to the new base. */
+      self->complete = FALSE;
+      *reopened = TRUE;
+    }
   return TRUE;
 }
 
 /* Persists @pending (@n_changed names change): one journal record, or a
  * new base when there is none yet or the journal has grown too big. */
 static gboolean
-persist (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
+persist (ProvStore *self, GArray *pending, GHashTable *by_name, gboolean *reopened,
+         GError **error)
 {
   g_autoptr (GString) record = g_string_new (NULL);
   gsize limit;
   guint count = 0;
 
   if (self->base == NULL)
-    return compact (self, pending, by_name, error);
+    return compact (self, pending, by_name, reopened, error);
+  limit = MAX (JOURNAL_MIN_LIMIT, prov_store_base_get_size (self->base) / 8);
   for (guint i = 0; i < pending->len; i++)
     {
       const Pending *p = &g_array_index (pending, Pending, i);
@@ -1070,10 +1103,13 @@ persist (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
           append_pending (record, p);
           count++;
         }
+      /* Not held while compacting. */
+      if (self->journal_len + record->len > limit)
+        {
+          g_string_free (g_steal_pointer (&record), TRUE);
+          return compact (self, pending, by_name, reopened, error);
+        }
     }
-  limit = MAX (JOURNAL_MIN_LIMIT, prov_store_base_get_size (self->base) / 8);
-  if (self->journal_len + record->len > limit)
-    return compact (self, pending, by_name, error);
   /* A rewrite used to mend a base someone made readable; the journal
    * holds the same secrets and is created 0600. */
   if (chmod (self->path, 0600) != 0)
@@ -1082,8 +1118,9 @@ persist (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
                                     record, count, &self->journal_len, error);
 }
 
+/* @reopened: a new base holds the names that have no entry yet. */
 static void
-commit (ProvStore *self, GArray *pending)
+commit (ProvStore *self, GArray *pending, gboolean reopened)
 {
   for (guint i = 0; i < pending->len; i++)
     {
@@ -1091,6 +1128,8 @@ commit (ProvStore *self, GArray *pending)
       Entry *entry = p->entry;
 
       if (!p->value_changed && !p->access_changed)
+        continue;
+      if (entry == NULL && reopened)
         continue;
       if (entry == NULL)
         {
@@ -1101,7 +1140,7 @@ commit (ProvStore *self, GArray *pending)
       if (p->value_changed)
         {
           g_free (entry->value);
-          entry->value = g_steal_pointer (&p->value);
+          entry->value = p->owned != NULL ? g_steal_pointer (&p->owned) : g_strdup (p->value);
         }
       if (p->access_changed)
         entry->access = p->access;
@@ -1118,6 +1157,7 @@ prov_store_apply (ProvStore *self, ProvChangeSet *changes, ProvCaller caller, GS
   g_autoptr (GArray) pending = g_array_new (FALSE, TRUE, sizeof (Pending));
   g_autoptr (GPtrArray) names = NULL;
   g_auto (GStrv) result = NULL;
+  gboolean reopened = FALSE;
 
   g_return_val_if_fail (PROV_IS_STORE (self), FALSE);
   g_return_val_if_fail (changes != NULL, FALSE);
@@ -1130,11 +1170,12 @@ prov_store_apply (ProvStore *self, ProvChangeSet *changes, ProvCaller caller, GS
     return FALSE;
 
   names = diff_changes (self, pending);
-  if (names->len > 0 && self->path != NULL && !persist (self, pending, changes->by_name, error))
+  if (names->len > 0 && self->path != NULL
+      && !persist (self, pending, changes->by_name, &reopened, error))
     return FALSE;
   g_ptr_array_add (names, NULL);
   result = g_strdupv ((char **) names->pdata);
-  commit (self, pending);
+  commit (self, pending, reopened);
 
   if (result[0] != NULL)
     g_signal_emit (self, signals[SIGNAL_CHANGED], 0, result);
