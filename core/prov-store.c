@@ -413,9 +413,9 @@ put_base_entry (char *name, char *value, int access, gpointer user_data, const c
 }
 
 /* The entry of @name, reading the base when it is not known yet; NULL when
- * the name is not stored. */
+ * the name is not stored. @remember_absent: keep an entry that says so. */
 static Entry *
-find_entry (ProvStore *self, const char *name)
+find_entry_full (ProvStore *self, const char *name, gboolean remember_absent)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *value = NULL;
@@ -426,10 +426,18 @@ find_entry (ProvStore *self, const char *name)
     {
       if (!prov_store_base_lookup (self->base, name, &value, &access, &error) && error != NULL)
         g_warning ("%s", error->message);
+      if (value == NULL && access == PROV_ACCESS_UNSET && !remember_absent)
+        return NULL;
       entry = entry_new (name, strlen (name), g_steal_pointer (&value), access);
       g_hash_table_insert (self->entries, entry->name, entry);
     }
   return entry != NULL && !is_absent (entry) ? entry : NULL;
+}
+
+static Entry *
+find_entry (ProvStore *self, const char *name)
+{
+  return find_entry_full (self, name, TRUE);
 }
 
 /* Reads the rest of the base, checking all of it. */
@@ -944,7 +952,8 @@ diff_changes (ProvStore *self, GArray *pending)
       if (p->name == NULL)
         continue;
       spec = prov_schema_lookup (self->schema, p->name);
-      p->entry = find_entry (self, p->name);
+      /* A profile's new names would each leave an entry that says absent. */
+      p->entry = find_entry_full (self, p->name, FALSE);
       if (p->entry != NULL)
         {
           old_value = p->entry->value;
