@@ -224,6 +224,14 @@ prov_change_set_get_size (ProvChangeSet *self)
 }
 
 guint
+prov_change_set_get_n_names (ProvChangeSet *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->changes->len;
+}
+
+guint
 prov_change_set_mark (ProvChangeSet *self)
 {
   g_return_val_if_fail (self != NULL, 0);

@@ -37,6 +37,8 @@ void           prov_change_set_add         (ProvChangeSet *self,
                                             guint          line);
 /* The number of adds so far (a name added twice counts twice). */
 guint          prov_change_set_get_size    (ProvChangeSet *self);
+/* The number of distinct names, each held once. */
+guint          prov_change_set_get_n_names (ProvChangeSet *self);
 /* Returns the size, a point prov_change_set_truncate() can return to: a
  * checked set keeps, from then on, the states the later adds replace. */
 guint          prov_change_set_mark        (ProvChangeSet *self);
