@@ -184,7 +184,9 @@ prov_change_set_add (ProvChangeSet *self, const char *name, const char *value, i
         change->value = g_string_chunk_insert_const (self->strings, value);
       if (access != PROV_ACCESS_UNSET)
         change->access = access;
-      if (value != NULL || access != PROV_ACCESS_UNSET)
+      /* The place of the value, which is what an error is about; an add
+       * that only sets the access level is placed when there is none. */
+      if (value != NULL || (access != PROV_ACCESS_UNSET && change->value == NULL))
         {
           char *ref = origin_ref (self, origin, change);
 

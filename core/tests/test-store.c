@@ -393,6 +393,14 @@ test_change_set_one_per_name (void)
   g_assert_false (prov_store_apply (store, bad, PROV_CALLER_ADMIN, NULL, &error));
   g_assert_cmpstr (error->message, ==, "c.xml: line 1: Provision_Enable: 'maybe' is not a boolean");
   g_clear_error (&error);
+  /* An add that only sets the access level does not move the value. */
+  g_clear_pointer (&bad, prov_change_set_free);
+  bad = prov_change_set_new_checked (schema);
+  prov_change_set_add (bad, "Provision_Enable", "maybe", PROV_ACCESS_UNSET, "d.xml", 5);
+  prov_change_set_add (bad, "Provision_Enable", NULL, PROV_ACCESS_RW, "e.xml", 9);
+  g_assert_false (prov_store_apply (store, bad, PROV_CALLER_ADMIN, NULL, &error));
+  g_assert_cmpstr (error->message, ==, "d.xml: line 5: Provision_Enable: 'maybe' is not a boolean");
+  g_clear_error (&error);
 
   /* Without the bad value, the last of each name wins. */
   g_clear_pointer (&changes, prov_change_set_free);
