@@ -25,6 +25,7 @@ G_DEFINE_TYPE (ProvAuthority, prov_authority, G_TYPE_OBJECT)
 typedef struct
 {
   char     *sender;
+  char     *action;
   gboolean  interactive;
 } CheckData;
 
@@ -32,6 +33,7 @@ static void
 check_data_free (CheckData *data)
 {
   g_free (data->sender);
+  g_free (data->action);
   g_free (data);
 }
 
@@ -93,7 +95,7 @@ check_polkit (GTask *task)
   CheckData *data = g_task_get_task_data (task);
   g_autoptr(PolkitSubject) subject = polkit_system_bus_name_new (data->sender);
 
-  polkit_authority_check_authorization (self->polkit, subject, PROV_AUTHORITY_ADMIN_ACTION, NULL,
+  polkit_authority_check_authorization (self->polkit, subject, data->action, NULL,
                                         data->interactive
                                           ? POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION
                                           : POLKIT_CHECK_AUTHORIZATION_FLAGS_NONE,
@@ -150,7 +152,7 @@ on_unix_user (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
 #ifdef HAVE_POLKIT
-  if (self->use_polkit)
+  if (self->use_polkit && ((CheckData *) g_task_get_task_data (task))->action != NULL)
     {
       if (self->polkit != NULL)
         check_polkit (task);
@@ -167,6 +169,7 @@ on_unix_user (GObject *source, GAsyncResult *res, gpointer user_data)
 void
 prov_authority_check_async (ProvAuthority         *self,
                             GDBusMethodInvocation *invocation,
+                            const char            *action,
                             gboolean               interactive,
                             GCancellable          *cancellable,
                             GAsyncReadyCallback    callback,
@@ -191,6 +194,7 @@ prov_authority_check_async (ProvAuthority         *self,
     }
   data = g_new0 (CheckData, 1);
   data->sender = g_strdup (sender);
+  data->action = g_strdup (action);
   data->interactive = interactive;
   g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
   /* Not cached: unique names are never reused, so a cache would only grow. */
