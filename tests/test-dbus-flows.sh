@@ -122,8 +122,10 @@ CAFile=$tmp/ca.pem"
     ctl dump >"$tmp/after.xml"
     cmp -s "$tmp/before.xml" "$tmp/after.xml" || fail "code $code changed parameters"
   done
-  call Activate "'1234567890123456'" >"$tmp/out" 2>&1 && fail "Activate with a used code"
-  has "$name.Error.InvalidCode" "$tmp/out"
+  # Accepted with an id; RequestFinished carries the typed error.
+  start_signals
+  request Activate "'1234567890123456'"
+  has "'$name.Error.InvalidCode', 'Invalid activation code'" "$tmp/out"
   [ "$(requests)" = 4 ] || fail "expected four requests to the service"
   run 0 ctl --json status
   [ "$(json_get "$tmp/out" 'd["resyncs"][0]["error"]')" = "Invalid activation code" ] ||
@@ -225,7 +227,8 @@ Command=$tmp/install.sh %f"
   run 0 ctl set "Upgrade_Rule=( \$SWVER ne 1.2.0 )? $url"
   run 0 ctl --json upgrade
   [ "$(json_get "$tmp/out" 'd["outcome"]')" = none ] || fail "Upgrade_Rule: $(cat "$tmp/out")"
-  call Upgrade "'$url'" >"$tmp/out"
+  start_signals
+  request Upgrade "'$url'"
   has "'outcome': <'current'>" "$tmp/out"
   has "'version': <'fw.1.2.0'>" "$tmp/out"
   [ "$(grep -c fw.1.2.0 "$tmp/access.log")" = "$fetches" ] || fail "a current image was fetched"
@@ -249,8 +252,8 @@ Command=$tmp/install.sh %f"
   run 1 ctl upgrade "http://127.0.0.1:$port/fw.1.0.5.img"
   has 'downgrade below limit 1.1.0' "$tmp/err"
   run 3 ctl upgrade "http://127.0.0.1:$port/fw.9.9.9.img"
-  call Upgrade "'http://127.0.0.1:$port/fw.9.9.9.img'" >"$tmp/out" 2>&1 && fail "missing image"
-  has "$name.Error.FileNotFound" "$tmp/out"
+  request Upgrade "'http://127.0.0.1:$port/fw.9.9.9.img'"
+  has "'$name.Error.FileNotFound'" "$tmp/out"
   run 0 ctl status
   has 'downgrade below limit 1.1.0' "$tmp/out"
   run 0 ctl expand 'http://h/$SWVER'
