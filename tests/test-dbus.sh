@@ -59,6 +59,20 @@ EOF
   has "^FetchProgress url=$url received=" "$tmp/monitor.out"
   lacks s3cret "$tmp/out" "$tmp/err" "$tmp/monitor.out" "$tmp/daemon.log"
 
+  # GetStatus: enums are strings, times µs, and every key it returns
+  # (nested ones too) is documented in the interface XML.
+  call GetStatus >"$tmp/status.out"
+  has "'cause': <'request'>" "$tmp/status.out"
+  has "'outcome': <'success'>" "$tmp/status.out"
+  time=$(sed -n "s/.*'time': <int64 \([0-9]*\)>.*/\1/p" "$tmp/status.out")
+  now=$(date +%s)
+  [ "$((time / 1000000))" -ge "$((now - 600))" ] && [ "$((time / 1000000))" -le "$now" ] ||
+    fail "GetStatus time $time is not wall µs"
+  xml=$PROV_SCHEMA_DIR/org.provisiond.Provisiond1.xml
+  for key in $(grep -o "'[a-z-]*': <" "$tmp/status.out" | tr -d "': <" | sort -u); do
+    grep -q "\"$key\" (" "$xml" || fail "GetStatus key $key is not documented in $xml"
+  done
+
   # --count: the monitor ends by itself after N events.
   start_monitor --count 1
   run 0 ctl set GPP_C=x

@@ -84,7 +84,7 @@ file "$BASHCOMPLETIONDIR/provisionctl" 644
 file "$NMDISPATCHERDIR/90-provisiond" 755
 file "$DHCLIENTHOOKSDIR/provisiond" 644
 for page in man1/provisionctl.1 man5/provisiond.conf.5 man5/provisiond-device.5 \
-            man8/provisiond.8; do
+            man7/org.provisiond.Provisiond1.7 man8/provisiond.8; do
   file "$MANDIR/$page" 644
 done
 
