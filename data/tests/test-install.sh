@@ -89,8 +89,14 @@ for page in man1/provisionctl.1 man5/provisiond.conf.5 man5/provisiond-device.5 
 done
 
 # The unit and the activation file agree, and name the installed daemon.
-grep -qx "ExecStart=$SBINDIR/provisiond --system --state-dir=\${STATE_DIRECTORY}" "$dest$unit" ||
-  fail "unit: ExecStart"
+grep -qx "ExecStart=$SBINDIR/provisiond --system --state-dir=\${STATE_DIRECTORY} --device=\${CONFIGURATION_DIRECTORY}/device.conf" "$dest$unit" ||
+  fail "unit: ExecStart (state in StateDirectory=, the device file in /etc)"
+# Every path built into the programs is absolute, whatever --prefix.
+grep '^#define PROV_[A-Z]*DIR ' "$build/config.h" >"$tmp/dirs"
+[ -s "$tmp/dirs" ] || fail "config.h: no PROV_*DIR"
+! grep -v '^#define PROV_[A-Z]*DIR "/' "$tmp/dirs" ||
+  fail "config.h: relative paths: $(grep -v '^#define PROV_[A-Z]*DIR "/' "$tmp/dirs")"
+echo "ok config.h paths absolute"
 grep -qx "BusName=org.provisiond.Provisiond1" "$dest$unit" || fail "unit: BusName"
 grep -qx "Name=org.provisiond.Provisiond1" "$dest$activation" || fail "activation: Name"
 grep -qx "Exec=$SBINDIR/provisiond --system" "$dest$activation" || fail "activation: Exec"
