@@ -188,7 +188,9 @@ EOF
 Command=$tmp/install.sh %f"
   printf '<flat-profile><GPP_B>resynced</GPP_B></flat-profile>\n' >"$profiles/p.xml"
   offline set "Profile_Rule=file://$profiles/p.xml" >/dev/null
-  start_daemon
+  # Downloads and HTTP validators go to the cache directory (systemd's
+  # CacheDirectory=), never to the state directory.
+  start_daemon --cache-dir "$tmp/cache"
   start_monitor
   url=http://127.0.0.1:$port/slow/fw.1.2.0.img
 
@@ -198,6 +200,8 @@ Command=$tmp/install.sh %f"
   wait_until 10 "the state upgrading" sh -c "'$PROVISIONCTL' --session status | grep -q '^State: upgrading$'"
   wait "$upgrade_pid" || { cat "$tmp/upgrade.out" "$tmp/upgrade.err" >&2; fail "upgrade over http"; }
   has "^installed: fw.1.2.0 from $url\$" "$tmp/upgrade.out"
+  [ -d "$tmp/cache/firmware" ] || fail "no firmware directory in the cache directory"
+  [ ! -e "$st/firmware" ] || fail "firmware downloaded into the state directory"
   cmp -s "$tmp/www/slow/fw.1.2.0.img" "$tmp/installed.img" || fail "installed bytes differ"
   run 0 ctl expand 'http://h/$SWVER'
   has 'http://h/fw.1.2.0$' "$tmp/out"
@@ -232,6 +236,8 @@ Command=$tmp/install.sh %f"
   has "'outcome': <'current'>" "$tmp/out"
   has "'version': <'fw.1.2.0'>" "$tmp/out"
   [ "$(grep -c fw.1.2.0 "$tmp/access.log")" = "$fetches" ] || fail "a current image was fetched"
+
+  [ ! -e "$st/http-cache.ini" ] || fail "HTTP validators kept in the state directory"
 
   # Over TFTP.
   turl=tftp://127.0.0.1:$tport/fw.1.3.0.img
