@@ -89,8 +89,9 @@ for page in man1/provisionctl.1 man5/provisiond.conf.5 man5/provisiond-device.5 
 done
 
 # The unit and the activation file agree, and name the installed daemon.
-grep -qx "ExecStart=$SBINDIR/provisiond --system --state-dir=\${STATE_DIRECTORY} --device=\${CONFIGURATION_DIRECTORY}/device.conf" "$dest$unit" ||
-  fail "unit: ExecStart (state in StateDirectory=, the device file in /etc)"
+grep -qx "ExecStart=$SBINDIR/provisiond --system --state-dir=\${STATE_DIRECTORY} --cache-dir=\${CACHE_DIRECTORY} --device=\${CONFIGURATION_DIRECTORY}/device.conf" "$dest$unit" ||
+  fail "unit: ExecStart (state in StateDirectory=, downloads in CacheDirectory=, the device file in /etc)"
+grep -qx "CacheDirectory=provisiond" "$dest$unit" || fail "unit: CacheDirectory"
 # Every path built into the programs is absolute, whatever --prefix.
 grep '^#define PROV_[A-Z]*DIR ' "$build/config.h" >"$tmp/dirs"
 [ -s "$tmp/dirs" ] || fail "config.h: no PROV_*DIR"
