@@ -237,7 +237,10 @@ Command=$tmp/install.sh %f"
   has "'version': <'fw.1.2.0'>" "$tmp/out"
   [ "$(grep -c fw.1.2.0 "$tmp/access.log")" = "$fetches" ] || fail "a current image was fetched"
 
-  [ ! -e "$st/http-cache.ini" ] || fail "HTTP validators kept in the state directory"
+  printf '<flat-profile><GPP_C>over-http</GPP_C></flat-profile>\n' >"$tmp/www/p.xml"
+  run 0 ctl resync "http://127.0.0.1:$port/p.xml"
+  [ -f "$tmp/cache/http-cache.ini" ] && [ ! -e "$st/http-cache.ini" ] ||
+    fail "HTTP validators not kept in the cache directory"
 
   # Over TFTP.
   turl=tftp://127.0.0.1:$tport/fw.1.3.0.img
