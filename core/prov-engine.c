@@ -33,6 +33,7 @@ struct _ProvEngine
   ProvRegistry *registry;
   ProvStatus   *status;
   char         *state_dir;
+  char         *cache_dir;
   char         *dhcp_server;
   ProvClock    *clock;
   gboolean      busy;
@@ -118,6 +119,7 @@ prov_engine_finalize (GObject *object)
   g_clear_object (&self->status);
   g_clear_object (&self->clock);
   g_free (self->state_dir);
+  g_free (self->cache_dir);
   g_free (self->dhcp_server);
   G_OBJECT_CLASS (prov_engine_parent_class)->finalize (object);
 }
@@ -196,6 +198,21 @@ prov_engine_get_state_dir (ProvEngine *self)
 {
   g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
   return self->state_dir;
+}
+
+const char *
+prov_engine_get_cache_dir (ProvEngine *self)
+{
+  g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
+  return self->cache_dir != NULL ? self->cache_dir : self->state_dir;
+}
+
+void
+prov_engine_set_cache_dir (ProvEngine *self, const char *cache_dir)
+{
+  g_return_if_fail (PROV_IS_ENGINE (self));
+  g_free (self->cache_dir);
+  self->cache_dir = g_strdup (cache_dir);
 }
 
 ProvClock *

@@ -62,6 +62,11 @@ ProvDevice   *prov_engine_get_device     (ProvEngine          *self);
 ProvRegistry *prov_engine_get_registry   (ProvEngine          *self);
 ProvStatus   *prov_engine_get_status     (ProvEngine          *self);
 const char   *prov_engine_get_state_dir  (ProvEngine          *self);
+/* Downloaded firmware and HTTP validators: what may be lost (systemd's
+ * CacheDirectory=). Unset: the state directory. */
+const char   *prov_engine_get_cache_dir  (ProvEngine          *self);
+void          prov_engine_set_cache_dir  (ProvEngine          *self,
+                                          const char          *cache_dir);
 gboolean      prov_engine_is_busy        (ProvEngine          *self);
 
 /* Time for status and $PRVTMR; the scheduler passes its clock. */
