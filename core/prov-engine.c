@@ -32,6 +32,8 @@ struct _ProvEngine
   char         *dhcp_server;
   ProvClock    *clock;
   gboolean      busy;
+  GPtrArray    *last_payloads; /* char*: "url sha256" of the last committed resync */
+  GHashTable   *rejected;      /* the same, of resyncs rolled back since */
 };
 
 G_DEFINE_TYPE (ProvEngine, prov_engine, G_TYPE_OBJECT)
@@ -65,6 +67,7 @@ typedef struct
   char             *key;
   char             *last_url;
   gboolean          any_payload;
+  GPtrArray        *payloads; /* char*: "url sha256" of each payload applied */
 } ResyncData;
 
 void
@@ -93,6 +96,7 @@ resync_data_free (ResyncData *data)
     explicit_bzero (data->key, strlen (data->key));
   g_free (data->key);
   g_free (data->last_url);
+  g_clear_pointer (&data->payloads, g_ptr_array_unref);
   g_free (data);
 }
 
@@ -108,6 +112,8 @@ prov_engine_finalize (GObject *object)
   g_clear_object (&self->clock);
   g_free (self->state_dir);
   g_free (self->dhcp_server);
+  g_clear_pointer (&self->last_payloads, g_ptr_array_unref);
+  g_clear_pointer (&self->rejected, g_hash_table_unref);
   G_OBJECT_CLASS (prov_engine_parent_class)->finalize (object);
 }
 
@@ -133,6 +139,8 @@ prov_engine_class_init (ProvEngineClass *klass)
 static void
 prov_engine_init (ProvEngine *self)
 {
+  self->last_payloads = g_ptr_array_new_with_free_func (g_free);
+  self->rejected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 ProvEngine *
@@ -358,6 +366,8 @@ resync_succeed (GTask *task)
       changed = g_strv_builder_end (all);
     }
   data->result->changed = g_steal_pointer (&changed);
+  g_ptr_array_unref (self->last_payloads);
+  self->last_payloads = g_steal_pointer (&data->payloads);
   for (guint i = 0; i < data->fetches->len; i++)
     prov_fetch_commit (data->fetches->pdata[i]);
   entry.time = now_seconds (self);
@@ -435,6 +445,31 @@ on_fetch_progress (ProvFetch *fetch, guint64 received, guint64 total, gpointer u
                  total);
 }
 
+/* A profile whose values were rolled back is not applied again until its
+ * content changes (transports without validators fetch it in full). */
+static gboolean
+payload_rejected (ProvEngine *self, ResyncData *data, GBytes *payload)
+{
+  g_autofree char *sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, payload);
+  char *key = g_strdup_printf ("%s %s", data->last_url, sum);
+
+  if (g_hash_table_contains (self->rejected, key))
+    {
+      g_free (key);
+      return TRUE;
+    }
+  g_ptr_array_add (data->payloads, key);
+  return FALSE;
+}
+
+void
+prov_engine_reject_last_resync (ProvEngine *self)
+{
+  g_return_if_fail (PROV_IS_ENGINE (self));
+  for (guint i = 0; i < self->last_payloads->len; i++)
+    g_hash_table_add (self->rejected, g_strdup (self->last_payloads->pdata[i]));
+}
+
 static void
 on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -468,6 +503,8 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
   g_ptr_array_add (data->fetches, g_object_ref (data->fetch));
   if (prov_fetch_get_not_modified (data->fetch))
     g_info ("[%u] %s: unchanged", id, data->last_url);
+  else if (payload_rejected (self, data, payload))
+    g_info ("[%u] %s: unchanged since it was rolled back; not applied", id, data->last_url);
   else
     {
       data->result->not_modified = FALSE;
@@ -733,6 +770,7 @@ prov_engine_resync_async (ProvEngine          *self,
   data->secrets = build_secrets (self);
   data->changes = prov_change_set_new ();
   data->fetches = g_ptr_array_new_with_free_func (g_object_unref);
+  data->payloads = g_ptr_array_new_with_free_func (g_free);
   data->result = g_new0 (ProvResyncResult, 1);
   data->result->fetched = g_ptr_array_new_with_free_func (g_free);
   data->result->skipped = g_ptr_array_new_with_free_func (g_free);

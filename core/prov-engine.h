@@ -105,4 +105,12 @@ char             *prov_engine_explain_rule  (ProvEngine          *self,
                                              const char          *rule,
                                              GError             **error);
 
+/**
+ * prov_engine_reject_last_resync:
+ * The profiles of the last committed resync broke the phone and their
+ * values were rolled back: until a profile's content changes, later
+ * resyncs treat it as unchanged (nothing of it is applied again).
+ */
+void              prov_engine_reject_last_resync (ProvEngine *self);
+
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "prov-error.h"
+#include "prov-applier.h"
 #include "prov-installer.h"
 #include "prov-plugin-loader.h"
 #include "prov-registry.h"
@@ -112,8 +113,8 @@ prov_registry_add_plugin (ProvRegistry *self, ProvPlugin *plugin, GError **error
       g_ptr_array_sort (self->codecs, compare_priority);
       handles = TRUE;
     }
-  /* Triggers and installers are looked up by interface, not by a table. */
-  if (PROV_IS_TRIGGER (plugin) || PROV_IS_INSTALLER (plugin))
+  /* Triggers, installers and appliers are looked up by interface. */
+  if (PROV_IS_TRIGGER (plugin) || PROV_IS_INSTALLER (plugin) || PROV_IS_APPLIER (plugin))
     handles = TRUE;
   if (!handles)
     {

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "prov-atomic-file.h"
 #include "prov-error.h"
 #include "prov-store.h"
 
@@ -422,66 +423,11 @@ store_load (ProvStore *self, GError **error)
   return TRUE;
 }
 
-static gboolean
-write_all (int fd, const char *data, gsize len)
-{
-  while (len > 0)
-    {
-      gssize n = write (fd, data, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return FALSE;
-      data += n;
-      len -= n;
-    }
-  return TRUE;
-}
-
-static gboolean
-write_failed (GError **error, const char *path)
-{
-  int saved_errno = errno;
-
-  g_set_error (error, PROV_ERROR, PROV_ERROR_FAILED, "cannot write %s: %s",
-               path, g_strerror (saved_errno));
-  return FALSE;
-}
-
-/* Crash-safe replacement: whatever instant the power goes, the file holds
- * either the old or the new store, never a mix. */
+/* Secrets live here: the file is 0600. */
 static gboolean
 store_write (ProvStore *self, const GString *contents, GError **error)
 {
-  g_autofree char *tmp = g_strconcat (self->path, ".tmp", NULL);
-  g_autofree char *dir = g_path_get_dirname (self->path);
-  int fd, dir_fd;
-
-  fd = open (tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return write_failed (error, tmp);
-  /* A temporary left by a crash keeps its old mode; secrets need 0600. */
-  if (fchmod (fd, 0600) != 0 || !write_all (fd, contents->str, contents->len) || fsync (fd) != 0)
-    {
-      write_failed (error, tmp);
-      close (fd);
-      unlink (tmp);
-      return FALSE;
-    }
-  if (close (fd) != 0 || rename (tmp, self->path) != 0)
-    {
-      write_failed (error, tmp);
-      unlink (tmp);
-      return FALSE;
-    }
-  /* The new file is in place; this only makes the rename durable. */
-  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd < 0 || fsync (dir_fd) != 0)
-    g_warning ("cannot sync directory %s: %s", dir, g_strerror (errno));
-  if (dir_fd >= 0)
-    close (dir_fd);
-  return TRUE;
+  return prov_atomic_file_write (self->path, contents->str, contents->len, 0600, error);
 }
 
 ProvStore *
