@@ -100,7 +100,7 @@ prov_appliers_class_init (ProvAppliersClass *klass)
                   G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
   signals[SIGNAL_ROLLED_BACK] =
     g_signal_new ("rolled-back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[SIGNAL_IDLE] =
     g_signal_new ("idle", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
@@ -244,7 +244,7 @@ roll_back (ProvAppliers *self)
     g_warning ("cannot save status: %s", error->message);
   text = expand_log (self, self->failure);
   g_warning ("rolled back to the previous parameters: %s", self->failure);
-  g_signal_emit (self, signals[SIGNAL_ROLLED_BACK], 0, text != NULL ? text : self->failure);
+  g_signal_emit (self, signals[SIGNAL_ROLLED_BACK], 0, self->failure, text);
 }
 
 static void

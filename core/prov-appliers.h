@@ -28,7 +28,8 @@ G_DECLARE_FINAL_TYPE (ProvAppliers, prov_appliers, PROV, APPLIERS, GObject)
  *
  * Signals:
  * - "applied" (const char *applier, gboolean ok, const char *detail)
- * - "rolled-back" (const char *reason)
+ * - "rolled-back" (const char *reason, const char *log_text): @log_text is
+ *   Log_Rollback_Msg expanded ($ERR = @reason), NULL when that is empty
  * - "idle": no apply runs or waits (tests and `provisionctl` wait on it)
  */
 ProvAppliers *prov_appliers_new      (ProvEngine    *engine);
