@@ -114,6 +114,12 @@ prov_appliers_init (ProvAppliers *self)
   self->cancellable = g_cancellable_new ();
 }
 
+static char *
+status_key (Slot *slot, const char *what)
+{
+  return g_strdup_printf ("applier-%s-%s", slot->name, what);
+}
+
 /* The admin's view of every parameter, secrets included. */
 static GHashTable *
 build_view (ProvStore *store)
@@ -134,11 +140,14 @@ prov_appliers_new (ProvEngine *engine)
 {
   ProvAppliers *self = g_object_new (PROV_TYPE_APPLIERS, NULL);
   GPtrArray *plugins = prov_registry_get_plugins (prov_engine_get_registry (engine));
+  ProvStatus *status = prov_engine_get_status (engine);
 
   self->engine = g_object_ref (engine);
   for (guint i = 0; i < plugins->len; i++)
     {
       ProvPlugin *plugin = plugins->pdata[i];
+      g_autofree char *key_result = NULL;
+      g_autofree char *key_time = NULL;
       Slot *slot;
 
       if (!PROV_IS_APPLIER (plugin))
@@ -146,6 +155,10 @@ prov_appliers_new (ProvEngine *engine)
       slot = g_new0 (Slot, 1);
       slot->applier = g_object_ref (PROV_APPLIER (plugin));
       slot->name = g_strdup (prov_plugin_get_name (plugin));
+      key_result = status_key (slot, "result");
+      key_time = status_key (slot, "time");
+      slot->result = g_strdup (prov_status_get_string (status, key_result));
+      slot->result_time = prov_status_get_int (status, key_time, 0);
       g_ptr_array_add (self->slots, slot);
     }
   self->committed = build_view (prov_engine_get_store (engine));
@@ -160,12 +173,22 @@ slot_enabled (ProvAppliers *self, Slot *slot)
   return g_key_file_get_boolean (kf, slot->name, "Enabled", NULL);
 }
 
+/* Kept in status, so that `provisionctl appliers` shows it offline too. */
 static void
-slot_set_result (Slot *slot, char *result)
+slot_set_result (ProvAppliers *self, Slot *slot, char *result)
 {
+  ProvStatus *status = prov_engine_get_status (self->engine);
+  g_autofree char *key_result = status_key (slot, "result");
+  g_autofree char *key_time = status_key (slot, "time");
+  g_autoptr(GError) error = NULL;
+
   g_free (slot->result);
   slot->result = result;
   slot->result_time = g_get_real_time () / G_USEC_PER_SEC;
+  prov_status_set_string (status, key_result, result);
+  prov_status_set_int (status, key_time, slot->result_time);
+  if (!prov_status_save (status, &error))
+    g_warning ("cannot save status: %s", error->message);
 }
 
 static void run_next (ProvAppliers *self);
@@ -279,7 +302,7 @@ on_applied (GObject *source, GAsyncResult *res, gpointer user_data)
   if (report == NULL)
     {
       g_warning ("applier %s: %s", slot->name, error->message);
-      slot_set_result (slot, g_strdup_printf ("failed: %s", error->message));
+      slot_set_result (self, slot, g_strdup_printf ("failed: %s", error->message));
       g_signal_emit (self, signals[SIGNAL_APPLIED], 0, slot->name, FALSE, error->message);
     }
   else
@@ -294,16 +317,16 @@ on_applied (GObject *source, GAsyncResult *res, gpointer user_data)
       switch (report->health)
         {
         case PROV_APPLIER_HEALTH_OK:
-          slot_set_result (slot, g_strdup_printf ("registered%s%s",
+          slot_set_result (self, slot, g_strdup_printf ("registered%s%s",
                                                   report->detail ? ": " : "",
                                                   report->detail ? report->detail : ""));
           break;
         case PROV_APPLIER_HEALTH_FAILED:
-          slot_set_result (slot, g_strdup_printf ("%s: %s", broke ? "rolled back" : "failed",
+          slot_set_result (self, slot, g_strdup_printf ("%s: %s", broke ? "rolled back" : "failed",
                                                   report->detail ? report->detail : ""));
           break;
         default:
-          slot_set_result (slot, g_strdup ("ok"));
+          slot_set_result (self, slot, g_strdup ("ok"));
         }
       g_message ("applier %s: %s", slot->name, slot->result);
       g_signal_emit (self, signals[SIGNAL_APPLIED], 0, slot->name,
@@ -330,7 +353,7 @@ apply_next_slot (ProvAppliers *self)
       if (map == NULL)
         {
           g_warning ("applier %s: %s", slot->name, error->message);
-          slot_set_result (slot, g_strdup_printf ("failed: %s", error->message));
+          slot_set_result (self, slot, g_strdup_printf ("failed: %s", error->message));
           continue;
         }
       prov_applier_apply_async (slot->applier, device, map, self->view,

@@ -24,6 +24,7 @@ static const struct
   { "schedule", prov_cli_cmd_schedule, N_("Show when the coming resyncs run") },
   { "expand", prov_cli_cmd_expand, N_("Show how RULE expands and which alternative is taken") },
   { "plugins", prov_cli_cmd_plugins, N_("List the loaded plugins") },
+  { "appliers", prov_cli_cmd_appliers, N_("Show the appliers, their targets and last results") },
   { "monitor", prov_cli_cmd_monitor, N_("Follow the daemon's events: monitor [--count N]") },
   { "decode", prov_cli_cmd_decode, N_("Show a profile file as the device reads it") },
   { "encode", prov_cli_cmd_encode, N_("Compress and/or encrypt a profile file") },

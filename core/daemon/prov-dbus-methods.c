@@ -228,6 +228,15 @@ method_list_plugins (ProvDbusService *self, GDBusMethodInvocation *invocation, P
   g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a(ssss))", &list));
 }
 
+static void
+method_list_appliers (ProvDbusService *self, GDBusMethodInvocation *invocation,
+                      ProvCaller caller)
+{
+  GVariant *rows = prov_appliers_describe (prov_context_get_appliers (self->context));
+
+  g_dbus_method_invocation_return_value (invocation, g_variant_new_tuple (&rows, 1));
+}
+
 /* The core names no plugin: a SIP handler is any plugin with the action
  * signal "handle-message" (request, peer → response), the sip plugin's. */
 static ProvPlugin *
@@ -293,5 +302,6 @@ const ProvDbusMethod prov_dbus_methods[] = {
   { "handle-expand-rule", method_expand_rule, TRUE },
   /* Files and versions of the installation are the admin's business. */
   { "handle-list-plugins", method_list_plugins, TRUE },
+  { "handle-list-appliers", method_list_appliers, TRUE },
 };
 const guint prov_dbus_n_methods = G_N_ELEMENTS (prov_dbus_methods);

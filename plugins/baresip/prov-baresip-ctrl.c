@@ -27,6 +27,8 @@ typedef struct
   GHashTable        *results;
   guint              timeout;
   guint              timer_id;
+  gboolean           writing;   /* a write is outstanding */
+  gboolean           want_next; /* answered while writing: send on completion */
   gboolean           gap_done;
   gboolean           commands_done;
   gboolean           finished;
@@ -143,7 +145,11 @@ handle_frame (GTask *task, const char *json)
           return;
         }
       g_clear_pointer (&s->waiting, g_free);
-      send_next (task);
+      /* The answer can overtake our own write's completion. */
+      if (s->writing)
+        s->want_next = TRUE;
+      else
+        send_next (task);
       return;
     }
   if (strstr (json, "\"event\":true") != NULL)
@@ -241,12 +247,20 @@ static void
 on_written (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
+  Session *s = g_task_get_task_data (task);
   GError *error = NULL;
 
+  s->writing = FALSE;
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), res, NULL, &error))
     {
       g_prefix_error (&error, "baresip control: ");
       session_end (task, error);
+      return;
+    }
+  if (s->want_next)
+    {
+      s->want_next = FALSE;
+      send_next (task);
     }
 }
 
@@ -305,6 +319,7 @@ send_next (GTask *task)
   s->next++;
   frame = g_string_new (NULL);
   g_string_append_printf (frame, "%zu:%s,", strlen (json), json);
+  s->writing = TRUE;
   g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (s->conn)),
                                    frame->str, frame->len, G_PRIORITY_DEFAULT, s->io_cancel,
                                    on_written, g_object_ref (task));
