@@ -86,6 +86,14 @@ prov_applier_get_setting (ProvDevice *device, const char *group, const char *key
   return value;
 }
 
+gboolean
+prov_applier_is_yes (const char *value)
+{
+  return value != NULL
+         && (g_ascii_strcasecmp (value, "yes") == 0 || g_ascii_strcasecmp (value, "true") == 0
+             || g_ascii_strcasecmp (value, "on") == 0 || g_strcmp0 (value, "1") == 0);
+}
+
 static void
 on_command_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {

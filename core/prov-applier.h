@@ -95,6 +95,8 @@ ProvApplyReport *prov_applier_apply_finish (ProvApplier          *self,
 char            *prov_applier_get_setting  (ProvDevice           *device,
                                             const char           *group,
                                             const char           *key);
+/* A Yes/No parameter as phones write it: Yes, yes, true, on, 1. */
+gboolean         prov_applier_is_yes       (const char           *value);
 /* Runs @command with /bin/sh -c (a ReloadCommand=); fails with the exit
  * status and the command's stderr. */
 void             prov_applier_run_command_async  (const char          *command,

@@ -45,14 +45,6 @@ apply_free (Apply *data)
   g_free (data);
 }
 
-static gboolean
-is_yes (const char *value)
-{
-  return value != NULL
-         && (g_ascii_strcasecmp (value, "yes") == 0 || g_ascii_strcasecmp (value, "true") == 0
-             || g_ascii_strcasecmp (value, "on") == 0 || g_strcmp0 (value, "1") == 0);
-}
-
 static const char *
 line_value (ProvApplierMap *map, GHashTable *params, const char *key, guint n)
 {
@@ -94,7 +86,7 @@ render_line (ProvApplierMap *map, GHashTable *params, guint n, GError **error)
   const char *display, *user, *auth_user, *pass, *domain, *outbound, *regint, *transport;
   GString *out;
 
-  if (enabled != NULL && !is_yes (enabled))
+  if (enabled != NULL && !prov_applier_is_yes (enabled))
     return NULL;
   for (guint i = 0; keys[i] != NULL; i++)
     if (!check_field (line_value (map, params, keys[i], n), keys[i], n, error))
@@ -131,7 +123,7 @@ render_line (ProvApplierMap *map, GHashTable *params, guint n, GError **error)
     g_string_append_printf (out, ";auth_user=%s", auth_user);
   if (pass[0] != '\0')
     g_string_append_printf (out, ";auth_pass=%s", pass);
-  if (outbound[0] != '\0' && is_yes (prov_applier_map_line (map, params, "use_outbound", n)))
+  if (outbound[0] != '\0' && prov_applier_is_yes (prov_applier_map_line (map, params, "use_outbound", n)))
     g_string_append_printf (out, ";outbound=\"sip:%s\"", outbound);
   if (regint[0] != '\0')
     g_string_append_printf (out, ";regint=%s", regint);
