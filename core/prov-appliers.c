@@ -301,7 +301,7 @@ on_applied (GObject *source, GAsyncResult *res, gpointer user_data)
   slot = self->slots->pdata[self->index];
   if (report == NULL)
     {
-      g_warning ("applier %s: %s", slot->name, error->message);
+      g_warning ("applier %s: failed: %s", slot->name, error->message);
       slot_set_result (self, slot, g_strdup_printf ("failed: %s", error->message));
       g_signal_emit (self, signals[SIGNAL_APPLIED], 0, slot->name, FALSE, error->message);
     }
@@ -352,7 +352,7 @@ apply_next_slot (ProvAppliers *self)
       map = prov_applier_map_load (slot->name, &error);
       if (map == NULL)
         {
-          g_warning ("applier %s: %s", slot->name, error->message);
+          g_warning ("applier %s: failed: %s", slot->name, error->message);
           slot_set_result (self, slot, g_strdup_printf ("failed: %s", error->message));
           continue;
         }

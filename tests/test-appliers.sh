@@ -3,7 +3,7 @@
 # FusionPBX-style profile from nginx; the baresip applier writes baresip's
 # accounts and replaces them live over ctrl_tcp; baresip registers with a
 # real kamailio (Digest, users from a file). Runs inside tests/in-netns.
-#   test-appliers.sh CASE     CASE: baresip
+#   test-appliers.sh CASE     CASE: baresip linphone template
 # Environment (meson sets it): PROVISIOND PROVISIONCTL PROV_PLUGIN_PATH
 # PROV_SCHEMA_DIR PROV_APPLIER_MAP_DIR PROV_INTEROP_DIR
 set -eu
@@ -23,18 +23,46 @@ st=$tmp/state
 mkdir -p "$st"
 bsdir=$tmp/baresip
 
-start_kamailio 1001:secret1001 1002:secret1002
-start_baresip "$bsdir"
+lhome=$tmp/lhome ldir=$tmp/linphone
+applier=$case
+case $case in
+baresip)
+  start_kamailio 1001:secret1001 1002:secret1002
+  start_baresip "$bsdir"
+  settings="[baresip]
+Enabled=true
+ConfigDir=$bsdir
+Control=127.0.0.1:$ctrl_port
+RegisterTimeout=10"
+  ;;
+linphone)
+  command -v linphonecsh >/dev/null 2>&1 || skip "linphonecsh (linphone-cli) is not installed"
+  start_kamailio 1001:secret1001 1002:secret1002
+  mkdir -p "$lhome/.local/share/linphone" "$ldir"
+  # What makes linphonec register in a namespace with only lo.
+  printf '[sip]\nauth_net_state_mon=0\nregister_only_when_network_is_up=0\nbind_address=127.0.0.1\n' \
+    >"$tmp/lin-own.rc"
+  settings="[linphone]
+Enabled=true
+RcFile=$ldir/provisioned.rc
+ReloadCommand=HOME=$lhome $here/peers/linphonec-reload.sh $tmp/lin-own.rc $ldir/provisioned.rc"
+  ;;
+template)
+  mkdir -p "$tmp/tpl"
+  printf '# for ${station_name}\n{{line}}\n[account${n}]\nuser=${user}\nsecret=${password}\n{{end}}\n' \
+    >"$tmp/tpl/in.tmpl"
+  settings="[template]
+Enabled=true
+Template=$tmp/tpl/in.tmpl
+Output=$tmp/tpl/out.conf"
+  ;;
+esac
 cat >"$st/device.conf" <<EOF
 [Device]
 MAC=00:0e:08:ab:cd:ef
 Vendor=Cisco
 ProductName=SPA112
-[baresip]
-Enabled=true
-ConfigDir=$bsdir
-Control=127.0.0.1:$ctrl_port
-RegisterTimeout=10
+$settings
 EOF
 offline set Resync_On_Reset=No Resync_Periodic=0 >/dev/null
 start_bus
@@ -44,12 +72,12 @@ start_daemon
 # The FusionPBX profile as served, but for the registrar's ephemeral port
 # and the provisioning rules (this test names its URLs itself).
 serve() { # serve NAME SED-SCRIPT
-  sed -e "s|<Proxy_\([12]\)_>127.0.0.1</Proxy_|<Proxy_\1_>127.0.0.1:$kam_port</Proxy_|" \
-      -e '/<Profile_Rule>/d; /<Upgrade_Rule>/d; /<Resync_Periodic>/d' -e "$2" \
+  sed -e '/<Profile_Rule>/d; /<Upgrade_Rule>/d; /<Resync_Periodic>/d' -e "$2" \
+      -e "s|<Proxy_\([12]\)_>127.0.0.1</Proxy_|<Proxy_\1_>127.0.0.1:${kam_port:-5060}</Proxy_|" \
       "$fusionpbx" >"$tmp/www/$1.tmp"
   mv "$tmp/www/$1.tmp" "$tmp/www/$1"
 }
-n_applied() { grep -c "applier baresip:" "$tmp/daemon.log" || true; }
+n_applied() { grep -c "applier $applier:" "$tmp/daemon.log" || true; }
 applied_more_than() { [ "$(n_applied)" -gt "$1" ]; }
 accepted_more_than() { [ "$(accepted "$1")" -gt "$2" ]; }
 resync() { # resync NAME: one resync, then waits for the applier's result
@@ -121,6 +149,60 @@ baresip)
   wait_until 20 "1002 unregistered" unbound 1002
   bound 1001 || fail "1001 lost its binding when line 2 was disabled"
   lacks "sip:1002@" "$bsdir/accounts"
+  ;;
+linphone)
+  # The reload script started linphonec; stop it by its pid.
+  # (SIGKILL: linphonec can hang in its shutdown.)
+  stop_linphonec() {
+    [ -s "$tmp/lin-own.rc.pid" ] || return 0
+    read -r lpid lholder <"$tmp/lin-own.rc.pid"
+    kill -KILL "$lpid" "$lholder" 2>/dev/null
+  }
+  trap 'stop_linphonec; cleanup' EXIT
+  # 1. The provisioned users register through linphonec.
+  serve p1.xml ''
+  resync p1.xml
+  has "applier linphone: ok" "$tmp/daemon.log"
+  wait_until 20 "1001 registered" bound 1001
+  wait_until 20 "1002 registered" bound 1002
+  [ "$(stat -c %a "$ldir/provisioned.rc")" = 600 ] || fail "the linphonerc is not 0600"
+  has "^reg_proxy=<sip:127.0.0.1:$kam_port;transport=udp>" "$ldir/provisioned.rc"
+  has '^reg_identity="Ext 1001" <sip:1001@127.0.0.1:'"$kam_port"'>' "$ldir/provisioned.rc"
+  has "^passwd=secret1001" "$ldir/provisioned.rc"
+  has "^sip_port=5060" "$ldir/provisioned.rc"
+  for v in adminpass provpass '\*97' 'park+' 'GMT'; do
+    ! grep -q -- "$v" "$ldir/provisioned.rc" || fail "the linphonerc holds '$v', which no mapping names"
+  done
+  # 2. A new password: the restarted linphonec registers with it.
+  set_sip_users 1001:n3wsecret 1002:secret1002
+  serve p2.xml 's|<Password_1_>secret1001<|<Password_1_>n3wsecret<|'
+  ok_before=$(accepted 1001)
+  resync p2.xml
+  wait_until 20 "1001 registered with the new password" accepted_more_than 1001 "$ok_before"
+  has "^passwd=n3wsecret" "$ldir/provisioned.rc"
+  # 3. Line 2 disabled: it unregisters.
+  serve p4.xml 's|<Line_Enable_2_>Yes<|<Line_Enable_2_>No<|; s|<Password_1_>secret1001<|<Password_1_>n3wsecret<|'
+  resync p4.xml
+  wait_until 20 "1002 unregistered" unbound 1002
+  wait_until 20 "1001 registered" bound 1001
+  lacks "sip:1002@" "$ldir/provisioned.rc"
+  ;;
+template)
+  serve p1.xml ''
+  resync p1.xml
+  has "applier template: ok" "$tmp/daemon.log"
+  [ "$(stat -c %a "$tmp/tpl/out.conf")" = 600 ] || fail "the output is not 0600"
+  printf '# for \n[account1]\nuser=1001\nsecret=secret1001\n[account2]\nuser=1002\nsecret=secret1002\n' \
+    >"$tmp/tpl/expected"
+  cmp "$tmp/tpl/expected" "$tmp/tpl/out.conf" || { diff "$tmp/tpl/expected" "$tmp/tpl/out.conf"; fail "template output"; }
+  # A key the mapping does not name is refused, and the output stays.
+  printf 'admin=${admin_password}\n' >"$tmp/tpl/in.tmpl"
+  serve p2.xml 's|<Password_1_>secret1001<|<Password_1_>n3wsecret<|'
+  resync p2.xml
+  has 'applier template: failed: .*in.tmpl: line 1: ${admin_password} is not a key of' "$tmp/daemon.log"
+  cmp "$tmp/tpl/expected" "$tmp/tpl/out.conf" || fail "a failed render changed the output"
+  run 0 ctl appliers
+  has "template	enabled	$tmp/tpl/out.conf	failed: " "$tmp/out"
   ;;
 *)
   fail "unknown case $case"
