@@ -113,13 +113,25 @@ baresip)
   has "auth_pass=n3wsecret" "$bsdir/accounts"
   has "applier baresip: registered" "$tmp/daemon.log"
   # 3. A wrong password: line 1 fails, the previous parameters come back,
-  # baresip registers again with them, and status and D-Bus say why.
-  start_monitor
+  # baresip registers again with them, and status, syslog and D-Bus say why.
+  syslog_port=$(udp_port)
+  python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1])))
+while True:
+    d = s.recv(2048); open(sys.argv[2], "ab").write(d + b"\n")' "$syslog_port" "$tmp/syslog.out" &
+  extra_pids="$extra_pids $!"
+  run 0 ctl set "Syslog_Server=127.0.0.1:$syslog_port"
+  gdbus monitor --session --dest "$name" >"$tmp/signals.out" 2>&1 &
+  extra_pids="$extra_pids $!"
+  wait_until 10 "gdbus monitor" grep -q "Monitoring" "$tmp/signals.out"
   serve p3.xml 's|<Password_1_>secret1001<|<Password_1_>wrong<|'
   ok_before=$(accepted 1001)
   resync p3.xml
   wait_until 30 "the rollback" grep -q "rolled back to the previous parameters" "$tmp/daemon.log"
   has "rolled back to the previous parameters: baresip: line 1: 401 Unauthorized" "$tmp/daemon.log"
+  # The rollback's own apply (the result after p3.xml's) puts the old
+  # account back.
+  wait_until 30 "the rollback's apply" applied_more_than $((before + 1))
   wait_until 20 "1001 registered again" accepted_more_than 1001 "$ok_before"
   has "auth_pass=n3wsecret" "$bsdir/accounts"
   lacks "auth_pass=wrong" "$bsdir/accounts"
@@ -127,10 +139,13 @@ baresip)
   grep -q "rollback-reason=baresip: line 1: 401 Unauthorized" "$st/status.ini" \
     || fail "status has no rollback reason: $(cat "$st/status.ini")"
   run 0 ctl appliers
-  has "baresip	enabled" "$tmp/out"
+  has "baresip	enabled	$bsdir/accounts	registered" "$tmp/out"
+  wait_until 10 "the syslog message" grep -q "Rolled back" "$tmp/syslog.out"
+  has "^<132>.* SPA112 00:0e:08:ab:cd:ef -- Rolled back: baresip: line 1: 401 Unauthorized" "$tmp/syslog.out"
+  wait_until 10 "the D-Bus signal" grep -q "RolledBack" "$tmp/signals.out"
+  has "RolledBack ('baresip: line 1: 401 Unauthorized',)" "$tmp/signals.out"
+  lacks "wrong" "$tmp/syslog.out" "$tmp/signals.out" "$st/status.ini"
   # The same failing profile is not applied again.
-  # The rollback's own apply is the last: nothing waits or runs now.
-  wait_until 30 "the rollback's apply" applied_more_than 4
   # Unchanged for HTTP: nginx answers 304 to the committed validators.
   run 0 ctl resync "http://127.0.0.1:$port/p3.xml"
   grep "resync succeeded" "$tmp/daemon.log" | tail -n 1 | grep -q ": 0 parameters changed" \
