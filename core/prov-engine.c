@@ -143,6 +143,8 @@ prov_engine_init (ProvEngine *self)
   self->rejected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
+static void load_rejected (ProvEngine *self);
+
 ProvEngine *
 prov_engine_new (ProvStore    *store,
                  ProvDevice   *device,
@@ -157,6 +159,7 @@ prov_engine_new (ProvStore    *store,
   self->registry = g_object_ref (registry);
   self->status = status != NULL ? g_object_ref (status) : prov_status_new (NULL);
   self->state_dir = g_strdup (state_dir);
+  load_rejected (self);
   return self;
 }
 
@@ -446,12 +449,17 @@ on_fetch_progress (ProvFetch *fetch, guint64 received, guint64 total, gpointer u
 }
 
 /* A profile whose values were rolled back is not applied again until its
- * content changes (transports without validators fetch it in full). */
+ * content changes (transports without validators fetch it in full). Keys
+ * are hashes of URL and content, so status.ini never holds a URL. */
+#define REJECTED_KEY "rejected-profiles"
+#define REJECTED_MAX 32
+
 static gboolean
 payload_rejected (ProvEngine *self, ResyncData *data, GBytes *payload)
 {
   g_autofree char *sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, payload);
-  char *key = g_strdup_printf ("%s %s", data->last_url, sum);
+  g_autofree char *both = g_strdup_printf ("%s\n%s", data->last_url, sum);
+  char *key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, both, -1);
 
   if (g_hash_table_contains (self->rejected, key))
     {
@@ -462,12 +470,45 @@ payload_rejected (ProvEngine *self, ResyncData *data, GBytes *payload)
   return FALSE;
 }
 
+static void
+load_rejected (ProvEngine *self)
+{
+  const char *saved = prov_status_get_string (self->status, REJECTED_KEY);
+  g_auto(GStrv) keys = saved != NULL ? g_strsplit (saved, ";", -1) : NULL;
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    if (keys[i][0] != '\0')
+      g_hash_table_add (self->rejected, g_strdup (keys[i]));
+}
+
 void
 prov_engine_reject_last_resync (ProvEngine *self)
 {
+  const char *saved;
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_auto(GStrv) old = NULL;
+  guint n_old;
+
   g_return_if_fail (PROV_IS_ENGINE (self));
   for (guint i = 0; i < self->last_payloads->len; i++)
-    g_hash_table_add (self->rejected, g_strdup (self->last_payloads->pdata[i]));
+    {
+      const char *key = self->last_payloads->pdata[i];
+
+      if (!g_hash_table_add (self->rejected, g_strdup (key)))
+        continue;
+      g_string_append_printf (list, "%s%s", list->len > 0 ? ";" : "", key);
+    }
+  /* The newest REJECTED_MAX survive a restart. */
+  saved = prov_status_get_string (self->status, REJECTED_KEY);
+  old = saved != NULL ? g_strsplit (saved, ";", -1) : g_new0 (char *, 1);
+  n_old = g_strv_length (old);
+  for (guint i = 0, kept = self->last_payloads->len; i < n_old && kept < REJECTED_MAX; i++)
+    if (old[i][0] != '\0')
+      {
+        g_string_append_printf (list, "%s%s", list->len > 0 ? ";" : "", old[i]);
+        kept++;
+      }
+  prov_status_set_string (self->status, REJECTED_KEY, list->str);
 }
 
 static void

@@ -109,7 +109,8 @@ char             *prov_engine_explain_rule  (ProvEngine          *self,
  * prov_engine_reject_last_resync:
  * The profiles of the last committed resync broke the phone and their
  * values were rolled back: until a profile's content changes, later
- * resyncs treat it as unchanged (nothing of it is applied again).
+ * resyncs treat it as unchanged (nothing of it is applied again). Kept
+ * (as hashes of URL and content) in status, for the newest 32 profiles.
  */
 void              prov_engine_reject_last_resync (ProvEngine *self);
 

@@ -247,6 +247,22 @@ test_rollback (Fixture *f, gconstpointer data)
   g_assert_cmpstr (stored (f, "Password_1_"), ==, "good");
   g_assert_cmpuint (f->applier->passwords->len, ==, 3);
 
+  /* Also after a restart: the rejection is kept in status.ini. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ProvResyncResult) again = NULL;
+    ProvContext *first = f->ctx;
+
+    f->ctx = prov_context_new (f->dir, NULL, NULL, &error);
+    g_assert_no_error (error);
+    again = resync (f, "b.xml");
+    g_assert_cmpuint (g_strv_length (again->changed), ==, 0);
+    g_assert_null (strstr (prov_status_get_string (prov_context_get_status (f->ctx),
+                                                   "rejected-profiles"), "b.xml"));
+    g_object_unref (f->ctx);
+    f->ctx = first;
+  }
+
   /* Changed on the server: applied. */
   write_file (f, "profiles/b.xml", "<flat-profile><Password_1_>better</Password_1_></flat-profile>");
   r4 = resync (f, "b.xml");
