@@ -24,7 +24,7 @@ struct _ProvAppliers
   GPtrArray    *slots;     /* Slot* */
   GHashTable   *committed; /* the view as of the last apply that stands */
   GPtrArray    *pending;   /* char*: changed names not applied yet */
-  gboolean      pending_from_resync;
+  GPtrArray    *pending_payloads; /* char*: engine keys of the profiles behind them */
   gboolean      pending_rollback;
   gboolean      restoring; /* inside the store apply of a rollback */
   gboolean      running;
@@ -35,7 +35,7 @@ struct _ProvAppliers
   GHashTable   *view;
   GStrv         changed;
   guint         index;
-  gboolean      from_resync;
+  GStrv         payloads;  /* the profiles behind this run, rejected on rollback */
   gboolean      rollback_run;
   char         *failure;   /* why to roll back, or NULL */
 };
@@ -82,6 +82,8 @@ prov_appliers_finalize (GObject *object)
   g_clear_pointer (&self->committed, g_hash_table_unref);
   g_clear_pointer (&self->view, g_hash_table_unref);
   g_ptr_array_unref (self->pending);
+  g_ptr_array_unref (self->pending_payloads);
+  g_strfreev (self->payloads);
   g_strfreev (self->changed);
   g_free (self->failure);
   g_clear_object (&self->cancellable);
@@ -111,6 +113,7 @@ prov_appliers_init (ProvAppliers *self)
 {
   self->slots = g_ptr_array_new_with_free_func ((GDestroyNotify) slot_free);
   self->pending = g_ptr_array_new_with_free_func (g_free);
+  self->pending_payloads = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
 }
 
@@ -215,8 +218,12 @@ on_store_changed (ProvStore *store, GStrv names, gpointer user_data)
 
   add_pending (self, (const char *const *) names);
   /* The engine is busy while it commits a resync: the change is a profile's. */
-  if (prov_engine_is_busy (self->engine))
-    self->pending_from_resync = TRUE;
+  if (prov_engine_is_busy (self->engine) && !self->restoring)
+    {
+      g_auto(GStrv) keys = prov_engine_dup_last_payloads (self->engine);
+      for (guint i = 0; keys[i] != NULL; i++)
+        g_ptr_array_add (self->pending_payloads, g_strdup (keys[i]));
+    }
   if (self->restoring)
     self->pending_rollback = TRUE;
   if (!self->running)
@@ -258,8 +265,7 @@ roll_back (ProvAppliers *self)
                          &error))
     g_warning ("rollback: cannot restore the previous parameters: %s", error->message);
   self->restoring = FALSE;
-  if (self->from_resync)
-    prov_engine_reject_last_resync (self->engine);
+  prov_engine_reject_payloads (self->engine, (const char *const *) self->payloads);
   prov_status_set_int (status, "rollback-time", g_get_real_time () / G_USEC_PER_SEC);
   prov_status_set_string (status, "rollback-reason", self->failure);
   g_clear_error (&error);
@@ -283,6 +289,7 @@ finish_run (ProvAppliers *self)
     }
   g_clear_pointer (&self->view, g_hash_table_unref);
   g_clear_pointer (&self->changed, g_strfreev);
+  g_clear_pointer (&self->payloads, g_strfreev);
   g_clear_pointer (&self->failure, g_free);
   run_next (self);
 }
@@ -376,9 +383,10 @@ run_next (ProvAppliers *self)
   self->running = TRUE;
   g_ptr_array_add (self->pending, NULL);
   self->changed = (GStrv) g_ptr_array_steal (self->pending, NULL);
-  self->from_resync = self->pending_from_resync;
+  g_ptr_array_add (self->pending_payloads, NULL);
+  self->payloads = (GStrv) g_ptr_array_steal (self->pending_payloads, NULL);
   self->rollback_run = self->pending_rollback;
-  self->pending_from_resync = self->pending_rollback = FALSE;
+  self->pending_rollback = FALSE;
   self->view = build_view (prov_engine_get_store (self->engine));
   self->index = 0;
   apply_next_slot (self);

@@ -32,7 +32,7 @@ struct _ProvEngine
   char         *dhcp_server;
   ProvClock    *clock;
   gboolean      busy;
-  GPtrArray    *last_payloads; /* char*: "url sha256" of the last committed resync */
+  GPtrArray    *last_payloads; /* char*: keys of the payloads being committed */
   GHashTable   *rejected;      /* the same, of resyncs rolled back since */
 };
 
@@ -352,6 +352,9 @@ resync_succeed (GTask *task)
   g_autoptr(GError) save_error = NULL;
   g_auto(GStrv) changed = NULL;
 
+  /* Before the store says "changed": its listeners may ask for them. */
+  g_ptr_array_unref (self->last_payloads);
+  self->last_payloads = g_steal_pointer (&data->payloads);
   if (!prov_store_apply (self->store, data->changes, PROV_CALLER_ADMIN, &changed, &error))
     {
       resync_fail (task, error);
@@ -369,8 +372,6 @@ resync_succeed (GTask *task)
       changed = g_strv_builder_end (all);
     }
   data->result->changed = g_steal_pointer (&changed);
-  g_ptr_array_unref (self->last_payloads);
-  self->last_payloads = g_steal_pointer (&data->payloads);
   for (guint i = 0; i < data->fetches->len; i++)
     prov_fetch_commit (data->fetches->pdata[i]);
   entry.time = now_seconds (self);
@@ -481,28 +482,37 @@ load_rejected (ProvEngine *self)
       g_hash_table_add (self->rejected, g_strdup (keys[i]));
 }
 
+GStrv
+prov_engine_dup_last_payloads (ProvEngine *self)
+{
+  g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
+
+  g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
+  for (guint i = 0; i < self->last_payloads->len; i++)
+    g_strv_builder_add (keys, self->last_payloads->pdata[i]);
+  return g_strv_builder_end (keys);
+}
+
 void
-prov_engine_reject_last_resync (ProvEngine *self)
+prov_engine_reject_payloads (ProvEngine *self, const char *const *keys)
 {
   const char *saved;
   g_autoptr(GString) list = g_string_new (NULL);
   g_auto(GStrv) old = NULL;
-  guint n_old;
+  guint kept = 0;
 
   g_return_if_fail (PROV_IS_ENGINE (self));
-  for (guint i = 0; i < self->last_payloads->len; i++)
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     {
-      const char *key = self->last_payloads->pdata[i];
-
-      if (!g_hash_table_add (self->rejected, g_strdup (key)))
+      if (!g_hash_table_add (self->rejected, g_strdup (keys[i])))
         continue;
-      g_string_append_printf (list, "%s%s", list->len > 0 ? ";" : "", key);
+      g_string_append_printf (list, "%s%s", list->len > 0 ? ";" : "", keys[i]);
+      kept++;
     }
   /* The newest REJECTED_MAX survive a restart. */
   saved = prov_status_get_string (self->status, REJECTED_KEY);
-  old = saved != NULL ? g_strsplit (saved, ";", -1) : g_new0 (char *, 1);
-  n_old = g_strv_length (old);
-  for (guint i = 0, kept = self->last_payloads->len; i < n_old && kept < REJECTED_MAX; i++)
+  old = g_strsplit (saved != NULL ? saved : "", ";", -1);
+  for (guint i = 0; old[i] != NULL && kept < REJECTED_MAX; i++)
     if (old[i][0] != '\0')
       {
         g_string_append_printf (list, "%s%s", list->len > 0 ? ";" : "", old[i]);
