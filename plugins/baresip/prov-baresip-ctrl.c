@@ -178,7 +178,7 @@ parse_frames (GTask *task, GError **error)
 {
   Session *s = g_task_get_task_data (task);
 
-  while (!s->finished)
+  while (!s->finished && s->inbuf->len > 0)
     {
       const char *buf = (const char *) s->inbuf->data;
       const char *colon = memchr (buf, ':', MIN (s->inbuf->len, 12));
@@ -204,7 +204,7 @@ parse_frames (GTask *task, GError **error)
       g_byte_array_remove_range (s->inbuf, 0, used);
       handle_frame (task, frame);
     }
-  if (s->finished)
+  if (s->finished || s->inbuf->len == 0)
     return TRUE;
   g_set_error (error, PROV_ERROR, PROV_ERROR_FAILED, "baresip control: bad netstring framing");
   return FALSE;
