@@ -117,9 +117,11 @@ baresip)
   syslog_port=$(udp_port)
   python3 -c 'import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1])))
+open(sys.argv[2], "ab").close()
 while True:
     d = s.recv(2048); open(sys.argv[2], "ab").write(d + b"\n")' "$syslog_port" "$tmp/syslog.out" &
   extra_pids="$extra_pids $!"
+  wait_until 10 "the syslog listener" test -e "$tmp/syslog.out"
   run 0 ctl set "Syslog_Server=127.0.0.1:$syslog_port"
   gdbus monitor --session --dest "$name" >"$tmp/signals.out" 2>&1 &
   extra_pids="$extra_pids $!"
