@@ -284,6 +284,8 @@ static const struct
   { "eq", TOK_OP, OP_EQ }, { "ne", TOK_OP, OP_NE }, { "lt", TOK_OP, OP_LT },
   { "le", TOK_OP, OP_LE }, { "gt", TOK_OP, OP_GT }, { "ge", TOK_OP, OP_GE },
   { "and", TOK_AND, 0 },   { "or", TOK_OR, 0 },
+  /* The seed's own example writes `$SUPGTMR gt 300 および $PRVTMR ge 600`. */
+  { "および", TOK_AND, 0 }, { "または", TOK_OR, 0 },
 };
 
 /* The index of the keyword spelled by @len bytes at @p (any case), or -1. */

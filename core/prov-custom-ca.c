@@ -416,32 +416,13 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
   g_object_unref (task);
 }
 
-/* Of the rule grammar, only what fetching one public file needs. */
-static gboolean
-check_alternative (ProvRuleAlt *alt, GError **error)
-{
-  if (alt->key != NULL || alt->post != 0 || alt->alias != 0 || alt->srv)
-    {
-      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_INVALID_RULE,
-                           "Custom_CA_Rule takes only --uid and --pwd");
-      return FALSE;
-    }
-  if (alt->assignments->len > 0)
-    {
-      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_INVALID_RULE,
-                           "Custom_CA_Rule takes no assignments");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* The chosen alternative's transfer, credentials and checks included. */
 static ProvFetch *
 prepare_fetch (ProvEngine *engine, ProvRuleAlt *alt, GHashTable *vars, GHashTable *secrets,
                GError **error)
 {
   g_autofree char *expanded = prov_macro_expand (alt->url, vars, NULL);
-  g_autofree char *url = prov_fetch_setup_complete_url (engine, expanded, error);
+  g_autofree char *url = prov_fetch_setup_complete_url (engine, expanded, NULL, error);
   g_autoptr(ProvFetch) fetch = NULL;
 
   if (url == NULL)
@@ -450,34 +431,10 @@ prepare_fetch (ProvEngine *engine, ProvRuleAlt *alt, GHashTable *vars, GHashTabl
   if (fetch == NULL)
     return NULL;
   prov_fetch_set_max_size (fetch, PROV_CUSTOM_CA_MAX_SIZE);
-  if (alt->uid != NULL || alt->pwd != NULL)
-    {
-      g_autofree char *uid = prov_macro_expand (alt->uid ? alt->uid : "", vars, secrets);
-      g_autofree char *pwd = prov_macro_expand (alt->pwd ? alt->pwd : "", vars, secrets);
-
-      prov_fetch_set_credentials (fetch, uid, pwd);
-    }
-  else
-    prov_fetch_setup_set_account (engine, fetch);
-  if (!prov_fetch_setup_check_host (fetch, error))
+  if (!prov_fetch_setup_apply_options (engine, fetch, alt, vars, secrets, error)
+      || !prov_fetch_setup_check_host (fetch, error))
     return NULL;
   return g_steal_pointer (&fetch);
-}
-
-/* $SA…$SD, for --uid/--pwd only. */
-static GHashTable *
-build_secrets (ProvStore *store)
-{
-  GHashTable *secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  for (char c = 'A'; c <= 'D'; c++)
-    {
-      char param[] = { 'G', 'P', 'P', '_', 'S', c, '\0' };
-      const char *value = prov_store_get (store, param);
-
-      g_hash_table_insert (secrets, g_strdup (param + 4), g_strdup (value != NULL ? value : ""));
-    }
-  return secrets;
 }
 
 void
@@ -518,8 +475,8 @@ prov_custom_ca_update_async (ProvEngine          *engine,
   if (vars == NULL)
     vars = own_vars = prov_engine_build_variables (engine, PROV_CAUSE_EXPLICIT);
   if (secrets == NULL)
-    secrets = own_secrets = build_secrets (prov_engine_get_store (engine));
-  rule = prov_rule_parse (text, TRUE, &error);
+    secrets = own_secrets = prov_engine_build_secrets (engine);
+  rule = prov_rule_parse (text, &error);
   if (rule == NULL)
     {
       fail (task, error);
@@ -537,12 +494,9 @@ prov_custom_ca_update_async (ProvEngine          *engine,
       g_object_unref (task);
       return;
     }
+  /* --key, --alias and assignments are not for a CA: the profile that
+   * brought the rule was warned about them (Options in the schema). */
   alt = rule->alts->pdata[chosen];
-  if (!check_alternative (alt, &error))
-    {
-      fail (task, error);
-      return;
-    }
   if (alt->url == NULL || alt->url[0] == '\0')
     {
       g_task_return_int (task, PROV_CUSTOM_CA_NONE);

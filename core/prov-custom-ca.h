@@ -42,8 +42,10 @@ typedef enum
  * the transport's, or `corrupt file: not a certificate`, `corrupt file: bad
  * PEM`, `corrupt file: not a CA certificate (CN)`, `corrupt file:
  * certificate expired (CN)`, `corrupt file: certificate not yet valid
- * (CN)`, `too large`, `cannot install the custom CA: …`, `Custom_CA_Rule
- * takes only --uid and --pwd`, `Custom_CA_Rule takes no assignments`.
+ * (CN)`, `too large`, `cannot install the custom CA: …`, `--srv is not
+ * supported`. The rule has Profile_Rule's syntax: `--uid`/`--pwd` answer
+ * the server, `--post x` sends GPP_x; `--key`, `--alias` and assignments
+ * are ignored.
  *
  * The engine runs an update at the start of every resync when the rule is
  * not blank, so that a new CA already serves that resync's profile fetch.

@@ -66,6 +66,7 @@ typedef struct
   char              alias;   /* --alias register of the fetch under way, or 0 */
   char             *key;
   char             *last_url;
+  char             *server;  /* for URLs without a host: the requester's, or NULL */
   gboolean          any_payload;
   GPtrArray        *payloads; /* char*: "url sha256" of each payload applied */
 } ResyncData;
@@ -77,6 +78,7 @@ prov_resync_result_free (ProvResyncResult *result)
     return;
   g_ptr_array_unref (result->fetched);
   g_ptr_array_unref (result->skipped);
+  g_ptr_array_unref (result->warnings);
   g_strfreev (result->changed);
   g_free (result);
 }
@@ -97,6 +99,7 @@ resync_data_free (ResyncData *data)
   g_free (data->key);
   g_free (data->last_url);
   g_clear_pointer (&data->payloads, g_ptr_array_unref);
+  g_free (data->server);
   g_free (data);
 }
 
@@ -300,8 +303,8 @@ prov_engine_build_variables (ProvEngine *self, ProvCause cause)
   return vars;
 }
 
-static GHashTable *
-build_secrets (ProvEngine *self)
+GHashTable *
+prov_engine_build_secrets (ProvEngine *self)
 {
   GHashTable *secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   static const char *const names[] = { "SA", "SB", "SC", "SD" };
@@ -380,6 +383,15 @@ resync_succeed (GTask *task)
   entry.outcome = PROV_OUTCOME_SUCCESS;
   entry.n_changed = g_strv_length (data->result->changed);
   prov_status_add_resync (self->status, &entry);
+  /* A relative Upgrade_Rule uses the server the profile came from. */
+  if (data->result->fetched->len > 0)
+    {
+      const char *url = g_ptr_array_index (data->result->fetched, data->result->fetched->len - 1);
+      g_autofree char *server = prov_fetch_setup_server_of (url);
+
+      if (server != NULL)
+        prov_status_set_string (self->status, PROV_STATUS_PROFILE_SERVER, server);
+    }
   if (data->any_payload)
     prov_status_set_customized (self->status, TRUE);
   if (!prov_status_save (self->status, &save_error))
@@ -392,12 +404,22 @@ resync_succeed (GTask *task)
   g_object_unref (task);
 }
 
+/* Takes @text: something ignored that did not cost the profile. */
+static void
+add_warning (ResyncData *data, char *text)
+{
+  g_info ("[%u] warning: %s", data->fetch != NULL ? prov_fetch_get_id (data->fetch) : 0, text);
+  g_ptr_array_add (data->result->warnings, text);
+}
+
 static gboolean
 add_profile (ProvEngine *self, ResyncData *data, GBytes *payload, GError **error)
 {
   ProvCodecContext ctx = { 0 };
+  ProvSchema *schema = prov_store_get_schema (self->store);
   g_autoptr(GBytes) plain = NULL;
   g_autoptr(ProvProfile) profile = NULL;
+  GPtrArray *warnings;
   const char *url = prov_fetch_get_url (data->fetch);
   gsize len = 0;
   const char *buf;
@@ -431,9 +453,18 @@ add_profile (ProvEngine *self, ResyncData *data, GBytes *payload, GError **error
                    g_str_has_prefix (msg, "corrupt file") ? "" : "corrupt file: ", msg);
       return FALSE;
     }
+  warnings = prov_profile_get_warnings (profile);
+  for (guint i = 0; i < warnings->len; i++)
+    add_warning (data, g_strdup_printf ("%s: %s", url, (char *) warnings->pdata[i]));
   for (guint i = 0; i < prov_profile_get_n_entries (profile); i++)
     {
       const ProvProfileEntry *e = prov_profile_get_entry (profile, i);
+      g_autofree char *warning = NULL;
+
+      if (e->value != NULL)
+        warning = prov_schema_get_warning (schema, e->name, e->value);
+      if (warning != NULL)
+        add_warning (data, g_strdup_printf ("%s: line %u: %s", url, e->line, warning));
       prov_change_set_add (data->changes, e->name, e->value, e->access, url, e->line);
     }
   data->any_payload = TRUE;
@@ -533,7 +564,7 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
 
   payload = prov_transport_fetch_finish (PROV_TRANSPORT (source), res, &error);
   g_signal_handlers_disconnect_by_func (data->fetch, on_fetch_progress, self);
-  prov_fetch_setup_url_vars (data->vars, data->fetch);
+  prov_fetch_setup_log_end (data->fetch);
   if (payload == NULL)
     {
       prov_error_convert (&error);
@@ -543,6 +574,10 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
           g_info ("[%u] %s: file not found; Resync_Fails_On_FNF is No", id, data->last_url);
           g_ptr_array_add (data->result->skipped,
                            g_strdup_printf ("%s: %s", data->last_url, error->message));
+          /* A success by the parameter's word: its request gets its end. */
+          set_var (data->vars, "ERR", error->message);
+          prov_fetch_setup_emit_log (self, PROV_LOG_SUCCESS, data->vars, id);
+          g_hash_table_remove (data->vars, "ERR");
           g_clear_error (&error);
           resync_next_rule (task);
           return;
@@ -569,26 +604,11 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
   resync_next_rule (task);
 }
 
-/* Credentials: the rule's --uid/--pwd, else the profile account when the
- * authentication type allows one. */
-static void
-set_credentials (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt)
-{
-  if (alt->uid != NULL || alt->pwd != NULL)
-    {
-      g_autofree char *uid = prov_macro_expand (alt->uid ? alt->uid : "", data->vars, data->secrets);
-      g_autofree char *pwd = prov_macro_expand (alt->pwd ? alt->pwd : "", data->vars, data->secrets);
-      prov_fetch_set_credentials (data->fetch, uid, pwd);
-      return;
-    }
-  prov_fetch_setup_set_account (self, data->fetch);
-}
-
 static gboolean
 prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **error)
 {
   g_autofree char *expanded = prov_macro_expand (alt->url, data->vars, NULL);
-  g_autofree char *url = prov_fetch_setup_complete_url (self, expanded, error);
+  g_autofree char *url = prov_fetch_setup_complete_url (self, expanded, data->server, error);
 
   if (url == NULL)
     return FALSE;
@@ -600,28 +620,12 @@ prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **er
   data->last_url = g_strdup (url);
   prov_fetch_set_max_size (data->fetch, (guint64) prov_store_get_int (self->store,
                                                                        "Max_Profile_Size"));
-  set_credentials (self, data, alt);
   g_clear_pointer (&data->key, g_free);
   if (alt->key != NULL)
     data->key = prov_macro_expand (alt->key, data->vars, data->secrets);
   data->alias = alt->alias;
-  /* DNS SRV discovery needs a resolver test bed this project does not have
-   * yet: refuse it plainly rather than fetch from the wrong place. */
-  if (alt->srv)
-    {
-      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_NOT_SUPPORTED, "--srv is not supported");
-      return FALSE;
-    }
-  if (alt->post != 0)
-    {
-      char param[] = { 'G', 'P', 'P', '_', g_ascii_toupper (alt->post), '\0' };
-      g_autofree char *body = prov_macro_expand (prov_store_get (self->store, param), data->vars,
-                                                 NULL);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (body, strlen (body));
-      body = NULL;
-      prov_fetch_set_body (data->fetch, bytes);
-    }
-  return prov_fetch_setup_check_host (data->fetch, error);
+  return prov_fetch_setup_apply_options (self, data->fetch, alt, data->vars, data->secrets, error)
+         && prov_fetch_setup_check_host (data->fetch, error);
 }
 
 static void
@@ -695,7 +699,7 @@ resync_next_rule (GTask *task)
       ProvTransport *transport;
       int chosen;
 
-      rule = prov_rule_parse (text, TRUE, &error);
+      rule = prov_rule_parse (text, &error);
       if (rule == NULL)
         {
           g_free (data->last_url);
@@ -746,8 +750,7 @@ resync_next_rule (GTask *task)
                                           prov_fetch_get_scheme (data->fetch)));
           return;
         }
-      prov_fetch_setup_emit_log (self, PROV_LOG_REQUEST, data->vars,
-                                 prov_fetch_get_id (data->fetch));
+      prov_fetch_setup_log_request (self, PROV_LOG_REQUEST, data->vars, data->fetch);
       g_signal_connect (data->fetch, "progress", G_CALLBACK (on_fetch_progress), self);
       prov_transport_fetch_async (transport, data->fetch, g_task_get_cancellable (task), on_fetched,
                                   task);
@@ -781,6 +784,18 @@ prov_engine_resync_async (ProvEngine          *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
+  prov_engine_resync_from_async (self, cause, rule, NULL, cancellable, callback, user_data);
+}
+
+void
+prov_engine_resync_from_async (ProvEngine          *self,
+                               ProvCause            cause,
+                               const char          *rule,
+                               const char          *server,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
   GTask *task;
   ResyncData *data;
   const char *custom_ca;
@@ -788,7 +803,7 @@ prov_engine_resync_async (ProvEngine          *self,
   g_return_if_fail (PROV_IS_ENGINE (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, prov_engine_resync_async);
+  g_task_set_source_tag (task, prov_engine_resync_from_async);
   if (!prov_store_get_bool (self->store, "Provision_Enable"))
     {
       g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_DISABLED,
@@ -806,6 +821,7 @@ prov_engine_resync_async (ProvEngine          *self,
 
   data = g_new0 (ResyncData, 1);
   data->cause = cause;
+  data->server = g_strdup (server);
   data->rules = g_ptr_array_new_with_free_func (g_free);
   data->source_changed = g_ptr_array_new_with_free_func (g_free);
   if (rule != NULL)
@@ -818,13 +834,14 @@ prov_engine_resync_async (ProvEngine          *self,
           g_ptr_array_add (data->rules, g_strdup (value));
       }
   data->vars = prov_engine_build_variables (self, cause);
-  data->secrets = build_secrets (self);
+  data->secrets = prov_engine_build_secrets (self);
   data->changes = prov_change_set_new ();
   data->fetches = g_ptr_array_new_with_free_func (g_object_unref);
   data->payloads = g_ptr_array_new_with_free_func (g_free);
   data->result = g_new0 (ProvResyncResult, 1);
   data->result->fetched = g_ptr_array_new_with_free_func (g_free);
   data->result->skipped = g_ptr_array_new_with_free_func (g_free);
+  data->result->warnings = g_ptr_array_new_with_free_func (g_free);
   data->result->not_modified = TRUE;
   g_task_set_task_data (task, data, (GDestroyNotify) resync_data_free);
 
@@ -857,7 +874,7 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
 
   g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
 
-  rule = prov_rule_parse (text, TRUE, error);
+  rule = prov_rule_parse (text, error);
   if (rule == NULL)
     return NULL;
   vars = prov_engine_build_variables (self, PROV_CAUSE_EXPLICIT);
@@ -897,7 +914,7 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
         g_string_append (out, " --pwd ********");
       if (url[0] != '\0')
         {
-          full = prov_fetch_setup_complete_url (self, url, &url_error);
+          full = prov_fetch_setup_complete_url (self, url, NULL, &url_error);
           g_string_append_printf (out, " %s", full != NULL ? full : url);
           if (full == NULL)
             g_string_append_printf (out, " (%s)", url_error->message);

@@ -18,6 +18,7 @@ typedef struct
   GPtrArray *fetched;  /* char*: URLs fetched, in order */
   GPtrArray *skipped;  /* char*: "url: file not found" for FNF that did not fail */
   GStrv      changed;  /* names whose value or access changed */
+  GPtrArray *warnings; /* char*: "url: line N: …", what was ignored (SPEC §2.1) */
   gboolean   not_modified; /* every fetch answered "unchanged" */
 } ProvResyncResult;
 
@@ -79,6 +80,9 @@ const char   *prov_engine_get_dhcp_server (ProvEngine         *self);
 GHashTable   *prov_engine_build_variables (ProvEngine         *self,
                                            ProvCause           cause);
 
+/* $SA…$SD, for --key, --uid and --pwd arguments only (char* → char*). */
+GHashTable   *prov_engine_build_secrets   (ProvEngine         *self);
+
 /**
  * prov_engine_resync_async:
  * @rule: (nullable): a rule to run instead of the configured ones
@@ -92,6 +96,16 @@ void              prov_engine_resync_async  (ProvEngine          *self,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
+/* The same, for a request from @server (the host that asked, e.g. the peer
+ * of /admin/resync?/x.cfg): URLs without a host use it rather than the
+ * DHCP server. */
+void              prov_engine_resync_from_async (ProvEngine      *self,
+                                                 ProvCause        cause,
+                                                 const char      *rule,
+                                                 const char      *server,
+                                                 GCancellable    *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer         user_data);
 ProvResyncResult *prov_engine_resync_finish (ProvEngine          *self,
                                              GAsyncResult        *result,
                                              GError             **error);

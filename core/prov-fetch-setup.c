@@ -18,7 +18,8 @@ static const char *const log_params[] = {
 };
 
 char *
-prov_fetch_setup_complete_url (ProvEngine *engine, const char *url, GError **error)
+prov_fetch_setup_complete_url (ProvEngine *engine, const char *url, const char *server,
+                               GError **error)
 {
   ProvRegistry *registry = prov_engine_get_registry (engine);
   const char *scheme = g_uri_peek_scheme (url);
@@ -27,7 +28,20 @@ prov_fetch_setup_complete_url (ProvEngine *engine, const char *url, GError **err
       && prov_registry_lookup_transport (registry, scheme) != NULL
       && prov_registry_get_default_port (registry, scheme) == 0)
     return g_strdup (url);
-  return prov_url_complete (url, prov_engine_get_dhcp_server (engine), error);
+  return prov_url_complete (url, server != NULL ? server : prov_engine_get_dhcp_server (engine),
+                            error);
+}
+
+char *
+prov_fetch_setup_server_of (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, NULL);
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  if (host == NULL || host[0] == '\0')
+    return NULL;
+  return g_uri_join (G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, g_uri_get_scheme (uri), NULL,
+                     host, g_uri_get_port (uri), "", NULL, NULL);
 }
 
 ProvFetch *
@@ -59,6 +73,42 @@ prov_fetch_setup_new (ProvEngine *engine, const char *url, GHashTable *vars, GEr
   return g_steal_pointer (&fetch);
 }
 
+static gboolean
+is_set (const char *value)
+{
+  return value != NULL && value[0] != '\0';
+}
+
+/* XSI Authentication (seed: Profile Authentication Type): the XSI login, or
+ * the SIP credentials, as XSI_Authentication_Type says. Decision: empty XSI
+ * SIP fields mean line 1's own registration (Auth_ID_1_ or User_ID_1_). */
+static void
+set_xsi_account (ProvStore *store, ProvFetch *fetch)
+{
+  const char *type = prov_store_get (store, "XSI_Authentication_Type");
+  const char *user, *password;
+
+  if (g_strcmp0 (type, "SIP Credentials") == 0)
+    {
+      user = prov_store_get (store, "SIP_Auth_ID");
+      password = prov_store_get (store, "SIP_Password");
+      if (!is_set (user))
+        {
+          user = prov_store_get (store, "Auth_ID_1_");
+          if (!is_set (user))
+            user = prov_store_get (store, "User_ID_1_");
+          password = prov_store_get (store, "Password_1_");
+        }
+    }
+  else
+    {
+      user = prov_store_get (store, "Login_User_ID");
+      password = prov_store_get (store, "Login_Password");
+    }
+  if (is_set (user))
+    prov_fetch_set_credentials (fetch, user, password);
+}
+
 void
 prov_fetch_setup_set_account (ProvEngine *engine, ProvFetch *fetch)
 {
@@ -73,9 +123,44 @@ prov_fetch_setup_set_account (ProvEngine *engine, ProvFetch *fetch)
   if (g_strcmp0 (auth, "Basic Http Authentication") == 0)
     {
       const char *account = prov_store_get (store, "Profile_Account");
-      if (account != NULL && account[0] != '\0')
+      if (is_set (account))
         prov_fetch_set_credentials (fetch, account, prov_store_get (store, "Profile_Password"));
     }
+  else if (g_strcmp0 (auth, "XSI Authentication") == 0)
+    set_xsi_account (store, fetch);
+}
+
+gboolean
+prov_fetch_setup_apply_options (ProvEngine *engine, ProvFetch *fetch, const ProvRuleAlt *alt,
+                                GHashTable *vars, GHashTable *secrets, GError **error)
+{
+  ProvStore *store = prov_engine_get_store (engine);
+
+  /* DNS SRV discovery needs a resolver test bed this project does not have
+   * yet: refuse it plainly rather than fetch from the wrong place. */
+  if (alt->srv)
+    {
+      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_NOT_SUPPORTED, "--srv is not supported");
+      return FALSE;
+    }
+  if (alt->uid != NULL || alt->pwd != NULL)
+    {
+      g_autofree char *uid = prov_macro_expand (alt->uid ? alt->uid : "", vars, secrets);
+      g_autofree char *pwd = prov_macro_expand (alt->pwd ? alt->pwd : "", vars, secrets);
+
+      prov_fetch_set_credentials (fetch, uid, pwd);
+    }
+  else
+    prov_fetch_setup_set_account (engine, fetch);
+  if (alt->post != 0)
+    {
+      char param[] = { 'G', 'P', 'P', '_', g_ascii_toupper (alt->post), '\0' };
+      char *body = prov_macro_expand (prov_store_get (store, param), vars, NULL);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (body, strlen (body));
+
+      prov_fetch_set_body (fetch, bytes);
+    }
+  return TRUE;
 }
 
 gboolean
@@ -124,4 +209,73 @@ prov_fetch_setup_emit_log (ProvEngine *engine, ProvLogKind kind, GHashTable *var
                     "PROV_TRANSFER_ID", id,
                     "MESSAGE", "[%u] %s", transfer_id, text);
   g_signal_emit_by_name (engine, "log-message", (int) kind, text, transfer_id);
+}
+
+/* The request message a fetch still owes, kept on the fetch. */
+typedef struct
+{
+  GWeakRef    engine;
+  ProvLogKind kind;
+  GHashTable *vars;
+  gulong      handler;
+  gboolean    sent;
+} PendingRequest;
+
+#define PENDING_REQUEST "prov-pending-request"
+
+static void
+pending_request_free (PendingRequest *pending)
+{
+  g_weak_ref_clear (&pending->engine);
+  g_hash_table_unref (pending->vars);
+  g_free (pending);
+}
+
+static void
+send_request (ProvFetch *fetch, PendingRequest *pending)
+{
+  g_autoptr(ProvEngine) engine = g_weak_ref_get (&pending->engine);
+
+  if (pending->sent)
+    return;
+  pending->sent = TRUE;
+  prov_fetch_setup_url_vars (pending->vars, fetch);
+  if (engine != NULL)
+    prov_fetch_setup_emit_log (engine, pending->kind, pending->vars, prov_fetch_get_id (fetch));
+}
+
+static void
+on_server_ip (ProvFetch *fetch, const char *ip, gpointer user_data)
+{
+  send_request (fetch, user_data);
+}
+
+void
+prov_fetch_setup_log_request (ProvEngine *engine, ProvLogKind kind, GHashTable *vars,
+                              ProvFetch *fetch)
+{
+  PendingRequest *pending = g_new0 (PendingRequest, 1);
+
+  g_weak_ref_init (&pending->engine, engine);
+  pending->kind = kind;
+  pending->vars = g_hash_table_ref (vars);
+  g_object_set_data_full (G_OBJECT (fetch), PENDING_REQUEST, pending,
+                          (GDestroyNotify) pending_request_free);
+  if (prov_fetch_get_server_ip (fetch) != NULL)
+    send_request (fetch, pending);
+  else
+    pending->handler = g_signal_connect (fetch, "server-ip", G_CALLBACK (on_server_ip), pending);
+}
+
+void
+prov_fetch_setup_log_end (ProvFetch *fetch)
+{
+  PendingRequest *pending = g_object_get_data (G_OBJECT (fetch), PENDING_REQUEST);
+
+  if (pending == NULL)
+    return;
+  g_clear_signal_handler (&pending->handler, fetch);
+  send_request (fetch, pending);
+  /* A request named the URL; the end message names the same one. */
+  g_object_set_data (G_OBJECT (fetch), PENDING_REQUEST, NULL);
 }

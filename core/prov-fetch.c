@@ -37,6 +37,7 @@ enum
 {
   SIGNAL_PROGRESS,
   SIGNAL_COMMITTED,
+  SIGNAL_SERVER_IP,
   N_SIGNALS
 };
 
@@ -76,6 +77,9 @@ prov_fetch_class_init (ProvFetchClass *klass)
   signals[SIGNAL_COMMITTED] = g_signal_new ("committed", G_TYPE_FROM_CLASS (klass),
                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                             G_TYPE_NONE, 0);
+  signals[SIGNAL_SERVER_IP] = g_signal_new ("server-ip", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -365,8 +369,12 @@ void
 prov_fetch_set_server_ip (ProvFetch *self, const char *server_ip)
 {
   g_return_if_fail (PROV_IS_FETCH (self));
+  if (g_strcmp0 (self->server_ip, server_ip) == 0)
+    return;
   g_free (self->server_ip);
   self->server_ip = g_strdup (server_ip);
+  if (server_ip != NULL)
+    g_signal_emit (self, signals[SIGNAL_SERVER_IP], 0, server_ip);
 }
 
 gboolean

@@ -18,7 +18,8 @@ G_DECLARE_FINAL_TYPE (ProvFetch, prov_fetch, PROV, FETCH, GObject)
  * transfer carries prov_fetch_get_id().
  *
  * Signals: "progress" (guint64 received, guint64 total or 0 when unknown);
- * "committed" (no arguments), see prov_fetch_commit().
+ * "committed" (no arguments), see prov_fetch_commit(); "server-ip" (const
+ * char *ip) when prov_fetch_set_server_ip() changes it.
  */
 
 ProvFetch   *prov_fetch_new                 (const char  *url,
@@ -79,6 +80,9 @@ char        *prov_fetch_get_setting         (ProvFetch   *self,
 void         prov_fetch_report_progress     (ProvFetch   *self,
                                              guint64      received,
                                              guint64      total);
+/* The address the transport talks to ($SERVIP), set in the fetch's main
+ * context as soon as it is known (the engine's request message waits for
+ * it), e.g. when connecting or at the server's first answer. */
 const char  *prov_fetch_get_server_ip       (ProvFetch   *self);
 void         prov_fetch_set_server_ip       (ProvFetch   *self,
                                              const char  *server_ip);

@@ -14,7 +14,11 @@ struct _ProvProfile
 {
   GArray     *entries; /* ProvProfileEntry; name and value share one block */
   GHashTable *last;    /* name → last entry, built on the first lookup */
+  GPtrArray  *warnings; /* char*: "line N: …" */
 };
+
+/* A hostile profile must not grow an unbounded list of warnings. */
+#define MAX_WARNINGS 100
 
 /* State of one SAX parse. Only the innermost open element can still turn
  * out to be a parameter, so one text buffer is enough. */
@@ -34,6 +38,8 @@ typedef struct
   guint             max_levels;
   GString          *text;      /* text of the innermost element */
   GPtrArray        *old_dicts; /* name dictionaries retired by rotate_dict() */
+  GPtrArray        *warnings;  /* char*, at most MAX_WARNINGS + 1 */
+  guint             n_warnings;
   gboolean          can_rotate;
   int               access;
   gboolean          keep;
@@ -78,6 +84,21 @@ fail (ParseState *st, const char *format, ...)
       va_end (args);
     }
   xmlStopParser (st->ctxt);
+}
+
+static void warn (ParseState *st, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* Something unusual that costs nothing but itself (SPEC §2.1). */
+static void
+warn (ParseState *st, const char *format, ...)
+{
+  va_list args;
+
+  if (st->n_warnings++ >= MAX_WARNINGS)
+    return;
+  va_start (args, format);
+  g_ptr_array_add (st->warnings, g_strdup_vprintf (format, args));
+  va_end (args);
 }
 
 static gboolean
@@ -213,6 +234,7 @@ on_start (void           *user_data,
       const char *value = (const char *) attr[3];
       gsize len = attr[4] - attr[3];
 
+      /* xsi:… and other namespaced attributes are the template's business. */
       if (attr[1] != NULL)
         continue;
       if (strcmp ((const char *) attr[0], "ua") == 0)
@@ -222,15 +244,24 @@ on_start (void           *user_data,
             {
               g_autofree char *shown = g_utf8_make_valid (value, MIN (len, 32));
 
-              fail (st, "line %u: invalid ua=\"%s\" on %s (na, ro or rw expected)", st->line,
-                    shown, name);
-              return;
+              /* Real templates ship ua="ua": the value still applies. */
+              warn (st, "line %u: invalid ua=\"%s\" on %s ignored (na, ro or rw expected)",
+                    st->line, shown, name);
+              st->access = PROV_ACCESS_UNSET;
             }
         }
       else if (strcmp ((const char *) attr[0], "preserve-value") == 0)
         {
           if (len == 1 && (value[0] == 'y' || value[0] == 'Y'))
             st->keep = TRUE;
+        }
+      /* group="…" is the legacy SPA grouping, expected and meaningless. */
+      else if (strcmp ((const char *) attr[0], "group") != 0)
+        {
+          const char *attr_name = (const char *) attr[0];
+          g_autofree char *shown = g_utf8_make_valid (attr_name, MIN (strlen (attr_name), 32));
+
+          warn (st, "line %u: unknown attribute %s on %s ignored", st->line, shown, name);
         }
     }
 }
@@ -422,6 +453,7 @@ prov_profile_parse (const char *data, gsize len, const ProvProfileLimits *limits
   g_autoptr (GString) path = NULL;
   g_autoptr (GString) text = NULL;
   g_autoptr (GPtrArray) old_dicts = NULL;
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   ProvProfile *self;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
@@ -467,6 +499,7 @@ prov_profile_parse (const char *data, gsize len, const ProvProfileLimits *limits
   st.text = text;
   old_dicts = g_ptr_array_new_with_free_func ((GDestroyNotify) xmlDictFree);
   st.old_dicts = old_dicts;
+  st.warnings = warnings;
   /* Checked at run time: the library may be newer than its headers. */
   st.can_rotate = atoi (xmlParserVersion) < 21200;
 
@@ -484,8 +517,12 @@ prov_profile_parse (const char *data, gsize len, const ProvProfileLimits *limits
       return NULL;
     }
 
+  if (st.n_warnings > MAX_WARNINGS)
+    g_ptr_array_add (warnings, g_strdup_printf ("%u more warnings not shown",
+                                                st.n_warnings - MAX_WARNINGS));
   self = g_new0 (ProvProfile, 1);
   self->entries = g_steal_pointer (&entries);
+  self->warnings = g_steal_pointer (&warnings);
   return self;
 }
 
@@ -496,6 +533,7 @@ prov_profile_free (ProvProfile *self)
     return;
   g_clear_pointer (&self->last, g_hash_table_unref);
   g_array_unref (self->entries);
+  g_ptr_array_unref (self->warnings);
   g_free (self);
 }
 
@@ -504,6 +542,13 @@ prov_profile_get_n_entries (ProvProfile *self)
 {
   g_return_val_if_fail (self != NULL, 0);
   return self->entries->len;
+}
+
+GPtrArray *
+prov_profile_get_warnings (ProvProfile *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->warnings;
 }
 
 const ProvProfileEntry *

@@ -45,6 +45,9 @@ typedef struct _ProvProfile ProvProfile;
  * a DOCTYPE, exceeds a bound or has no flat-profile element is refused whole
  * with PROV_ERROR_CORRUPT whose message says what and where
  * ("line 7: Opening and ending tag mismatch: GPP_A and GPP_B").
+ * Those and nothing else: what is merely unusual (an invalid `ua`, an
+ * unknown attribute) is ignored with a warning, see
+ * prov_profile_get_warnings().
  */
 ProvProfile            *prov_profile_parse       (const char               *data,
                                                   gsize                     len,
@@ -55,6 +58,9 @@ void                    prov_profile_free        (ProvProfile              *self
 guint                   prov_profile_get_n_entries (ProvProfile            *self);
 const ProvProfileEntry *prov_profile_get_entry   (ProvProfile              *self,
                                                   guint                     index);
+/* (element-type utf8): "line N: …" for what was ignored, in document
+ * order, at most about a hundred. */
+GPtrArray              *prov_profile_get_warnings (ProvProfile           *self);
 /* The value of the last entry named @name (NULL if absent or kept). */
 const char             *prov_profile_lookup      (ProvProfile              *self,
                                                   const char               *name);

@@ -15,7 +15,6 @@
 typedef struct
 {
   const char *text;
-  gboolean allow_options;
 } RuleParser;
 
 /* Sets "column N: …" for the byte @at. Returns NULL, so that a parser can
@@ -247,8 +246,6 @@ parse_options (RuleParser *rp, const char *open, ProvRuleAlt *alt, GError **erro
   const char *close;
   const char *p;
 
-  if (!rp->allow_options)
-    return fail_at (rp, open, error, "options are not allowed in this rule");
   close = find_closing (rp, open, error);
   if (close == NULL)
     return NULL;
@@ -376,10 +373,10 @@ parse_alt (RuleParser *rp, const char *p, ProvRuleAlt *alt, GError **error)
 }
 
 ProvRule *
-prov_rule_parse (const char *text, gboolean allow_options, GError **error)
+prov_rule_parse (const char *text, GError **error)
 {
   g_autoptr (ProvRule) rule = NULL;
-  RuleParser rp = { text, allow_options };
+  RuleParser rp = { text };
   const char *p = text;
 
   g_return_val_if_fail (text != NULL, NULL);
@@ -426,6 +423,44 @@ prov_rule_choose (ProvRule *rule, GHashTable *vars, GError **error)
         return (int) i;
     }
   return -1;
+}
+
+static void
+add_unused (GString *out, const char *const *used, const char *name, gboolean given)
+{
+  if (!given || used == NULL || g_strv_contains (used, name + 2))
+    return;
+  /* Named once, whatever the number of alternatives giving it. */
+  if (strstr (out->str, name) != NULL)
+    return;
+  if (out->len > 0)
+    g_string_append (out, ", ");
+  g_string_append (out, name);
+}
+
+char *
+prov_rule_list_unused (ProvRule *rule, const char *const *used, gboolean assignments_used)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  gboolean assignments = FALSE;
+
+  g_return_val_if_fail (rule != NULL, NULL);
+
+  for (guint i = 0; i < rule->alts->len; i++)
+    {
+      ProvRuleAlt *alt = rule->alts->pdata[i];
+
+      add_unused (out, used, "--key", alt->key != NULL);
+      add_unused (out, used, "--uid", alt->uid != NULL);
+      add_unused (out, used, "--pwd", alt->pwd != NULL);
+      add_unused (out, used, "--post", alt->post != 0);
+      add_unused (out, used, "--alias", alt->alias != 0);
+      add_unused (out, used, "--srv", alt->srv);
+      assignments |= alt->assignments->len > 0;
+    }
+  if (assignments && !assignments_used)
+    g_string_append_printf (out, "%sassignments", out->len > 0 ? ", " : "");
+  return out->len > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
 }
 
 /* ---- URL completion -------------------------------------------------- */

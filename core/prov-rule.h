@@ -43,7 +43,10 @@ typedef struct
 /**
  * prov_rule_parse:
  * @text: a rule (SPEC §4): `alt ('|' alt)*`
- * @allow_options: FALSE for Upgrade_Rule (rule grammar without options)
+ *
+ * Every rule parameter (Profile_Rule, Upgrade_Rule, Custom_CA_Rule…) has
+ * this one syntax, options included; what a consumer does not use, it
+ * ignores (see prov_rule_list_unused()).
  *
  * Only the leading `( … )?`, `( … )!` and `[ … ]` are syntax; the rest of
  * the alternative up to the next `|` is the URL, trimmed, whatever it holds
@@ -60,7 +63,6 @@ typedef struct
  * "column 9: unterminated quote"). Option arguments are never echoed.
  */
 ProvRule *prov_rule_parse  (const char  *text,
-                            gboolean     allow_options,
                             GError     **error);
 void      prov_rule_free   (ProvRule    *rule);
 
@@ -99,6 +101,20 @@ int       prov_rule_choose (ProvRule    *rule,
 char     *prov_url_complete (const char  *url,
                              const char  *default_server,
                              GError     **error);
+
+/**
+ * prov_rule_list_unused:
+ * @used: the option names a consumer uses, without dashes ("uid", "pwd",
+ *   "post"…), or NULL for every option
+ * @assignments_used: whether the consumer applies `( … )!` assignments
+ *
+ * Returns: the options (`--key, --alias`) and "assignments" that some
+ * alternative of @rule gives and the consumer ignores, comma-separated,
+ * or NULL when there are none. Option arguments are never included.
+ */
+char     *prov_rule_list_unused (ProvRule           *rule,
+                                 const char * const *used,
+                                 gboolean            assignments_used);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvRule, prov_rule_free)
 

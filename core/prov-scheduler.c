@@ -44,6 +44,7 @@ struct _ProvScheduler
   gboolean    requested;
   ProvCause   requested_cause;
   char       *requested_rule;
+  char       *requested_server;
   /* The due resync follows an upgrade attempt, and the running one did:
    * its success must not start the next attempt. */
   gboolean    due_after_upgrade;
@@ -57,6 +58,7 @@ struct _ProvScheduler
   ProvCause   upgrade_due_cause;
   gboolean    upgrade_requested;
   char       *upgrade_requested_rule;
+  char       *upgrade_requested_server;
   gboolean    upgrade_running_configured; /* the running one uses Upgrade_Rule */
 
   guint32     busy_lines;
@@ -92,7 +94,9 @@ prov_scheduler_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_rand_free (self->rand);
   g_free (self->requested_rule);
+  g_free (self->requested_server);
   g_free (self->upgrade_requested_rule);
+  g_free (self->upgrade_requested_server);
   G_OBJECT_CLASS (prov_scheduler_parent_class)->finalize (object);
 }
 
@@ -326,6 +330,9 @@ on_resync_done (GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   if (result != NULL)
     {
+      /* What the profiles gave and was ignored, for the admin to see. */
+      for (guint i = 0; i < result->warnings->len; i++)
+        g_message ("profile warning: %s", (char *) result->warnings->pdata[i]);
       prov_status_set_int (self->status, "LastSuccess", now / G_USEC_PER_SEC);
       self->retry_index = 0;
       self->retry.at = 0;
@@ -363,13 +370,13 @@ on_resync_done (GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 static void
-run (ProvScheduler *self, ProvCause cause, const char *rule)
+run (ProvScheduler *self, ProvCause cause, const char *rule, const char *server)
 {
   g_autofree char *shown = rule != NULL ? prov_rule_mask_secrets (rule) : NULL;
 
   g_debug ("resync (%s)%s%s", prov_cause_to_string (cause), shown ? ": " : "", shown ? shown : "");
-  prov_engine_resync_async (self->engine, cause, rule, self->cancellable, on_resync_done,
-                            g_object_ref (self));
+  prov_engine_resync_from_async (self->engine, cause, rule, server, self->cancellable,
+                                 on_resync_done, g_object_ref (self));
 }
 
 static void
@@ -419,14 +426,14 @@ on_upgrade_done (GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 static void
-run_upgrade (ProvScheduler *self, ProvCause cause, const char *rule)
+run_upgrade (ProvScheduler *self, ProvCause cause, const char *rule, const char *server)
 {
   g_autofree char *shown = rule != NULL ? prov_rule_mask_secrets (rule) : NULL;
 
   g_debug ("upgrade (%s)%s%s", prov_cause_to_string (cause), shown ? ": " : "", shown ? shown : "");
   self->upgrade_running_configured = rule == NULL;
-  prov_upgrader_upgrade_async (self->upgrader, cause, rule, self->cancellable, on_upgrade_done,
-                               g_object_ref (self));
+  prov_upgrader_upgrade_from_async (self->upgrader, cause, rule, server, self->cancellable,
+                                    on_upgrade_done, g_object_ref (self));
 }
 
 /* Starts a waiting resync; FALSE when none could start. */
@@ -439,13 +446,15 @@ try_start_resync (ProvScheduler *self)
   if (self->requested)
     {
       g_autofree char *rule = NULL;
+      g_autofree char *server = NULL;
 
       if (self->busy_lines != 0 && now < self->due_since + forced)
         return FALSE;
       rule = g_steal_pointer (&self->requested_rule);
+      server = g_steal_pointer (&self->requested_server);
       self->requested = FALSE;
       self->running_after_upgrade = FALSE;
-      run (self, self->requested_cause, rule);
+      run (self, self->requested_cause, rule, server);
       return TRUE;
     }
   if (!self->due)
@@ -465,7 +474,7 @@ try_start_resync (ProvScheduler *self)
         self->periodic = compute_periodic (self, now, has_succeeded (self));
       return FALSE;
     }
-  run (self, self->due_cause, NULL);
+  run (self, self->due_cause, NULL, NULL);
   return TRUE;
 }
 
@@ -482,15 +491,16 @@ try_start (ProvScheduler *self)
   if (self->upgrade_requested)
     {
       g_autofree char *rule = g_steal_pointer (&self->upgrade_requested_rule);
+      g_autofree char *server = g_steal_pointer (&self->upgrade_requested_server);
 
       self->upgrade_requested = FALSE;
-      run_upgrade (self, PROV_CAUSE_EXPLICIT, rule);
+      run_upgrade (self, PROV_CAUSE_EXPLICIT, rule, server);
       return;
     }
   if (self->upgrade_due)
     {
       self->upgrade_due = FALSE;
-      run_upgrade (self, self->upgrade_due_cause, NULL);
+      run_upgrade (self, self->upgrade_due_cause, NULL, NULL);
     }
 }
 
@@ -647,6 +657,13 @@ prov_scheduler_stop (ProvScheduler *self)
 void
 prov_scheduler_request_resync (ProvScheduler *self, ProvCause cause, const char *rule)
 {
+  prov_scheduler_request_resync_from (self, cause, rule, NULL);
+}
+
+void
+prov_scheduler_request_resync_from (ProvScheduler *self, ProvCause cause, const char *rule,
+                                    const char *server)
+{
   g_return_if_fail (PROV_IS_SCHEDULER (self));
 
   if (!self->requested)
@@ -655,6 +672,8 @@ prov_scheduler_request_resync (ProvScheduler *self, ProvCause cause, const char 
   self->requested_cause = cause;
   g_free (self->requested_rule);
   self->requested_rule = g_strdup (rule);
+  g_free (self->requested_server);
+  self->requested_server = g_strdup (server);
   try_start (self);
   arm (self);
 }
@@ -662,11 +681,19 @@ prov_scheduler_request_resync (ProvScheduler *self, ProvCause cause, const char 
 void
 prov_scheduler_request_upgrade (ProvScheduler *self, const char *rule)
 {
+  prov_scheduler_request_upgrade_from (self, rule, NULL);
+}
+
+void
+prov_scheduler_request_upgrade_from (ProvScheduler *self, const char *rule, const char *server)
+{
   g_return_if_fail (PROV_IS_SCHEDULER (self));
 
   self->upgrade_requested = TRUE;
   g_free (self->upgrade_requested_rule);
   self->upgrade_requested_rule = g_strdup (rule);
+  g_free (self->upgrade_requested_server);
+  self->upgrade_requested_server = g_strdup (server);
   try_start (self);
   arm (self);
 }

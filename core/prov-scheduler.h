@@ -55,6 +55,15 @@ void           prov_scheduler_request_resync (ProvScheduler *self,
  * schedule retries. */
 void           prov_scheduler_request_upgrade (ProvScheduler *self,
                                                const char    *rule);
+/* The same, for a request from @server (the host that asked): rule URLs
+ * without a host use it (SPEC §7). The latest request's server wins. */
+void           prov_scheduler_request_resync_from  (ProvScheduler *self,
+                                                    ProvCause      cause,
+                                                    const char    *rule,
+                                                    const char    *server);
+void           prov_scheduler_request_upgrade_from (ProvScheduler *self,
+                                                    const char    *rule,
+                                                    const char    *server);
 ProvUpgrader  *prov_scheduler_get_upgrader   (ProvScheduler *self);
 /* When the next upgrade retry is due (wall µs), or 0. */
 gint64         prov_scheduler_get_next_upgrade_retry (ProvScheduler *self);

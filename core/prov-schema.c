@@ -40,7 +40,7 @@ static const char *const type_names[] = {
 };
 
 static const char *const known_keys[] = {
-  "Type", "Min", "Max", "Values", "Default", "Access",
+  "Type", "Min", "Max", "Values", "Aliases", "Default", "Access",
   "Secret", "Restart", "Options", "Description", NULL
 };
 
@@ -49,6 +49,8 @@ param_spec_free (ProvParamSpec *spec)
 {
   g_free (spec->name);
   g_strfreev (spec->enum_values);
+  g_strfreev (spec->enum_aliases);
+  g_strfreev (spec->rule_uses);
   g_free (spec->default_value);
   g_free (spec->description);
   g_free (spec);
@@ -61,6 +63,8 @@ param_spec_copy (const ProvParamSpec *spec, const char *name)
 
   copy->name = g_strdup (name);
   copy->enum_values = g_strdupv (spec->enum_values);
+  copy->enum_aliases = g_strdupv (spec->enum_aliases);
+  copy->rule_uses = g_strdupv (spec->rule_uses);
   copy->default_value = g_strdup (spec->default_value);
   copy->description = g_strdup (spec->description);
   return copy;
@@ -220,6 +224,14 @@ normalize_enum (const ProvParamSpec *spec, const char *value, GString *problem)
       if (g_ascii_strcasecmp (spec->enum_values[i], value) == 0)
         return g_strdup (spec->enum_values[i]);
     }
+  for (guint i = 0; spec->enum_aliases != NULL && spec->enum_aliases[i] != NULL; i++)
+    {
+      const char *eq = strrchr (spec->enum_aliases[i], '=');
+      gsize len = eq - spec->enum_aliases[i];
+
+      if (strlen (value) == len && g_ascii_strncasecmp (spec->enum_aliases[i], value, len) == 0)
+        return g_strdup (eq + 1);
+    }
   allowed = g_strjoinv (", ", spec->enum_values);
   g_string_printf (problem, "'%s' is not one of %s", value, allowed);
   return NULL;
@@ -281,7 +293,7 @@ normalize_value (const ProvParamSpec *spec, const char *value, GString *problem)
 
     case PROV_PARAM_RULE:
       {
-        g_autoptr (ProvRule) rule = prov_rule_parse (trimmed, spec->allow_options, &local_error);
+        g_autoptr (ProvRule) rule = prov_rule_parse (trimmed, &local_error);
 
         if (rule == NULL)
           {
@@ -337,6 +349,30 @@ prov_schema_normalize (ProvSchema *self, const char *name, const char *value,
     }
   *normalized = result;
   return TRUE;
+}
+
+char *
+prov_schema_get_warning (ProvSchema *self, const char *name, const char *value)
+{
+  const ProvParamSpec *spec;
+  g_autoptr (ProvRule) rule = NULL;
+  g_autofree char *unused = NULL;
+
+  g_return_val_if_fail (PROV_IS_SCHEMA (self), NULL);
+  g_return_val_if_fail (name != NULL && value != NULL, NULL);
+
+  spec = g_hash_table_lookup (self->specs, name);
+  if (spec == NULL || spec->type != PROV_PARAM_RULE || spec->rule_uses == NULL)
+    return NULL;
+  rule = prov_rule_parse (value, NULL);
+  if (rule == NULL)
+    return NULL;
+  unused = prov_rule_list_unused (rule, (const char *const *) spec->rule_uses,
+                                  g_strv_contains ((const char *const *) spec->rule_uses,
+                                                   "assignments"));
+  if (unused == NULL)
+    return NULL;
+  return g_strdup_printf ("%s: %s not used here, ignored", name, unused);
 }
 
 /* ---- schema files ---- */
@@ -459,6 +495,69 @@ get_optional_int64 (GKeyFile *kf, const char *group, const char *key, gint64 fal
   return TRUE;
 }
 
+/* Aliases=無効化=Disabled;…: other spellings of enum values, each naming
+ * one of Values. */
+static gboolean
+get_enum_aliases (GKeyFile *kf, const char *group, ProvParamSpec *spec, GString *problem)
+{
+  g_auto (GStrv) values = g_key_file_get_string_list (kf, group, "Aliases", NULL, NULL);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    {
+      const char *eq = strrchr (values[i], '=');
+
+      if (values[i][0] == '\0')
+        continue;
+      if (eq == NULL || eq == values[i]
+          || !g_strv_contains ((const char *const *) spec->enum_values, eq + 1))
+        {
+          g_string_printf (problem, "Aliases: '%s' is not ALIAS=one of Values", values[i]);
+          return FALSE;
+        }
+      g_strv_builder_add (builder, values[i]);
+    }
+  spec->enum_aliases = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+/* Options=uid;pwd;post: what a rule's consumer uses of the one syntax. */
+static gboolean
+get_rule_uses (GKeyFile *kf, const char *group, ProvParamSpec *spec, GString *problem)
+{
+  static const char *const known[] = { "key", "uid", "pwd", "post", "alias", "srv",
+                                       "assignments", NULL };
+  g_auto (GStrv) values = NULL;
+  g_autoptr (GStrvBuilder) builder = NULL;
+
+  if (!g_key_file_has_key (kf, group, "Options", NULL))
+    return TRUE;
+  if (spec->type != PROV_PARAM_RULE)
+    {
+      g_string_assign (problem, "Options is for rules only");
+      return FALSE;
+    }
+  values = g_key_file_get_string_list (kf, group, "Options", NULL, NULL);
+  builder = g_strv_builder_new ();
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    {
+      const char *name = g_strstrip (values[i]);
+
+      if (g_str_has_prefix (name, "--"))
+        name += 2;
+      if (name[0] == '\0')
+        continue;
+      if (!g_strv_contains (known, name))
+        {
+          g_string_printf (problem, "Options: unknown '%s'", name);
+          return FALSE;
+        }
+      g_strv_builder_add (builder, name);
+    }
+  spec->rule_uses = g_strv_builder_end (builder);
+  return TRUE;
+}
+
 /* Reads one group into a spec whose name is still unset. */
 static ProvParamSpec *
 parse_group (GKeyFile *kf, const char *group, GString *problem)
@@ -517,6 +616,13 @@ parse_group (GKeyFile *kf, const char *group, GString *problem)
           g_string_assign (problem, "an enum needs Values");
           return NULL;
         }
+      if (!get_enum_aliases (kf, group, spec, problem))
+        return NULL;
+    }
+  else if (g_key_file_has_key (kf, group, "Aliases", NULL))
+    {
+      g_string_assign (problem, "Aliases is for enums only");
+      return NULL;
     }
 
   access = g_key_file_get_string (kf, group, "Access", NULL);
@@ -530,7 +636,7 @@ parse_group (GKeyFile *kf, const char *group, GString *problem)
 
   if (!get_optional_bool (kf, group, "Secret", FALSE, &secret, problem)
       || !get_optional_bool (kf, group, "Restart", FALSE, &spec->restart, problem)
-      || !get_optional_bool (kf, group, "Options", TRUE, &spec->allow_options, problem))
+      || !get_rule_uses (kf, group, spec, problem))
     return NULL;
   spec->secret = secret || spec->type == PROV_PARAM_SECRET;
 

@@ -29,11 +29,14 @@ typedef enum
  * @type: the value type
  * @min, @max: range for INT and INT_LIST
  * @enum_values: (nullable): allowed values for ENUM
+ * @enum_aliases: (nullable): for ENUM, "other spelling=value" pairs (the
+ *   seed's translated labels), accepted and stored as the value
  * @default_value: the default ("" when none)
  * @access: the default user-access level
  * @secret: never shown to users, logs, status or D-Bus reads (GPP_SA…)
  * @restart: a change needs a restart of the consumer
- * @allow_options: for RULE: FALSE when the rule grammar has no options
+ * @rule_uses: (nullable): for RULE, what its consumer uses of the one rule
+ *   syntax: option names without dashes and "assignments"; NULL = all
  */
 typedef struct
 {
@@ -42,11 +45,12 @@ typedef struct
   gint64         min;
   gint64         max;
   char         **enum_values;
+  char         **enum_aliases;
   char          *default_value;
   ProvAccess     access;
   gboolean       secret;
   gboolean       restart;
-  gboolean       allow_options;
+  char         **rule_uses;
   char          *description;
 } ProvParamSpec;
 
@@ -99,6 +103,18 @@ gboolean             prov_schema_normalize      (ProvSchema          *self,
                                                  const char          *value,
                                                  char               **normalized,
                                                  GError             **error);
+
+/**
+ * prov_schema_get_warning:
+ * @value: a value prov_schema_normalize() accepted for @name
+ *
+ * Returns: (nullable): what is unusual but harmless about @value, to warn
+ * about while it still applies ("Upgrade_Rule: --alias not used here,
+ * ignored"), or NULL.
+ */
+char                *prov_schema_get_warning    (ProvSchema          *self,
+                                                 const char          *name,
+                                                 const char          *value);
 
 const char          *prov_param_type_to_string  (ProvParamType        type);
 

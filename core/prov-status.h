@@ -9,6 +9,9 @@
 G_BEGIN_DECLS
 
 #define PROV_STATUS_HISTORY 3
+/* prov_status_get_string(): `scheme://host[:port]` the last applied
+ * profile came from, for a relative Upgrade_Rule. */
+#define PROV_STATUS_PROFILE_SERVER "ProfileServer"
 
 /* One resync or upgrade attempt as status shows it. */
 typedef struct

@@ -804,8 +804,11 @@ diff_changes (ProvStore *self, GArray *pending)
       p->value_changed = p->set_value
         && g_strcmp0 (effective_value (spec, old_value, p->entry != NULL),
                       effective_value (spec, p->value, TRUE)) != 0;
+      /* An unknown name a profile gives an access level (`<X ua="na"/>`)
+       * comes to exist, even at the access it would have had. */
       p->access_changed = p->access != PROV_ACCESS_UNSET
-        && effective_access (spec, old_access) != effective_access (spec, p->access);
+        && (effective_access (spec, old_access) != effective_access (spec, p->access)
+            || (spec == NULL && p->entry == NULL));
       if (p->value_changed || p->access_changed)
         g_ptr_array_add (changed, (gpointer) p->name);
     }

@@ -16,14 +16,13 @@
 /* A resolved name is looked up again, in the background, after this long. */
 #define RESOLVE_TTL (10 * 60 * G_USEC_PER_SEC)
 
-struct _ProvSyslog
+/* One receiver: Syslog_Server, or Debug_Server (which gets the same
+ * messages while both are set, as the seed says). */
+typedef struct
 {
-  GObject       parent_instance;
-  ProvStore    *store;
-  ProvDevice   *device;
-  ProvClock    *clock;
-
-  /* Everything below belongs to the Syslog_Server value in @server. */
+  ProvSyslog   *owner;
+  const char   *param;        /* the parameter naming it */
+  /* Everything below belongs to the value in @server. */
   char         *server;
   char         *host;
   guint16       port;
@@ -33,6 +32,17 @@ struct _ProvSyslog
   gint64        resolved_at;  /* monotonic; 0 for an IP address (no lookup) */
   GCancellable *lookup;       /* set while the resolver runs */
   GQueue        pending;      /* GBytes waiting for @addresses */
+} Target;
+
+struct _ProvSyslog
+{
+  GObject       parent_instance;
+  ProvStore    *store;
+  ProvDevice   *device;
+  ProvClock    *clock;
+
+  Target        syslog;
+  Target        debug;
 
   GSocket      *socket4;
   GSocket      *socket6;
@@ -41,55 +51,53 @@ struct _ProvSyslog
 G_DEFINE_FINAL_TYPE (ProvSyslog, prov_syslog, G_TYPE_OBJECT)
 
 static void
-drop_pending (ProvSyslog *self, const char *why)
+drop_pending (Target *t, const char *why)
 {
-  if (self->pending.length > 0)
-    g_debug ("syslog: dropping %u message(s) for %s: %s", self->pending.length,
-             self->server, why);
-  g_queue_clear_full (&self->pending, (GDestroyNotify) g_bytes_unref);
+  if (t->pending.length > 0)
+    g_debug ("syslog: dropping %u message(s) for %s: %s", t->pending.length, t->server, why);
+  g_queue_clear_full (&t->pending, (GDestroyNotify) g_bytes_unref);
 }
 
 static void
-clear_target (ProvSyslog *self)
+clear_target (Target *t)
 {
-  g_cancellable_cancel (self->lookup);
-  g_clear_object (&self->lookup);
-  drop_pending (self, "Syslog_Server changed");
-  g_clear_pointer (&self->server, g_free);
-  g_clear_pointer (&self->host, g_free);
-  g_clear_error (&self->parse_error);
-  g_list_free_full (g_steal_pointer (&self->addresses), g_object_unref);
-  self->warned = FALSE;
-  self->resolved_at = 0;
+  g_cancellable_cancel (t->lookup);
+  g_clear_object (&t->lookup);
+  drop_pending (t, "the server changed");
+  g_clear_pointer (&t->server, g_free);
+  g_clear_pointer (&t->host, g_free);
+  g_clear_error (&t->parse_error);
+  g_list_free_full (g_steal_pointer (&t->addresses), g_object_unref);
+  t->warned = FALSE;
+  t->resolved_at = 0;
 }
 
 /* `host`, `host:port`, `[v6]:port` or a bare IPv6 address. */
 static void
-set_target (ProvSyslog *self, const char *server)
+set_target (Target *t, const char *server)
 {
   g_autofree char *stripped = g_strstrip (g_strdup (server));
   g_autoptr(GSocketConnectable) parsed = NULL;
   g_autoptr(GInetAddress) ip = NULL;
   g_autoptr(GError) error = NULL;
 
-  clear_target (self);
-  self->server = g_strdup (server);
+  clear_target (t);
+  t->server = g_strdup (server);
   parsed = g_network_address_parse (stripped, DEFAULT_PORT, &error);
   if (parsed != NULL)
     {
-      self->host = g_strdup (g_network_address_get_hostname (G_NETWORK_ADDRESS (parsed)));
-      self->port = g_network_address_get_port (G_NETWORK_ADDRESS (parsed));
+      t->host = g_strdup (g_network_address_get_hostname (G_NETWORK_ADDRESS (parsed)));
+      t->port = g_network_address_get_port (G_NETWORK_ADDRESS (parsed));
     }
-  if (parsed == NULL || self->host[0] == '\0' || strpbrk (self->host, " \t") != NULL
-      || self->port == 0)
+  if (parsed == NULL || t->host[0] == '\0' || strpbrk (t->host, " \t") != NULL || t->port == 0)
     {
-      self->parse_error = g_error_new (PROV_ERROR, PROV_ERROR_INVALID_VALUE,
-                                       "Syslog_Server: invalid value “%s”", server);
+      t->parse_error = g_error_new (PROV_ERROR, PROV_ERROR_INVALID_VALUE,
+                                    "%s: invalid value “%s”", t->param, server);
       return;
     }
-  ip = g_inet_address_new_from_string (self->host);
+  ip = g_inet_address_new_from_string (t->host);
   if (ip != NULL)
-    self->addresses = g_list_append (NULL, g_inet_socket_address_new (ip, self->port));
+    t->addresses = g_list_append (NULL, g_inet_socket_address_new (ip, t->port));
 }
 
 static GSocket *
@@ -111,23 +119,23 @@ get_socket (ProvSyslog *self, GSocketFamily family, GError **error)
 /* Tries each address in turn, as rsyslog's omfwd does: a host with an
  * address of a family we cannot reach still works through the other. */
 static gboolean
-send_datagram (ProvSyslog *self, GBytes *datagram, GError **error)
+send_datagram (Target *t, GBytes *datagram, GError **error)
 {
   g_autoptr(GError) last_error = NULL;
   gsize size;
   const char *data = g_bytes_get_data (datagram, &size);
 
-  for (GList *l = self->addresses; l != NULL; l = l->next)
+  for (GList *l = t->addresses; l != NULL; l = l->next)
     {
       GSocketAddress *address = l->data;
       GSocket *socket;
 
       g_clear_error (&last_error);
-      socket = get_socket (self, g_socket_address_get_family (address), &last_error);
+      socket = get_socket (t->owner, g_socket_address_get_family (address), &last_error);
       if (socket != NULL && g_socket_send_to (socket, address, data, size, NULL, &last_error) >= 0)
         return TRUE;
     }
-  g_set_error (error, PROV_ERROR, PROV_ERROR_TRANSPORT, "syslog to %s: %s", self->server,
+  g_set_error (error, PROV_ERROR, PROV_ERROR_TRANSPORT, "syslog to %s: %s", t->server,
                last_error != NULL ? last_error->message : "no address");
   return FALSE;
 }
@@ -137,50 +145,50 @@ on_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
   GList *found = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
-  ProvSyslog *self;
+  Target *t;
 
-  /* Cancelled when the server changed or @self was disposed: do not touch it. */
+  /* Cancelled when the server changed or the owner was disposed: do not
+   * touch it. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  self = PROV_SYSLOG (user_data);
-  g_clear_object (&self->lookup);
-  self->resolved_at = g_get_monotonic_time ();
+  t = user_data;
+  g_clear_object (&t->lookup);
+  t->resolved_at = g_get_monotonic_time ();
   if (found == NULL)
     {
       /* A stale address beats none when DNS fails for a moment. */
-      g_debug ("syslog: cannot resolve %s: %s", self->host, error->message);
-      if (self->addresses == NULL)
-        drop_pending (self, error->message);
+      g_debug ("syslog: cannot resolve %s: %s", t->host, error->message);
+      if (t->addresses == NULL)
+        drop_pending (t, error->message);
       return;
     }
-  g_list_free_full (self->addresses, g_object_unref);
-  self->addresses = NULL;
+  g_list_free_full (t->addresses, g_object_unref);
+  t->addresses = NULL;
   for (GList *l = found; l != NULL; l = l->next)
-    self->addresses = g_list_prepend (self->addresses,
-                                      g_inet_socket_address_new (l->data, self->port));
-  self->addresses = g_list_reverse (self->addresses);
+    t->addresses = g_list_prepend (t->addresses, g_inet_socket_address_new (l->data, t->port));
+  t->addresses = g_list_reverse (t->addresses);
   g_resolver_free_addresses (found);
 
-  while (self->pending.length > 0)
+  while (t->pending.length > 0)
     {
-      g_autoptr(GBytes) datagram = g_queue_pop_head (&self->pending);
+      g_autoptr(GBytes) datagram = g_queue_pop_head (&t->pending);
       g_autoptr(GError) send_error = NULL;
 
-      if (!send_datagram (self, datagram, &send_error))
+      if (!send_datagram (t, datagram, &send_error))
         g_debug ("%s", send_error->message);
     }
 }
 
 static void
-start_lookup (ProvSyslog *self)
+start_lookup (Target *t)
 {
   g_autoptr(GResolver) resolver = NULL;
 
-  if (self->lookup != NULL)
+  if (t->lookup != NULL)
     return;
   resolver = g_resolver_get_default ();
-  self->lookup = g_cancellable_new ();
-  g_resolver_lookup_by_name_async (resolver, self->host, self->lookup, on_resolved, self);
+  t->lookup = g_cancellable_new ();
+  g_resolver_lookup_by_name_async (resolver, t->host, t->lookup, on_resolved, t);
 }
 
 /* NULL for None, and when the device lacks what the identifier names. */
@@ -238,11 +246,41 @@ format_datagram (ProvSyslog *self, int severity, const char *text)
   return g_string_free_to_bytes (out);
 }
 
+/* Sends nothing when @server is blank; never blocks. */
+static gboolean
+target_send (Target *t, const char *server, GBytes *datagram, GError **error)
+{
+  if (server == NULL || server[0] == '\0')
+    return TRUE;
+  if (g_strcmp0 (server, t->server) != 0)
+    set_target (t, server);
+  if (t->parse_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (t->parse_error));
+      return FALSE;
+    }
+  if (t->addresses == NULL
+      || (t->resolved_at != 0 && g_get_monotonic_time () - t->resolved_at > RESOLVE_TTL))
+    start_lookup (t);
+  if (t->addresses != NULL)
+    return send_datagram (t, datagram, error);
+  if (t->pending.length >= MAX_PENDING)
+    {
+      g_debug ("syslog: %s still resolving, dropping the oldest message", t->host);
+      g_bytes_unref (g_queue_pop_head (&t->pending));
+    }
+  g_queue_push_tail (&t->pending, g_bytes_ref (datagram));
+  return TRUE;
+}
+
 gboolean
 prov_syslog_send (ProvSyslog *self, int severity, const char *text, GError **error)
 {
   const char *server;
+  const char *debug_server;
   g_autoptr(GBytes) datagram = NULL;
+  g_autoptr(GError) debug_error = NULL;
+  gboolean ok;
 
   g_return_val_if_fail (PROV_IS_SYSLOG (self), FALSE);
   g_return_val_if_fail (severity >= LOG_EMERG && severity <= LOG_DEBUG, FALSE);
@@ -252,27 +290,16 @@ prov_syslog_send (ProvSyslog *self, int severity, const char *text, GError **err
   server = prov_store_get (self->store, "Syslog_Server");
   if (server == NULL || server[0] == '\0')
     return TRUE;
-  if (g_strcmp0 (server, self->server) != 0)
-    set_target (self, server);
-  if (self->parse_error != NULL)
-    {
-      g_propagate_error (error, g_error_copy (self->parse_error));
-      return FALSE;
-    }
-
   datagram = format_datagram (self, severity, text);
-  if (self->addresses == NULL
-      || (self->resolved_at != 0 && g_get_monotonic_time () - self->resolved_at > RESOLVE_TTL))
-    start_lookup (self);
-  if (self->addresses != NULL)
-    return send_datagram (self, datagram, error);
-  if (self->pending.length >= MAX_PENDING)
+  ok = target_send (&self->syslog, server, datagram, error);
+  /* The seed: with both set, the syslog messages go to the debug server too. */
+  debug_server = prov_store_get (self->store, "Debug_Server");
+  if (!target_send (&self->debug, debug_server, datagram, &debug_error) && ok)
     {
-      g_debug ("syslog: %s still resolving, dropping the oldest message", self->host);
-      g_bytes_unref (g_queue_pop_head (&self->pending));
+      g_propagate_error (error, g_steal_pointer (&debug_error));
+      ok = FALSE;
     }
-  g_queue_push_tail (&self->pending, g_steal_pointer (&datagram));
-  return TRUE;
+  return ok;
 }
 
 static void
@@ -289,11 +316,15 @@ on_log_message (ProvEngine *engine, int kind, const char *text, guint transfer_i
     severity = LOG_ERR;
   if (prov_syslog_send (self, severity, text, &error))
     return;
-  /* A bad Syslog_Server is the admin's to fix: say so once, not per message. */
-  if (g_error_matches (error, PROV_ERROR, PROV_ERROR_INVALID_VALUE) && !self->warned)
+  /* A bad Syslog_Server or Debug_Server is the admin's to fix: say so
+   * once, not per message. */
+  if (g_error_matches (error, PROV_ERROR, PROV_ERROR_INVALID_VALUE))
     {
-      level = G_LOG_LEVEL_WARNING;
-      self->warned = TRUE;
+      Target *t = self->syslog.parse_error != NULL ? &self->syslog : &self->debug;
+
+      if (!t->warned)
+        level = G_LOG_LEVEL_WARNING;
+      t->warned = TRUE;
     }
   g_snprintf (id, sizeof id, "%u", transfer_id);
   g_log_structured (G_LOG_DOMAIN, level,
@@ -324,7 +355,8 @@ prov_syslog_dispose (GObject *object)
 {
   ProvSyslog *self = PROV_SYSLOG (object);
 
-  clear_target (self);
+  clear_target (&self->syslog);
+  clear_target (&self->debug);
   g_clear_object (&self->socket4);
   g_clear_object (&self->socket6);
   g_clear_object (&self->clock);
@@ -342,7 +374,12 @@ prov_syslog_class_init (ProvSyslogClass *klass)
 static void
 prov_syslog_init (ProvSyslog *self)
 {
-  g_queue_init (&self->pending);
+  self->syslog.owner = self;
+  self->syslog.param = "Syslog_Server";
+  g_queue_init (&self->syslog.pending);
+  self->debug.owner = self;
+  self->debug.param = "Debug_Server";
+  g_queue_init (&self->debug.pending);
 }
 
 ProvSyslog *

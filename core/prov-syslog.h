@@ -24,6 +24,8 @@ G_DECLARE_FINAL_TYPE (ProvSyslog, prov_syslog, PROV, SYSLOG, GObject)
  * and Syslog_Identifier are read at each send, so a change takes effect at
  * once. A host name is resolved in the background; messages wait for it
  * (a few at most) and are dropped, with a debug message, when it fails.
+ * While Debug_Server is set too (same form), every message also goes
+ * there, as the seed says of the two.
  */
 ProvSyslog *prov_syslog_new    (ProvStore   *store,
                                 ProvDevice  *device);
@@ -38,7 +40,8 @@ void        prov_syslog_attach (ProvSyslog  *self,
  * @severity: LOG_EMERG … LOG_DEBUG of <syslog.h> (0…7)
  *
  * Sends nothing and succeeds when Syslog_Server is empty. Fails with
- * PROV_ERROR_INVALID_VALUE when Syslog_Server cannot be parsed and with
+ * PROV_ERROR_INVALID_VALUE when Syslog_Server or Debug_Server cannot be
+ * parsed (the other still gets the message) and with
  * PROV_ERROR_TRANSPORT when the datagram cannot be sent; never blocks.
  */
 gboolean    prov_syslog_send   (ProvSyslog  *self,

@@ -42,7 +42,32 @@ prov_trigger_stop (ProvTrigger *self)
 void
 prov_trigger_fire (ProvTrigger *self, ProvTriggerAction action, ProvCause cause, const char *rule)
 {
+  prov_trigger_fire_from (self, action, cause, rule, NULL);
+}
+
+/* Kept beside the signal rather than in it, so that "fired" handlers
+ * written for three arguments stay right. */
+#define REQUESTER_KEY "prov-trigger-requester"
+
+void
+prov_trigger_fire_from (ProvTrigger *self, ProvTriggerAction action, ProvCause cause,
+                        const char *rule, const char *requester)
+{
+  g_autofree char *outer = NULL;
+
   g_return_if_fail (PROV_IS_TRIGGER (self));
 
+  /* A handler that fires again gets its own requester, then ours back. */
+  outer = g_object_steal_data (G_OBJECT (self), REQUESTER_KEY);
+  g_object_set_data_full (G_OBJECT (self), REQUESTER_KEY, g_strdup (requester), g_free);
   g_signal_emit_by_name (self, "fired", (int) action, (int) cause, rule);
+  g_object_set_data_full (G_OBJECT (self), REQUESTER_KEY, g_steal_pointer (&outer), g_free);
+}
+
+const char *
+prov_trigger_get_requester (ProvTrigger *self)
+{
+  g_return_val_if_fail (PROV_IS_TRIGGER (self), NULL);
+
+  return g_object_get_data (G_OBJECT (self), REQUESTER_KEY);
 }

@@ -52,5 +52,15 @@ void     prov_trigger_fire  (ProvTrigger        *self,
                              ProvTriggerAction   action,
                              ProvCause           cause,
                              const char         *rule);
+/* As prov_trigger_fire(), for a request from @requester (the peer's
+ * address): a rule URL without a host uses it, as phones do. "fired"
+ * handlers read it with prov_trigger_get_requester(). */
+void     prov_trigger_fire_from (ProvTrigger        *self,
+                                 ProvTriggerAction   action,
+                                 ProvCause           cause,
+                                 const char         *rule,
+                                 const char         *requester);
+/* During a "fired" emission: the host that asked, or NULL. */
+const char *prov_trigger_get_requester (ProvTrigger *self);
 
 G_END_DECLS

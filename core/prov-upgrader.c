@@ -44,6 +44,7 @@ typedef struct
 {
   ProvCause      cause;
   char          *rule;
+  char          *server;  /* for a URL without a host: the requester's, or NULL */
   GHashTable    *vars;
   char          *url;     /* for status: the URL, else the rule */
   char          *version;
@@ -60,6 +61,7 @@ static void
 upgrade_free (Upgrade *data)
 {
   g_free (data->rule);
+  g_free (data->server);
   g_clear_pointer (&data->vars, g_hash_table_unref);
   g_free (data->url);
   g_free (data->version);
@@ -410,7 +412,7 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
   g_signal_handlers_disconnect_by_func (data->fetch, on_progress, task);
   g_cancellable_disconnect (g_task_get_cancellable (task), data->cancel_id);
   data->cancel_id = 0;
-  prov_fetch_setup_url_vars (data->vars, data->fetch);
+  prov_fetch_setup_log_end (data->fetch);
   if (data->no_space)
     {
       g_clear_error (&error);
@@ -483,6 +485,7 @@ upgrade_start (GTask *task)
   const char *swver = prov_device_get_software_version (prov_engine_get_device (self->engine));
   const char *limit = prov_store_get (store, "Downgrade_Rev_Limit");
   g_autoptr(ProvRule) rule = NULL;
+  g_autoptr(GHashTable) secrets = NULL;
   g_autofree char *expanded = NULL;
   g_autofree char *dir = NULL;
   ProvTransport *transport;
@@ -490,7 +493,7 @@ upgrade_start (GTask *task)
   GError *error = NULL;
   int chosen;
 
-  rule = prov_rule_parse (data->rule, FALSE, &error);
+  rule = prov_rule_parse (data->rule, &error);
   if (rule == NULL)
     {
       fail (task, error);
@@ -519,7 +522,13 @@ upgrade_start (GTask *task)
       return;
     }
   expanded = prov_macro_expand (alt->url, data->vars, NULL);
-  data->url = prov_fetch_setup_complete_url (self->engine, expanded, &error);
+  /* No host: the one that asked, else the one the profile came from (the
+   * seed), else DHCP's. */
+  data->url = prov_fetch_setup_complete_url (
+    self->engine, expanded,
+    data->server != NULL ? data->server
+                         : prov_status_get_string (status, PROV_STATUS_PROFILE_SERVER),
+    &error);
   if (data->url == NULL)
     {
       fail (task, error);
@@ -560,9 +569,12 @@ upgrade_start (GTask *task)
       return;
     }
   prov_fetch_set_max_size (data->fetch, (guint64) prov_store_get_int (store, "Max_Firmware_Size"));
-  prov_fetch_setup_set_account (self->engine, data->fetch);
   prov_fetch_setup_url_vars (data->vars, data->fetch);
-  if (!prov_fetch_setup_check_host (data->fetch, &error))
+  /* Upgrade_Rule has Profile_Rule's syntax: `[--uid u --pwd p]` answers
+   * the firmware server; --key and --alias are not for images. */
+  secrets = prov_engine_build_secrets (self->engine);
+  if (!prov_fetch_setup_apply_options (self->engine, data->fetch, alt, data->vars, secrets, &error)
+      || !prov_fetch_setup_check_host (data->fetch, &error))
     {
       fail (task, error);
       return;
@@ -584,8 +596,7 @@ upgrade_start (GTask *task)
       return;
     }
 
-  prov_fetch_setup_emit_log (self->engine, PROV_LOG_UPGRADE_REQUEST, data->vars,
-                             prov_fetch_get_id (data->fetch));
+  prov_fetch_setup_log_request (self->engine, PROV_LOG_UPGRADE_REQUEST, data->vars, data->fetch);
   data->fetch_cancellable = g_cancellable_new ();
   if (g_task_get_cancellable (task) != NULL)
     data->cancel_id = g_cancellable_connect (g_task_get_cancellable (task),
@@ -604,6 +615,18 @@ prov_upgrader_upgrade_async (ProvUpgrader        *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
+  prov_upgrader_upgrade_from_async (self, cause, rule, NULL, cancellable, callback, user_data);
+}
+
+void
+prov_upgrader_upgrade_from_async (ProvUpgrader        *self,
+                                  ProvCause            cause,
+                                  const char          *rule,
+                                  const char          *server,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
   ProvStore *store;
   GTask *task;
   Upgrade *data;
@@ -613,7 +636,7 @@ prov_upgrader_upgrade_async (ProvUpgrader        *self,
 
   store = prov_engine_get_store (self->engine);
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, prov_upgrader_upgrade_async);
+  g_task_set_source_tag (task, prov_upgrader_upgrade_from_async);
   /* Errors are PROV_ERROR, cancellation included. */
   g_task_set_check_cancellable (task, FALSE);
   if (!prov_store_get_bool (store, "Upgrade_Enable"))
@@ -645,6 +668,7 @@ prov_upgrader_upgrade_async (ProvUpgrader        *self,
   data = g_new0 (Upgrade, 1);
   data->cause = cause;
   data->rule = g_strdup (rule);
+  data->server = g_strdup (server);
   data->vars = prov_engine_build_variables (self->engine, cause);
   /* The rule sees the state of this attempt, not of the last one. */
   upgst = g_strdup_printf ("%d", cause == PROV_CAUSE_RETRY ? 2 : 1);

@@ -73,6 +73,16 @@ void              prov_upgrader_upgrade_async  (ProvUpgrader        *self,
                                                 GCancellable        *cancellable,
                                                 GAsyncReadyCallback  callback,
                                                 gpointer             user_data);
+/* The same, for a request from @server (the host that asked): a URL
+ * without a host uses it; otherwise such a URL uses the server of the last
+ * applied profile (the seed), else the DHCP server. */
+void              prov_upgrader_upgrade_from_async (ProvUpgrader    *self,
+                                                    ProvCause        cause,
+                                                    const char      *rule,
+                                                    const char      *server,
+                                                    GCancellable    *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer         user_data);
 ProvUpgradeResult prov_upgrader_upgrade_finish (ProvUpgrader        *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);

@@ -59,6 +59,28 @@ lacks() { # lacks PATTERN FILE…
   ! grep -q -- "$pattern" "$@" || fail "found where it must not be: $pattern"
 }
 ctl() { "$PROVISIONCTL" --session "$@"; }
+
+# The unprivileged user. setpriv needs real root (in a user namespace nobody
+# is not mapped), and nobody may not enter a tree cloned under a directory
+# only root may enter (such as /root): provisionctl then runs from a copy in
+# $tmp, beside a copy of the library that its $ORIGIN/.. runpath finds.
+as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+nobody_ctl=
+use_nobody() { # sets $nobody_ctl, or prints why nobody cannot run provisionctl and fails
+  as_nobody true 2>/dev/null || { echo "cannot switch to nobody here (not real root)"; return 1; }
+  if as_nobody "$PROVISIONCTL" --version >/dev/null 2>&1; then
+    nobody_ctl=$PROVISIONCTL
+    return 0
+  fi
+  nobody_lib=$(ldd "$PROVISIONCTL" | awk '$1 ~ /^libprovision\.so/ { print $3 }')
+  mkdir -p "$tmp/nobody/bin"
+  cp "$PROVISIONCTL" "$tmp/nobody/bin/"
+  [ -z "$nobody_lib" ] || cp -L "$nobody_lib" "$tmp/nobody/$(basename "$nobody_lib")"
+  chmod -R a+rX "$tmp/nobody"
+  nobody_ctl=$tmp/nobody/bin/$(basename "$PROVISIONCTL")
+  as_nobody "$nobody_ctl" --version >/dev/null 2>&1 ||
+    { echo "nobody cannot run $PROVISIONCTL, nor a copy of it in $tmp"; return 1; }
+}
 offline() { "$PROVISIONCTL" --state-dir "$st" "$@"; }
 call() { # call METHOD ARG…
   method=$1

@@ -52,7 +52,44 @@ run 2 nonsense
 run 1 resync "( \$A eq 1 ? x/y"
 grep -q column "$tmp/err" || fail "rule error has no column"
 
+# Only two reasons refuse a profile (SPEC §2.1); the rest is a warning
+# naming the line, and the profile applies.
+printf '<flat-profile>\n<GPP_D ua="ua">odd</GPP_D>\n<Upgrade_Rule>[--uid u --pwd p --alias a]http://h/fw.loads</Upgrade_Rule>\n</flat-profile>\n' >"$st/profiles/odd.xml"
+run 0 resync "file://$st/profiles/odd.xml"
+grep -q "^changed: GPP_D = odd" "$tmp/out" || fail "the profile with warnings was not applied"
+grep -q "^warning: file://$st/profiles/odd.xml: line 2: invalid ua=\"ua\" on GPP_D ignored" "$tmp/err" \
+  || { cat "$tmp/err"; fail "no warning for ua=ua"; }
+grep -q "^warning: file://$st/profiles/odd.xml: line 3: Upgrade_Rule: --alias not used here, ignored" "$tmp/err" \
+  || { cat "$tmp/err"; fail "no warning for --alias"; }
+run 0 get Upgrade_Rule
+[ "$(cat "$tmp/out")" = "[--uid u --pwd p --alias a]http://h/fw.loads" ] || fail "Upgrade_Rule"
+
 run 0 set "Profile_Rule=file://$st/profiles/\$PSN.xml"
+
+# A NAME without a value reads it, so that a secret is never an argument
+# (never in ps): one line of standard input per NAME, in order...
+printf 'piped-s3cret\nfrom stdin\n' | run 0 set GPP_SB GPP_A
+grep -q '^changed: GPP_SB$' "$tmp/out" || fail "set from stdin: GPP_SB not changed"
+grep -q piped-s3cret "$tmp/out" "$tmp/err" && fail "set from stdin shows the secret"
+grep -q 'GPP_SB	piped-s3cret$' "$st/params.db" || fail "set from stdin: secret not stored"
+run 0 get GPP_A
+[ "$(cat "$tmp/out")" = "from stdin" ] || fail "set from stdin: GPP_A"
+printf 'other-s3cret\n' | run 2 set GPP_SB GPP_A
+grep -q "no value for GPP_A on standard input" "$tmp/err" || fail "missing line not reported"
+grep -q other-s3cret "$st/params.db" && fail "a set with a missing line applied"
+printf 'other-s3cret\n' | run 2 set GPP_SB =x
+grep -q other-s3cret "$st/params.db" && fail "a set with a bad argument applied"
+# ...or on a terminal, a prompt that does not echo what is typed, and
+# gives the echo back when Ctrl+C ends it.
+python3 "$src/tests/type-at-prompt.py" typed-s3cret "$ctl" --state-dir "$st" set GPP_SB >"$tmp/tty" ||
+  { cat "$tmp/tty"; fail "set at a prompt"; }
+grep -q "Value of GPP_SB (not shown): " "$tmp/tty" || fail "no prompt"
+grep -q "changed: GPP_SB" "$tmp/tty" || fail "set at a prompt: not changed"
+grep -q typed-s3cret "$tmp/tty" && fail "the prompt echoed the secret"
+grep -q 'GPP_SB	typed-s3cret$' "$st/params.db" || fail "set at a prompt: secret not stored"
+python3 "$src/tests/type-at-prompt.py" --interrupt x "$ctl" --state-dir "$st" set GPP_SB ||
+  fail "Ctrl+C at the prompt"
+grep -q 'GPP_SB	typed-s3cret$' "$st/params.db" || fail "an interrupted set changed the store"
 run 4 set "Resync_Random_Delay=70000"
 grep -q "out of range" "$tmp/err" || fail "range error"
 run 0 expand '( $SWVER ne 11.3.1 )? tftp://a/$PSN.cfg | [--key $SA]http://b/$MA.xml'

@@ -2,12 +2,13 @@
 # provisiond on a private D-Bus, driven by provisionctl as the admin and as
 # an unprivileged user, fetching from nginx on 127.0.0.1. Run inside
 # tests/in-netns (meson does), so that nothing leaves the machine.
-#   test-dbus.sh CASE     CASE: resync user stop-fetch stop-apply restart errors
+#   test-dbus.sh CASE     CASE: resync user stop-fetch stop-fifo stop-apply restart errors
 # Environment (meson sets it): PROVISIOND PROVISIONCTL PROV_PLUGIN_PATH
 # PROV_SCHEMA_DIR PROV_LOCALEDIR
 set -eu
 case=$1
-. "$(dirname "$0")/lib-dbus.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib-dbus.sh"
 
 # A state directory whose boot resync is off: every resync is the test's.
 st=$tmp/state
@@ -65,6 +66,23 @@ EOF
   [ "$rc" = 0 ] || fail "monitor --count 1 exited $rc"
   [ "$(cat "$tmp/monitor.out")" = "ParametersChanged names=GPP_C" ] || fail "monitor --count 1"
 
+  # A NAME without a value: read from standard input, or at a prompt that
+  # does not echo, and sent to the daemon; never an argument (never in ps).
+  printf 'piped-s3cret\nfrom stdin\n' | run 0 ctl set GPP_SB GPP_C
+  has '^changed: GPP_SB$' "$tmp/out"
+  has 'GPP_SB	piped-s3cret$' "$st/params.db"
+  run 0 ctl get GPP_C
+  [ "$(cat "$tmp/out")" = "from stdin" ] || fail "set from stdin: GPP_C"
+  printf '' | run 2 ctl set GPP_SB
+  has "no value for GPP_SB on standard input" "$tmp/err"
+  python3 "$here/type-at-prompt.py" typed-s3cret "$PROVISIONCTL" --session set GPP_SB \
+    >"$tmp/tty.out" || { cat "$tmp/tty.out" >&2; fail "set at a prompt"; }
+  has "Value of GPP_SB (not shown): " "$tmp/tty.out"
+  has "changed: GPP_SB" "$tmp/tty.out"
+  lacks typed-s3cret "$tmp/tty.out" "$tmp/daemon.log" "$tmp/monitor.out"
+  has 'GPP_SB	typed-s3cret$' "$st/params.db"
+  run 0 ctl set GPP_SB=s3cret
+
   # JSON for scripts.
   run 0 ctl --json resync "$url"
   json_ok "$tmp/out"
@@ -98,12 +116,11 @@ print("</flat-profile>")' >"$tmp/www/slow.xml"
   ;;
 
 user)
-  # setpriv needs real root: in a user namespace, nobody is not mapped.
-  if ! setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
-    echo "SKIP: cannot run as nobody here" >&2
+  if ! use_nobody >"$tmp/why"; then
+    echo "SKIP: $(cat "$tmp/why")" >&2
     exit 77
   fi
-  asuser() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$PROVISIONCTL" --session "$@"; }
+  asuser() { as_nobody "$nobody_ctl" --session "$@"; }
   cat >"$profiles/user.xml" <<EOF
 <flat-profile>
   <GPP_A ua="na">hidden-na</GPP_A>
@@ -139,20 +156,30 @@ EOF
   has '^GPP_A=hidden-na$' "$tmp/out"
   has '^GPP_B=read-only$' "$tmp/out"
   has '^GPP_C=mine$' "$tmp/out"
-  # Resync: never a rule of one's own; the configured ones while allowed.
-  run 1 asuser resync "file://$profiles/user.xml"
-  has administrator "$tmp/err"
+  # Resync while User_Configurable_Resync is Yes (the default): the
+  # configured rules, and a profile rule of one's own (the seed's user menu).
   run 0 asuser resync
   has "^fetched: file://$profiles/user.xml\$" "$tmp/out"
   has '^changed: GPP_C = read-write$' "$tmp/out"
+  printf '<flat-profile><GPP_C>own-rule</GPP_C></flat-profile>\n' >"$profiles/own.xml"
+  run 0 asuser resync "file://$profiles/own.xml"
+  has "^fetched: file://$profiles/own.xml\$" "$tmp/out"
+  has '^changed: GPP_C = own-rule$' "$tmp/out"
+  # No: both refused, saying why; the admin still may.
   run 0 ctl set User_Configurable_Resync=No
   run 1 asuser resync
-  has User_Configurable_Resync "$tmp/err"
+  has 'resync by users is off (User_Configurable_Resync is No)' "$tmp/err"
+  run 1 asuser resync "file://$profiles/user.xml"
+  has 'users may not resync from a rule of their own (User_Configurable_Resync is No)' "$tmp/err"
+  run 0 ctl get GPP_C
+  has '^own-rule$' "$tmp/out"
+  run 0 ctl resync "file://$profiles/user.xml"
+  has '^changed: GPP_C = read-write$' "$tmp/out"
   # Admin-only methods; status is for everyone.
   run 1 asuser expand /x.xml
   run 1 asuser plugins
   run 0 asuser status
-  if setpriv --reuid=nobody --regid=nogroup --clear-groups gdbus call --session --dest "$name" \
+  if as_nobody gdbus call --session --dest "$name" \
     --object-path "$path" --method "$name.SetLineState" 1 true >"$tmp/out" 2>&1; then
     fail "SetLineState as a user"
   fi
@@ -188,6 +215,44 @@ stop-fetch)
   [ "$(md5sum <"$st/params.db")" = "$before" ] || fail "the store changed"
   run 0 offline status
   has "request .*huge.xml  -- cancelled" "$tmp/out"
+  ;;
+
+stop-fifo)
+  # A FIFO in the profile root is refused at once: opening it for reading
+  # would wait for a writer that never comes, and the daemon with it.
+  mkfifo "$profiles/fifo.xml"
+  printf '<flat-profile><GPP_A>after</GPP_A></flat-profile>' >"$profiles/a.xml"
+  start_daemon
+  run 5 timeout 10 "$PROVISIONCTL" --session resync "file://$profiles/fifo.xml"
+  has "file: not a regular file (a FIFO)" "$tmp/err"
+  run 0 ctl status
+  has "fifo.xml  -- file: not a regular file (a FIFO)" "$tmp/out"
+  run 0 ctl resync "file://$profiles/a.xml"
+  has "^changed: GPP_A = after\$" "$tmp/out"
+
+  # SIGTERM during a fetch stops the daemon promptly: a TFTP server that
+  # takes the request and never answers would keep it retrying for 30 s.
+  python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1])
+s.recvfrom(600)
+open(sys.argv[2], "w").write("got\n")
+time.sleep(600)' "$tmp/tftp.port.tmp" "$tmp/tftp.got" &
+  extra_pids="$extra_pids $!"
+  wait_until 10 "the silent server" test -s "$tmp/tftp.port.tmp"
+  tport=$(cat "$tmp/tftp.port.tmp")
+  (
+    ctl resync "tftp://127.0.0.1:$tport/slow.xml" >"$tmp/resync.out" 2>"$tmp/resync.log" &&
+      echo 0 >"$tmp/resync.rc" || echo $? >"$tmp/resync.rc"
+  ) &
+  wait_until 10 "the request" test -s "$tmp/tftp.got"
+  kill -TERM "$(cat "$tmp/daemon.pid")"
+  rc=$(daemon_exit 5)
+  [ "$rc" = 0 ] || fail "the daemon exited $rc"
+  wait_until 10 "the resync call to end" test -s "$tmp/resync.rc"
+  [ "$(cat "$tmp/resync.rc")" = 1 ] || fail "resync exited $(cat "$tmp/resync.rc")"
+  has cancelled "$tmp/resync.log"
   ;;
 
 stop-apply)

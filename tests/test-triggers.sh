@@ -4,7 +4,7 @@
 # the profiles and images, curl/xmllint/sipp as the peers. Nothing runs by
 # itself (Resync_On_Reset=No, no periodic resync): every resync here is one
 # a trigger asked for. Runs inside tests/in-netns (meson does).
-#   test-triggers.sh CASE     CASE: action-url sip upgrade-url
+#   test-triggers.sh CASE     CASE: action-url action-url-limits sip upgrade-url
 # Environment (meson sets it): PROVISIOND PROVISIONCTL PROV_PLUGIN_PATH
 # PROV_SCHEMA_DIR
 set -eu
@@ -19,9 +19,9 @@ scenarios=$src/plugins/sip/tests
 tmp=$(mktemp -d /tmp/prov-triggers-XXXXXX)
 st=$tmp/state tftproot=$tmp/tftp
 mkdir -p "$st" "$tftproot"
-daemon_pid='' tftpd_pid=''
+daemon_pid='' tftpd_pid='' tftpd69_pid=''
 cleanup() {
-  for p in $daemon_pid $tftpd_pid; do kill "$p" 2>/dev/null || true; done
+  for p in $daemon_pid $tftpd_pid $tftpd69_pid; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$tmp"
 }
@@ -245,10 +245,11 @@ EOF
 
 # ---- sip -------------------------------------------------------------------
 
-sipp_run() { # sipp_run SCENARIO USER PASSWORD: sipp's exit status
+sipp_run() { # sipp_run SCENARIO USER PASSWORD [RULE]: sipp's exit status
   set +e
   timeout 40 /usr/bin/sipp -sf "$scenarios/$1" "127.0.0.1:$sport" -m 1 -i 127.0.0.1 -bind_local \
-    -p "$(free_port udp)" -s phone -au "$2" -ap "$3" -nostdin -timeout 20s -timeout_error \
+    -p "$(free_port udp)" -s phone -au "$2" -ap "$3" -key rule "${4:-none}" -nostdin \
+    -timeout 20s -timeout_error \
     -max_retrans 6 -default_behaviors abortunexp -trace_err \
     -error_file "$tmp/sipp-errors.log" >>"$tmp/sipp.log" 2>&1
   rc=$?
@@ -299,6 +300,15 @@ ListenPort=$sport"
   wait_param GPP_A sip-1
   wait_until 10 "the first resync to finish" resyncs_are 1
 
+  # Cisco's XML-Service NOTIFY: the Execute object's rule is fetched and
+  # applied, after the same challenge.
+  profile xml.txt GPP_D xml-1
+  sipp_ok notify-xml-service.xml 1001 line-one-secret "tftp://127.0.0.1:$tport/xml.txt"
+  wait_param GPP_D xml-1
+  wait_until 10 "the XML-Service resync to finish" resyncs_are 2
+  grep -q "sip requests a resync.*xml.txt" "$tmp/daemon.log" \
+    || fail "the daemon did not log the XML-Service rule"
+
   # A wrong password gets 403 and nothing fires. An OPTIONS answered after
   # them is the marker: the daemon handles datagrams in order, and fires in
   # the same turn as it answers.
@@ -306,14 +316,14 @@ ListenPort=$sport"
   sipp_ok notify-wrong-password.xml 1001 not-the-secret
   sipp_ok notify-wrong-password.xml 1002 line-one-secret
   sip_ping
-  fired_are 1 || fail "a wrong password fired a resync"
+  fired_are 2 || fail "a wrong password fired a resync"
   # The expectation can fail: the right password is not refused.
   if sipp_run notify-wrong-password.xml 1001 line-one-secret; then
     fail "the right password was refused"
   fi
   wait_param GPP_A sip-2
-  wait_until 10 "the second resync to finish" resyncs_are 2
-  fired_are 2 || fail "one NOTIFY fired more than once"
+  wait_until 10 "the second resync to finish" resyncs_are 3
+  fired_are 3 || fail "one NOTIFY fired more than once"
 
   # 2000 garbage datagrams as fast as they go, then a valid flow: the
   # daemon is alive and still resyncs.
@@ -349,8 +359,8 @@ EOF
   profile sip.txt GPP_A sip-3
   sipp_ok notify-auth.xml 1001 line-one-secret
   wait_param GPP_A sip-3
-  wait_until 10 "the resync after the burst to finish" resyncs_are 3
-  fired_are 3 || fail "garbage fired a resync"
+  wait_until 10 "the resync after the burst to finish" resyncs_are 4
+  fired_are 4 || fail "garbage fired a resync"
   alive
 
   # Resync_From_SIP = No (set by the profile, read at each request): 403
@@ -358,16 +368,100 @@ EOF
   profile sip.txt GPP_A sip-4 Resync_From_SIP No
   sipp_ok notify-auth.xml 1001 line-one-secret
   wait_param Resync_From_SIP No
-  wait_until 10 "the disabling resync to finish" resyncs_are 4
+  wait_until 10 "the disabling resync to finish" resyncs_are 5
   profile sip.txt GPP_A sip-5
   sipp_ok notify-refused.xml 1001 line-one-secret
   if sipp_run notify-auth.xml 1001 line-one-secret; then
     fail "a NOTIFY was obeyed with Resync_From_SIP = No"
   fi
   sip_ping
-  fired_are 4 || fail "a NOTIFY fired with Resync_From_SIP = No"
-  resyncs_are 4 || fail "a resync ran with Resync_From_SIP = No"
+  fired_are 5 || fail "a NOTIFY fired with Resync_From_SIP = No"
+  resyncs_are 5 || fail "a resync ran with Resync_From_SIP = No"
   expect_param GPP_A sip-4
+  alive
+}
+
+# ---- action-url-limits -----------------------------------------------------
+
+# The daemon's descriptors.
+n_fds() { ls "/proc/$daemon_pid/fd" | wc -l; }
+fds_at_most() { [ "$(n_fds)" -le "$1" ]; }
+
+action_url_limits() {
+  start_action_url "RequestTimeout=0.5
+MaxConnectionsPerSource=4"
+  base="tftp://127.0.0.1:$tport"
+  profile basic.txt GPP_A via-basic
+  profile after.txt GPP_B after-flood
+
+  # /CGI/Execute with HTTP Basic, as Cisco's CGI tools send it.
+  printf '<CiscoIPPhoneExecute><ExecuteItem URL="Resync:%s/basic.txt"/></CiscoIPPhoneExecute>\n' \
+    "$base" >"$tmp/execute.xml"
+  code=$(curl -sS --max-time 10 --basic -u "admin:$pass" -o "$tmp/body" -w '%{http_code}' \
+    --data-binary "@$tmp/execute.xml" "http://127.0.0.1:$aport/CGI/Execute") || fail "curl failed"
+  [ "$code" = 200 ] || { cat "$tmp/body" >&2; fail "Basic Execute: HTTP $code"; }
+  wait_param GPP_A via-basic
+  wait_until 10 "the Execute resync to finish" resyncs_are 1
+
+  # 1100 connections from one client: half requests, requests whose answer
+  # is never read, silent ones; then the client closes them all. The
+  # daemon's descriptors come back to where they were.
+  before=$(n_fds)
+  start=$(date +%s)
+  python3 - "$aport" 1100 <<'EOF' || fail "the flood client failed"
+import resource, socket, sys
+port, count = int(sys.argv[1]), int(sys.argv[2])
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, count + 64)), hard))
+clients = []
+for i in range(count):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    if i % 3 == 0:
+        s.sendall(b"GET /admin/status HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    elif i % 3 == 1:
+        s.sendall(b"GET /admin/status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    clients.append(s)
+for s in clients:
+    s.close()
+EOF
+  echo "flood of 1100 connections: $(($(date +%s) - start)) s"
+  wait_until 10 "the daemon's descriptors to come back to $before" fds_at_most "$before"
+  alive
+
+  # A slowloris (a header byte every 50 ms) is cut after RequestTimeout.
+  python3 - "$aport" <<'EOF' || fail "the slow client was not cut off in time"
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(b"GET /admin/status HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+start = time.monotonic()
+s.settimeout(0.05)
+while time.monotonic() - start < 10:
+    try:
+        s.sendall(b"x")
+        if s.recv(512) == b"":
+            break
+    except socket.timeout:
+        continue
+    except OSError:
+        break
+took = time.monotonic() - start
+print("slowloris cut after %.2f s" % took)
+sys.exit(0 if 0.4 <= took < 5 else 1)
+EOF
+
+  # Failed logins: 10 wrong passwords, then 429 at once for every attempt,
+  # the right password included, and nothing fires.
+  # (--no-digest: one request per attempt.)
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    expect_http 401 admin:wrong "/admin/resync?xuser=admin&xpassword=wrong$i&$base/after.txt" \
+      --no-digest
+  done
+  expect_http 429 admin:wrong "/admin/resync?xuser=admin&xpassword=wrong&$base/after.txt" \
+    --no-digest -D "$tmp/headers"
+  grep -qi '^Retry-After: [0-9]' "$tmp/headers" || fail "429 without Retry-After"
+  expect_http 429 "admin:$pass" "/admin/resync?$base/after.txt"
+  [ "$(grep -c "action-url requests a resync" "$tmp/daemon.log")" = 1 ] \
+    || fail "a refused request fired a resync"
   alive
 }
 
@@ -390,14 +484,73 @@ Command=cp %f $tmp/installed.img"
     || fail "the upgrade status names another URL"
   grep -q "action-url requests an upgrade: $base/fw-2.0.img" "$tmp/daemon.log" \
     || fail "the daemon did not log the upgrade request"
-  # A rule with [options] is refused (Upgrade_Rule grammar), nothing runs.
-  expect_http 400 "admin:$pass" "/admin/upgrade?%5B--key%20x%5D$base/fw-2.0.img"
+  # A rule that does not parse is refused, nothing runs.
+  expect_http 400 "admin:$pass" "/admin/upgrade?%5B--nosuch%20x%5D$base/fw-2.0.img"
   [ "$(grep -c "requests an upgrade" "$tmp/daemon.log")" = 1 ] || fail "a refused upgrade fired"
+  alive
+  relative_rules
+}
+
+# A rule without a server uses the host that asked (SPEC §7, the seed):
+# /admin/resync?/x.txt is tftp://<peer>/x.txt, port 69, where a second
+# tftpd-hpa serves the same root; a relative Upgrade_Rule uses the server
+# the profile came from (here the first tftpd's port).
+relative_rules() {
+  /usr/sbin/in.tftpd --foreground -4 --address ":69" --secure --user root \
+    "$tftproot" >"$tmp/tftpd69.log" 2>&1 &
+  tftpd69_pid=$!
+  wait_until 10 "tftpd on 69" python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.2)
+s.sendto(b"\0\1probe\0octet\0", ("127.0.0.1", 69))
+s.recvfrom(600)'
+  before=$(n_resyncs)
+  profile rel.txt GPP_A relative-1
+  expect_http 200 "admin:$pass" "/admin/resync?/rel.txt"
+  wait_param GPP_A relative-1
+  wait_until 10 "the relative resync to finish" resyncs_are $((before + 1))
+  [ "$(status_xpath 'string(/ProvisionStatus/Resync[1]/@url)')" = "tftp://127.0.0.1/rel.txt" ] \
+    || fail "the relative resync did not use the requester"
+  # What a real template ships (ua="ua") applies, with a warning in the log.
+  printf '<flat-profile>\n<GPP_B ua="ua">warned</GPP_B>\n</flat-profile>\n' >"$tftproot/warn.txt"
+  expect_http 200 "admin:$pass" "/admin/resync?/warn.txt"
+  wait_param GPP_B warned
+  wait_until 10 "the profile warning" grep -q \
+    'profile warning: tftp://127.0.0.1/warn.txt: line 2: invalid ua="ua" on GPP_B ignored' \
+    "$tmp/daemon.log"
+
+  # The profile's server: the relative Upgrade_Rule a profile sets.
+  head -c 70001 /dev/urandom >"$tftproot/fw-3.0.img"
+  profile up.txt Upgrade_Rule /fw-3.0.img
+  expect_http 200 "admin:$pass" "/admin/resync?$base/up.txt"
+  wait_param Upgrade_Rule /fw-3.0.img
+  # The upgrade that follows the resync uses Upgrade_Rule.
+  upgraded3() {
+    [ "$(status_xpath 'string(/ProvisionStatus/Upgrade[1]/@url)' 2>/dev/null)" = "$base/fw-3.0.img" ]
+  }
+  expect_http 200 "admin:$pass" "/admin/upgrade"
+  wait_until 30 "the relative Upgrade_Rule to run" upgraded3
+  [ "$(status_xpath 'string(/ProvisionStatus/Upgrade[1]/@outcome)')" = success ] \
+    || fail "the relative Upgrade_Rule failed: $(status_xpath 'string(/ProvisionStatus/Upgrade[1]/@error)')"
+  cmp "$tftproot/fw-3.0.img" "$tmp/installed.img" || fail "the installer got other bytes (3.0)"
+
+  # /admin/upgrade?/fw-4.0.img: the requester again.
+  head -c 5000 /dev/urandom >"$tftproot/fw-4.0.img"
+  upgraded4() {
+    [ "$(status_xpath 'string(/ProvisionStatus/Upgrade[1]/@url)' 2>/dev/null)" = \
+      "tftp://127.0.0.1/fw-4.0.img" ]
+  }
+  expect_http 200 "admin:$pass" "/admin/upgrade?/fw-4.0.img"
+  wait_until 30 "the relative upgrade to run" upgraded4
+  [ "$(status_xpath 'string(/ProvisionStatus/Upgrade[1]/@outcome)')" = success ] \
+    || fail "the relative upgrade failed"
+  cmp "$tftproot/fw-4.0.img" "$tmp/installed.img" || fail "the installer got other bytes (4.0)"
   alive
 }
 
 case $case in
   action-url) action_url ;;
+  action-url-limits) action_url_limits ;;
   sip) sip ;;
   upgrade-url) upgrade_url ;;
   *) fail "unknown case" ;;

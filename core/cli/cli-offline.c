@@ -141,6 +141,7 @@ offline_resync (ProvCli *cli, const char *rule, ProvCliProgress progress, gpoint
   resync = g_new0 (ProvCliResync, 1);
   resync->fetched = g_ptr_array_ref (wait.result->fetched);
   resync->skipped = g_ptr_array_ref (wait.result->skipped);
+  resync->warnings = g_ptr_array_ref (wait.result->warnings);
   resync->changed = g_steal_pointer (&wait.result->changed);
   prov_resync_result_free (wait.result);
   return resync;

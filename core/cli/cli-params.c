@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "cli-json.h"
 #include "prov-cli.h"
@@ -56,6 +59,70 @@ prov_cli_cmd_get (ProvCli *cli, int argc, char **argv)
   return status;
 }
 
+/* The terminal as it was before a prompt hid what is typed: a signal that
+ * ends provisionctl at the prompt gives the echo back first. */
+static struct termios echoing;
+
+static void
+restore_echo (int sig)
+{
+  tcsetattr (STDIN_FILENO, TCSANOW, &echoing);
+  raise (sig); /* SA_RESETHAND: now the default action */
+}
+
+/* One line of standard input, without its newline; NULL at the end. */
+static char *
+read_line (void)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  int c;
+
+  while ((c = getchar ()) != EOF && c != '\n')
+    g_string_append_c (line, (char) c);
+  if (c == EOF && line->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+/* A value that is not on the command line, so that it never shows in ps:
+ * on a terminal a prompt that does not echo, otherwise the next line of
+ * standard input. */
+static char *
+read_value (const char *name, GError **error)
+{
+  struct sigaction restore = { 0 };
+  struct sigaction old_int, old_term, old_hup;
+  struct termios hidden;
+  char *value;
+
+  if (!isatty (STDIN_FILENO) || tcgetattr (STDIN_FILENO, &echoing) != 0)
+    {
+      value = read_line ();
+      if (value == NULL)
+        g_set_error (error, PROV_ERROR, PROV_ERROR_INVALID_ARGS,
+                     _("no value for %s on standard input"), name);
+      return value;
+    }
+  restore.sa_handler = restore_echo;
+  restore.sa_flags = SA_RESETHAND;
+  sigaction (SIGINT, &restore, &old_int);
+  sigaction (SIGTERM, &restore, &old_term);
+  sigaction (SIGHUP, &restore, &old_hup);
+  hidden = echoing;
+  hidden.c_lflag &= ~ECHO;
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &hidden);
+  g_printerr (_("Value of %s (not shown): "), name);
+  value = read_line ();
+  tcsetattr (STDIN_FILENO, TCSANOW, &echoing);
+  sigaction (SIGINT, &old_int, NULL);
+  sigaction (SIGTERM, &old_term, NULL);
+  sigaction (SIGHUP, &old_hup, NULL);
+  g_printerr ("\n");
+  if (value == NULL)
+    g_set_error (error, PROV_ERROR, PROV_ERROR_INVALID_ARGS, _("no value for %s entered"), name);
+  return value;
+}
+
 int
 prov_cli_cmd_set (ProvCli *cli, int argc, char **argv)
 {
@@ -65,15 +132,27 @@ prov_cli_cmd_set (ProvCli *cli, int argc, char **argv)
   const ProvCliBackend *backend;
 
   if (argc < 2)
-    return prov_cli_usage ("set NAME=VALUE…");
+    return prov_cli_usage ("set NAME=VALUE|NAME…");
+  /* Every argument is checked before a value is read. */
+  for (int i = 1; i < argc; i++)
+    if (argv[i][0] == '\0' || argv[i][0] == '=')
+      return prov_cli_usage ("set NAME=VALUE|NAME…");
   values = g_ptr_array_new_with_free_func ((GDestroyNotify) prov_cli_param_free);
   for (int i = 1; i < argc; i++)
     {
       const char *eq = strchr (argv[i], '=');
       g_autofree char *name = NULL;
+      g_autofree char *value = NULL;
 
-      if (eq == NULL || eq == argv[i])
-        return prov_cli_usage ("set NAME=VALUE…");
+      /* NAME alone: the value (a secret) is read, never an argument. */
+      if (eq == NULL)
+        {
+          value = read_value (argv[i], &error);
+          if (value == NULL)
+            return prov_cli_fail (error);
+          g_ptr_array_add (values, prov_cli_param_new (argv[i], value, PROV_ACCESS_RW));
+          continue;
+        }
       name = g_strndup (argv[i], eq - argv[i]);
       g_ptr_array_add (values, prov_cli_param_new (name, eq + 1, PROV_ACCESS_RW));
     }

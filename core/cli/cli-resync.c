@@ -53,6 +53,11 @@ print_resync_json (ProvCliResync *resync, GHashTable *values)
   json_strings (json, resync->fetched);
   prov_json_member (json, "skipped");
   json_strings (json, resync->skipped);
+  if (resync->warnings != NULL)
+    {
+      prov_json_member (json, "warnings");
+      json_strings (json, resync->warnings);
+    }
   prov_json_member (json, "changed");
   prov_json_strv (json, (const char *const *) resync->changed);
   prov_json_member (json, "values");
@@ -78,6 +83,9 @@ print_resync (ProvCliResync *resync, GHashTable *values)
     g_print (_("fetched: %s\n"), (char *) resync->fetched->pdata[i]);
   for (guint i = 0; i < resync->skipped->len; i++)
     g_print (_("skipped: %s\n"), (char *) resync->skipped->pdata[i]);
+  /* On stderr: what the profile gave and was ignored is not a result. */
+  for (guint i = 0; resync->warnings != NULL && i < resync->warnings->len; i++)
+    g_printerr (_("warning: %s\n"), (char *) resync->warnings->pdata[i]);
   for (guint i = 0; resync->changed[i] != NULL; i++)
     {
       const char *name = resync->changed[i];

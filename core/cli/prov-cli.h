@@ -34,6 +34,7 @@ typedef struct
 {
   GPtrArray  *fetched; /* char*: URLs */
   GPtrArray  *skipped; /* char*: "url: file not found" */
+  GPtrArray  *warnings; /* char*: what the profiles gave and was ignored; NULL over D-Bus */
   GStrv       changed;
 } ProvCliResync;
 

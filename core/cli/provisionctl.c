@@ -18,7 +18,7 @@ static const struct
   { "activate", prov_cli_cmd_activate, N_("Enter an activation code, then resync") },
   { "upgrade", prov_cli_cmd_upgrade, N_("Upgrade the firmware now from RULE or Upgrade_Rule") },
   { "get", prov_cli_cmd_get, N_("Show the values of parameters") },
-  { "set", prov_cli_cmd_set, N_("Set parameters: NAME=VALUE…") },
+  { "set", prov_cli_cmd_set, N_("Set parameters: NAME=VALUE…; NAME alone reads it (stdin or a hidden prompt)") },
   { "dump", prov_cli_cmd_dump, N_("Print every parameter as a flat profile (secrets masked)") },
   { "status", prov_cli_cmd_status, N_("Show the last resync and upgrade results") },
   { "schedule", prov_cli_cmd_schedule, N_("Show when the coming resyncs run") },
@@ -54,6 +54,7 @@ prov_cli_resync_free (ProvCliResync *resync)
 {
   g_clear_pointer (&resync->fetched, g_ptr_array_unref);
   g_clear_pointer (&resync->skipped, g_ptr_array_unref);
+  g_clear_pointer (&resync->warnings, g_ptr_array_unref);
   g_strfreev (resync->changed);
   g_free (resync);
 }

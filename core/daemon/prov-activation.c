@@ -12,7 +12,7 @@ static ProvSource *
 find_source (ProvEngine *engine)
 {
   const char *text = prov_store_get (prov_engine_get_store (engine), "Profile_Rule");
-  g_autoptr(ProvRule) rule = prov_rule_parse (text != NULL ? text : "", TRUE, NULL);
+  g_autoptr(ProvRule) rule = prov_rule_parse (text != NULL ? text : "", NULL);
   g_autoptr(GHashTable) vars = NULL;
   g_autofree char *url = NULL;
   g_autofree char *scheme = NULL;

@@ -7,6 +7,7 @@
 #include "prov-dbus-service-private.h"
 #include "prov-error.h"
 #include "prov-rule.h"
+#include "prov-rule-mask.h"
 
 /* FetchProgress is a signal to every client: a few per second is plenty. */
 #define PROGRESS_INTERVAL (G_USEC_PER_SEC / 10)
@@ -104,24 +105,27 @@ method_resync (ProvDbusService *self, GDBusMethodInvocation *invocation, ProvCal
   g_autoptr(GError) error = NULL;
 
   g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &rule);
-  if (caller != PROV_CALLER_ADMIN && rule[0] != '\0')
-    {
-      g_dbus_method_invocation_return_error_literal (
-        invocation, PROV_ERROR, PROV_ERROR_PERMISSION_DENIED,
-        "only the administrator may resync from a rule of their own");
-      return;
-    }
+  /* The seed's user menu: with Yes a user may resync, also from a profile
+   * rule of their own; the admin always may. */
   if (caller != PROV_CALLER_ADMIN && !prov_store_get_bool (store, "User_Configurable_Resync"))
     {
       g_dbus_method_invocation_return_error_literal (
         invocation, PROV_ERROR, PROV_ERROR_PERMISSION_DENIED,
-        "resync by users is off (User_Configurable_Resync is No)");
+        rule[0] != '\0'
+          ? "users may not resync from a rule of their own (User_Configurable_Resync is No)"
+          : "resync by users is off (User_Configurable_Resync is No)");
       return;
+    }
+  if (caller != PROV_CALLER_ADMIN && rule[0] != '\0')
+    {
+      g_autofree char *masked = prov_rule_mask_secrets (rule);
+
+      g_info ("a user resyncs from a rule of their own: %s", masked);
     }
   /* A bad rule is the caller's mistake: say so now, with its own code. */
   if (rule[0] != '\0')
     {
-      g_autoptr(ProvRule) parsed = prov_rule_parse (rule, TRUE, &error);
+      g_autoptr(ProvRule) parsed = prov_rule_parse (rule, &error);
       if (parsed == NULL)
         {
           prov_dbus_return_error (invocation, g_steal_pointer (&error));
@@ -177,7 +181,7 @@ method_upgrade (ProvDbusService *self, GDBusMethodInvocation *invocation, ProvCa
   g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &rule);
   if (rule[0] != '\0')
     {
-      g_autoptr(ProvRule) parsed = prov_rule_parse (rule, FALSE, &error);
+      g_autoptr(ProvRule) parsed = prov_rule_parse (rule, &error);
       if (parsed == NULL)
         {
           prov_dbus_return_error (invocation, g_steal_pointer (&error));
@@ -209,7 +213,8 @@ method_upgrade (ProvDbusService *self, GDBusMethodInvocation *invocation, ProvCa
 }
 
 static const ProvDbusMethod waiting_methods[] = {
-  /* Users: the configured rules only, while User_Configurable_Resync is Yes. */
+  /* Users: the configured rules or one of their own, while
+   * User_Configurable_Resync is Yes. */
   { "handle-resync", method_resync, FALSE },
   /* Users too: the phone's own UI, where the code is typed, runs as one,
    * and the code is the credential. */

@@ -39,10 +39,12 @@ on_trigger_fired (ProvTrigger *trigger, int action, int cause, const char *rule,
   g_info ("%s requests a%s%s%s", prov_plugin_get_name (PROV_PLUGIN (trigger)),
           action == PROV_TRIGGER_ACTION_UPGRADE ? "n upgrade" : " resync", shown ? ": " : "",
           shown ? shown : "");
+  const char *requester = prov_trigger_get_requester (trigger);
+
   if (action == PROV_TRIGGER_ACTION_UPGRADE)
-    prov_scheduler_request_upgrade (daemon->scheduler, rule);
+    prov_scheduler_request_upgrade_from (daemon->scheduler, rule, requester);
   else
-    prov_scheduler_request_resync (daemon->scheduler, (ProvCause) cause, rule);
+    prov_scheduler_request_resync_from (daemon->scheduler, (ProvCause) cause, rule, requester);
 }
 
 /* Every loaded plugin that is a trigger (SIP NOTIFY, action URLs…) starts
@@ -122,6 +124,21 @@ on_rolled_back (ProvAppliers *appliers, const char *reason, const char *text,
 
   if (text != NULL && !prov_syslog_send (PROV_SYSLOG (user_data), LOG_WARNING, text, &error))
     g_warning ("syslog: %s", error->message);
+}
+
+/* The scheduler moved its one alarm: when the daemon wakes next. Tests
+ * (tests/test-daemon-schedule.sh) wait for this line, after a resync, to
+ * know that the daemon has nothing left to do until then. */
+static void
+on_plan_changed (ProvScheduler *scheduler, gpointer user_data)
+{
+  gint64 at = prov_scheduler_get_armed_deadline (scheduler);
+
+  if (at == 0)
+    g_debug ("no wake-up armed");
+  else
+    g_debug ("next wake-up in %" G_GINT64_FORMAT " s",
+             (at - g_get_real_time () + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC);
 }
 
 /* provisiond.conf(5): each setting comes from the command line, else the
@@ -279,6 +296,7 @@ main (int argc, char **argv)
                                          g_random_int ());
   g_signal_connect (prov_context_get_engine (daemon.context), "resync-finished",
                     G_CALLBACK (on_resync_finished), &daemon);
+  g_signal_connect (daemon.scheduler, "plan-changed", G_CALLBACK (on_plan_changed), NULL);
   /* Log_*_Msg also go to Syslog_Server when it is set. */
   remote_log = prov_syslog_new (prov_context_get_store (daemon.context),
                             prov_context_get_device (daemon.context));

@@ -63,6 +63,10 @@ test_condition_eval (void)
     /* seed: Resync_Trigger_1 (the Japanese text translates "and") */
     { "$SUPGTMR gt 300 and $PRVTMR ge 600", TRUE },
     { "$SUPGTMR gt 301 and $PRVTMR ge 600", FALSE },
+    /* …and as the seed writes it: a profile copying it must not be refused */
+    { "$SUPGTMR gt 300 および $PRVTMR ge 600", TRUE },
+    { "$SUPGTMR gt 301 および $PRVTMR ge 600", FALSE },
+    { "$SUPGTMR gt 301 または $PRVTMR ge 600", TRUE },
     /* firmware versions with a model prefix */
     { "$FW lt sip88xx.11-3-2MPP0001-700", TRUE },
     { "$FW eq sip88xx.11-3-2MPP0001-609", TRUE },

@@ -13,6 +13,7 @@
 #include "prov-context.h"
 #include "prov-custom-ca.h"
 #include "prov-error.h"
+#include "prov-upgrader.h"
 
 #define DEVICE "[Device]\nMAC=00:0e:08:ab:cd:ef\nVendor=Cisco\nProductName=CP-8845-3PCC\n" \
                "SerialNumber=88012BA01234\nSoftwareVersion=11.3.1\n"
@@ -133,6 +134,7 @@ make_files (void)
   test_write ("htdocs/with-key.pem", with_key, -1);
   test_write ("htdocs/garbage.pem", g_bytes_get_data (garbage, NULL), 4096);
   test_write ("htdocs/private/ca.pem", ca, (gssize) ca_len);
+  test_write ("htdocs/private/fw-2.0.img", "firmware 2.0\n", -1);
   {
     const char *argv[] = { "openssl", "passwd", "-apr1", "ca-secret", NULL };
     hash = test_spawn_output (argv);
@@ -519,7 +521,8 @@ test_bundle (Fixture *f, gconstpointer data)
 }
 
 /* Conditions pick the alternative; --uid/--pwd (with a secret) answer the
- * server; other options and assignments are refused. */
+ * server. The rule has Profile_Rule's syntax: what a CA fetch does not use
+ * (--key, --alias, assignments) is ignored, not an error. */
 static void
 test_rule (Fixture *f, gconstpointer data)
 {
@@ -538,25 +541,26 @@ test_rule (Fixture *f, gconstpointer data)
   g_assert_error (error, PROV_ERROR, PROV_ERROR_TRANSPORT);
   g_assert_cmpstr (error->message, ==, "http 401");
   g_clear_error (&error);
+  assert_status (f, FAILED, "http 401");
 
-  set_ca_rule (f, "[--key $SA] http://127.0.0.1:%u/ca.pem", HTTP_PORT);
-  g_assert_cmpint (update (f, &error), ==, PROV_CUSTOM_CA_FAILED);
-  g_assert_error (error, PROV_ERROR, PROV_ERROR_INVALID_RULE);
-  g_assert_cmpstr (error->message, ==, "Custom_CA_Rule takes only --uid and --pwd");
-  g_clear_error (&error);
-  assert_status (f, FAILED, "Custom_CA_Rule takes only --uid and --pwd");
+  set_ca_rule (f, "[--key $SA --alias c] http://127.0.0.1:%u/ca.pem", HTTP_PORT);
+  g_assert_cmpint (update (f, &error), ==, PROV_CUSTOM_CA_UNCHANGED);
+  g_assert_no_error (error);
+  assert_status (f, SUCCEEDED, NULL);
 
   set_ca_rule (f, "( b = \"x\"; )! http://127.0.0.1:%u/ca.pem", HTTP_PORT);
-  g_assert_cmpint (update (f, &error), ==, PROV_CUSTOM_CA_FAILED);
-  g_assert_error (error, PROV_ERROR, PROV_ERROR_INVALID_RULE);
+  g_assert_cmpint (update (f, &error), ==, PROV_CUSTOM_CA_UNCHANGED);
+  g_assert_no_error (error);
   g_assert_cmpstr (prov_store_get (prov_context_get_store (f->ctx), "GPP_B"), ==, "");
-  g_clear_error (&error);
 
   /* No alternative taken: nothing fetched, nothing recorded. */
+  set_ca_rule (f, "http://127.0.0.1:%u/private/ca.pem", HTTP_PORT);
+  g_assert_cmpint (update (f, &error), ==, PROV_CUSTOM_CA_FAILED);
+  g_clear_error (&error);
   set_ca_rule (f, "( \"$B\" eq \"never\" )? http://127.0.0.1:%u/garbage.pem", HTTP_PORT);
   g_assert_cmpint (update (f, &error), ==, PROV_CUSTOM_CA_NONE);
   g_assert_no_error (error);
-  assert_status (f, FAILED, "Custom_CA_Rule takes no assignments");
+  assert_status (f, FAILED, "http 401");
   assert_installed (f, CA_INSTALLED);
 }
 
@@ -595,6 +599,68 @@ test_restart (Fixture *f, gconstpointer data)
   assert_status (f, NULL, NULL);
 }
 
+static void
+on_upgraded (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GError **error = user_data;
+  ProvUpgradeResult result = prov_upgrader_upgrade_finish (PROV_UPGRADER (source), res, error);
+
+  g_object_set_data (source, "result", GINT_TO_POINTER (result));
+}
+
+static ProvUpgradeResult
+upgrade (ProvUpgrader *upgrader, GError **error)
+{
+  g_object_set_data (G_OBJECT (upgrader), "result", GINT_TO_POINTER (-1));
+  prov_upgrader_upgrade_async (upgrader, PROV_CAUSE_EXPLICIT, NULL, NULL, on_upgraded, error);
+  for (guint i = 0; i < 10000 && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (upgrader), "result")) < 0; i++)
+    g_main_context_iteration (NULL, TRUE);
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (upgrader), "result"));
+}
+
+/* Upgrade_Rule has the syntax of Profile_Rule (the seed): its
+ * `[--uid u --pwd p]` answers the firmware server, with a secret register
+ * too. The same nginx asks for Basic credentials. */
+static void
+test_upgrade_rule_credentials (Fixture *f, gconstpointer data)
+{
+  g_autofree char *installed = g_build_filename (f->dir, "installed.img", NULL);
+  g_autofree char *quoted = g_shell_quote (installed);
+  g_autofree char *device = g_strdup_printf (DEVICE "[installer]\nCommand=cp %%f %s\n", quoted);
+  g_autofree char *device_path = g_build_filename (f->dir, "device.conf", NULL);
+  g_autofree char *rule = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(ProvUpgrader) upgrader = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (device_path, device, -1, NULL));
+  g_clear_object (&f->ctx);
+  open_context (f);
+  upgrader = prov_upgrader_new (prov_context_get_engine (f->ctx));
+  set_param (f, "GPP_SA", "ca-secret");
+
+  rule = g_strdup_printf ("http://127.0.0.1:%u/private/fw-2.0.img", HTTP_PORT);
+  set_param (f, "Upgrade_Rule", rule);
+  g_assert_cmpint (upgrade (upgrader, &error), ==, PROV_UPGRADE_FAILED);
+  if (g_error_matches (error, PROV_ERROR, PROV_ERROR_NOT_SUPPORTED))
+    {
+      g_test_skip ("built without the installer plugin");
+      return;
+    }
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_TRANSPORT);
+  g_assert_cmpstr (error->message, ==, "http 401");
+  g_clear_error (&error);
+
+  g_free (rule);
+  rule = g_strdup_printf ("[--uid causer --pwd $SA]http://127.0.0.1:%u/private/fw-2.0.img",
+                          HTTP_PORT);
+  set_param (f, "Upgrade_Rule", rule);
+  g_assert_cmpint (upgrade (upgrader, &error), ==, PROV_UPGRADE_INSTALLED);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (installed, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "firmware 2.0\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -615,6 +681,7 @@ main (int argc, char **argv)
   ADD ("/custom-ca/bundle", test_bundle);
   ADD ("/custom-ca/rule", test_rule);
   ADD ("/custom-ca/restart", test_restart);
+  ADD ("/custom-ca/upgrade-rule-credentials", test_upgrade_rule_credentials);
   status = g_test_run ();
 
   test_server_stop (nginx);

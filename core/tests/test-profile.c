@@ -298,10 +298,45 @@ test_ua (void)
   g_assert_cmpint (find_last (profile, "D")->access, ==, PROV_ACCESS_UNSET);
   g_assert_cmpint (find_last (profile, "E")->access, ==, PROV_ACCESS_NA);
 
-  assert_refused ("<flat-profile>\n<A>1</A>\n<Bad_Param ua=\"RW\">x</Bad_Param></flat-profile>",
-                  "line 3:", "Bad_Param");
-  assert_refused ("<flat-profile><A ua=\"\">1</A></flat-profile>", "line 1:", "ua=\"\"");
-  assert_refused ("<flat-profile><A ua=\"rwx\"/></flat-profile>", "line 1:", "rwx");
+}
+
+/* SPEC §2.1: an unknown ua value (real templates ship ua="ua") or an
+ * unknown attribute costs a warning naming the line, not the profile. */
+static void
+test_ua_warnings (void)
+{
+  g_autoptr (ProvProfile) profile = parse_ok (
+    "<flat-profile>\n<A>1</A>\n<Bad_Param ua=\"RW\">x</Bad_Param>\n"
+    "<B ua=\"\">2</B><C ua=\"rwx\"/>\n<D ua=\"ua\" colour=\"red\" group=\"g\">4</D>\n"
+    "</flat-profile>");
+  GPtrArray *warnings = prov_profile_get_warnings (profile);
+  g_autoptr (GString) many = g_string_new ("<flat-profile>");
+
+  g_assert_cmpstr (prov_profile_lookup (profile, "Bad_Param"), ==, "x");
+  g_assert_cmpint (find_last (profile, "Bad_Param")->access, ==, PROV_ACCESS_UNSET);
+  g_assert_cmpstr (prov_profile_lookup (profile, "B"), ==, "2");
+  g_assert_null (find_last (profile, "C")->value);
+  g_assert_cmpint (find_last (profile, "C")->access, ==, PROV_ACCESS_UNSET);
+  g_assert_cmpstr (prov_profile_lookup (profile, "D"), ==, "4");
+  g_assert_cmpuint (warnings->len, ==, 5);
+  g_assert_cmpstr (warnings->pdata[0], ==,
+                   "line 3: invalid ua=\"RW\" on Bad_Param ignored (na, ro or rw expected)");
+  g_assert_cmpstr (warnings->pdata[1], ==,
+                   "line 4: invalid ua=\"\" on B ignored (na, ro or rw expected)");
+  g_assert_true (g_str_has_prefix (warnings->pdata[2], "line 4: invalid ua=\"rwx\" on C"));
+  g_assert_true (g_str_has_prefix (warnings->pdata[3], "line 5: invalid ua=\"ua\" on D"));
+  g_assert_cmpstr (warnings->pdata[4], ==, "line 5: unknown attribute colour on D ignored");
+
+  /* Bounded, whatever the profile. */
+  for (guint i = 0; i < 1000; i++)
+    g_string_append_printf (many, "<P%u ua=\"x\">v</P%u>", i, i);
+  g_string_append (many, "</flat-profile>");
+  g_clear_pointer (&profile, prov_profile_free);
+  profile = parse_ok (many->str);
+  warnings = prov_profile_get_warnings (profile);
+  g_assert_cmpuint (warnings->len, ==, 101);
+  g_assert_cmpstr (warnings->pdata[100], ==, "900 more warnings not shown");
+  g_assert_cmpstr (prov_profile_lookup (profile, "P999"), ==, "v");
 }
 
 static void
@@ -667,6 +702,7 @@ main (int argc, char **argv)
   g_test_add_func ("/profile/empty-vs-self-closing", test_empty_vs_self_closing);
   g_test_add_func ("/profile/preserve-value", test_preserve_value);
   g_test_add_func ("/profile/ua", test_ua);
+  g_test_add_func ("/profile/ua-warnings", test_ua_warnings);
   g_test_add_func ("/profile/last-wins", test_last_wins);
   g_test_add_func ("/profile/stray-comments-cdata", test_stray_comments_cdata);
   g_test_add_func ("/profile/encodings", test_encodings);

@@ -24,7 +24,6 @@ typedef struct
 typedef struct
 {
   const char *text;
-  gboolean allow_options;
   guint n_alts;
   AltExpect alts[3];
 } ParseCase;
@@ -45,96 +44,98 @@ join_assignments (GPtrArray *assignments)
 
 static const ParseCase parse_cases[] = {
   /* SPEC §9 and seed: the default Profile_Rule */
-  { "/$PSN.xml", TRUE, 1, { { .url = "/$PSN.xml" } } },
+  { "/$PSN.xml", 1, { { .url = "/$PSN.xml" } } },
   /* seed examples */
-  { "tftp://192.168.1.200/basic.txt", TRUE, 1, { { .url = "tftp://192.168.1.200/basic.txt" } } },
-  { "\nhttp://192.168.1.200/basic.txt\n", TRUE, 1,
+  { "tftp://192.168.1.200/basic.txt", 1, { { .url = "tftp://192.168.1.200/basic.txt" } } },
+  { "\nhttp://192.168.1.200/basic.txt\n", 1,
     { { .url = "http://192.168.1.200/basic.txt" } } },
-  { "tftp://prov.telco.com:6900/cisco/config/$PN.cfg", TRUE, 1,
+  { "tftp://prov.telco.com:6900/cisco/config/$PN.cfg", 1,
     { { .url = "tftp://prov.telco.com:6900/cisco/config/$PN.cfg" } } },
-  { "tftp://prov.telco.com/cisco/$B/$MA.cfg", TRUE, 1,
+  { "tftp://prov.telco.com/cisco/$B/$MA.cfg", 1,
     { { .url = "tftp://prov.telco.com/cisco/$B/$MA.cfg" } } },
-  { "https://my.server.com/basic.txt", TRUE, 1, { { .url = "https://my.server.com/basic.txt" } } },
-  { "https://prov.server.com/cgi-bin/reflect.pl?", TRUE, 1,
+  { "https://my.server.com/basic.txt", 1, { { .url = "https://my.server.com/basic.txt" } } },
+  { "https://prov.server.com/cgi-bin/reflect.pl?", 1,
     { { .url = "https://prov.server.com/cgi-bin/reflect.pl?" } } },
-  { "tftp://192.168.1.200/basic.txt.gz", TRUE, 1,
+  { "tftp://192.168.1.200/basic.txt.gz", 1,
     { { .url = "tftp://192.168.1.200/basic.txt.gz" } } },
-  { "[--key MyOwnSecret] tftp://192.168.1.200/basic.cfg", TRUE, 1,
+  { "[--key MyOwnSecret] tftp://192.168.1.200/basic.cfg", 1,
     { { .key = "MyOwnSecret", .url = "tftp://192.168.1.200/basic.cfg" } } },
-  { "[--key \"My Own Secret\"] tftp://192.168.1.200/basic.cfg", TRUE, 1,
+  { "[--key \"My Own Secret\"] tftp://192.168.1.200/basic.cfg", 1,
     { { .key = "My Own Secret", .url = "tftp://192.168.1.200/basic.cfg" } } },
-  { "gds://", TRUE, 1, { { .url = "gds://" } } },
-  /* seed: Upgrade_Rule (no options) */
-  { "http://<server ip address>/sip88xx.11-2-3MSR1-1.loads", FALSE, 1,
+  { "gds://", 1, { { .url = "gds://" } } },
+  /* seed: Upgrade_Rule, which has the syntax of Profile_Rule */
+  { "http://<server ip address>/sip88xx.11-2-3MSR1-1.loads", 1,
     { { .url = "http://<server ip address>/sip88xx.11-2-3MSR1-1.loads" } } },
-  { "tftp://192.168.1.5/image/sip88xx.11-2-3MSR1-1.loads", FALSE, 1,
+  { "tftp://192.168.1.5/image/sip88xx.11-2-3MSR1-1.loads", 1,
     { { .url = "tftp://192.168.1.5/image/sip88xx.11-2-3MSR1-1.loads" } } },
-  { "protocol://server[:port]/profile_pathname", FALSE, 1,
+  { "protocol://server[:port]/profile_pathname", 1,
     { { .url = "protocol://server[:port]/profile_pathname" } } },
+  { "[--uid u --pwd p]http://h/sip88xx.11-2-3MSR1-1.loads", 1,
+    { { .uid = "u", .pwd = "p", .url = "http://h/sip88xx.11-2-3MSR1-1.loads" } } },
+  { "($A eq 1)? [--srv] /x", 1, { { .condition = "$A eq 1", .srv = TRUE, .url = "/x" } } },
   /* interop corpus */
-  { "[--uid provuser --pwd provpass]http://127.0.0.1/app/provision/?mac=$MA", TRUE, 1,
+  { "[--uid provuser --pwd provpass]http://127.0.0.1/app/provision/?mac=$MA", 1,
     { { .uid = "provuser", .pwd = "provpass",
         .url = "http://127.0.0.1/app/provision/?mac=$MA" } } },
-  { "http://127.0.0.1/app/provision/?mac=$MA&password=", TRUE, 1,
+  { "http://127.0.0.1/app/provision/?mac=$MA&password=", 1,
     { { .url = "http://127.0.0.1/app/provision/?mac=$MA&password=" } } },
-  { "tftp://127.0.0.10/spa$MA.xml", TRUE, 1, { { .url = "tftp://127.0.0.10/spa$MA.xml" } } },
+  { "tftp://127.0.0.10/spa$MA.xml", 1, { { .url = "tftp://127.0.0.10/spa$MA.xml" } } },
   /* conditions, with the version's glued parentheses */
-  { "( $SWVER ne 1.0.31(b) )? http://h/fw.loads | http://h/other", FALSE, 2,
+  { "( $SWVER ne 1.0.31(b) )? http://h/fw.loads | http://h/other", 2,
     { { .condition = "$SWVER ne 1.0.31(b)", .url = "http://h/fw.loads" },
       { .url = "http://h/other" } } },
-  { "($SWVER ne sip88xx.11-3-2MPP0001-609)?http://h/sip88xx.11-3-2MPP0001-609.loads", FALSE, 1,
+  { "($SWVER ne sip88xx.11-3-2MPP0001-609)?http://h/sip88xx.11-3-2MPP0001-609.loads", 1,
     { { .condition = "$SWVER ne sip88xx.11-3-2MPP0001-609",
         .url = "http://h/sip88xx.11-3-2MPP0001-609.loads" } } },
-  { "( $PRVTMR ge 3600 and \"$A\" eq \"1\" )? /p.xml", TRUE, 1,
+  { "( $PRVTMR ge 3600 and \"$A\" eq \"1\" )? /p.xml", 1,
     { { .condition = "$PRVTMR ge 3600 and \"$A\" eq \"1\"", .url = "/p.xml" } } },
-  { "(($UPGST eq 1 or $UPGST eq 2) and $REGTMR1 gt 60)? /a | /b", TRUE, 2,
+  { "(($UPGST eq 1 or $UPGST eq 2) and $REGTMR1 gt 60)? /a | /b", 2,
     { { .condition = "($UPGST eq 1 or $UPGST eq 2) and $REGTMR1 gt 60", .url = "/a" },
       { .url = "/b" } } },
   /* every part of an alternative, and a URL with ? & = ( ) */
   { "(\"$EXTIP\" ne \"\")? ( a = \"1\"; B=\"x y\"; )! [--post c --alias D --srv] "
-    "https://h/p?mac=$MA&x=(1)",
-    TRUE, 1,
+    "https://h/p?mac=$MA&x=(1)", 1,
     { { .condition = "\"$EXTIP\" ne \"\"", .assignments = "GPP_A=1\nGPP_B=x y", .post = 'c',
         .alias = 'd', .srv = TRUE, .url = "https://h/p?mac=$MA&x=(1)" } } },
   /* `|` inside quotes, a condition or options does not split */
-  { "($A eq \"a|b\")? http://h/1 | http://h/2", TRUE, 2,
+  { "($A eq \"a|b\")? http://h/1 | http://h/2", 2,
     { { .condition = "$A eq \"a|b\"", .url = "http://h/1" }, { .url = "http://h/2" } } },
-  { "[--key \"a|b\"] http://h/1|http://h/2", TRUE, 2,
+  { "[--key \"a|b\"] http://h/1|http://h/2", 2,
     { { .key = "a|b", .url = "http://h/1" }, { .url = "http://h/2" } } },
-  { "(a=\"x|y\";)! /1 | /2", TRUE, 2,
+  { "(a=\"x|y\";)! /1 | /2", 2,
     { { .assignments = "GPP_A=x|y", .url = "/1" }, { .url = "/2" } } },
   /* three alternatives */
-  { "($A eq 1)? /a | ($A eq 2)? /b | /c", TRUE, 3,
+  { "($A eq 1)? /a | ($A eq 2)? /b | /c", 3,
     { { .condition = "$A eq 1", .url = "/a" }, { .condition = "$A eq 2", .url = "/b" },
       { .url = "/c" } } },
   /* assignments only, no URL */
-  { "(a=\"1\";)!", TRUE, 1, { { .assignments = "GPP_A=1", .url = "" } } },
-  { "( )!", TRUE, 1, { { .url = "" } } },
-  { "()? /x", TRUE, 1, { { .condition = "", .url = "/x" } } },
+  { "(a=\"1\";)!", 1, { { .assignments = "GPP_A=1", .url = "" } } },
+  { "( )!", 1, { { .url = "" } } },
+  { "()? /x", 1, { { .condition = "", .url = "/x" } } },
   /* names: a…p are registers, the rest kept as written */
-  { "(p=\"1\"; q=\"2\"; GPP_C=\"3\"; Resync_Periodic = \"600\" ;)! /x", TRUE, 1,
+  { "(p=\"1\"; q=\"2\"; GPP_C=\"3\"; Resync_Periodic = \"600\" ;)! /x", 1,
     { { .assignments = "GPP_P=1\nq=2\nGPP_C=3\nResync_Periodic=600", .url = "/x" } } },
-  { "(a = \"say \\\"hi\\\" \\\\o/\";)! /x", TRUE, 1,
+  { "(a = \"say \\\"hi\\\" \\\\o/\";)! /x", 1,
     { { .assignments = "GPP_A=say \"hi\" \\o/", .url = "/x" } } },
-  { "(a=\"\";)! /x", TRUE, 1, { { .assignments = "GPP_A=", .url = "/x" } } },
-  { "(a=\"$MA\";)! /x", TRUE, 1, { { .assignments = "GPP_A=$MA", .url = "/x" } } },
+  { "(a=\"\";)! /x", 1, { { .assignments = "GPP_A=", .url = "/x" } } },
+  { "(a=\"$MA\";)! /x", 1, { { .assignments = "GPP_A=$MA", .url = "/x" } } },
   /* options */
-  { "[--post A] http://h/report", TRUE, 1, { { .post = 'a', .url = "http://h/report" } } },
-  { "[ --srv ] https://example.com/x", TRUE, 1,
+  { "[--post A] http://h/report", 1, { { .post = 'a', .url = "http://h/report" } } },
+  { "[ --srv ] https://example.com/x", 1,
     { { .srv = TRUE, .url = "https://example.com/x" } } },
-  { "[--key $SA --uid $SB --pwd \"$SC\"] /x", TRUE, 1,
+  { "[--key $SA --uid $SB --pwd \"$SC\"] /x", 1,
     { { .key = "$SA", .uid = "$SB", .pwd = "$SC", .url = "/x" } } },
-  { "[--key one --key two] /x", TRUE, 1, { { .key = "two", .url = "/x" } } },
-  { "[--key \"\"] /x", TRUE, 1, { { .key = "", .url = "/x" } } },
-  { "[--key \"--dash\"] /x", TRUE, 1, { { .key = "--dash", .url = "/x" } } },
-  { "[] /x", TRUE, 1, { { .url = "/x" } } },
+  { "[--key one --key two] /x", 1, { { .key = "two", .url = "/x" } } },
+  { "[--key \"\"] /x", 1, { { .key = "", .url = "/x" } } },
+  { "[--key \"--dash\"] /x", 1, { { .key = "--dash", .url = "/x" } } },
+  { "[] /x", 1, { { .url = "/x" } } },
   /* `[` that is not an option block starts an IPv6 URL */
-  { "[2001:db8::1]/f.cfg", FALSE, 1, { { .url = "[2001:db8::1]/f.cfg" } } },
+  { "[2001:db8::1]/f.cfg", 1, { { .url = "[2001:db8::1]/f.cfg" } } },
   /* empty alternatives are kept */
-  { "http://h/a || http://h/b", TRUE, 3,
+  { "http://h/a || http://h/b", 3,
     { { .url = "http://h/a" }, { .url = "" }, { .url = "http://h/b" } } },
   /* UTF-8 */
-  { "( \"$A\" eq \"日本\" )? /設定.xml", TRUE, 1,
+  { "( \"$A\" eq \"日本\" )? /設定.xml", 1,
     { { .condition = "\"$A\" eq \"日本\"", .url = "/設定.xml" } } },
 };
 
@@ -164,7 +165,7 @@ test_rule_parse (void)
       g_autoptr (ProvRule) rule = NULL;
 
       g_test_message ("%s", c->text);
-      rule = prov_rule_parse (c->text, c->allow_options, &error);
+      rule = prov_rule_parse (c->text, &error);
       g_assert_no_error (error);
       g_assert_nonnull (rule);
       g_assert_cmpuint (rule->alts->len, ==, c->n_alts);
@@ -181,7 +182,7 @@ test_rule_empty (void)
   for (gsize i = 0; i < G_N_ELEMENTS (blank); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (ProvRule) rule = prov_rule_parse (blank[i], TRUE, &error);
+      g_autoptr (ProvRule) rule = prov_rule_parse (blank[i], &error);
 
       g_assert_no_error (error);
       g_assert_nonnull (rule);
@@ -194,49 +195,46 @@ test_rule_empty (void)
 typedef struct
 {
   const char *text;
-  gboolean allow_options;
   const char *message;
 } ErrorCase;
 
 static const ErrorCase error_cases[] = {
-  { "($A eq 1? /x", TRUE, "column 1: unbalanced parenthesis" },
-  { "/a | ($A eq (1)? /x", TRUE, "column 6: unbalanced parenthesis" },
-  { "($A eq 1)) /x", TRUE, "column 10: expected '?' or '!' after ')'" },
-  { "($A eq 1) /x", TRUE, "column 11: expected '?' or '!' after ')'" },
-  { "($A eq 1)", TRUE, "column 10: expected '?' or '!' after ')'" },
-  { "(\"abc)? /x", TRUE, "column 2: unterminated quote" },
-  { "(a=\"1;)! /x", TRUE, "column 4: unterminated quote" },
-  { "[--foo x] /x", TRUE, "column 2: unknown option --foo" },
-  { "[--key x --Key y] /x", TRUE, "column 10: unknown option --Key" },
-  { "[--key] /x", TRUE, "column 2: option --key needs an argument" },
-  { "[--uid u --pwd] /x", TRUE, "column 10: option --pwd needs an argument" },
-  { "[--key --uid u] /x", TRUE, "column 2: option --key needs an argument" },
-  { "[--post] /x", TRUE, "column 2: option --post needs an argument" },
-  { "[--post z] /x", TRUE, "column 9: option --post needs a register letter a to p" },
-  { "[--post ab] /x", TRUE, "column 9: option --post needs a register letter a to p" },
-  { "[--alias 1] /x", TRUE, "column 10: option --alias needs a register letter a to p" },
-  { "[key x] /x", TRUE, "column 2: expected an option (an argument with blanks must be quoted)" },
-  { "[--key x /x", TRUE, "column 1: missing ']'" },
-  { "[--key \"abc] /x", TRUE, "column 8: unterminated quote" },
-  { "(a = \"1\")! /x", TRUE, "column 9: missing ';' after the value of a" },
-  { "(a = \"1\"; b = \"2\")! /x", TRUE, "column 18: missing ';' after the value of b" },
-  { "(a \"1\";)! /x", TRUE, "column 4: expected '=' after a" },
-  { "(a = 1;)! /x", TRUE, "column 6: expected a quoted value after a =" },
-  { "(= \"1\";)! /x", TRUE, "column 2: expected a parameter name in the assignments" },
-  { "[--key x] /x", FALSE, "column 1: options are not allowed in this rule" },
-  { "($A eq 1)? [--srv] /x", FALSE, "column 12: options are not allowed in this rule" },
-  { "(1 eq 1)? [--key k] (2 eq 2)? /x", TRUE,
+  { "($A eq 1? /x", "column 1: unbalanced parenthesis" },
+  { "/a | ($A eq (1)? /x", "column 6: unbalanced parenthesis" },
+  { "($A eq 1)) /x", "column 10: expected '?' or '!' after ')'" },
+  { "($A eq 1) /x", "column 11: expected '?' or '!' after ')'" },
+  { "($A eq 1)", "column 10: expected '?' or '!' after ')'" },
+  { "(\"abc)? /x", "column 2: unterminated quote" },
+  { "(a=\"1;)! /x", "column 4: unterminated quote" },
+  { "[--foo x] /x", "column 2: unknown option --foo" },
+  { "[--key x --Key y] /x", "column 10: unknown option --Key" },
+  { "[--key] /x", "column 2: option --key needs an argument" },
+  { "[--uid u --pwd] /x", "column 10: option --pwd needs an argument" },
+  { "[--key --uid u] /x", "column 2: option --key needs an argument" },
+  { "[--post] /x", "column 2: option --post needs an argument" },
+  { "[--post z] /x", "column 9: option --post needs a register letter a to p" },
+  { "[--post ab] /x", "column 9: option --post needs a register letter a to p" },
+  { "[--alias 1] /x", "column 10: option --alias needs a register letter a to p" },
+  { "[key x] /x", "column 2: expected an option (an argument with blanks must be quoted)" },
+  { "[--key x /x", "column 1: missing ']'" },
+  { "[--key \"abc] /x", "column 8: unterminated quote" },
+  { "(a = \"1\")! /x", "column 9: missing ';' after the value of a" },
+  { "(a = \"1\"; b = \"2\")! /x", "column 18: missing ';' after the value of b" },
+  { "(a \"1\";)! /x", "column 4: expected '=' after a" },
+  { "(a = 1;)! /x", "column 6: expected a quoted value after a =" },
+  { "(= \"1\";)! /x", "column 2: expected a parameter name in the assignments" },
+  { "(1 eq 1)? [--key k] (2 eq 2)? /x",
     "column 21: conditions and assignments must come before the options" },
-  { "(a=\"1\";)! (1 eq 1)? /x", TRUE,
+  { "(a=\"1\";)! (1 eq 1)? /x",
     "column 11: the condition must come before the assignments" },
-  { "(1 eq 1)? (2 eq 2)? /x", TRUE, "column 11: only one condition per alternative" },
-  { "(a=\"1\";)! (b=\"1\";)! /x", TRUE, "column 11: only one assignment block per alternative" },
+  { "(1 eq 1)? (2 eq 2)? /x", "column 11: only one condition per alternative" },
+  { "(a=\"1\";)! (b=\"1\";)! /x", "column 11: only one assignment block per alternative" },
   /* condition errors point into the rule */
-  { "http://a/x | ( $A eq )? /y", TRUE, "column 22: expected an operand after 'eq'" },
-  { "(\"a\" lt \"b\")? /y", TRUE,
+  { "http://a/x | ( $A eq )? /y", "column 22: expected an operand after 'eq'" },
+  { "(\"a\" lt \"b\")? /y",
     "column 6: 'lt' cannot compare quoted strings (only eq and ne can)" },
-  { "(1 eq 1 $B)? /y", TRUE, "column 9: expected 'and' or 'or' before '$B'" },
-  { "(日本 eq 1 x)? /y", TRUE, "column 10: expected 'and' or 'or' before 'x'" },
+  { "(1 eq 1 $B)? /y", "column 9: expected 'and' or 'or' before '$B'" },
+  { "(日本 eq 1 x)? /y", "column 10: expected 'and' or 'or' before 'x'" },
 };
 
 static void
@@ -249,7 +247,7 @@ test_rule_errors (void)
       g_autoptr (ProvRule) rule = NULL;
 
       g_test_message ("%s", c->text);
-      rule = prov_rule_parse (c->text, c->allow_options, &error);
+      rule = prov_rule_parse (c->text, &error);
       g_assert_null (rule);
       g_assert_error (error, PROV_ERROR, PROV_ERROR_INVALID_RULE);
       g_assert_cmpstr (error->message, ==, c->message);
@@ -271,11 +269,43 @@ test_rule_errors_hide_arguments (void)
   for (gsize i = 0; i < G_N_ELEMENTS (rules); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (ProvRule) rule = prov_rule_parse (rules[i], TRUE, &error);
+      g_autoptr (ProvRule) rule = prov_rule_parse (rules[i], &error);
 
       g_assert_null (rule);
       g_assert_error (error, PROV_ERROR, PROV_ERROR_INVALID_RULE);
       g_assert_null (strstr (error->message, "SECRET"));
+    }
+}
+
+/* What a consumer of the one rule syntax ignores, named for a warning. */
+static void
+test_rule_unused (void)
+{
+  static const char *const upgrade[] = { "uid", "pwd", "post", "srv", NULL };
+  static const struct
+  {
+    const char *text;
+    const char *const *used;
+    gboolean assignments_used;
+    const char *expected;
+  } cases[] = {
+    { "[--uid u --pwd p]http://h/fw.loads", upgrade, TRUE, NULL },
+    { "[--key SECRET --alias a]http://h/fw.loads", upgrade, TRUE, "--key, --alias" },
+    { "($A eq 1)? [--key k] /a | [--key k2 --post b] /b", upgrade, TRUE, "--key" },
+    { "(a=\"1\";)! [--alias b] /x", NULL, FALSE, "assignments" },
+    { "(a=\"1\";)! [--alias b --key k] /x", NULL, TRUE, NULL },
+    { "", upgrade, FALSE, NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ProvRule) rule = prov_rule_parse (cases[i].text, &error);
+      g_autofree char *unused = NULL;
+
+      g_assert_no_error (error);
+      unused = prov_rule_list_unused (rule, cases[i].used, cases[i].assignments_used);
+      g_assert_cmpstr (unused, ==, cases[i].expected);
     }
 }
 
@@ -308,7 +338,7 @@ test_rule_choose (void)
     {
       g_autoptr (GHashTable) vars = g_hash_table_new (g_str_hash, g_str_equal);
       g_autoptr (GError) error = NULL;
-      g_autoptr (ProvRule) rule = prov_rule_parse (cases[i].text, TRUE, &error);
+      g_autoptr (ProvRule) rule = prov_rule_parse (cases[i].text, &error);
 
       g_test_message ("%s with A=%s SWVER=%s", cases[i].text, cases[i].A, cases[i].SWVER);
       g_assert_no_error (error);
@@ -324,7 +354,7 @@ static void
 test_rule_choose_error (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (ProvRule) rule = prov_rule_parse ("(1 eq 2)? /a | (1 eq 1)? /b", TRUE, &error);
+  g_autoptr (ProvRule) rule = prov_rule_parse ("(1 eq 2)? /a | (1 eq 1)? /b", &error);
   ProvRuleAlt *alt;
 
   g_assert_no_error (error);
@@ -455,6 +485,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rule/empty", test_rule_empty);
   g_test_add_func ("/rule/errors", test_rule_errors);
   g_test_add_func ("/rule/errors-hide-arguments", test_rule_errors_hide_arguments);
+  g_test_add_func ("/rule/unused", test_rule_unused);
   g_test_add_func ("/rule/choose", test_rule_choose);
   g_test_add_func ("/rule/choose-error", test_rule_choose_error);
   g_test_add_func ("/url/complete", test_url_complete);

@@ -90,8 +90,9 @@ test_core (void)
   g_assert_true (spec->secret);
   g_assert_true (prov_schema_lookup (schema, "Profile_Password")->secret);
   g_assert_false (prov_schema_lookup (schema, "GPP_B")->secret);
-  g_assert_false (prov_schema_lookup (schema, "Upgrade_Rule")->allow_options);
-  g_assert_true (prov_schema_lookup (schema, "Profile_Rule")->allow_options);
+  g_assert_true (g_strv_contains ((const char *const *) prov_schema_lookup (schema, "Upgrade_Rule")
+                                   ->rule_uses, "uid"));
+  g_assert_null (prov_schema_lookup (schema, "Profile_Rule")->rule_uses);
 
   spec = prov_schema_lookup (schema, "Privacy_Header_3_");
   g_assert_cmpuint (g_strv_length (spec->enum_values), ==, 6);
@@ -289,6 +290,14 @@ test_enum (void)
                   "Privacy_Header_2_: 'private' is not one of "
                   "Disabled, none, header, session, user, id");
   assert_invalid (schema, "Profile_Authentication_Type", "Basic", NULL);
+  /* The seed's values, as its examples write them (translated labels). */
+  assert_normal (schema, "Profile_Authentication_Type", "基本 Http 認証 ",
+                 "Basic Http Authentication");
+  assert_normal (schema, "Profile_Authentication_Type", "Basic HTTP Authentication",
+                 "Basic Http Authentication");
+  assert_normal (schema, "Privacy_Header_3_", "ヘッダー", "header");
+  assert_normal (schema, "Syslog_Identifier", "無し", "None");
+  assert_normal (schema, "Syslog_Identifier", "$MAC", "$MAC");
 }
 
 static void
@@ -341,6 +350,17 @@ test_parsed (void)
   assert_normal (schema, "Resync_Periodic", "3600", "3600");
   assert_normal (schema, "Resync_Periodic", " 30,60+30 ", "30,60+30");
   assert_invalid (schema, "Resync_Periodic", "60,x", NULL);
+  /* Every form of the seed's schedule examples. */
+  assert_normal (schema, "Resync_Error_Retry_Delay", "600、1200、300", "600、1200、300");
+  assert_normal (schema, "Resync_Error_Retry_Delay", "2400 + 30", "2400 + 30");
+  assert_normal (schema, "Resync_Error_Retry_Delay",
+                 "60,120,240,480,960,1920,3840,7680,15360,30720,61440,86400",
+                 "60,120,240,480,960,1920,3840,7680,15360,30720,61440,86400");
+  assert_normal (schema, "Resync_Trigger_1", "$SUPGTMR gt 300 および $PRVTMR ge 600",
+                 "$SUPGTMR gt 300 および $PRVTMR ge 600");
+  assert_normal (schema, "DHCP_Option_To_Use", "66,160,159,150,60,43,125",
+                 "66,160,159,150,60,43,125");
+  assert_normal (schema, "DHCPv6_Option_To_Use", "17,160,159", "17,160,159");
 
   assert_normal (schema, "Profile_Rule", "http://prov.example.com/$MA.xml",
                  "http://prov.example.com/$MA.xml");
@@ -348,9 +368,31 @@ test_parsed (void)
                  "[--key $SA] https://s/a.cfg | /b.xml");
   assert_invalid (schema, "Profile_Rule", "( $SWVER ne 1.0 /x.xml", NULL);
   assert_invalid (schema, "Profile_Rule", "[--foo] /x.xml", NULL);
-  /* The upgrade rule takes no options. */
+  /* One rule syntax: the upgrade and CA rules take options too; what their
+   * consumer does not use is a warning, never an invalid value. */
   assert_normal (schema, "Upgrade_Rule", "http://s/fw.bin", "http://s/fw.bin");
-  assert_invalid (schema, "Upgrade_Rule", "[--key abc] http://s/fw.bin", NULL);
+  assert_normal (schema, "Upgrade_Rule", "[--uid u --pwd p]http://s/fw.bin",
+                 "[--uid u --pwd p]http://s/fw.bin");
+  assert_normal (schema, "Upgrade_Rule", "[--key abc --alias b] http://s/fw.bin",
+                 "[--key abc --alias b] http://s/fw.bin");
+  assert_normal (schema, "Custom_CA_Rule", "[--uid u --pwd p --post a]https://s/ca.pem",
+                 "[--uid u --pwd p --post a]https://s/ca.pem");
+  {
+    g_autofree char *warning = prov_schema_get_warning (schema, "Upgrade_Rule",
+                                                        "[--key abc --alias b] http://s/fw.bin");
+    g_autofree char *none = prov_schema_get_warning (schema, "Upgrade_Rule",
+                                                     "[--uid u --pwd p]http://s/fw.bin");
+    g_autofree char *ca = prov_schema_get_warning (schema, "Custom_CA_Rule",
+                                                   "(a=\"1\";)! https://s/ca.pem");
+    g_autofree char *profile = prov_schema_get_warning (schema, "Profile_Rule",
+                                                        "[--key abc --alias b] http://s/p.xml");
+
+    g_assert_cmpstr (warning, ==, "Upgrade_Rule: --key, --alias not used here, ignored");
+    g_assert_null (strstr (warning, "abc"));
+    g_assert_null (none);
+    g_assert_cmpstr (ca, ==, "Custom_CA_Rule: assignments not used here, ignored");
+    g_assert_null (profile);
+  }
 
   assert_normal (schema, "Resync_Trigger_1", "\"$EXTIP\" ne \"\"", "\"$EXTIP\" ne \"\"");
   assert_normal (schema, "Resync_Trigger_2", "$REGTMR1 gt 300 and $PRVTMR ge 60",
@@ -417,6 +459,11 @@ test_bad_files (void)
   assert_bad_schema ("[Foo]\nType=bool\nDefault=perhaps\n", "[Foo]: Default:");
   assert_bad_schema ("[Foo]\nType=enum\nDefault=a\n", "[Foo]: an enum needs Values");
   assert_bad_schema ("[Foo]\nType=enum\nValues=a;b\nDefault=c\n", "[Foo]: Default:");
+  assert_bad_schema ("[Foo]\nType=enum\nValues=a;b\nAliases=x=c\n",
+                     "[Foo]: Aliases: 'x=c' is not ALIAS=one of Values");
+  assert_bad_schema ("[Foo]\nType=string\nAliases=x=c\n", "[Foo]: Aliases is for enums only");
+  assert_bad_schema ("[Foo]\nType=rule\nOptions=uid;colour\n", "[Foo]: Options: unknown 'colour'");
+  assert_bad_schema ("[Foo]\nType=string\nOptions=uid\n", "[Foo]: Options is for rules only");
   assert_bad_schema ("[Foo]\nType=string\nAccess=rx\n", "[Foo]: Access 'rx'");
   assert_bad_schema ("[Foo]\nType=string\nSecret=maybe\n", "[Foo]: Secret");
   assert_bad_schema ("[Foo_{1..}]\nType=string\n", "[Foo_{1..}]: bad range");

@@ -420,6 +420,10 @@ test_keep_unknown (void)
   admin_set (store, "Access_Only", NULL, PROV_ACCESS_RO);
   g_assert_cmpstr (prov_store_get (store, "Access_Only"), ==, "");
   g_assert_cmpint (prov_store_get_access (store, "Access_Only"), ==, PROV_ACCESS_RO);
+  /* Even the level it would have had (interop 12: <ACD_Available_LED ua="na"/>). */
+  admin_set (store, "Access_Na", NULL, PROV_ACCESS_NA);
+  g_assert_cmpstr (prov_store_get (store, "Access_Na"), ==, "");
+  g_assert_cmpint (prov_store_get_access (store, "Access_Na"), ==, PROV_ACCESS_NA);
 }
 
 static void

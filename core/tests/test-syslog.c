@@ -8,9 +8,15 @@
 #include <syslog.h>
 
 #include "prov-clock.h"
+#include "prov-context.h"
 #include "prov-error.h"
 #include "prov-schema.h"
 #include "prov-syslog.h"
+#ifdef PROV_TEST_NGINX
+#include "http-test-util.h"
+
+static TestServer *nginx;
+#endif
 
 #define DEVICE "[Device]\nMAC=00:0e:08:ab:cd:ef\nProductName=CP-8845-3PCC\n" \
                "SerialNumber=88012BA01234\n"
@@ -64,21 +70,32 @@ peer_start (char **dir)
   return port;
 }
 
+/* The peer's files (messages, config, pid, its work directory) and, for
+ * the engine tests, a state directory. */
 static void
-peer_stop (char *dir)
+rm_rf (const char *dir)
 {
-  g_autoptr(GDir) d = NULL;
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
   const char *name;
 
-  peer_run ("stop", dir, NULL);
-  /* messages, config, pid and whatever rsyslogd keeps in its work directory */
-  d = g_dir_open (dir, 0, NULL);
   while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_assert_cmpint (g_unlink (path), ==, 0);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        rm_rf (path);
+      else
+        g_assert_cmpint (g_unlink (path), ==, 0);
     }
   g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
+peer_stop (char *dir)
+{
+
+  peer_run ("stop", dir, NULL);
+  rm_rf (dir);
   g_free (dir);
 }
 
@@ -395,6 +412,181 @@ test_engine (Fixture *f, gconstpointer data)
   g_assert_cmpstr (line, ==, "<131>" STAMP " engine upgrade failure");
 }
 
+/* Debug_Server gets the syslog messages too while both are set (seed). */
+static void
+test_debug_server (Fixture *f, gconstpointer data)
+{
+  g_autofree char *debug_dir = NULL;
+  guint debug_port = peer_start (&debug_dir);
+  g_autofree char *debug_server = g_strdup_printf ("127.0.0.1:%u", debug_port);
+  g_autofree char *line = NULL;
+  g_autofree char *all = NULL;
+  g_autoptr(GError) error = NULL;
+
+  set_param (f->store, "Debug_Server", debug_server);
+  send_ok (f, LOG_INFO, "to both");
+  line = wait_line (f->dir, "to both");
+  g_assert_cmpstr (line, ==, "<134>" STAMP " to both");
+  g_clear_pointer (&line, g_free);
+  line = wait_line (debug_dir, "to both");
+  g_assert_cmpstr (line, ==, "<134>" STAMP " to both");
+  g_clear_pointer (&line, g_free);
+
+  /* Debug_Server alone gets nothing: the seed says "when both are set". */
+  set_param (f->store, "Syslog_Server", "");
+  send_ok (f, LOG_INFO, "to neither");
+  set_server (f, "127.0.0.1", f->port);
+  send_ok (f, LOG_INFO, "both again");
+  g_free (wait_line (f->dir, "both again"));
+  g_free (wait_line (debug_dir, "both again"));
+  all = peer_messages (debug_dir);
+  g_assert_null (strstr (all, "to neither"));
+
+  /* A bad Debug_Server costs the syslog server nothing. */
+  set_param (f->store, "Debug_Server", "host:0");
+  g_assert_false (prov_syslog_send (f->syslog, LOG_INFO, "syslog only", &error));
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_INVALID_VALUE);
+  g_assert_nonnull (strstr (error->message, "Debug_Server"));
+  g_free (wait_line (f->dir, "syslog only"));
+  peer_stop (g_steal_pointer (&debug_dir));
+}
+
+/* ---- one story per fetch, through the engine and the real plugins ---- */
+
+static void
+on_resynced (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GError **error = user_data;
+  g_autoptr(ProvResyncResult) result = prov_engine_resync_finish (PROV_ENGINE (source), res,
+                                                                  error);
+
+  g_object_set_data (source, "done", GINT_TO_POINTER (1));
+}
+
+static gboolean
+resync (ProvContext *ctx, const char *rule, GError **error)
+{
+  ProvEngine *engine = prov_context_get_engine (ctx);
+
+  g_object_set_data (G_OBJECT (engine), "done", NULL);
+  prov_engine_resync_async (engine, PROV_CAUSE_EXPLICIT, rule, NULL, on_resynced, error);
+  for (guint i = 0; i < 100000 && g_object_get_data (G_OBJECT (engine), "done") == NULL; i++)
+    g_main_context_iteration (NULL, TRUE);
+  return error == NULL || *error == NULL;
+}
+
+/* The syslog messages of the engine of a state directory in @f->dir. */
+static ProvContext *
+story_context (Fixture *f, const char *profiles, ProvSyslog **syslog)
+{
+  g_autofree char *device = g_strdup_printf (DEVICE "[file]\nRoots=%s\n", profiles);
+  g_autofree char *path = g_build_filename (f->dir, "device.conf", NULL);
+  g_autoptr(GError) error = NULL;
+  ProvContext *ctx;
+
+  g_assert_true (g_file_set_contents (path, device, -1, NULL));
+  ctx = prov_context_new (f->dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+  set_param (prov_context_get_store (ctx), "Syslog_Server",
+             prov_store_get (f->store, "Syslog_Server"));
+  *syslog = prov_syslog_new (prov_context_get_store (ctx), prov_context_get_device (ctx));
+  prov_syslog_attach (*syslog, prov_context_get_engine (ctx));
+  return ctx;
+}
+
+/* Request and end name the same $SCHEME://$SERVIP:$PORT$PATH, also for a
+ * file-not-found that counts as success (Resync_Fails_On_FNF=No). */
+static void
+test_one_story_file (Fixture *f, gconstpointer data)
+{
+  g_autofree char *profiles = g_build_filename (f->dir, "profiles", NULL);
+  g_autofree char *good = g_build_filename (profiles, "a.xml", NULL);
+  g_autofree char *missing = g_build_filename (profiles, "missing.xml", NULL);
+  g_autofree char *rule = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(ProvSyslog) syslog = NULL;
+  g_autoptr(ProvContext) ctx = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (profiles, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (good, "<flat-profile><GPP_A>1</GPP_A></flat-profile>", -1,
+                                      NULL));
+  ctx = story_context (f, profiles, &syslog);
+
+  rule = g_strconcat ("file://", good, NULL);
+  g_assert_true (resync (ctx, rule, &error));
+  g_assert_no_error (error);
+  /* Not `file://:0/…` then `file://127.0.0.1:0/…`. */
+  expected = g_strconcat ("CP-8845-3PCC 00:0e:08:ab:cd:ef -- Requesting resync file://127.0.0.1:0",
+                          good, NULL);
+  line = wait_line (f->dir, "Requesting resync file://");
+  g_assert_true (g_str_has_suffix (line, expected));
+  g_clear_pointer (&line, g_free);
+  g_free (expected);
+  expected = g_strconcat ("CP-8845-3PCC 00:0e:08:ab:cd:ef -- Successful resync file://127.0.0.1:0",
+                          good, NULL);
+  line = wait_line (f->dir, "Successful resync file://");
+  g_assert_true (g_str_has_suffix (line, expected));
+  g_clear_pointer (&line, g_free);
+
+  set_param (prov_context_get_store (ctx), "Resync_Fails_On_FNF", "No");
+  g_free (rule);
+  rule = g_strconcat ("file://", missing, NULL);
+  g_assert_true (resync (ctx, rule, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *request = g_strconcat ("Requesting resync file://127.0.0.1:0", missing, NULL);
+    g_autofree char *success = g_strconcat ("Successful resync file://127.0.0.1:0", missing, NULL);
+
+    g_free (wait_line (f->dir, request));
+    /* Its end message: a success by Resync_Fails_On_FNF=No, at level info. */
+    line = wait_line (f->dir, success);
+    g_assert_true (g_str_has_prefix (line, "<134>"));
+  }
+}
+
+#ifdef PROV_TEST_NGINX
+static char *
+nginx_servers (const guint *ports, gpointer user_data)
+{
+  return g_strdup_printf ("  server {\n    listen 127.0.0.1:%u;\n    root %s/htdocs;\n  }\n",
+                          ports[0], test_tmpdir ());
+}
+
+/* A host name: both messages name the address the fetch used. */
+static void
+test_one_story_http (Fixture *f, gconstpointer data)
+{
+  guint port = test_server_port (nginx, 0);
+  g_autofree char *rule = g_strdup_printf ("http://localhost:%u/story.xml", port);
+  g_autofree char *request = g_strdup_printf (
+    "<134>" STAMP " CP-8845-3PCC 00:0e:08:ab:cd:ef -- Requesting resync "
+    "http://127.0.0.1:%u/story.xml", port);
+  g_autofree char *success = g_strdup_printf (
+    "<134>" STAMP " CP-8845-3PCC 00:0e:08:ab:cd:ef -- Successful resync "
+    "http://127.0.0.1:%u/story.xml", port);
+  g_autofree char *line = NULL;
+  g_autofree char *all = NULL;
+  g_autoptr(ProvSyslog) syslog = NULL;
+  g_autoptr(ProvContext) ctx = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ctx = story_context (f, f->dir, &syslog);
+  prov_syslog_set_clock (syslog, f->clock);
+  g_assert_true (resync (ctx, rule, &error));
+  g_assert_no_error (error);
+  line = wait_line (f->dir, "Successful resync");
+  g_assert_cmpstr (line, ==, success);
+  g_clear_pointer (&line, g_free);
+  line = wait_line (f->dir, "Requesting resync");
+  g_assert_cmpstr (line, ==, request);
+  all = peer_messages (f->dir);
+  g_assert_true (strstr (all, request) < strstr (all, success));
+  g_assert_null (strstr (all, "localhost"));
+}
+#endif
+
 int
 main (int argc, char **argv)
 {
@@ -415,6 +607,20 @@ main (int argc, char **argv)
   ADD ("/syslog/ipv6", test_ipv6);
   ADD ("/syslog/invalid-server", test_invalid_server);
   ADD ("/syslog/engine", test_engine);
+  ADD ("/syslog/debug-server", test_debug_server);
+  ADD ("/syslog/one-story-file", test_one_story_file);
+#ifdef PROV_TEST_NGINX
+  test_write ("htdocs/story.xml", "<flat-profile><GPP_B>story</GPP_B></flat-profile>", -1);
+  nginx = test_nginx_start (1, nginx_servers, NULL);
+  ADD ("/syslog/one-story-http", test_one_story_http);
+#endif
 #undef ADD
-  return g_test_run ();
+  {
+    int status = g_test_run ();
+
+#ifdef PROV_TEST_NGINX
+    test_server_stop (nginx);
+#endif
+    return status;
+  }
 }

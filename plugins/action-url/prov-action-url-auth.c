@@ -254,7 +254,60 @@ on_digest_auth (SoupAuthDomain *domain, SoupServerMessage *msg, const char *user
   return ok;
 }
 
-/* Digest is required unless the handler answers by itself: query
+static gboolean
+is_execute (SoupServerMessage *msg)
+{
+  return g_strcmp0 (g_uri_get_path (soup_server_message_get_uri (msg)), PROV_ACTION_URL_EXECUTE)
+         == 0;
+}
+
+/* The Basic credentials of a /CGI/Execute request (Cisco's CGI tools send
+ * them), or FALSE when it has none. */
+static gboolean
+get_basic (SoupServerMessage *msg, char **user, char **password)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Authorization");
+  g_autofree guchar *decoded = NULL;
+  const char *colon;
+  gsize len = 0;
+
+  *user = *password = NULL;
+  if (!is_execute (msg) || header == NULL || g_ascii_strncasecmp (header, "Basic ", 6) != 0)
+    return FALSE;
+  header += 6;
+  while (*header == ' ')
+    header++;
+  /* Empty credentials when they do not decode: refused, never an error. */
+  if (header[strspn (header, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")]
+      == '\0' && strlen (header) % 4 == 0)
+    decoded = g_base64_decode (header, &len);
+  colon = decoded != NULL ? memchr (decoded, ':', len) : NULL;
+  if (colon != NULL && memchr (decoded, '\0', len) == NULL
+      && g_utf8_validate ((const char *) decoded, len, NULL))
+    {
+      *user = g_strndup ((const char *) decoded, colon - (const char *) decoded);
+      *password = g_strndup (colon + 1, len - (colon + 1 - (const char *) decoded));
+    }
+  else
+    {
+      *user = g_strdup ("");
+      *password = g_strdup ("");
+    }
+  if (decoded != NULL)
+    explicit_bzero (decoded, len);
+  return TRUE;
+}
+
+static void
+clear_secret (char **secret)
+{
+  if (*secret != NULL)
+    explicit_bzero (*secret, strlen (*secret));
+  g_clear_pointer (secret, g_free);
+}
+
+/* Digest is required unless the handler answers by itself: query or Basic
  * credentials (checked there), no password (403) or a bad query (400). */
 static gboolean
 on_filter (SoupAuthDomain *domain, SoupServerMessage *msg, gpointer user_data)
@@ -262,9 +315,24 @@ on_filter (SoupAuthDomain *domain, SoupServerMessage *msg, gpointer user_data)
   ProvActionUrlAuth *self = user_data;
   const char *raw = g_uri_get_query (soup_server_message_get_uri (msg));
   g_autoptr(ProvActionUrlQuery) query = prov_action_url_query_parse (raw, NULL);
+  g_autofree char *user = NULL;
+  char *password = NULL;
+  gboolean basic = get_basic (msg, &user, &password);
 
-  return query != NULL && !prov_action_url_query_has_credentials (query)
+  clear_secret (&password);
+  return query != NULL && !prov_action_url_query_has_credentials (query) && !basic
          && admin_password (self)[0] != '\0';
+}
+
+/* Both compared always, so that the time says nothing about which failed. */
+static ProvActionUrlVerdict
+check_pair (const char *user, const char *password, const char *admin)
+{
+  gboolean user_ok = prov_action_url_secret_equal (user != NULL ? user : "", PROV_ACTION_URL_USER);
+  gboolean password_ok = prov_action_url_secret_equal (password != NULL ? password : "", admin);
+
+  return user_ok && password_ok && user != NULL && password != NULL ? PROV_ACTION_URL_AUTH_OK
+                                                                    : PROV_ACTION_URL_AUTH_DENIED;
 }
 
 ProvActionUrlVerdict
@@ -272,20 +340,23 @@ prov_action_url_auth_check (ProvActionUrlAuth *self, SoupServerMessage *msg,
                             const ProvActionUrlQuery *query)
 {
   const char *password = admin_password (self);
-  gboolean user_ok;
-  gboolean password_ok;
+  g_autofree char *basic_user = NULL;
+  char *basic_password = NULL;
+  ProvActionUrlVerdict verdict;
 
   if (password[0] == '\0')
     return PROV_ACTION_URL_AUTH_NO_PASSWORD;
-  if (!prov_action_url_query_has_credentials (query))
-    return g_object_get_qdata (G_OBJECT (msg), digest_ok_quark ()) != NULL
-             ? PROV_ACTION_URL_AUTH_OK : PROV_ACTION_URL_AUTH_DENIED;
-  /* Both compared always, so that the time says nothing about which failed. */
-  user_ok = prov_action_url_secret_equal (query->user != NULL ? query->user : "",
-                                          PROV_ACTION_URL_USER);
-  password_ok = prov_action_url_secret_equal (query->password != NULL ? query->password : "",
-                                              password);
-  return user_ok && password_ok && query->user != NULL && query->password != NULL
+  /* The query's pairs decide when present, then Basic (on /CGI/Execute),
+   * then the Digest domain's verdict. */
+  if (prov_action_url_query_has_credentials (query))
+    return check_pair (query->user, query->password, password);
+  if (get_basic (msg, &basic_user, &basic_password))
+    {
+      verdict = check_pair (basic_user, basic_password, password);
+      clear_secret (&basic_password);
+      return verdict;
+    }
+  return g_object_get_qdata (G_OBJECT (msg), digest_ok_quark ()) != NULL
            ? PROV_ACTION_URL_AUTH_OK : PROV_ACTION_URL_AUTH_DENIED;
 }
 
@@ -301,6 +372,10 @@ prov_action_url_auth_challenge (ProvActionUrlAuth *self, SoupServerMessage *msg)
                                PROV_ACTION_URL_REALM, nonce, stale ? ", stale=true" : "");
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "WWW-Authenticate", challenge);
+  /* Cisco's CGI tools answer a Basic challenge; Digest stays first. */
+  if (is_execute (msg))
+    soup_message_headers_append (soup_server_message_get_response_headers (msg),
+                                 "WWW-Authenticate", "Basic realm=\"" PROV_ACTION_URL_REALM "\"");
 }
 
 SoupAuthDomain *

@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 
 #define PROV_ACTION_URL_REALM "provisiond"
 #define PROV_ACTION_URL_USER "admin"
+/* The one path that also takes HTTP Basic, as Cisco's CGI tools send it. */
+#define PROV_ACTION_URL_EXECUTE "/CGI/Execute"
 /* A Digest nonce is good for this long, then the client is told stale=true. */
 #define PROV_ACTION_URL_NONCE_LIFETIME_US (300 * G_USEC_PER_SEC)
 #define PROV_ACTION_URL_NONCE_KEY_SIZE 32
@@ -30,8 +32,9 @@ G_DECLARE_FINAL_TYPE (ProvActionUrlAuth, prov_action_url_auth, PROV, ACTION_URL_
  *
  * Who may use the endpoint: user `admin` with the store's Admin_Passwd,
  * read at each request, by HTTP Digest (a SoupAuthDomainDigest whose nonces
- * we issue, sign and expire, with replayed nonce counts refused) or by the
- * `xuser`/`xpassword` query pairs of Cisco's direct action URLs.
+ * we issue, sign and expire, with replayed nonce counts refused), by the
+ * `xuser`/`xpassword` query pairs of Cisco's direct action URLs, or on
+ * /CGI/Execute by HTTP Basic.
  */
 ProvActionUrlAuth   *prov_action_url_auth_new        (ProvStore          *store,
                                                       GError            **error);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <libsoup/soup.h>
 #include <libxml/parser.h>
@@ -9,6 +11,7 @@
 #include <provision.h>
 
 #include "prov-action-url-auth.h"
+#include "prov-action-url-guard.h"
 #include "prov-action-url-query.h"
 #include "prov-action-url-xml.h"
 
@@ -19,6 +22,7 @@
 /* An oversized body is read (and dropped) up to here so that the client
  * gets its 413; beyond, the connection is shut. */
 #define DRAIN_LIMIT (1024 * 1024)
+#define LISTEN_BACKLOG 128
 
 #define PROV_TYPE_ACTION_URL_PLUGIN (prov_action_url_plugin_get_type ())
 G_DECLARE_FINAL_TYPE (ProvActionUrlPlugin, prov_action_url_plugin, PROV, ACTION_URL_PLUGIN,
@@ -31,6 +35,8 @@ struct _ProvActionUrlPlugin
   ProvStore         *store;
   ProvStatus        *status;
   ProvActionUrlAuth *auth;
+  ProvActionUrlGuard *guard;
+  ProvActionUrlLimits limits;
   SoupServer        *server;
   guint              port;
 };
@@ -114,6 +120,26 @@ reply_too_large (SoupServerMessage *msg)
                                 "Connection", "close");
 }
 
+static void
+reply_too_many_failures (SoupServerMessage *msg, guint retry_after_s)
+{
+  g_autofree char *retry = g_strdup_printf ("%u", retry_after_s);
+
+  reply_text (msg, 429, "too many failed logins: try again later"); /* RFC 6585 */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                retry);
+}
+
+/* Whether the request tries a password (not a first request that waits
+ * for its challenge). */
+static gboolean
+has_credentials (SoupServerMessage *msg, const ProvActionUrlQuery *query)
+{
+  return (query != NULL && prov_action_url_query_has_credentials (query))
+         || soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                          "Authorization") != NULL;
+}
+
 static gboolean
 is_method (SoupServerMessage *msg, const char *method)
 {
@@ -125,8 +151,8 @@ check_rule (const char *rule, ProvTriggerAction action, GError **error)
 {
   g_autoptr(ProvRule) parsed = NULL;
 
-  /* Upgrade_Rule's grammar has no options. */
-  parsed = prov_rule_parse (rule, action == PROV_TRIGGER_ACTION_RESYNC, error);
+  /* Upgrade_Rule has the grammar of Profile_Rule, options included. */
+  parsed = prov_rule_parse (rule, error);
   if (parsed == NULL)
     g_prefix_error (error, "invalid rule: ");
   return parsed != NULL;
@@ -171,7 +197,9 @@ handle_action (ProvActionUrlPlugin *self, SoupServerMessage *msg, ProvActionUrlQ
       reply_text (msg, SOUP_STATUS_BAD_REQUEST, error->message);
       return;
     }
-  prov_trigger_fire (PROV_TRIGGER (self), action, PROV_CAUSE_EXPLICIT, rule);
+  /* `/admin/resync?/x.cfg`: a rule without a host uses the one that asked. */
+  prov_trigger_fire_from (PROV_TRIGGER (self), action, PROV_CAUSE_EXPLICIT, rule,
+                          prov_action_url_guard_get_peer (msg));
   reply_text (msg, SOUP_STATUS_OK, action == PROV_TRIGGER_ACTION_RESYNC ? "resync requested"
                                                                           : "upgrade requested");
 }
@@ -198,7 +226,7 @@ reply_execute_error (SoupServerMessage *msg, const char *reason)
   reply (msg, SOUP_STATUS_BAD_REQUEST, "text/xml", doc);
 }
 
-/* POST /CGI/Execute: every item is checked before any is fired. */
+/* POST /CGI/Execute: every item (its rule too) is checked before any is fired. */
 static void
 handle_execute (ProvActionUrlPlugin *self, SoupServerMessage *msg, Request *req)
 {
@@ -222,20 +250,11 @@ handle_execute (ProvActionUrlPlugin *self, SoupServerMessage *msg, Request *req)
     }
   for (guint i = 0; i < items->len; i++)
     {
-      ProvActionUrlItem *item = g_ptr_array_index (items, i);
+      ProvExecuteItem *item = g_ptr_array_index (items, i);
 
-      if (item->rule != NULL && !check_rule (item->rule, PROV_TRIGGER_ACTION_RESYNC, &error))
-        {
-          reply_execute_error (msg, error->message);
-          return;
-        }
-    }
-  for (guint i = 0; i < items->len; i++)
-    {
-      ProvActionUrlItem *item = g_ptr_array_index (items, i);
-
-      prov_trigger_fire (PROV_TRIGGER (self), PROV_TRIGGER_ACTION_RESYNC, PROV_CAUSE_EXPLICIT,
-                         item->rule);
+      prov_trigger_fire_from (PROV_TRIGGER (self), PROV_TRIGGER_ACTION_RESYNC,
+                              PROV_CAUSE_EXPLICIT, item->rule,
+                              prov_action_url_guard_get_peer (msg));
     }
   doc = prov_action_url_execute_response (items);
   reply (msg, SOUP_STATUS_OK, "text/xml", doc);
@@ -251,6 +270,13 @@ on_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
   g_autoptr(ProvActionUrlQuery) query = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* A connection over a cap (already answered 503 and shut) whose request
+   * was in before the shutdown. */
+  if (req == NULL)
+    {
+      reply_text (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "too many connections");
+      return;
+    }
   query = prov_action_url_query_parse (raw_query, &error);
   if (query == NULL)
     {
@@ -263,17 +289,14 @@ on_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
       reply_text (msg, SOUP_STATUS_FORBIDDEN, "no admin password is set (Admin_Passwd)");
       return;
     case PROV_ACTION_URL_AUTH_DENIED:
+      if (has_credentials (msg, query))
+        prov_action_url_guard_login_failed (self->guard, msg);
       reply_text (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
       prov_action_url_auth_challenge (self->auth, msg);
       return;
     case PROV_ACTION_URL_AUTH_OK:
     default:
       break;
-    }
-  if (req == NULL)
-    {
-      reply_text (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal error");
-      return;
     }
   if (req->oversized)
     {
@@ -302,12 +325,29 @@ on_got_headers (SoupServerMessage *msg, gpointer user_data)
   ProvActionUrlPlugin *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   Request *req = get_request (msg);
+  const char *raw_query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autoptr(ProvActionUrlQuery) query = prov_action_url_query_parse (raw_query, NULL);
+  guint retry_after_s = 0;
 
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   if (self->auth == NULL) /* stopped */
     return;
+  /* Before anything says whether the password was right, so that a
+   * source over its budget learns nothing from its guesses. */
+  if (has_credentials (msg, query)
+      && !prov_action_url_guard_may_login (self->guard, msg, &retry_after_s))
+    {
+      g_debug ("%s: too many failed logins: refused", prov_action_url_guard_get_peer (msg));
+      reply_too_many_failures (msg, retry_after_s);
+      return;
+    }
   if (soup_server_message_get_status (msg) == SOUP_STATUS_UNAUTHORIZED)
-    prov_action_url_auth_challenge (self->auth, msg);
+    {
+      /* The Digest domain refused the answer. */
+      if (has_credentials (msg, query))
+        prov_action_url_guard_login_failed (self->guard, msg);
+      prov_action_url_auth_challenge (self->auth, msg);
+    }
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
       && soup_message_headers_get_content_length (headers) > MAX_BODY)
     {
@@ -337,12 +377,9 @@ on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
   g_clear_pointer (&req->body, g_byte_array_unref);
   if (req->received > DRAIN_LIMIT && !req->shut)
     {
-      GSocket *socket = soup_server_message_get_socket (msg);
-
-      g_debug ("%s: body over %u bytes, closing", soup_server_message_get_remote_host (msg),
+      g_debug ("%s: body over %u bytes, closing", prov_action_url_guard_get_peer (msg),
                DRAIN_LIMIT);
-      if (socket != NULL)
-        g_socket_shutdown (socket, TRUE, TRUE, NULL);
+      prov_action_url_guard_shut (msg);
       req->shut = TRUE;
     }
 }
@@ -351,12 +388,16 @@ static void
 on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
   ProvActionUrlPlugin *self = user_data;
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
 
+  /* One request per connection (see ProvActionUrlGuard). */
+  soup_message_headers_replace (response_headers, "Connection", "close");
+  if (self->guard == NULL || !prov_action_url_guard_admit (self->guard, msg))
+    return;
   g_object_set_qdata_full (G_OBJECT (msg), request_quark (), g_new0 (Request, 1), request_free);
   g_signal_connect_object (msg, "got-headers", G_CALLBACK (on_got_headers), self, 0);
   g_signal_connect_object (msg, "got-chunk", G_CALLBACK (on_got_chunk), self, 0);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Cache-Control", "no-store");
+  soup_message_headers_replace (response_headers, "Cache-Control", "no-store");
 }
 
 /* One line per request; never the query (a password or a key may be in
@@ -368,7 +409,7 @@ on_request_finished (SoupServer *server, SoupServerMessage *msg, gpointer user_d
   const char *method = soup_server_message_get_method (msg);
   g_autofree char *path = g_strescape (uri != NULL ? g_uri_get_path (uri) : "?", NULL);
 
-  g_debug ("%s: %s %s: %u", soup_server_message_get_remote_host (msg),
+  g_debug ("%s: %s %s: %u", prov_action_url_guard_get_peer (msg),
            method != NULL ? method : "?", path, soup_server_message_get_status (msg));
 }
 
@@ -440,6 +481,13 @@ listen_on (ProvActionUrlPlugin *self, GInetAddress *address, guint port, GError 
         return FALSE;
     }
   listeners = soup_server_get_listeners (self->server);
+  /* libsoup's backlog of 10 drops the connections of a burst (each then
+   * waits a second to retry); listen(2) on a listening socket changes its
+   * backlog (GLib refuses to). The caps close what is over them as soon
+   * as it is accepted. */
+  for (GSList *l = listeners; l != NULL; l = l->next)
+    if (listen (g_socket_get_fd (l->data), LISTEN_BACKLOG) != 0)
+      g_debug ("listen backlog: %s", g_strerror (errno));
   if (listeners != NULL)
     {
       g_autoptr(GSocketAddress) local = g_socket_get_local_address (listeners->data, NULL);
@@ -464,6 +512,7 @@ prov_action_url_plugin_stop (ProvTrigger *trigger)
     }
   g_clear_object (&self->server);
   g_clear_object (&self->auth);
+  g_clear_object (&self->guard);
   g_clear_object (&self->status);
   g_clear_object (&self->store);
   self->port = 0;
@@ -489,13 +538,15 @@ prov_action_url_plugin_start (ProvTrigger *trigger, ProvEngine *engine, GError *
       g_debug ("no [action-url] Listen: not listening");
       return TRUE;
     }
-  if (!parse_listen (listen, &address, &port, error))
+  if (!parse_listen (listen, &address, &port, error)
+      || !prov_action_url_limits_load (&self->limits, keyfile, error))
     return FALSE;
 
   xmlInitParser ();
   self->auth = prov_action_url_auth_new (prov_engine_get_store (engine), error);
   if (self->auth == NULL)
     return FALSE;
+  self->guard = prov_action_url_guard_new (&self->limits);
   self->store = g_object_ref (prov_engine_get_store (engine));
   self->status = g_object_ref (prov_engine_get_status (engine));
   self->server = soup_server_new ("server-header", NULL, NULL);

@@ -13,17 +13,6 @@
 #define MASK "********"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlParserCtxt, xmlFreeParserCtxt)
-
-static void
-item_free (gpointer data)
-{
-  ProvActionUrlItem *item = data;
-
-  g_free (item->url);
-  g_free (item->rule);
-  g_free (item);
-}
 
 static gboolean
 fail (GError **error, const char *reason)
@@ -61,121 +50,14 @@ unwrap (const char *body, gsize len, GError **error)
   return NULL;
 }
 
-static gboolean
-is_execute_root (const char *name)
-{
-  const char *prefix = "CP-";
-  const char *suffix = "-3PCCExecute";
-
-  if (strcmp (name, "CiscoIPPhoneExecute") == 0)
-    return TRUE;
-  return strlen (name) > strlen (prefix) + strlen (suffix) && g_str_has_prefix (name, prefix)
-         && g_str_has_suffix (name, suffix);
-}
-
-static ProvActionUrlItem *
-parse_item (xmlNode *node, GError **error)
-{
-  g_autofree char *url = NULL;
-  ProvActionUrlItem *item;
-  xmlChar *value;
-
-  if (strcmp ((const char *) node->name, "ExecuteItem") != 0)
-    {
-      fail (error, "unexpected element in the Execute object");
-      return NULL;
-    }
-  value = xmlGetProp (node, (const xmlChar *) "URL");
-  if (value == NULL)
-    {
-      fail (error, "ExecuteItem without URL");
-      return NULL;
-    }
-  url = g_strdup ((const char *) value);
-  xmlFree (value);
-
-  /* The URL is never echoed in errors: a rule may carry a key. */
-  if (!prov_action_url_is_printable (url))
-    {
-      fail (error, "control character in ExecuteItem URL");
-      return NULL;
-    }
-  if (g_ascii_strcasecmp (url, "Resync") != 0 && g_ascii_strncasecmp (url, "Resync:", 7) != 0)
-    {
-      fail (error, "unsupported ExecuteItem URL (only Resync and Resync:<rule>)");
-      return NULL;
-    }
-  item = g_new0 (ProvActionUrlItem, 1);
-  if (url[6] == ':')
-    {
-      item->rule = g_strstrip (g_strdup (url + 7));
-      if (item->rule[0] == '\0')
-        g_clear_pointer (&item->rule, g_free);
-    }
-  item->url = g_steal_pointer (&url);
-  return item;
-}
-
 GPtrArray *
 prov_action_url_execute_parse (const char *body, gsize len, GError **error)
 {
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (item_free);
-  g_autoptr(xmlParserCtxt) ctxt = NULL;
-  g_autoptr(xmlDoc) doc = NULL;
   g_autofree char *xml = unwrap (body, len, error);
-  xmlNode *root;
 
   if (xml == NULL)
     return NULL;
-  /* No DTD at all: so no entities to expand and nothing to load. The text
-   * is UTF-8 and read as such, so this search sees every declaration. */
-  if (strstr (xml, "<!DOCTYPE") != NULL || strstr (xml, "<!ENTITY") != NULL)
-    {
-      fail (error, "DTDs and entities are not accepted");
-      return NULL;
-    }
-  ctxt = xmlNewParserCtxt ();
-  if (ctxt == NULL)
-    {
-      fail (error, "out of memory");
-      return NULL;
-    }
-  doc = xmlCtxtReadMemory (ctxt, xml, strlen (xml), NULL, "UTF-8",
-                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
-                           | XML_PARSE_IGNORE_ENC);
-  if (doc == NULL || doc->intSubset != NULL || doc->extSubset != NULL)
-    {
-      fail (error, "malformed XML");
-      return NULL;
-    }
-  root = xmlDocGetRootElement (doc);
-  if (root == NULL || !is_execute_root ((const char *) root->name))
-    {
-      fail (error, "the root is not CiscoIPPhoneExecute or CP-…-3PCCExecute");
-      return NULL;
-    }
-  for (xmlNode *node = root->children; node != NULL; node = node->next)
-    {
-      ProvActionUrlItem *item;
-
-      if (node->type != XML_ELEMENT_NODE)
-        continue;
-      if (items->len == PROV_ACTION_URL_MAX_ITEMS)
-        {
-          fail (error, "more than 3 ExecuteItems");
-          return NULL;
-        }
-      item = parse_item (node, error);
-      if (item == NULL)
-        return NULL;
-      g_ptr_array_add (items, item);
-    }
-  if (items->len == 0)
-    {
-      fail (error, "no ExecuteItem");
-      return NULL;
-    }
-  return g_steal_pointer (&items);
+  return prov_execute_parse (xml, strlen (xml), error);
 }
 
 static GBytes *
@@ -207,7 +89,7 @@ prov_action_url_execute_response (GPtrArray *items)
 
   for (guint i = 0; i < items->len; i++)
     {
-      ProvActionUrlItem *item = g_ptr_array_index (items, i);
+      ProvExecuteItem *item = g_ptr_array_index (items, i);
       xmlNode *node = xmlNewChild (root, NULL, (const xmlChar *) "ResponseItem", NULL);
 
       xmlNewProp (node, (const xmlChar *) "Status", (const xmlChar *) "0");

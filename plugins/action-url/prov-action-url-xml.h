@@ -5,28 +5,18 @@
 
 #include <provision.h>
 
+#include "prov-execute.h"
+
 G_BEGIN_DECLS
-
-/* The most ExecuteItems one object may hold, as on Cisco phones. */
-#define PROV_ACTION_URL_MAX_ITEMS 3
-
-/* One `<ExecuteItem URL="Resync:rule"/>`; @rule NULL = the configured rules. */
-typedef struct
-{
-  char *url;
-  char *rule;
-} ProvActionUrlItem;
 
 /**
  * prov_action_url_execute_parse:
  * @body: the POST body: the XML object itself, or the form `XML=<encoded>`
  *
- * Accepts a root named CiscoIPPhoneExecute or CP-<model>-3PCCExecute with
- * 1…3 ExecuteItem children whose URL is `Resync` or `Resync:<rule>`.
- * Refuses DTDs (and so entities), other encodings than UTF-8 and any other
- * URL, with PROV_ERROR_INVALID_ARGS. Never reads the network.
+ * The body unwrapped, then read by prov_execute_parse() (whose rules and
+ * errors apply).
  *
- * Returns: (element-type ProvActionUrlItem): the items, in order
+ * Returns: (element-type ProvExecuteItem): the items, in order
  */
 GPtrArray *prov_action_url_execute_parse    (const char   *body,
                                              gsize         len,

@@ -16,6 +16,8 @@
  * target must lie under the real path of a root, so `..` and symbolic links
  * out of a root are refused. */
 
+#define READ_CHUNK (1024 * 1024)
+
 #define PROV_TYPE_FILE_PLUGIN (prov_file_plugin_get_type ())
 G_DECLARE_FINAL_TYPE (ProvFilePlugin, prov_file_plugin, PROV, FILE_PLUGIN, ProvPlugin)
 
@@ -57,27 +59,54 @@ path_under (const char *path, const char *root)
   return strncmp (path, root, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
+/* The $ERR text for what is there instead of a file (data/syslog.md). */
+static const char *
+not_regular_text (mode_t mode)
+{
+  if (S_ISDIR (mode))
+    return "file: not a regular file (a directory)";
+  if (S_ISFIFO (mode))
+    return "file: not a regular file (a FIFO)";
+  if (S_ISSOCK (mode))
+    return "file: not a regular file (a socket)";
+  if (S_ISCHR (mode) || S_ISBLK (mode))
+    return "file: not a regular file (a device)";
+  return "file: not a regular file";
+}
+
 static GBytes *
-read_file (const char *path, guint64 max_size, GError **error)
+read_file (const char *path, guint64 max_size, GCancellable *cancellable, GError **error)
 {
   g_autofree char *buf = NULL;
   struct stat st;
   gsize done = 0;
   int fd;
 
-  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer, which may never
+   * come. It changes nothing for the regular files read below. */
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   if (fd < 0)
     {
       int saved = errno;
+
+      /* A socket cannot be opened at all (ENXIO): say what it is. */
+      if (saved != ENOENT && stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+        {
+          g_set_error_literal (error, PROV_ERROR, PROV_ERROR_TRANSPORT,
+                               not_regular_text (st.st_mode));
+          return NULL;
+        }
       g_set_error (error, PROV_ERROR,
                    saved == ENOENT ? PROV_ERROR_FILE_NOT_FOUND : PROV_ERROR_TRANSPORT, "%s",
                    saved == ENOENT ? "file not found" : g_strerror (saved));
       return NULL;
     }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+  if (fstat (fd, &st) != 0)
+    st.st_mode = 0;
+  if (!S_ISREG (st.st_mode))
     {
       close (fd);
-      g_set_error (error, PROV_ERROR, PROV_ERROR_TRANSPORT, "not a regular file");
+      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_TRANSPORT, not_regular_text (st.st_mode));
       return NULL;
     }
   if ((guint64) st.st_size > max_size)
@@ -89,12 +118,19 @@ read_file (const char *path, guint64 max_size, GError **error)
   buf = g_malloc (st.st_size + 1);
   while (done < (gsize) st.st_size)
     {
-      ssize_t n = read (fd, buf + done, st.st_size - done);
+      /* Bounded reads: a cancel is seen between two of them. */
+      ssize_t n = read (fd, buf + done, MIN ((gsize) st.st_size - done, READ_CHUNK));
       if (n < 0 && errno == EINTR)
         continue;
       if (n <= 0)
         break;
       done += n;
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          close (fd);
+          g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CANCELLED, "cancelled");
+          return NULL;
+        }
     }
   close (fd);
   return g_bytes_new_take (g_steal_pointer (&buf), done);
@@ -147,7 +183,7 @@ fetch_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
                                "file: outside the allowed roots");
       return;
     }
-  bytes = read_file (real, prov_fetch_get_max_size (fetch), &error);
+  bytes = read_file (real, prov_fetch_get_max_size (fetch), cancellable, &error);
   if (bytes == NULL)
     {
       g_task_return_error (task, error);
@@ -168,13 +204,36 @@ prov_file_plugin_fetch_async (ProvTransport       *transport,
   g_task_set_source_tag (task, prov_file_plugin_fetch_async);
   g_task_set_task_data (task, g_object_ref (fetch), g_object_unref);
   prov_fetch_set_server_ip (fetch, "127.0.0.1");
+  /* Not even started: GTask would run the worker all the same (and GLib
+   * 2.74 leaks its cancel error when the worker then returns). */
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_CANCELLED, "cancelled");
+      return;
+    }
+  /* A cancel ends the fetch at once, even while the worker waits on a slow
+   * disk: it finishes alone and its result is dropped. */
+  g_task_set_return_on_cancel (task, TRUE);
   g_task_run_in_thread (task, fetch_in_thread);
 }
 
 static GBytes *
 prov_file_plugin_fetch_finish (ProvTransport *transport, GAsyncResult *result, GError **error)
 {
-  GBytes *bytes = g_task_propagate_pointer (G_TASK (result), error);
+  g_autoptr(GError) local_error = NULL;
+  GBytes *bytes = g_task_propagate_pointer (G_TASK (result), &local_error);
+
+  /* GTask reports its own cancel in GIO's domain: ours is PROV_ERROR. */
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CANCELLED, "cancelled");
+      return NULL;
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
 
   /* Progress is reported here, in the caller's thread, not the worker's. */
   if (bytes != NULL)

@@ -26,6 +26,7 @@ typedef struct
   SoupSession          *session;
   SoupMessage          *msg;
   GUri                 *uri;         /* of the current request */
+  GUri                 *origin;      /* the fetch's own URL: its credentials are for it */
   gboolean              post;
   gboolean              tls_ready;
   GTlsCertificate      *client_cert;
@@ -68,6 +69,7 @@ transfer_free (Transfer *t)
   g_clear_object (&t->msg);
   g_clear_object (&t->session);
   g_clear_pointer (&t->uri, g_uri_unref);
+  g_clear_pointer (&t->origin, g_uri_unref);
   g_clear_object (&t->client_cert);
   g_clear_object (&t->cancellable);
   g_clear_object (&t->caller_cancellable);
@@ -175,10 +177,14 @@ on_network_event (SoupMessage *msg, GSocketClientEvent event, GIOStream *stream,
     connected (user_data);
 }
 
+static void set_server_ip (Transfer *t);
+
 static void
 on_wrote_headers (SoupMessage *msg, gpointer user_data)
 {
   connected (user_data);
+  /* As soon as it is known: the engine's request message waits for it. */
+  set_server_ip (user_data);
 }
 
 /* Only records what went wrong: trust is decided by the session's database,
@@ -193,6 +199,25 @@ on_accept_certificate (SoupMessage *msg, GTlsCertificate *certificate,
   g_debug ("fetch %u: server certificate rejected (flags 0x%x)", prov_fetch_get_id (t->fetch),
            errors);
   return FALSE;
+}
+
+static int
+effective_port (GUri *uri)
+{
+  int port = g_uri_get_port (uri);
+
+  if (port > 0)
+    return port;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+}
+
+/* Scheme, host and port, as browsers tell origins apart. */
+static gboolean
+same_origin (GUri *a, GUri *b)
+{
+  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0
+         && g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0
+         && effective_port (a) == effective_port (b);
 }
 
 static gboolean
@@ -214,6 +239,13 @@ on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, gpointer u
                           && g_ascii_strcasecmp (scheme, "Digest") != 0)
     {
       g_debug ("fetch %u: %s challenge not answered (not allowed)", id, scheme);
+      return FALSE;
+    }
+  /* A redirect may lead anywhere: the credentials were configured for the
+   * fetch's own server, never for another one (the proxy stays the same). */
+  if (!soup_auth_is_for_proxy (auth) && !same_origin (t->uri, t->origin))
+    {
+      g_debug ("fetch %u: %s challenge of another server not answered", id, scheme);
       return FALSE;
     }
   if (t->auth_answers >= MAX_AUTH_ANSWERS)
@@ -398,6 +430,12 @@ follow_redirect (Transfer *t, guint status)
     }
   shown = uri_for_log (target);
   g_debug ("fetch %u: %u redirect to %s", prov_fetch_get_id (t->fetch), status, shown);
+  /* What TLS protected must not continue in the clear. */
+  if (g_strcmp0 (g_uri_get_scheme (t->uri), "https") == 0 && g_strcmp0 (scheme, "http") == 0)
+    {
+      transfer_fail_literal (t, "redirect from https to http refused");
+      return TRUE;
+    }
   if (!prov_fetch_host_allowed (t->fetch, g_uri_get_host (target)))
     {
       transfer_fail_literal (t, "restricted host");
@@ -544,6 +582,7 @@ prov_http_transfer_start (GTask *task, ProvHttpCache *cache, ProvFetch *fetch)
   t->fetch = g_object_ref (fetch);
   t->cache = g_object_ref (cache);
   t->uri = g_uri_ref (prov_fetch_get_uri (fetch));
+  t->origin = g_uri_ref (t->uri);
   t->post = prov_fetch_get_body (fetch) != NULL;
   t->cancellable = g_cancellable_new ();
   if (g_task_get_cancellable (task) != NULL)

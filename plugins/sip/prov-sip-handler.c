@@ -5,7 +5,8 @@
 
 #include "prov-sip-digest.h"
 #include "prov-sip-handler.h"
-#include "prov-sip-limiter.h"
+#include "prov-execute.h"
+#include "prov-limiter.h"
 #include "prov-sip-message.h"
 #include "prov-sip-nonces.h"
 
@@ -20,6 +21,11 @@
 #define LIMIT_BURST    20.0
 #define GLOBAL_RATE    100.0
 #define GLOBAL_BURST   200.0
+/* Wrong passwords: 10 at once per source, then 6 a minute; five times
+ * that for all sources together. */
+#define LOGIN_BURST    10.0
+#define LOGIN_RATE     (6.0 / 60)
+#define LOGIN_FACTOR   5.0
 /* Lines are looked up as User_ID_1_, User_ID_2_… until one is missing. */
 #define MAX_LINES      64
 
@@ -39,7 +45,8 @@ struct _ProvSipHandler
   char           *username;
   char           *password;
   ProvSipNonces  *nonces;
-  ProvSipLimiter *limiter;
+  ProvLimiter *limiter;
+  ProvLimiter *logins;
   GQueue          cache; /* Cached*, oldest first */
 };
 
@@ -73,7 +80,8 @@ prov_sip_handler_finalize (GObject *object)
   g_free (self->username);
   clear_password (&self->password);
   prov_sip_nonces_free (self->nonces);
-  prov_sip_limiter_free (self->limiter);
+  prov_limiter_free (self->limiter);
+  prov_limiter_free (self->logins);
   g_queue_clear_full (&self->cache, cached_free);
   G_OBJECT_CLASS (prov_sip_handler_parent_class)->finalize (object);
 }
@@ -88,8 +96,10 @@ static void
 prov_sip_handler_init (ProvSipHandler *self)
 {
   self->nonces = prov_sip_nonces_new (NONCE_MAX, NONCE_LIFETIME);
-  self->limiter = prov_sip_limiter_new (LIMIT_SOURCES, LIMIT_RATE, LIMIT_BURST, GLOBAL_RATE,
+  self->limiter = prov_limiter_new (LIMIT_SOURCES, LIMIT_RATE, LIMIT_BURST, GLOBAL_RATE,
                                         GLOBAL_BURST);
+  self->logins = prov_limiter_new (LIMIT_SOURCES, LOGIN_RATE, LOGIN_BURST,
+                                   LOGIN_RATE * LOGIN_FACTOR, LOGIN_BURST * LOGIN_FACTOR);
   g_queue_init (&self->cache);
 }
 
@@ -225,10 +235,11 @@ nonce_state_to_string (ProvSipNonceState state)
   return names[state];
 }
 
-/* Authentication of a NOTIFY we would obey (RFC 2617 §3.2, RFC 3261 §22). */
+/* Authentication of a NOTIFY we would obey (RFC 2617 §3.2, RFC 3261 §22);
+ * TRUE when it gets its 200. */
 static char *
-authenticate (ProvSipHandler *self, ProvSipMessage *msg, const char *peer, gint64 now,
-              gboolean *resync)
+authenticate (ProvSipHandler *self, ProvSipMessage *msg, const char *peer, const char *source,
+              gint64 now, gboolean *ok_out)
 {
   g_autoptr(ProvSipDigest) digest = find_digest (self, msg);
   ProvSipNonceState state;
@@ -238,6 +249,13 @@ authenticate (ProvSipHandler *self, ProvSipMessage *msg, const char *peer, gint6
     {
       g_debug ("%s: NOTIFY without usable credentials: challenging", peer);
       return challenge (self, msg, FALSE, now);
+    }
+  /* Before the answer is looked at, so that a source over its budget of
+   * wrong passwords learns nothing from its guesses. */
+  if (!prov_limiter_check (self->logins, source, now, NULL))
+    {
+      g_debug ("%s: too many failed logins: refused", peer);
+      return respond (msg, 403, "Forbidden (too many failed logins)", NULL);
     }
   state = prov_sip_nonces_use (self->nonces, digest->nonce, now);
   /* The digest's uri is not compared with the Request-URI: proxies rewrite
@@ -253,18 +271,51 @@ authenticate (ProvSipHandler *self, ProvSipMessage *msg, const char *peer, gint6
     {
       g_autofree char *user = g_strescape (digest->username, NULL);
       g_debug ("%s: wrong credentials for user \"%s\"", peer, user);
+      /* Only with a nonce of ours: the sender got our challenge, so its
+       * address is no spoof. */
+      prov_limiter_allow (self->logins, source, now);
       return respond (msg, 403, "Forbidden", NULL);
     }
   /* The name is one of ours here, safe to log as it is. */
-  g_debug ("%s: authorised as \"%s\": resync", peer, digest->username);
-  *resync = TRUE;
+  g_debug ("%s: authorised as \"%s\"", peer, digest->username);
+  *ok_out = TRUE;
   return respond (msg, 200, "OK", NULL);
 }
 
-static char *
-decide (ProvSipHandler *self, ProvSipMessage *msg, const char *peer, gint64 now,
-        gboolean *resync)
+static GPtrArray *
+rules_new (void)
 {
+  return g_ptr_array_new_with_free_func (g_free);
+}
+
+/* The resyncs an XML-Service NOTIFY asks for: its Execute object's items. */
+static GPtrArray *
+execute_rules (ProvSipMessage *msg, GError **error)
+{
+  gsize len = 0;
+  const char *body = prov_sip_message_get_body (msg, &len);
+  g_autoptr(GPtrArray) items = prov_execute_parse (body, len, error);
+  GPtrArray *rules;
+
+  if (items == NULL)
+    return NULL;
+  rules = rules_new ();
+  for (guint i = 0; i < items->len; i++)
+    {
+      ProvExecuteItem *item = g_ptr_array_index (items, i);
+
+      g_ptr_array_add (rules, g_strdup (item->rule));
+    }
+  return rules;
+}
+
+static char *
+decide (ProvSipHandler *self, ProvSipMessage *msg, const char *peer, const char *source,
+        gint64 now, GPtrArray **resyncs)
+{
+  g_autoptr(GPtrArray) rules = NULL;
+  gboolean ok = FALSE;
+  char *response;
   const char *method = prov_sip_message_get_method (msg);
   g_autofree char *to_tag = NULL;
   g_autofree char *event = NULL;
@@ -297,20 +348,46 @@ decide (ProvSipHandler *self, ProvSipMessage *msg, const char *peer, gint64 now,
       g_debug ("%s: NOTIFY without a valid Event: bad request", peer);
       return respond (msg, 400, "Bad Request", NULL);
     }
-  if (strcmp (event, "resync") != 0 && strcmp (event, "check-sync") != 0)
+  if (strcmp (event, "resync") != 0 && strcmp (event, "check-sync") != 0
+      && strcmp (event, "xml-service") != 0)
     {
       g_debug ("%s: event \"%s\" not supported", peer, event);
-      return respond (msg, 489, "Bad Event", "Allow-Events: resync, check-sync\r\n");
+      return respond (msg, 489, "Bad Event",
+                      "Allow-Events: resync, check-sync, xml-service\r\n");
     }
   if (!prov_store_get_bool (self->store, "Resync_From_SIP"))
     {
       g_debug ("%s: Resync_From_SIP is No: refused", peer);
       return respond (msg, 403, "Forbidden", NULL);
     }
-  reboot = prov_sip_message_get_param (msg, "Event", "reboot");
-  if (reboot != NULL && g_ascii_strcasecmp (reboot, "false") != 0)
-    g_debug ("%s: reboot requested and ignored: a NOTIFY only ever resyncs", peer);
-  return authenticate (self, msg, peer, now, resync);
+  if (strcmp (event, "xml-service") == 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Checked whole before any challenge: nothing is owed to garbage. */
+      rules = execute_rules (msg, &error);
+      if (rules == NULL)
+        {
+          g_debug ("%s: XML-Service: %s", peer, error->message);
+          return respond (msg, 400, "Bad Request (Execute object refused)", NULL);
+        }
+    }
+  else
+    {
+      reboot = prov_sip_message_get_param (msg, "Event", "reboot");
+      if (reboot != NULL && g_ascii_strcasecmp (reboot, "false") != 0)
+        g_debug ("%s: reboot requested and ignored: a NOTIFY only ever resyncs", peer);
+      /* One resync of the configured rules. */
+      rules = rules_new ();
+      g_ptr_array_add (rules, NULL);
+    }
+  response = authenticate (self, msg, peer, source, now, &ok);
+  if (ok)
+    {
+      g_debug ("%s: %u resync(s) due", peer, rules->len);
+      *resyncs = g_steal_pointer (&rules);
+    }
+  return response;
 }
 
 static char *
@@ -353,10 +430,11 @@ cache_add (ProvSipHandler *self, char *key, const char *response, gint64 now)
 char *
 prov_sip_handler_handle_at (ProvSipHandler *self, const char *data, gsize len,
                             const char *peer_host, guint16 peer_port, gint64 now,
-                            gboolean *resync)
+                            GPtrArray **resyncs)
 {
   g_autoptr(ProvSipMessage) msg = NULL;
   g_autofree char *peer = NULL;
+  g_autofree char *source = NULL;
   g_autofree char *key = NULL;
   const char *cached;
   char *response;
@@ -364,9 +442,9 @@ prov_sip_handler_handle_at (ProvSipHandler *self, const char *data, gsize len,
   g_return_val_if_fail (PROV_IS_SIP_HANDLER (self), NULL);
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (peer_host != NULL, NULL);
-  g_return_val_if_fail (resync != NULL, NULL);
+  g_return_val_if_fail (resyncs != NULL, NULL);
 
-  *resync = FALSE;
+  *resyncs = NULL;
   peer = strchr (peer_host, ':') != NULL ? g_strdup_printf ("[%s]:%u", peer_host, peer_port)
                                          : g_strdup_printf ("%s:%u", peer_host, peer_port);
   msg = prov_sip_message_parse (data, len);
@@ -383,7 +461,7 @@ prov_sip_handler_handle_at (ProvSipHandler *self, const char *data, gsize len,
       g_debug ("%s: dropped %s that cannot be answered", peer, prov_sip_message_get_method (msg));
       return NULL;
     }
-  if (!prov_sip_limiter_allow (self->limiter, peer_host, now))
+  if (!prov_limiter_allow (self->limiter, peer_host, now))
     {
       g_debug ("%s: over the rate limit: dropped", peer);
       return NULL;
@@ -395,7 +473,8 @@ prov_sip_handler_handle_at (ProvSipHandler *self, const char *data, gsize len,
       g_debug ("%s: retransmission: same answer again", peer);
       return g_strdup (cached);
     }
-  response = decide (self, msg, peer, now, resync);
+  source = prov_limiter_source_key (peer_host);
+  response = decide (self, msg, peer, source, now, resyncs);
   if (response != NULL)
     cache_add (self, g_steal_pointer (&key), response, now);
   return response;
@@ -403,10 +482,10 @@ prov_sip_handler_handle_at (ProvSipHandler *self, const char *data, gsize len,
 
 char *
 prov_sip_handler_handle (ProvSipHandler *self, const char *data, gsize len,
-                         const char *peer_host, guint16 peer_port, gboolean *resync)
+                         const char *peer_host, guint16 peer_port, GPtrArray **resyncs)
 {
   return prov_sip_handler_handle_at (self, data, len, peer_host, peer_port,
-                                     g_get_monotonic_time (), resync);
+                                     g_get_monotonic_time (), resyncs);
 }
 
 guint
@@ -418,7 +497,7 @@ prov_sip_handler_get_n_nonces (ProvSipHandler *self)
 guint
 prov_sip_handler_get_n_sources (ProvSipHandler *self)
 {
-  return prov_sip_limiter_get_size (self->limiter);
+  return prov_limiter_get_size (self->limiter);
 }
 
 guint

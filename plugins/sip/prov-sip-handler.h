@@ -34,7 +34,10 @@ const char     *prov_sip_handler_get_realm     (ProvSipHandler *self);
  * prov_sip_handler_handle:
  * @peer_host: the sender's address, for rate limiting and logs
  * @peer_port: its port, 0 when unknown
- * @resync: (out): set when the request is authorised and a resync is due
+ * @resyncs: (out) (transfer full) (element-type utf8) (nullable): the
+ *   resyncs due when the request is authorised, one (nullable) rule each:
+ *   NULL for `Event: resync`/`check-sync` (the configured rules), one per
+ *   ExecuteItem for `Event: XML-Service`; NULL when none is due
  *
  * Returns: (nullable): the response to send back, or NULL to send nothing
  *   (garbage, a response, an ACK, or a sender over its rate).
@@ -44,7 +47,7 @@ char           *prov_sip_handler_handle        (ProvSipHandler *self,
                                                 gsize           len,
                                                 const char     *peer_host,
                                                 guint16         peer_port,
-                                                gboolean       *resync);
+                                                GPtrArray     **resyncs);
 /* The same at a given monotonic time (µs), for tests of expiry. */
 char           *prov_sip_handler_handle_at     (ProvSipHandler *self,
                                                 const char     *data,
@@ -52,7 +55,7 @@ char           *prov_sip_handler_handle_at     (ProvSipHandler *self,
                                                 const char     *peer_host,
                                                 guint16         peer_port,
                                                 gint64          now,
-                                                gboolean       *resync);
+                                                GPtrArray     **resyncs);
 
 /* Sizes of the bounded tables, for tests. */
 guint           prov_sip_handler_get_n_nonces  (ProvSipHandler *self);

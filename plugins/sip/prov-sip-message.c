@@ -20,6 +20,8 @@ struct _ProvSipMessage
   char      *uri;
   GPtrArray *headers; /* Header* */
   char      *problem;
+  char      *body;    /* Content-Length bytes (or the rest), NUL-terminated */
+  gsize      body_len;
 };
 
 static const struct
@@ -57,6 +59,7 @@ prov_sip_message_free (ProvSipMessage *self)
   g_free (self->uri);
   g_ptr_array_unref (self->headers);
   g_free (self->problem);
+  g_free (self->body);
   g_free (self);
 }
 
@@ -174,11 +177,13 @@ add_header_line (ProvSipMessage *self, const char *line)
   g_ptr_array_add (self->headers, h);
 }
 
+/* Keeps the body: Content-Length bytes of what follows the header, or
+ * all of it when there is no Content-Length. */
 static void
-check_body (ProvSipMessage *self, gsize body_len, gboolean complete)
+check_body (ProvSipMessage *self, const char *body, gsize body_len, gboolean complete)
 {
   const char *cl = prov_sip_message_get_header (self, "Content-Length");
-  guint64 n;
+  guint64 n = body_len;
 
   if (!complete)
     {
@@ -186,12 +191,19 @@ check_body (ProvSipMessage *self, gsize body_len, gboolean complete)
       return;
     }
   /* Over UDP Content-Length is optional (RFC 3261 §18.3). */
-  if (cl == NULL)
-    return;
-  if (strlen (cl) > 9 || !g_ascii_string_to_unsigned (cl, 10, 0, G_MAXUINT32, &n, NULL))
-    set_problem (self, "bad Content-Length");
-  else if (n > body_len)
-    set_problem (self, "truncated body");
+  if (cl != NULL
+      && (strlen (cl) > 9 || !g_ascii_string_to_unsigned (cl, 10, 0, G_MAXUINT32, &n, NULL)))
+    {
+      set_problem (self, "bad Content-Length");
+      return;
+    }
+  if (n > body_len)
+    {
+      set_problem (self, "truncated body");
+      return;
+    }
+  self->body = g_strndup (body, n);
+  self->body_len = n;
 }
 
 static void
@@ -281,7 +293,7 @@ prov_sip_message_parse (const char *data, gsize len)
     }
   if (first)
     return NULL;
-  check_body (self, end - p, complete);
+  check_body (self, p, end - p, complete);
   check_unique (self);
   check_cseq_via (self);
   return g_steal_pointer (&self);
@@ -291,6 +303,14 @@ const char *
 prov_sip_message_get_method (ProvSipMessage *self)
 {
   return self->method;
+}
+
+const char *
+prov_sip_message_get_body (ProvSipMessage *self, gsize *len)
+{
+  if (len != NULL)
+    *len = self->body != NULL ? self->body_len : 0;
+  return self->body != NULL ? self->body : "";
 }
 
 const char *

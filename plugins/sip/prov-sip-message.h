@@ -33,6 +33,9 @@ void            prov_sip_message_free           (ProvSipMessage *self);
 
 const char     *prov_sip_message_get_method     (ProvSipMessage *self);
 const char     *prov_sip_message_get_uri        (ProvSipMessage *self);
+/* The body (Content-Length bytes; may contain NULs), "" when none. */
+const char     *prov_sip_message_get_body       (ProvSipMessage *self,
+                                                 gsize          *len);
 /* Why the request is malformed, or NULL. Never contains header values. */
 const char     *prov_sip_message_get_problem    (ProvSipMessage *self);
 

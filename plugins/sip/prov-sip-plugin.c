@@ -12,7 +12,8 @@
 #include "prov-sip-message.h"
 
 /* A trigger that resyncs when an authenticated SIP NOTIFY (Event: resync
- * or check-sync) arrives over UDP; see README.md. The protocol work is in
+ * or check-sync, or XML-Service with a Cisco Execute object) arrives over
+ * UDP; see README.md. The protocol work is in
  * ProvSipHandler; this file owns the socket and the settings. */
 
 #define DEFAULT_PORT 5060
@@ -50,12 +51,19 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (ProvSipPlugin, prov_sip_plugin, PROV_TYPE_PLUGIN,
 static char *
 handle (ProvSipPlugin *self, const char *data, gsize len, const char *host, guint16 port)
 {
-  gboolean resync = FALSE;
+  g_autoptr(GPtrArray) resyncs = NULL;
   char *response;
 
-  response = prov_sip_handler_handle (self->handler, data, len, host, port, &resync);
-  if (resync)
-    prov_trigger_fire (PROV_TRIGGER (self), PROV_TRIGGER_ACTION_RESYNC, PROV_CAUSE_EXPLICIT, NULL);
+  response = prov_sip_handler_handle (self->handler, data, len, host, port, &resyncs);
+  /* An Execute item's rule without a server (`Resync:/x.cfg`) uses the
+   * host that sent the NOTIFY, as the action URLs do. */
+  for (guint i = 0; resyncs != NULL && i < resyncs->len; i++)
+    {
+      const char *rule = g_ptr_array_index (resyncs, i);
+
+      prov_trigger_fire_from (PROV_TRIGGER (self), PROV_TRIGGER_ACTION_RESYNC,
+                              PROV_CAUSE_EXPLICIT, rule, rule != NULL ? host : NULL);
+    }
   return response;
 }
 
@@ -312,6 +320,7 @@ prov_plugin_create (void)
 {
   return g_object_new (PROV_TYPE_SIP_PLUGIN,
                        "name", "sip",
-                       "description", "Resync on an authenticated SIP NOTIFY (check-sync, resync)",
+                       "description",
+                       "Resync on an authenticated SIP NOTIFY (check-sync, resync, XML-Service)",
                        NULL);
 }

@@ -399,8 +399,10 @@ on_resolved (GObject *resolver, GAsyncResult *result, gpointer user_data)
   try_address (t);
 }
 
-/* The URL path without its leading '/', percent-decoded: TFTP servers
- * expect a name relative to their root. */
+/* The URL path as written, leading '/' included, percent-decoded: phones
+ * send "/Cisco/CP-8845-3PCC/x.cfg" and servers' device detection matches on
+ * it. tftpd-hpa --secure and atftpd take it relative to their root;
+ * tftpd-hpa without --secure wants the full path, which the URL then names. */
 static char *
 make_filename (ProvFetch *fetch)
 {
@@ -409,10 +411,8 @@ make_filename (ProvFetch *fetch)
 
   if (path == NULL)
     return NULL;
-  if (path[0] == '/')
-    path++;
   name = g_uri_unescape_string (path, NULL);
-  if (name == NULL || name[0] == '\0')
+  if (name == NULL || name[0] == '\0' || g_str_equal (name, "/"))
     return NULL;
   return g_steal_pointer (&name);
 }

@@ -140,10 +140,39 @@ parse (const char *body, GError **error)
   return prov_action_url_execute_parse (body, strlen (body), error);
 }
 
-static ProvActionUrlItem *
+static ProvExecuteItem *
 item_at (GPtrArray *items, guint i)
 {
   return g_ptr_array_index (items, i);
+}
+
+/* The seed's example leaves the URL unquoted: read as if it were quoted. */
+static void
+test_execute_seed_unquoted (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = parse ("<CP-8845-3PCCExecute>\n"
+                                      " <ExecuteItem URL=Resync:http://127.0.0.1/$MA.cfg?a=1&b=2/>\n"
+                                      " <ExecuteItem URL=Resync />\n"
+                                      "</CP-8845-3PCCExecute>\n", &error);
+  g_autoptr(GPtrArray) quote = NULL;
+  g_autoptr(GPtrArray) inside = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 2);
+  g_assert_cmpstr (item_at (items, 0)->rule, ==, "http://127.0.0.1/$MA.cfg?a=1&b=2");
+  g_assert_null (item_at (items, 1)->rule);
+
+  /* Still refused: a quote inside a bare value, and markup it would hide. */
+  quote = parse ("<CiscoIPPhoneExecute><ExecuteItem URL=Resync:a\"b/></CiscoIPPhoneExecute>",
+                 &error);
+  g_assert_null (quote);
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_INVALID_ARGS);
+  g_clear_error (&error);
+  inside = parse ("<CiscoIPPhoneExecute><ExecuteItem URL=Resync:<x/>/></CiscoIPPhoneExecute>",
+                  &error);
+  g_assert_null (inside);
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_INVALID_ARGS);
 }
 
 static void
@@ -381,6 +410,7 @@ main (int argc, char **argv)
   g_test_add_func ("/action-url/secret-equal", test_secret_equal);
   g_test_add_func ("/action-url/nonce", test_nonce);
   g_test_add_func ("/action-url/execute/valid", test_execute_valid);
+  g_test_add_func ("/action-url/execute/seed-unquoted", test_execute_seed_unquoted);
   g_test_add_func ("/action-url/execute/invalid", test_execute_invalid);
   g_test_add_func ("/action-url/execute/encodings", test_execute_encodings);
   g_test_add_func ("/action-url/execute/documents", test_execute_documents);

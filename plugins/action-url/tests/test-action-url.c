@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <glib/gstdio.h>
 
@@ -16,12 +17,16 @@
 #define PASSWORD "s3cret:pass word"
 #define PASSWORD_ENCODED "s3cret%3Apass%20word"
 #define SEED_RULE "tftp://127.0.0.1:69/basic.txt"
+/* Connections of the descriptor test: more than the 1024 descriptors a
+ * process gets by default. */
+#define N_FLOOD 1100
 
 typedef struct
 {
   int   action;
   int   cause;
   char *rule;
+  char *requester; /* prov_trigger_get_requester() during "fired" */
 } Fired;
 
 typedef struct
@@ -66,6 +71,7 @@ fired_free (gpointer data)
   Fired *fired = data;
 
   g_free (fired->rule);
+  g_free (fired->requester);
   g_free (fired);
 }
 
@@ -78,6 +84,7 @@ on_fired (ProvTrigger *trigger, int action, int cause, const char *rule, gpointe
   fired->action = action;
   fired->cause = cause;
   fired->rule = g_strdup (rule);
+  fired->requester = g_strdup (prov_trigger_get_requester (trigger));
   g_ptr_array_add (f->fired, fired);
 }
 
@@ -364,6 +371,110 @@ post_digest (Fixture *f, const char *path_and_query, const char *body_path, cons
   return curl (f, path_and_query, "--digest", "-u", "admin:" PASSWORD, "-H",
                expect != NULL ? expect : "X-No: 1", mode != NULL ? mode : "--data-binary", data,
                NULL);
+}
+
+
+/* Descriptors open in this process: the plugin's and the test's. */
+static guint
+count_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n - 1; /* the directory's own */
+}
+
+/* Serves the plugin until count_fds () is at most (@at_most) or at least
+ * @want, for at most @timeout_ms. (A descriptor of an earlier child may
+ * close meanwhile: at most, not exactly.) */
+static gboolean
+wait_fds (guint want, gboolean at_most, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * (gint64) 1000;
+
+  while (at_most ? count_fds () > want : count_fds () < want)
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+/* A raw TCP client (not curl: it must be able to stop half way), connected
+ * while the main loop serves the plugin. */
+static GSocket *
+raw_connect (Fixture *f)
+{
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (lo, f->port);
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (socket, FALSE);
+  if (!g_socket_connect (socket, address, NULL, &error))
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
+      g_clear_error (&error);
+      while (g_socket_condition_check (socket, G_IO_OUT) == 0)
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_main_context_iteration (NULL, FALSE);
+        }
+      g_socket_check_connect_result (socket, &error);
+      g_assert_no_error (error);
+    }
+  return g_steal_pointer (&socket);
+}
+
+static void
+raw_send (GSocket *socket, const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  gssize n = g_socket_send (socket, text, strlen (text), NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, strlen (text));
+}
+
+/* Serves the plugin until the server ends the connection (end of stream
+ * or reset), reading what it sends meanwhile into @received (optional);
+ * @trickle: one more byte of a header every 10 ms, as a slowloris does.
+ * Returns the milliseconds it took, or -1 after @timeout_ms. */
+static gint64
+raw_wait_closed (GSocket *socket, GString *received, gboolean trickle, guint timeout_ms)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint64 next_byte = start;
+
+  while (g_get_monotonic_time () - start < timeout_ms * (gint64) 1000)
+    {
+      char buf[512];
+      g_autoptr(GError) error = NULL;
+      gssize n;
+
+      if (trickle && g_get_monotonic_time () >= next_byte)
+        {
+          g_socket_send (socket, "X", 1, NULL, NULL);
+          next_byte += 10 * 1000;
+        }
+      n = g_socket_receive (socket, buf, sizeof buf, NULL, &error);
+      if (n == 0 || (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)))
+        return (g_get_monotonic_time () - start) / 1000;
+      if (n > 0 && received != NULL)
+        g_string_append_len (received, buf, n);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+  return -1;
 }
 
 static void
@@ -705,6 +816,47 @@ test_execute (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->fired->len, ==, 5);
 }
 
+/* Cisco's CGI tools send HTTP Basic to /CGI/Execute: accepted there (and
+ * only there), challenged with Basic after Digest. */
+static void
+test_execute_basic (Fixture *f, gconstpointer data)
+{
+  g_autofree char *cp = write_file (f, "<CP-8845-3PCCExecute><ExecuteItem URL=\"Resync:" SEED_RULE
+                                       "\"/></CP-8845-3PCCExecute>", -1);
+  g_autofree char *cp_arg = g_strconcat ("@", cp, NULL);
+  g_autofree char *xml_arg = g_strconcat ("XML@", cp, NULL);
+  g_autoptr(Reply) ok = curl (f, "/CGI/Execute", "--basic", "-u", "admin:" PASSWORD,
+                              "--data-binary", cp_arg, NULL);
+  g_autoptr(Reply) form = NULL;
+  g_autoptr(Reply) wrong = NULL;
+  g_autoptr(Reply) garbage = NULL;
+  g_autoptr(Reply) none = NULL;
+  g_autoptr(Reply) elsewhere = NULL;
+
+  g_assert_cmpuint (ok->status, ==, 200);
+  g_assert_nonnull (strstr (ok->body, "<CiscoIPPhoneResponse>"));
+  assert_fired (f, 0, PROV_TRIGGER_ACTION_RESYNC, SEED_RULE);
+  form = curl (f, "/CGI/Execute", "--basic", "-u", "admin:" PASSWORD, "--data-urlencode",
+               xml_arg, NULL);
+  g_assert_cmpuint (form->status, ==, 200);
+  assert_fired (f, 1, PROV_TRIGGER_ACTION_RESYNC, SEED_RULE);
+
+  wrong = curl (f, "/CGI/Execute", "--basic", "-u", "admin:guess", "--data-binary", cp_arg,
+                NULL);
+  g_assert_cmpuint (wrong->status, ==, 401);
+  garbage = curl (f, "/CGI/Execute", "-H", "Authorization: Basic !!!", "--data-binary", cp_arg,
+                  NULL);
+  g_assert_cmpuint (garbage->status, ==, 401);
+  none = curl (f, "/CGI/Execute", "--data-binary", cp_arg, NULL);
+  g_assert_cmpuint (none->status, ==, 401);
+  g_assert_nonnull (strstr (none->headers, "WWW-Authenticate: Digest realm=\"provisiond\""));
+  g_assert_nonnull (strstr (none->headers, "WWW-Authenticate: Basic realm=\"provisiond\""));
+  elsewhere = curl (f, "/admin/resync", "--basic", "-u", "admin:" PASSWORD, NULL);
+  g_assert_cmpuint (elsewhere->status, ==, 401);
+  g_assert_null (strstr (elsewhere->headers, "Basic"));
+  g_assert_cmpuint (f->fired->len, ==, 2);
+}
+
 /* Every refused body answers without firing anything. */
 static void
 test_execute_refused (Fixture *f, gconstpointer data)
@@ -844,11 +996,13 @@ test_upgrade (Fixture *f, gconstpointer data)
   g_assert_cmpuint (configured->status, ==, 200);
   assert_fired (f, 1, PROV_TRIGGER_ACTION_UPGRADE, NULL);
 
-  /* Upgrade_Rule's grammar has no options. */
-  options = get_digest (f, "/admin/upgrade?%5B--key%20k%5Dhttp://127.0.0.1/fw.bin", PASSWORD);
-  g_assert_cmpuint (options->status, ==, 400);
-  g_assert_null (strstr (options->body, "--key k"));
-  g_assert_cmpuint (f->fired->len, ==, 2);
+  /* Upgrade_Rule has Profile_Rule's syntax, options included (the seed);
+   * a rule without a server is the requester's to complete. */
+  options = get_digest (f, "/admin/upgrade?%5B--uid%20u%20--pwd%20p%5D/fw.bin", PASSWORD);
+  g_assert_cmpuint (options->status, ==, 200);
+  assert_fired (f, 2, PROV_TRIGGER_ACTION_UPGRADE, "[--uid u --pwd p]/fw.bin");
+  g_assert_cmpstr (((Fired *) f->fired->pdata[2])->requester, ==, "127.0.0.1");
+  g_assert_cmpuint (f->fired->len, ==, 3);
 }
 
 static void
@@ -893,6 +1047,181 @@ test_stop (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->fired->len, ==, 1);
 }
 
+
+/* Half requests and unread answers from one client that then goes away:
+ * every descriptor is freed again, and the endpoint still serves. */
+static void
+test_fd_leak (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(Reply) first = get_digest (f, "/admin/status", PASSWORD);
+  g_autoptr(Reply) after = NULL;
+  guint baseline;
+
+  /* What a first request allocates once is in the baseline. */
+  g_assert_cmpuint (first->status, ==, 200);
+  baseline = count_fds ();
+  for (guint i = 0; i < N_FLOOD; i++)
+    {
+      GSocket *socket = raw_connect (f);
+
+      /* Half requests; requests whose answer is never read; and nothing. */
+      if (i % 3 == 0)
+        raw_send (socket, "GET /admin/status HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+      else if (i % 3 == 1)
+        raw_send (socket, "GET /admin/status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      g_ptr_array_add (clients, socket);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  /* Until the plugin has seen them all, then the client goes. */
+  wait_fds (baseline + N_FLOOD, FALSE, 2000);
+  g_test_message ("descriptors: %u before, %u with the clients", baseline, count_fds ());
+  g_ptr_array_set_size (clients, 0);
+  if (!wait_fds (baseline, TRUE, 10000))
+    g_error ("%u descriptors open, %u before the clients", count_fds (), baseline);
+  after = get_digest (f, "/admin/resync", PASSWORD);
+  g_assert_cmpuint (after->status, ==, 200);
+  assert_fired (f, 0, PROV_TRIGGER_ACTION_RESYNC, NULL);
+}
+
+/* A client that sends nothing, or a header a byte at a time, is cut off
+ * after RequestTimeout (0.2 s here), and its descriptor freed. */
+static void
+test_slow_clients (Fixture *f, gconstpointer data)
+{
+  guint baseline = count_fds ();
+  g_autoptr(GSocket) idle = raw_connect (f);
+  g_autoptr(GSocket) slow = NULL;
+  g_autoptr(GSocket) unread = NULL;
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autoptr(Reply) after = NULL;
+  gint64 ms;
+
+  /* Each connected just before it is watched: the deadline runs from the
+   * connection on. */
+  ms = raw_wait_closed (idle, NULL, FALSE, 5000);
+  g_test_message ("idle connection closed after %" G_GINT64_FORMAT " ms", ms);
+  g_assert_cmpint (ms, >=, 150);
+  slow = raw_connect (f);
+  raw_send (slow, "GET /admin/status HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+  ms = raw_wait_closed (slow, NULL, TRUE, 5000);
+  g_test_message ("slowloris closed after %" G_GINT64_FORMAT " ms", ms);
+  g_assert_cmpint (ms, >=, 150);
+  /* A whole request: answered, then closed (a deadline would have shut
+   * it without an answer). */
+  unread = raw_connect (f);
+  raw_send (unread, "GET /admin/status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  ms = raw_wait_closed (unread, answer, FALSE, 5000);
+  g_assert_cmpint (ms, >=, 0);
+  g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 401 "));
+  g_assert_nonnull (strstr (answer->str, "\r\nConnection: close\r\n"));
+  g_socket_close (idle, NULL);
+  g_socket_close (slow, NULL);
+  g_socket_close (unread, NULL);
+  g_assert_true (wait_fds (baseline, TRUE, 5000));
+  after = get_digest (f, "/admin/resync", PASSWORD);
+  g_assert_cmpuint (after->status, ==, 200);
+}
+
+/* MaxConnectionsPerSource=3: a fourth connection is answered 503 and
+ * closed; once one of the three goes, a request gets through again. */
+static void
+test_connection_cap (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GSocket) extra = NULL;
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autoptr(Reply) busy = NULL;
+
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (held, raw_connect (f));
+  extra = raw_connect (f);
+  g_assert_cmpint (raw_wait_closed (extra, answer, FALSE, 5000), >=, 0);
+  g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 503 "));
+  busy = get_digest (f, "/admin/resync", PASSWORD);
+  g_assert_cmpuint (busy->status, ==, 503);
+  g_assert_cmpuint (f->fired->len, ==, 0);
+
+  g_ptr_array_remove_index (held, 0);
+  /* Until the plugin has seen the end of that one. */
+  for (gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;; )
+    {
+      g_autoptr(Reply) again = get_digest (f, "/admin/resync", PASSWORD);
+
+      if (again->status == 200)
+        break;
+      g_assert_cmpuint (again->status, ==, 503);
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+    }
+  g_assert_cmpuint (f->fired->len, ==, 1);
+}
+
+/* FailedLogins=5: after five wrong passwords from a source, every attempt
+ * gets 429 with Retry-After at once, the right password included; a
+ * request without credentials still gets its challenge. */
+static void
+test_failed_logins (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Reply) right = NULL;
+  g_autoptr(Reply) digest = NULL;
+  g_autoptr(Reply) challenge = NULL;
+  gint64 start;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(Reply) wrong = curl (f, "/admin/resync?xuser=admin&xpassword=guess", NULL);
+
+      g_assert_cmpuint (wrong->status, ==, 401);
+    }
+  /* A wrong Digest answer counts as much. */
+  digest = get_digest (f, "/admin/resync", "guess");
+  g_assert_cmpuint (digest->status, ==, 401);
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(Reply) blocked = curl (f, "/admin/resync?xuser=admin&xpassword=guess", NULL);
+
+      g_assert_cmpuint (blocked->status, ==, 429);
+      g_assert_nonnull (strstr (blocked->headers, "Retry-After: "));
+    }
+  g_test_message ("20 refused attempts in %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - start) / 1000);
+  right = curl (f, "/admin/resync?xuser=admin&xpassword=" PASSWORD_ENCODED, NULL);
+  g_assert_cmpuint (right->status, ==, 429);
+  g_clear_pointer (&digest, reply_free);
+  digest = get_digest (f, "/admin/resync", PASSWORD);
+  g_assert_cmpuint (digest->status, ==, 429);
+  challenge = curl (f, "/admin/resync", NULL);
+  g_assert_cmpuint (challenge->status, ==, 401);
+  g_assert_cmpuint (f->fired->len, ==, 0);
+}
+
+static void
+test_bad_limits (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (start (f, &error));
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_INVALID_ARGS);
+  g_assert_nonnull (strstr (error->message, "[action-url] "));
+  g_assert_cmpuint (f->port, ==, 0);
+}
+
+/* The flood holds N_FLOOD client sockets (and, before the fix, as many
+ * server ones): room for them, so that the leak is what fails. */
+static void
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -900,6 +1229,7 @@ main (int argc, char **argv)
   g_autofree char *xmllint_path = NULL;
 
   g_test_init (&argc, &argv, NULL);
+  raise_fd_limit ();
 
   curl_path = g_find_program_in_path ("curl");
   xmllint_path = g_find_program_in_path ("xmllint");
@@ -926,12 +1256,24 @@ main (int argc, char **argv)
   ADD ("replay", test_replay, fixture_setup, NULL);
   ADD ("status", test_status, fixture_setup, NULL);
   ADD ("execute", test_execute, fixture_setup, NULL);
+  ADD ("execute-basic", test_execute_basic, fixture_setup, NULL);
   ADD ("execute-refused", test_execute_refused, fixture_setup, NULL);
   ADD ("oversized", test_oversized, fixture_setup, NULL);
   ADD ("disabled", test_disabled, fixture_setup, NULL);
   ADD ("upgrade", test_upgrade, fixture_setup, NULL);
   ADD ("errors", test_errors, fixture_setup, NULL);
   ADD ("stop", test_stop, fixture_setup, NULL);
+  ADD ("fd-leak", test_fd_leak, fixture_setup, NULL);
+  ADD ("slow-clients", test_slow_clients, fixture_setup,
+       "Listen=127.0.0.1:0\nRequestTimeout=0.2\n");
+  ADD ("connection-cap", test_connection_cap, fixture_setup,
+       "Listen=127.0.0.1:0\nMaxConnectionsPerSource=3\n");
+  ADD ("failed-logins", test_failed_logins, fixture_setup,
+       "Listen=127.0.0.1:0\nFailedLogins=5\n");
+  ADD ("bad-limits/timeout", test_bad_limits, fixture_setup_plain,
+       "Listen=127.0.0.1:0\nRequestTimeout=0\n");
+  ADD ("bad-limits/connections", test_bad_limits, fixture_setup_plain,
+       "Listen=127.0.0.1:0\nMaxConnections=many\n");
 #undef ADD
 
   return g_test_run ();

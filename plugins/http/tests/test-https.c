@@ -111,7 +111,10 @@ tls_server (guint port, const char *cert, const char *extra)
 static char *
 servers (const guint *ports, gpointer user_data)
 {
-  g_autofree char *good = tls_server (ports[PORT_GOOD], "server", "");
+  g_autofree char *good_extra = g_strdup_printf (
+    "    location = /to-http { return 302 http://127.0.0.1:%u/profile.xml; }\n",
+    ports[PORT_PLAIN]);
+  g_autofree char *good = tls_server (ports[PORT_GOOD], "server", good_extra);
   g_autofree char *wrong = tls_server (ports[PORT_WRONG_NAME], "wrong-name", "");
   g_autofree char *rogue = tls_server (ports[PORT_ROGUE], "rogue", "");
   g_autofree char *client_extra = g_strdup_printf (
@@ -127,9 +130,10 @@ servers (const guint *ports, gpointer user_data)
   g_autofree char *plain = g_strdup_printf (
     "  server {\n"
     "    listen 127.0.0.1:%u;\n"
+    "    root %s/htdocs;\n"
     "    location = /to-https { return 302 https://127.0.0.1:%u/profile.xml; }\n"
     "  }\n",
-    ports[PORT_PLAIN], ports[PORT_GOOD]);
+    ports[PORT_PLAIN], test_tmpdir (), ports[PORT_GOOD]);
 
   return g_strconcat (good, wrong, rogue, client, plain, NULL);
 }
@@ -268,6 +272,32 @@ test_redirect_to_https (void)
   assert_profile (&result);
 }
 
+/* What TLS protected does not continue in the clear: the plain server
+ * (which has the file) never sees the request. */
+static void
+test_redirect_to_http_refused (void)
+{
+  g_autoptr(ProvFetch) fetch = fetch_port (PORT_GOOD, "/to-http");
+  g_autofree char *ca = test_path ("ca.pem");
+  g_autofree char *plain = g_strdup_printf ("%u|GET|/profile.xml|",
+                                            test_server_port (nginx, PORT_PLAIN));
+  g_autofree char *moved = g_strdup_printf ("%u|GET|/to-http|302|",
+                                            test_server_port (nginx, PORT_GOOD));
+  g_auto(GStrv) moved_lines = NULL;
+  g_auto(GStrv) plain_lines = NULL;
+  g_auto(TestResult) result;
+
+  test_fetch_set_device (fetch, "[Device]\nCAFile=%s\n", ca);
+  fetch_once (fetch, &result);
+  test_assert_error (&result, PROV_ERROR_TRANSPORT, "redirect from https to http refused");
+  /* nginx logs after answering: once the 302 is there, a request that
+   * followed it would be logged too. */
+  moved_lines = test_log_lines (test_nginx_log (), moved, 1, 2000);
+  g_assert_cmpuint (g_strv_length (moved_lines), ==, 1);
+  plain_lines = test_log_lines (test_nginx_log (), plain, 0, 0);
+  g_assert_cmpuint (g_strv_length (plain_lines), ==, 0);
+}
+
 /* A state directory whose custom-ca.pem (SPEC §7, installed by the
  * engine) is @contents, or has none when NULL. */
 static char *
@@ -363,6 +393,7 @@ main (int argc, char **argv)
   g_test_add_func ("/https/ca/state-dir", test_ca_state_dir);
   g_test_add_func ("/https/ca/state-dir-broken", test_ca_state_dir_broken);
   g_test_add_func ("/https/redirect-from-http", test_redirect_to_https);
+  g_test_add_func ("/https/redirect-to-http-refused", test_redirect_to_http_refused);
   g_test_add_func ("/https/wrong-host-name", test_wrong_host_name);
   g_test_add_func ("/https/untrusted-ca", test_untrusted_ca);
   g_test_add_func ("/https/client-certificate", test_client_certificate);

@@ -7,7 +7,7 @@
 
 #include "prov-sip-digest.h"
 #include "prov-sip-handler.h"
-#include "prov-sip-limiter.h"
+#include "prov-limiter.h"
 #include "prov-sip-message.h"
 #include "prov-sip-nonces.h"
 
@@ -284,19 +284,60 @@ test_nonces (void)
 static void
 test_limiter (void)
 {
-  g_autoptr(ProvSipLimiter) limiter = prov_sip_limiter_new (2, 1.0, 3.0, 0.5, 5.0);
+  g_autoptr(ProvLimiter) limiter = prov_limiter_new (2, 1.0, 3.0, 0.5, 5.0);
 
   for (guint i = 0; i < 3; i++)
-    g_assert_true (prov_sip_limiter_allow (limiter, "a", 10 * S));
-  g_assert_false (prov_sip_limiter_allow (limiter, "a", 10 * S));
-  g_assert_true (prov_sip_limiter_allow (limiter, "b", 10 * S));
+    g_assert_true (prov_limiter_allow (limiter, "a", 10 * S));
+  g_assert_false (prov_limiter_allow (limiter, "a", 10 * S));
+  g_assert_true (prov_limiter_allow (limiter, "b", 10 * S));
   /* One token a second. */
-  g_assert_true (prov_sip_limiter_allow (limiter, "a", 11 * S));
-  g_assert_false (prov_sip_limiter_allow (limiter, "a", 11 * S));
+  g_assert_true (prov_limiter_allow (limiter, "a", 11 * S));
+  g_assert_false (prov_limiter_allow (limiter, "a", 11 * S));
   /* The shared budget (5, refilled at 0.5/s) is spent, whoever asks. */
-  g_assert_false (prov_sip_limiter_allow (limiter, "c", 11 * S));
-  g_assert_cmpuint (prov_sip_limiter_get_size (limiter), ==, 2);
-  g_assert_true (prov_sip_limiter_allow (limiter, "c", 12 * S));
+  g_assert_false (prov_limiter_allow (limiter, "c", 11 * S));
+  g_assert_cmpuint (prov_limiter_get_size (limiter), ==, 2);
+  g_assert_true (prov_limiter_allow (limiter, "c", 12 * S));
+}
+
+/* check() looks without taking, and says when to come back. */
+static void
+test_limiter_check (void)
+{
+  g_autoptr(ProvLimiter) limiter = prov_limiter_new (8, 0.1, 2.0, 100.0, 100.0);
+  guint retry = 99;
+
+  g_assert_true (prov_limiter_check (limiter, "a", 10 * S, &retry));
+  g_assert_cmpuint (retry, ==, 0);
+  g_assert_true (prov_limiter_check (limiter, "a", 10 * S, NULL));
+  g_assert_true (prov_limiter_allow (limiter, "a", 10 * S));
+  g_assert_true (prov_limiter_allow (limiter, "a", 10 * S));
+  g_assert_false (prov_limiter_check (limiter, "a", 10 * S, &retry));
+  g_assert_cmpuint (retry, ==, 10); /* 0.1 token a second */
+  g_assert_false (prov_limiter_check (limiter, "a", 15 * S, &retry));
+  g_assert_cmpuint (retry, ==, 5);
+  g_assert_true (prov_limiter_check (limiter, "a", 20 * S, NULL));
+  g_assert_true (prov_limiter_check (limiter, "b", 10 * S, NULL));
+}
+
+/* IPv4 as it is (also v4-mapped), IPv6 by /64, anything else as it is. */
+static void
+test_limiter_source_key (void)
+{
+  const char *cases[][2] = {
+    { "192.0.2.7", "192.0.2.7" },
+    { "::ffff:192.0.2.7", "192.0.2.7" },
+    { "2001:db8:1:2:3:4:5:6", "2001:0db8:0001:0002::/64" },
+    { "2001:db8:1:2::99", "2001:0db8:0001:0002::/64" },
+    { "::1", "::1" },
+    { "local", "local" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *key = prov_limiter_source_key (cases[i][0]);
+
+      g_assert_cmpstr (key, ==, cases[i][1]);
+    }
 }
 
 /* ---- the handler --------------------------------------------------------- */
@@ -309,6 +350,7 @@ typedef struct
   gint64          now;
   const char     *peer;
   gboolean        resync;
+  GPtrArray      *resyncs; /* of the last request */
 } Fixture;
 
 static void
@@ -347,9 +389,24 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
+  g_clear_pointer (&f->resyncs, g_ptr_array_unref);
   g_clear_object (&f->handler);
   g_clear_object (&f->store);
   g_clear_object (&f->schema);
+}
+
+/* One datagram from @peer at @now; f->resync says whether a resync is due. */
+static char *
+handle_raw (Fixture *f, const char *data, gsize len, const char *peer, gint64 now)
+{
+  char *response;
+
+  g_clear_pointer (&f->resyncs, g_ptr_array_unref);
+  response = prov_sip_handler_handle_at (f->handler, data, len, peer, 5070, now, &f->resyncs);
+  f->resync = f->resyncs != NULL;
+  if (f->resyncs != NULL)
+    g_assert_cmpuint (f->resyncs->len, >, 0);
+  return response;
 }
 
 /* One request; time moves on 100 ms, so one sender never runs out of budget. */
@@ -357,8 +414,7 @@ static char *
 handle (Fixture *f, const char *text)
 {
   f->now += S / 10;
-  return prov_sip_handler_handle_at (f->handler, text, strlen (text), f->peer, 5070, f->now,
-                                     &f->resync);
+  return handle_raw (f, text, strlen (text), f->peer, f->now);
 }
 
 static guint
@@ -566,7 +622,7 @@ test_handler_answers (Fixture *f, gconstpointer data)
     { "To: <sip:phone@127.0.0.1>", "To: <sip:phone@127.0.0.1>;tag=x", 481, NULL },
     { "Event:", "Require: foo\r\nEvent:", 420, "\r\nUnsupported: foo\r\n" },
     { "Event: check-sync\r\n", "", 400, NULL },
-    { "Event: check-sync", "Event: presence", 489, "\r\nAllow-Events: resync, check-sync\r\n" },
+    { "Event: check-sync", "Event: presence", 489, "\r\nAllow-Events: resync, check-sync, xml-service\r\n" },
     { "Event: check-sync", "Event: ua-profile;profile-type=\"device\"", 489, NULL },
     { "Event: check-sync", "o: Check-Sync;reboot=true", 401, NULL },
     { "Event: check-sync", "Event: resync", 401, NULL },
@@ -629,9 +685,7 @@ test_handler_rate_limit (Fixture *f, gconstpointer data)
     {
       g_autofree char *call = g_strdup_printf ("r%u", i);
       g_autofree char *request = notify (call, 1, "check-sync", NULL);
-      g_autofree char *response = prov_sip_handler_handle_at (f->handler, request,
-                                                              strlen (request), f->peer, 5070,
-                                                              f->now, &f->resync);
+      g_autofree char *response = handle_raw (f, request, strlen (request), f->peer, f->now);
       answered += response != NULL;
     }
   g_assert_cmpuint (answered, ==, 20);
@@ -684,8 +738,7 @@ test_handler_flood (Fixture *f, gconstpointer data)
         default:
           break;
         }
-      response = prov_sip_handler_handle_at (f->handler, data_buf, len, peer, 5070,
-                                             f->now + i, &f->resync);
+      response = handle_raw (f, data_buf, len, peer, f->now + i);
       g_assert_false (f->resync);
       if (response != NULL)
         {
@@ -712,6 +765,131 @@ test_handler_flood (Fixture *f, gconstpointer data)
   }
 }
 
+/* Ten wrong passwords from a source: then even the right one gets 403
+ * without a resync (nothing tells a guess from the password), until the
+ * budget refills (one try per 10 s); other sources are not affected. */
+static void
+test_handler_failed_logins (Fixture *f, gconstpointer data)
+{
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *call = g_strdup_printf ("w%u", i);
+      g_autofree char *chal = challenge (f, call);
+      g_autofree char *bad = answer (chal, "1001", "guess", TRUE);
+      g_autofree char *request = notify (call, 2, "check-sync", bad);
+      g_autofree char *response = handle (f, request);
+
+      g_assert_cmpuint (code_of (response), ==, 403);
+      g_assert_null (strstr (response, "too many"));
+    }
+  {
+    g_autofree char *chal = challenge (f, "right");
+    g_autofree char *good = answer (chal, "1001", "one", TRUE);
+    g_autofree char *request = notify ("right", 2, "check-sync", good);
+    g_autofree char *response = handle (f, request);
+
+    g_assert_cmpuint (code_of (response), ==, 403);
+    g_assert_true (g_str_has_prefix (response, "SIP/2.0 403 Forbidden (too many failed logins)"));
+    g_assert_false (f->resync);
+  }
+  {
+    g_autofree char *chal = NULL;
+    g_autofree char *good = NULL;
+    g_autofree char *request = NULL;
+    g_autofree char *response = NULL;
+
+    f->peer = "::1";
+    chal = challenge (f, "other");
+    good = answer (chal, "1001", "one", TRUE);
+    request = notify ("other", 2, "check-sync", good);
+    response = handle (f, request);
+    g_assert_cmpuint (code_of (response), ==, 200);
+    f->peer = "127.0.0.1";
+  }
+  f->now += 10 * S;
+  {
+    g_autofree char *chal = challenge (f, "later");
+    g_autofree char *good = answer (chal, "1001", "one", TRUE);
+    g_autofree char *request = notify ("later", 2, "check-sync", good);
+    g_autofree char *response = handle (f, request);
+
+    g_assert_cmpuint (code_of (response), ==, 200);
+    g_assert_true (f->resync);
+  }
+}
+
+static char *
+xml_notify (const char *call, guint cseq, const char *extra, const char *body)
+{
+  return g_strdup_printf ("NOTIFY sip:phone@127.0.0.1 SIP/2.0\r\n"
+                          "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK%s%u\r\n"
+                          "From: <sip:server@127.0.0.1>;tag=s%s\r\n"
+                          "To: <sip:phone@127.0.0.1>\r\n"
+                          "Call-ID: %s@127.0.0.1\r\n"
+                          "CSeq: %u NOTIFY\r\n"
+                          "Event: XML-Service\r\n"
+                          "Content-Type: application/xml\r\n"
+                          "%s"
+                          "Content-Length: %zu\r\n\r\n%s",
+                          call, cseq, call, call, cseq, extra != NULL ? extra : "",
+                          strlen (body), body);
+}
+
+/* Event: XML-Service carries Cisco's Execute object: challenged like
+ * check-sync, then one resync per ExecuteItem, with its rule. */
+static void
+test_handler_xml_service (Fixture *f, gconstpointer data)
+{
+  const char *body = "<CP-8845-3PCCExecute>\n"
+                     "  <ExecuteItem URL=\"Resync:tftp://127.0.0.1/a.cfg\"/>\n"
+                     "  <ExecuteItem URL=\"Resync\"/>\n"
+                     "</CP-8845-3PCCExecute>\n";
+  g_autofree char *first = xml_notify ("x", 1, NULL, body);
+  g_autofree char *chal = handle (f, first);
+  g_autofree char *auth = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *ok = NULL;
+
+  g_assert_cmpuint (code_of (chal), ==, 401);
+  g_assert_false (f->resync);
+  auth = answer (chal, "1001", "one", TRUE);
+  second = xml_notify ("x", 2, auth, body);
+  ok = handle (f, second);
+  g_assert_cmpuint (code_of (ok), ==, 200);
+  g_assert_true (f->resync);
+  g_assert_cmpuint (f->resyncs->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (f->resyncs, 0), ==, "tftp://127.0.0.1/a.cfg");
+  g_assert_null (g_ptr_array_index (f->resyncs, 1));
+}
+
+/* A body that is no acceptable Execute object: 400 before any challenge. */
+static void
+test_handler_xml_service_refused (Fixture *f, gconstpointer data)
+{
+  const char *bodies[] = {
+    "",
+    "<CiscoIPPhoneText><Text>hi</Text></CiscoIPPhoneText>",
+    "<CiscoIPPhoneExecute><ExecuteItem URL=\"Key:Services\"/></CiscoIPPhoneExecute>",
+    "<CiscoIPPhoneExecute><ExecuteItem URL=\"Resync:( $MA eq\"/></CiscoIPPhoneExecute>",
+    "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+    "<CiscoIPPhoneExecute><ExecuteItem URL=\"Resync:&e;\"/></CiscoIPPhoneExecute>",
+    "<CiscoIPPhoneExecute><ExecuteItem URL=\"Resync\"/>",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autofree char *call = g_strdup_printf ("b%u", i);
+      g_autofree char *request = xml_notify (call, 1, NULL, bodies[i]);
+      g_autofree char *response = handle (f, request);
+
+      g_test_message ("body %u", i);
+      g_assert_cmpuint (code_of (response), ==, 400);
+      g_assert_null (strstr (response, "WWW-Authenticate"));
+      g_assert_false (f->resync);
+    }
+  g_assert_cmpuint (prov_sip_handler_get_n_nonces (f->handler), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -724,6 +902,8 @@ main (int argc, char **argv)
   g_test_add_func ("/sip/digest/parse", test_digest_parse);
   g_test_add_func ("/sip/nonces", test_nonces);
   g_test_add_func ("/sip/limiter", test_limiter);
+  g_test_add_func ("/sip/limiter/check", test_limiter_check);
+  g_test_add_func ("/sip/limiter/source-key", test_limiter_source_key);
 #define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/sip/handler/flow", test_handler_flow);
   ADD ("/sip/handler/wrong-password", test_handler_wrong_password);
@@ -733,6 +913,9 @@ main (int argc, char **argv)
   ADD ("/sip/handler/disabled", test_handler_disabled);
   ADD ("/sip/handler/rate-limit", test_handler_rate_limit);
   ADD ("/sip/handler/flood", test_handler_flood);
+  ADD ("/sip/handler/failed-logins", test_handler_failed_logins);
+  ADD ("/sip/handler/xml-service", test_handler_xml_service);
+  ADD ("/sip/handler/xml-service-refused", test_handler_xml_service_refused);
 #undef ADD
   return g_test_run ();
 }

@@ -13,6 +13,8 @@
 #include "prov-trigger.h"
 
 #define SIPP_TIMEOUT_S 30 /* the test fails after this, sipp is killed */
+/* The rule of notify-xml-service.xml's ExecuteItem (sipp -key rule). */
+#define XML_RULE "tftp://127.0.0.1/$MA.cfg"
 
 typedef struct
 {
@@ -24,6 +26,7 @@ typedef struct
   guint        n_fired;
   int          last_action;
   int          last_cause;
+  GPtrArray   *rules; /* of every firing, NULL for the configured rules */
 } Fixture;
 
 static void
@@ -34,7 +37,9 @@ on_fired (ProvTrigger *trigger, int action, int cause, const char *rule, gpointe
   f->n_fired++;
   f->last_action = action;
   f->last_cause = cause;
-  g_assert_null (rule);
+  if (f->rules == NULL)
+    f->rules = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (f->rules, g_strdup (rule));
 }
 
 static void
@@ -139,6 +144,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
     }
   g_clear_object (&f->plugin);
   g_clear_object (&f->ctx);
+  g_clear_pointer (&f->rules, g_ptr_array_unref);
   rm_rf (f->dir);
   g_free (f->dir);
 }
@@ -217,7 +223,7 @@ run_sipp (Fixture *f, const char *scenario, const char *user, const char *passwo
   g_autofree char *error_text = NULL;
   const char *argv[] = {
     "sipp", "-sf", sf, remote, "-m", "1", "-i", "127.0.0.1", "-bind_local",
-    "-s", "phone", "-au", user, "-ap", password, "-nostdin",
+    "-s", "phone", "-au", user, "-ap", password, "-key", "rule", XML_RULE, "-nostdin",
     "-timeout", "20s", "-timeout_error", "-max_retrans", "6",
     "-default_behaviors", "abortunexp",
     "-trace_err", "-error_file", errors, NULL
@@ -320,6 +326,39 @@ test_burst (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->n_fired, ==, 1);
 }
 
+/* Cisco's XML-Service NOTIFY (an Execute object): challenged with the
+ * line's credentials, then a resync with the ExecuteItem's rule. (Several
+ * items: tests/test-sip-handler.c.) */
+static void
+test_xml_service (Fixture *f, gconstpointer data)
+{
+  g_assert_cmpint (run_sipp (f, "notify-xml-service.xml", "1001", "line-one-secret"), ==, 0);
+  g_assert_cmpuint (f->n_fired, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->rules, 0), ==, XML_RULE);
+  g_assert_cmpint (f->last_cause, ==, PROV_CAUSE_EXPLICIT);
+
+  /* The wrong password: the challenge, then 403 (the scenario expects 200). */
+  g_assert_cmpint (run_sipp (f, "notify-xml-service.xml", "1001", "not-the-secret"), !=, 0);
+  /* An item other than Resync: 400, nothing fires. */
+  g_assert_cmpint (run_sipp (f, "notify-xml-service-refused.xml", "1001", "line-one-secret"),
+                   ==, 0);
+  g_assert_cmpuint (f->n_fired, ==, 1);
+
+  set_params (f, (const char *[]) { "Resync_From_SIP", "No", NULL });
+  g_assert_cmpint (run_sipp (f, "notify-xml-service.xml", "1001", "line-one-secret"), !=, 0);
+  g_assert_cmpuint (f->n_fired, ==, 1);
+}
+
+/* Ten wrong passwords from a source: then the right one gets 403 too. */
+static void
+test_failed_logins (Fixture *f, gconstpointer data)
+{
+  for (guint i = 0; i < 10; i++)
+    g_assert_cmpint (run_sipp (f, "notify-wrong-password.xml", "1001", "guess"), ==, 0);
+  g_assert_cmpint (run_sipp (f, "notify-wrong-password.xml", "1001", "line-one-secret"), ==, 0);
+  g_assert_cmpuint (f->n_fired, ==, 0);
+}
+
 /* [sip] Username/Password replace the lines' accounts. */
 static void
 test_own_account (Fixture *f, gconstpointer data)
@@ -396,6 +435,8 @@ main (int argc, char **argv)
   ADD ("/sip/bad-event", test_bad_event);
   ADD ("/sip/garbage", test_garbage);
   ADD ("/sip/burst", test_burst);
+  ADD ("/sip/xml-service", test_xml_service);
+  ADD ("/sip/failed-logins", test_failed_logins);
 #undef ADD
   g_test_add ("/sip/own-account", Fixture, NULL, NULL, test_own_account, fixture_teardown);
   g_test_add ("/sip/not-listening", Fixture, NULL, NULL, test_not_listening, fixture_teardown);

@@ -104,6 +104,23 @@ test_not_found (Fixture *f, gconstpointer data)
   tt_fetch_result_clear (&r);
 }
 
+/* The name as phones send it, "/Cisco/…": atftpd takes it relative to its
+ * root, and its log shows the name exactly as we sent it. */
+static void
+test_device_path (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GBytes) file = tt_make_file (f->dir, "Cisco/CP-8845-3PCC/x.cfg", 700, 13);
+  g_autofree char *u = g_strdup_printf ("tftp://127.0.0.1:%u/Cisco/CP-8845-3PCC/x.cfg",
+                                        f->server->port);
+  TtFetchResult r;
+
+  tt_fetch (plugin, u, NULL, &r);
+  g_assert_no_error (r.error);
+  tt_assert_bytes_equal (file, r.payload);
+  g_assert_true (tt_server_log_contains (f->server, "Serving /Cisco/CP-8845-3PCC/x.cfg to "));
+  tt_fetch_result_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -117,6 +134,7 @@ main (int argc, char **argv)
   ADD ("window-rollover", test_window_rollover, NULL);
   ADD ("window-not-acked", test_window_not_acked, no_windowsize);
   ADD ("not-found", test_not_found, NULL);
+  ADD ("device-path", test_device_path, NULL);
 #undef ADD
 
   return g_test_run ();

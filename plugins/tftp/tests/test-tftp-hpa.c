@@ -186,6 +186,53 @@ test_at_cap (Fixture *f, gconstpointer data)
   tt_fetch_result_clear (&r);
 }
 
+#define DEVICE_PATH "Cisco/CP-8845-3PCC/x.cfg"
+
+/* The name as phones send it, "/Cisco/…": --secure takes it relative to its
+ * root. */
+static void
+test_device_path (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GBytes) file = tt_make_file (f->dir, DEVICE_PATH, 700, 5);
+  g_autofree char *u = url (f, "127.0.0.1", DEVICE_PATH);
+  TtFetchResult r;
+
+  tt_fetch (plugin, u, NULL, &r);
+  g_assert_no_error (r.error);
+  tt_assert_bytes_equal (file, r.payload);
+  tt_fetch_result_clear (&r);
+}
+
+/* Without --secure tftpd-hpa serves only absolute names inside its folder
+ * ("Only absolute filenames allowed" otherwise): the URL names the full
+ * path and the request keeps its leading '/'. */
+static void
+test_not_secure (void)
+{
+  g_autofree char *dir = tt_make_dir ();
+  g_autoptr(GBytes) file = tt_make_file (dir, DEVICE_PATH, 700, 6);
+  TtServer *server = tt_server_start_hpa_not_secure (dir);
+  g_autofree char *full = g_strdup_printf ("tftp://127.0.0.1:%u%s/%s", server->port, dir,
+                                           DEVICE_PATH);
+  g_autofree char *outside = g_strdup_printf ("tftp://127.0.0.1:%u/%s", server->port,
+                                              DEVICE_PATH);
+  TtFetchResult r;
+
+  tt_fetch (plugin, full, NULL, &r);
+  g_assert_no_error (r.error);
+  tt_assert_bytes_equal (file, r.payload);
+  tt_fetch_result_clear (&r);
+
+  /* The same name without the folder is outside it for this server. */
+  tt_fetch (plugin, outside, NULL, &r);
+  g_assert_error (r.error, PROV_ERROR, PROV_ERROR_TRANSPORT);
+  g_assert_cmpstr (r.error->message, ==, "tftp error 2: Forbidden directory");
+  tt_fetch_result_clear (&r);
+
+  tt_server_stop (server);
+  tt_rmdir (dir);
+}
+
 static const char *refuse_all[] = {
   "--refuse", "blksize", "--refuse", "tsize", "--refuse", "timeout", "--refuse", "utimeout",
   NULL
@@ -245,7 +292,9 @@ main (int argc, char **argv)
   ADD ("at-cap", test_at_cap, NULL);
   ADD ("options-ignored", test_options_ignored, refuse_all);
   ADD ("cancel", test_cancel, NULL);
+  ADD ("device-path", test_device_path, NULL);
 #undef ADD
+  g_test_add_func ("/tftp/hpa/not-secure", test_not_secure);
 
   return g_test_run ();
 }

@@ -43,7 +43,7 @@ test_options_ignored (void)
   g_assert_cmpuint (fake.requests->len, ==, 1);
   /* The path without its '/', then our options. */
   g_assert_cmpstr (fake.requests->pdata[0], ==,
-                   "cfg/phone.xml blksize=1468 tsize=0 timeout=1 windowsize=16");
+                   "/cfg/phone.xml blksize=1468 tsize=0 timeout=1 windowsize=16");
   g_assert_true (fake.completed);
   tt_fetch_result_clear (&r);
   tt_fake_clear (&fake);
@@ -65,8 +65,8 @@ test_options_refused (void)
   g_assert_no_error (r.error);
   tt_assert_bytes_equal (file, r.payload);
   g_assert_cmpuint (fake.requests->len, ==, 2);
-  g_assert_true (g_str_has_prefix (fake.requests->pdata[0], "a b.txt blksize="));
-  g_assert_cmpstr (fake.requests->pdata[1], ==, "a b.txt");
+  g_assert_true (g_str_has_prefix (fake.requests->pdata[0], "/a b.txt blksize="));
+  g_assert_cmpstr (fake.requests->pdata[1], ==, "/a b.txt");
   tt_fetch_result_clear (&r);
   tt_fake_clear (&fake);
 }
@@ -95,8 +95,8 @@ test_oack_and_no_options (void)
   tt_fake_stop (&fake);
   g_assert_cmpuint (fake.requests->len, ==, 2);
   /* A size multiple of the block ends with an empty block. */
-  g_assert_cmpstr (fake.requests->pdata[0], ==, "f blksize=700 tsize=0 timeout=3");
-  g_assert_cmpstr (fake.requests->pdata[1], ==, "f");
+  g_assert_cmpstr (fake.requests->pdata[0], ==, "/f blksize=700 tsize=0 timeout=3");
+  g_assert_cmpstr (fake.requests->pdata[1], ==, "/f");
   tt_fetch_result_clear (&r);
   tt_fake_clear (&fake);
 }
@@ -119,7 +119,7 @@ test_bogus_oack (void)
   tt_assert_bytes_equal (file, r.payload);
   g_assert_cmpuint (fake.client_error, ==, 8);
   g_assert_cmpuint (fake.requests->len, ==, 2);
-  g_assert_cmpstr (fake.requests->pdata[1], ==, "f");
+  g_assert_cmpstr (fake.requests->pdata[1], ==, "/f");
   tt_fetch_result_clear (&r);
   tt_fake_clear (&fake);
 }

@@ -55,7 +55,10 @@ tt_rmdir (const char *dir)
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
 
-      g_remove (path);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        tt_rmdir (path);
+      else
+        g_remove (path);
     }
   g_rmdir (dir);
 }
@@ -65,8 +68,11 @@ tt_make_file (const char *dir, const char *name, gsize size, guint32 seed)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
   g_autoptr(GError) error = NULL;
   guint8 *data = g_malloc (size + 4);
+
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
 
   for (gsize i = 0; i < size; i += 4)
     {
@@ -173,8 +179,8 @@ server_spawn (GPtrArray *argv, guint16 port, const char *ip, char *log)
   return server;
 }
 
-TtServer *
-tt_server_start_hpa (const char *dir, const char *family, const char * const *extra_args)
+static TtServer *
+start_hpa (const char *dir, const char *family, gboolean secure, const char * const *extra_args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   guint16 port = tt_free_port ();
@@ -186,7 +192,8 @@ tt_server_start_hpa (const char *dir, const char *family, const char * const *ex
   g_ptr_array_add (argv, g_strdup_printf (":%u", port));
   if (family != NULL)
     g_ptr_array_add (argv, g_strdup (family));
-  g_ptr_array_add (argv, g_strdup ("--secure"));
+  if (secure)
+    g_ptr_array_add (argv, g_strdup ("--secure"));
   g_ptr_array_add (argv, g_strdup ("--user"));
   g_ptr_array_add (argv, g_strdup ("root"));
   for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
@@ -195,6 +202,18 @@ tt_server_start_hpa (const char *dir, const char *family, const char * const *ex
   if (!g_file_test ("/usr/sbin/in.tftpd", G_FILE_TEST_IS_EXECUTABLE))
     g_error ("/usr/sbin/in.tftpd is missing: install the Debian package tftpd-hpa");
   return server_spawn (argv, port, g_strcmp0 (family, "-6") == 0 ? "::1" : "127.0.0.1", log);
+}
+
+TtServer *
+tt_server_start_hpa (const char *dir, const char *family, const char * const *extra_args)
+{
+  return start_hpa (dir, family, TRUE, extra_args);
+}
+
+TtServer *
+tt_server_start_hpa_not_secure (const char *dir)
+{
+  return start_hpa (dir, "-4", FALSE, NULL);
 }
 
 TtServer *

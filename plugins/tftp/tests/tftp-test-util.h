@@ -16,7 +16,8 @@ ProvPlugin *tt_load_plugin       (void);
 /* A world-readable temporary folder for a server; removed by tt_rmdir. */
 char       *tt_make_dir          (void);
 void        tt_rmdir             (const char *dir);
-/* Writes @size deterministic pseudo-random bytes. */
+/* Writes @size deterministic pseudo-random bytes; @name may hold folders
+ * ("Cisco/CP-8845-3PCC/x.cfg"), made world-readable. */
 GBytes     *tt_make_file         (const char *dir,
                                   const char *name,
                                   gsize       size,
@@ -38,6 +39,8 @@ typedef struct
 TtServer   *tt_server_start_hpa     (const char          *dir,
                                      const char          *family,
                                      const char * const  *extra_args);
+/* The same without --secure: no chroot, requests name the full path. */
+TtServer   *tt_server_start_hpa_not_secure (const char *dir);
 /* atftpd (RFC 7440) bound to @ip, from $PROV_ATFTPD or
  * /opt/provisiond-peers/usr/sbin/atftpd (tests/peers/install-atftpd.sh). */
 TtServer   *tt_server_start_atftpd  (const char          *dir,
