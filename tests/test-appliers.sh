@@ -166,6 +166,16 @@ while True:
   wait_until 20 "1002 unregistered" unbound 1002
   bound 1001 || fail "1001 lost its binding when line 2 was disabled"
   lacks "sip:1002@" "$bsdir/accounts"
+  # 5. A value that would break an account line: refused, nothing written,
+  # the error names the line and the key (not the value).
+  cp "$bsdir/accounts" "$tmp/accounts.before"
+  serve p5.xml 's|<Line_Enable_2_>Yes<|<Line_Enable_2_>No<|; s|<Password_1_>secret1001<|<Password_1_>n3w;secret<|'
+  resync p5.xml
+  has "applier baresip: failed: line 1: the value of auth_pass has a character an account line cannot hold" \
+    "$tmp/daemon.log"
+  lacks "n3w;secret" "$tmp/daemon.log"
+  cmp "$tmp/accounts.before" "$bsdir/accounts" || fail "a refused value changed the accounts"
+  bound 1001 || fail "1001 lost its binding over a refused value"
   ;;
 linphone)
   # The reload script started linphonec; stop it by its pid.
