@@ -99,6 +99,53 @@ grep -q "error .*column" "$tmp/out" || { cat "$tmp/out"; fail "status lacks the 
 run 0 plugins
 grep -q "^file " "$tmp/out" || fail "plugins lacks file"
 
+# Each command parses its own options: --help prints and does nothing else.
+before=$(md5sum "$st/params.db" "$st/status" 2>/dev/null || md5sum "$st/params.db")
+run 0 resync --help
+grep -q "provisionctl resync \[OPTION…\] \[RULE\]" "$tmp/out" || { cat "$tmp/out"; fail "resync --help"; }
+[ "$(md5sum "$st/params.db" "$st/status" 2>/dev/null || md5sum "$st/params.db")" = "$before" ] ||
+  fail "resync --help resynced"
+run 0 encode --help
+grep -q -- "--kdf=KDF" "$tmp/out" || fail "encode --help lacks its options"
+# Wrong usage: one line naming the command, exit 2.
+run 2 resync a b
+[ "$(wc -l <"$tmp/err")" = 1 ] && grep -q "resync: too many arguments" "$tmp/err" ||
+  { cat "$tmp/err"; fail "wrong usage is not one line naming the command"; }
+run 2 status --bogus
+[ "$(wc -l <"$tmp/err")" = 1 ] && grep -q "status: .*--bogus" "$tmp/err" || { cat "$tmp/err"; fail "status --bogus"; }
+run 2 monitor
+grep -q "monitor: needs the daemon" "$tmp/err" || { cat "$tmp/err"; fail "monitor offline"; }
+# A failure is printed once; with --json it is a JSON document.
+run 3 resync "file://$st/profiles/missing.xml"
+[ "$(grep -v '^\[[0-9]*\] ' "$tmp/err" | wc -l)" = 1 ] || { cat "$tmp/err"; fail "a failure printed more than once"; }
+run 3 --json resync "file://$st/profiles/missing.xml"
+[ "$(cat "$tmp/out")" = '{"error":{"code":"FileNotFound","message":"file not found"}}' ] ||
+  { cat "$tmp/out"; fail "--json error"; }
+run 2 --json resync a b
+grep -q '^{"error":{"code":"InvalidArgs","message":"resync: too many arguments' "$tmp/out" ||
+  { cat "$tmp/out"; fail "--json usage error"; }
+run 1 --json get GPP_A No_Such_Param
+grep -q '^{"error":{"code":"Failed","message":"no such parameter: No_Such_Param"}}$' "$tmp/out" ||
+  { cat "$tmp/out"; fail "--json get error"; }
+for cmd in "set GPP_A=2" "expand /x.cfg" "decode $st/profiles/basic.txt" \
+  status schedule plugins dump; do
+  run 0 --json $cmd
+  python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/out" || fail "--json $cmd: $(cat "$tmp/out")"
+done
+# One date format: ISO 8601 in local time.
+run 0 status
+grep -Eq '^  [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}  ' "$tmp/out" ||
+  { cat "$tmp/out"; fail "status times are not ISO 8601"; }
+# set warns about a name the schema does not know, with the closest one.
+run 0 set Resync_Periodc=60
+grep -q "the schema does not know Resync_Periodc; did you mean Resync_Periodic?" "$tmp/err" ||
+  { cat "$tmp/err"; fail "no warning for an unknown name"; }
+# A --state-dir that does not exist is an error, not a new state.
+set +e; "$ctl" --state-dir "$tmp/typo" status >"$tmp/out" 2>"$tmp/err"; got=$?; set -e
+[ "$got" = 2 ] || fail "a missing --state-dir exited $got"
+grep -q "state directory $tmp/typo does not exist" "$tmp/err" || { cat "$tmp/err"; fail "missing --state-dir"; }
+[ ! -e "$tmp/typo" ] || fail "a missing --state-dir was created"
+
 if locale -a 2>/dev/null | grep -qi '^ja_JP.utf8$'; then
   set +e; LC_ALL=ja_JP.UTF-8 LANG=ja_JP.UTF-8 "$ctl" --state-dir "$st" get No_Such_Param 2>"$tmp/err"; set -e
   grep -q "そのようなパラメータはありません" "$tmp/err" || { cat "$tmp/err"; fail "no Japanese message"; }

@@ -93,6 +93,16 @@ EOF
     json_ok "$tmp/out"
   done
   lacks s3cret "$tmp/out"
+  # Errors too, once, as a JSON document.
+  run 1 ctl --json get No_Such_Param
+  json_ok "$tmp/out"
+  has '^{"error":{"code":"Failed","message":"no such parameter: No_Such_Param"}}$' "$tmp/out"
+  [ ! -s "$tmp/err" ] || fail "a --json error also on stderr: $(cat "$tmp/err")"
+  # A command's --help does nothing else; the daemon's state in Japanese.
+  run 0 ctl resync --help
+  has 'provisionctl resync \[OPTION…\] \[RULE\]' "$tmp/out"
+  run 0 env LANGUAGE=ja LC_ALL=ja_JP.UTF-8 "$PROVISIONCTL" --session status
+  has '^状態: 待機中$' "$tmp/out"
 
   # The DHCP server: option 160 comes before 150 in DHCP_Option_To_Use.
   mkdir -p "$tmp/www/dir"

@@ -7,7 +7,7 @@ src=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$src"
-xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 -o "$tmp/provisiond.pot" \
+xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 -o "$tmp/provisiond.pot" \
   $(grep -v '^#' po/POTFILES.in)
 for lang in $(cat po/LINGUAS); do
   msgmerge --quiet --no-fuzzy-matching -o "$tmp/$lang.po" "po/$lang.po" "$tmp/provisiond.pot"

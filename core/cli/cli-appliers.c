@@ -8,14 +8,6 @@
 
 /* `provisionctl appliers`: each applier, its target and its last result. */
 
-static char *
-format_time (gint64 when)
-{
-  g_autoptr(GDateTime) dt = when > 0 ? g_date_time_new_from_unix_local (when) : NULL;
-
-  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%S") : g_strdup ("");
-}
-
 int
 prov_cli_cmd_appliers (ProvCli *cli, int argc, char **argv)
 {
@@ -28,8 +20,6 @@ prov_cli_cmd_appliers (ProvCli *cli, int argc, char **argv)
   gint64 when;
   GVariantIter iter;
 
-  if (argc != 1)
-    return prov_cli_usage ("appliers");
   backend = prov_cli_get_backend (cli, &error);
   if (backend == NULL)
     return prov_cli_fail (error);
@@ -52,7 +42,8 @@ prov_cli_cmd_appliers (ProvCli *cli, int argc, char **argv)
   g_variant_iter_init (&iter, rows);
   while (g_variant_iter_next (&iter, "(&sb&s&sx)", &name, &enabled, &target, &result, &when))
     {
-      g_autofree char *time_text = format_time (when);
+      g_autofree char *time_text = when > 0 ? prov_cli_format_time (when * G_USEC_PER_SEC)
+                                            : g_strdup ("");
 
       if (json != NULL)
         {

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "cli-json.h"
 #include "prov-cli.h"
 #include "prov-error.h"
 #include "prov-profile.h"
@@ -24,12 +25,68 @@ read_file (const char *path, GError **error)
   return g_bytes_new_take (g_steal_pointer (&data), len);
 }
 
+static void
+print_decoded (ProvStore *store, const char *const *layers, ProvProfile *profile)
+{
+  g_print (_("layers: %s\n"), layers[0] != NULL ? "" : _("none (plain)"));
+  for (guint i = 0; layers[i] != NULL; i++)
+    g_print ("  %s\n", layers[i]);
+  g_print (_("parameters: %u\n"), prov_profile_get_n_entries (profile));
+  for (guint i = 0; i < prov_profile_get_n_entries (profile); i++)
+    {
+      const ProvProfileEntry *e = prov_profile_get_entry (profile, i);
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      prov_profile_write_entry (line, e->name,
+                                e->value != NULL ? prov_store_mask (store, e->name, e->value) : NULL,
+                                e->access);
+      g_print ("  %u: %s\n", e->line, line->str);
+    }
+}
+
+static void
+print_decoded_json (ProvStore *store, const char *const *layers, ProvProfile *profile)
+{
+  g_autoptr(ProvJson) json = prov_json_new ();
+
+  prov_json_begin_object (json);
+  prov_json_member (json, "layers");
+  prov_json_strv (json, layers);
+  prov_json_member (json, "parameters");
+  prov_json_begin_array (json);
+  for (guint i = 0; i < prov_profile_get_n_entries (profile); i++)
+    {
+      const ProvProfileEntry *e = prov_profile_get_entry (profile, i);
+
+      prov_json_begin_object (json);
+      prov_json_member (json, "line");
+      prov_json_int (json, e->line);
+      prov_json_member (json, "name");
+      prov_json_string (json, e->name);
+      prov_json_member (json, "value");
+      prov_json_string (json, e->value != NULL ? prov_store_mask (store, e->name, e->value) : NULL);
+      prov_json_member (json, "access");
+      prov_json_string (json, e->access != PROV_ACCESS_UNSET ? prov_access_to_string (e->access)
+                                                             : NULL);
+      prov_json_end_object (json);
+    }
+  prov_json_end_array (json);
+  prov_json_end_object (json);
+  prov_json_print (json);
+}
+
+static char *decode_key;
+
+const GOptionEntry prov_cli_decode_options[] = {
+  { "key", 'k', 0, G_OPTION_ARG_STRING, &decode_key, N_("Decryption passphrase"), N_("KEY") },
+  { NULL }
+};
+
 int
 prov_cli_cmd_decode (ProvCli *cli, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GOptionContext) options = g_option_context_new ("FILE");
-  g_autofree char *key = NULL;
+  char *key = decode_key;
   g_autoptr(GBytes) data = NULL;
   g_autoptr(GBytes) plain = NULL;
   g_autoptr(ProvProfile) profile = NULL;
@@ -39,14 +96,7 @@ prov_cli_cmd_decode (ProvCli *cli, int argc, char **argv)
   ProvStore *store;
   const char *buf;
   gsize len = 0;
-  GOptionEntry entries[] = {
-    { "key", 'k', 0, G_OPTION_ARG_STRING, &key, N_("Decryption passphrase"), N_("KEY") },
-    { NULL }
-  };
 
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (options, &argc, &argv, &error) || argc != 2)
-    return prov_cli_usage ("decode [--key KEY] FILE");
   ctx = prov_cli_get_context (cli, &error);
   if (ctx == NULL)
     return prov_cli_fail (error);
@@ -63,24 +113,14 @@ prov_cli_cmd_decode (ProvCli *cli, int argc, char **argv)
     explicit_bzero (key, strlen (key));
   if (plain == NULL)
     return prov_cli_fail (error);
-  g_print (_("layers: %s\n"), layers[0] != NULL ? "" : _("none (plain)"));
-  for (guint i = 0; layers[i] != NULL; i++)
-    g_print ("  %s\n", layers[i]);
   buf = g_bytes_get_data (plain, &len);
   profile = prov_profile_parse (buf, len, NULL, &error);
   if (profile == NULL)
     return prov_cli_fail (error);
-  g_print (_("parameters: %u\n"), prov_profile_get_n_entries (profile));
-  for (guint i = 0; i < prov_profile_get_n_entries (profile); i++)
-    {
-      const ProvProfileEntry *e = prov_profile_get_entry (profile, i);
-      g_autoptr(GString) line = g_string_new (NULL);
-
-      prov_profile_write_entry (line, e->name,
-                                e->value != NULL ? prov_store_mask (store, e->name, e->value) : NULL,
-                                e->access);
-      g_print ("  %u: %s\n", e->line, line->str);
-    }
+  if (cli->json)
+    print_decoded_json (store, (const char *const *) layers, profile);
+  else
+    print_decoded (store, (const char *const *) layers, profile);
   return PROV_EXIT_OK;
 }
 
@@ -113,30 +153,34 @@ encode_with (ProvContext *ctx, const char *codec_name, GBytes *data, ProvCodecCo
   return prov_codec_encode (codec, data, codec_ctx, error);
 }
 
+static gboolean encode_gzip;
+static char *encode_key;
+static char *encode_kdf;
+static int encode_iterations;
+
+const GOptionEntry prov_cli_encode_options[] = {
+  { "gzip", 'z', 0, G_OPTION_ARG_NONE, &encode_gzip, N_("Compress with gzip"), NULL },
+  { "key", 'k', 0, G_OPTION_ARG_STRING, &encode_key, N_("Encrypt with this passphrase"),
+    N_("KEY") },
+  { "kdf", 0, 0, G_OPTION_ARG_STRING, &encode_kdf, N_("Key derivation: sha256, md5 or pbkdf2"),
+    N_("KDF") },
+  { "iter", 0, 0, G_OPTION_ARG_INT, &encode_iterations, N_("PBKDF2 iterations"), N_("N") },
+  { NULL }
+};
+
 int
 prov_cli_cmd_encode (ProvCli *cli, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GOptionContext) options = g_option_context_new ("IN OUT");
-  g_autofree char *key = NULL;
-  g_autofree char *kdf = NULL;
+  char *key = encode_key;
+  const char *kdf = encode_kdf;
   g_autoptr(GBytes) data = NULL;
-  gboolean gzip = FALSE;
-  int iterations = 0;
+  gboolean gzip = encode_gzip;
+  int iterations = encode_iterations;
   ProvCodecContext codec_ctx = { 0 };
   ProvContext *ctx;
-  GOptionEntry entries[] = {
-    { "gzip", 'z', 0, G_OPTION_ARG_NONE, &gzip, N_("Compress with gzip"), NULL },
-    { "key", 'k', 0, G_OPTION_ARG_STRING, &key, N_("Encrypt with this passphrase"), N_("KEY") },
-    { "kdf", 0, 0, G_OPTION_ARG_STRING, &kdf, N_("Key derivation: sha256, md5 or pbkdf2"),
-      N_("KDF") },
-    { "iter", 0, 0, G_OPTION_ARG_INT, &iterations, N_("PBKDF2 iterations"), N_("N") },
-    { NULL }
-  };
-
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (options, &argc, &argv, &error) || argc != 3 || (!gzip && key == NULL))
-    return prov_cli_usage ("encode [--gzip] [--key KEY [--kdf KDF] [--iter N]] IN OUT");
+  if (!gzip && key == NULL)
+    return prov_cli_usage (_("give --gzip, --key or both"));
   ctx = prov_cli_get_context (cli, &error);
   if (ctx == NULL)
     return prov_cli_fail (error);
@@ -167,5 +211,17 @@ prov_cli_cmd_encode (ProvCli *cli, int argc, char **argv)
     }
   if (!write_file (argv[2], data, &error))
     return prov_cli_fail (error);
+  if (cli->json)
+    {
+      g_autoptr(ProvJson) json = prov_json_new ();
+
+      prov_json_begin_object (json);
+      prov_json_member (json, "written");
+      prov_json_string (json, argv[2]);
+      prov_json_member (json, "size");
+      prov_json_int (json, (gint64) g_bytes_get_size (data));
+      prov_json_end_object (json);
+      prov_json_print (json);
+    }
   return PROV_EXIT_OK;
 }

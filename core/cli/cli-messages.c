@@ -53,6 +53,8 @@ static const char *const remote_messages[] G_GNUC_UNUSED = {
   N_("Profile_Rule does not wait for an activation code"),
   N_("no plugin handles SIP messages"),
   N_("--srv is not supported"),
+  N_("no installer plugin"),
+  N_("file: outside the allowed roots"),
 };
 
 const char *

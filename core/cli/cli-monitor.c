@@ -202,26 +202,24 @@ on_owner_changed (GObject *proxy, GParamSpec *pspec, gpointer user_data)
     g_printerr (_("provisiond has left the bus; waiting for it to come back\n"));
 }
 
+static int count;
+
+const GOptionEntry prov_cli_monitor_options[] = {
+  { "count", 'n', 0, G_OPTION_ARG_INT, &count, N_("Stop after N events"), N_("N") },
+  { NULL }
+};
+
 int
 prov_cli_cmd_monitor (ProvCli *cli, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GOptionContext) options = g_option_context_new (NULL);
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GVariant) ping = NULL;
   ProvProvisiond1 *proxy;
   Monitor monitor = { 0 };
-  int count = 0;
   guint sigint_id, sigterm_id;
-  GOptionEntry entries[] = {
-    { "count", 'n', 0, G_OPTION_ARG_INT, &count, N_("Stop after N events"), N_("N") },
-    { NULL }
-  };
-
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  g_option_context_set_help_enabled (options, FALSE);
-  if (!g_option_context_parse (options, &argc, &argv, &error) || argc != 1 || count < 0)
-    return prov_cli_usage ("monitor [--count N]");
+  if (count < 0)
+    return prov_cli_usage (_("--count must not be negative"));
   proxy = prov_cli_get_proxy (cli, &error);
   if (proxy == NULL)
     return prov_cli_fail (error);

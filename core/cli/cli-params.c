@@ -25,8 +25,6 @@ prov_cli_cmd_get (ProvCli *cli, int argc, char **argv)
   const ProvCliBackend *backend;
   int status = PROV_EXIT_OK;
 
-  if (argc < 2)
-    return prov_cli_usage ("get NAME…");
   backend = prov_cli_get_backend (cli, &error);
   if (backend == NULL)
     return prov_cli_fail (error);
@@ -41,8 +39,13 @@ prov_cli_cmd_get (ProvCli *cli, int argc, char **argv)
       /* Unknown and invisible look the same, on purpose. */
       if (value == NULL)
         {
-          g_printerr (_("provisionctl: no such parameter: %s\n"), argv[i]);
-          status = PROV_EXIT_FAILURE;
+          g_autoptr(GError) missing = g_error_new (PROV_ERROR, PROV_ERROR_FAILED,
+                                                   _("no such parameter: %s"), argv[i]);
+
+          /* With --json the error is the document: the values are not. */
+          status = prov_cli_fail (missing);
+          if (cli->json)
+            return status;
           continue;
         }
       prov_json_member (json, argv[i]);
@@ -123,6 +126,86 @@ read_value (const char *name, GError **error)
   return value;
 }
 
+/* Levenshtein distance, ignoring case: how far a typo is from a name. */
+static guint
+edit_distance (const char *a, const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  g_autofree guint *row = g_new (guint, lb + 1);
+
+  for (gsize j = 0; j <= lb; j++)
+    row[j] = (guint) j;
+  for (gsize i = 1; i <= la; i++)
+    {
+      guint diagonal = row[0];
+
+      row[0] = (guint) i;
+      for (gsize j = 1; j <= lb; j++)
+        {
+          guint above = row[j];
+          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
+
+          row[j] = MIN (MIN (above + 1, row[j - 1] + 1), diagonal + cost);
+          diagonal = above;
+        }
+    }
+  return row[lb];
+}
+
+/* The names the schema knows: offline the schema itself, over D-Bus what
+ * the daemon lists (which the caller may see). NULL when unknown. */
+static GStrv
+known_names (ProvCli *cli, const ProvCliBackend *backend)
+{
+  g_autoptr(GPtrArray) params = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+
+  if (cli->state_dir != NULL)
+    {
+      ProvContext *ctx = prov_cli_get_context (cli, NULL);
+      return ctx != NULL ? prov_schema_list_names (prov_context_get_schema (ctx)) : NULL;
+    }
+  params = backend->list_parameters (cli, NULL);
+  if (params == NULL)
+    return NULL;
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < params->len; i++)
+    g_strv_builder_add (builder, ((ProvCliParam *) params->pdata[i])->name);
+  return g_strv_builder_end (builder);
+}
+
+/* A name the schema does not know is stored as it is (vendor parameters),
+ * but is most often a typo: say so, with the closest known name. */
+static void
+warn_unknown_names (ProvCli *cli, const ProvCliBackend *backend, GPtrArray *values)
+{
+  g_auto(GStrv) known = known_names (cli, backend);
+
+  for (guint i = 0; known != NULL && i < values->len; i++)
+    {
+      const char *name = ((ProvCliParam *) values->pdata[i])->name;
+      const char *closest = NULL;
+      guint best = G_MAXUINT;
+
+      if (g_strv_contains ((const char *const *) known, name))
+        continue;
+      for (guint j = 0; known[j] != NULL; j++)
+        {
+          guint d = edit_distance (name, known[j]);
+
+          if (d < best)
+            {
+              best = d;
+              closest = known[j];
+            }
+        }
+      if (closest != NULL && best <= MAX (2, strlen (name) / 3))
+        g_printerr (_("warning: the schema does not know %s; did you mean %s?\n"), name, closest);
+      else
+        g_printerr (_("warning: the schema does not know %s\n"), name);
+    }
+}
+
 int
 prov_cli_cmd_set (ProvCli *cli, int argc, char **argv)
 {
@@ -131,12 +214,10 @@ prov_cli_cmd_set (ProvCli *cli, int argc, char **argv)
   g_auto(GStrv) changed = NULL;
   const ProvCliBackend *backend;
 
-  if (argc < 2)
-    return prov_cli_usage ("set NAME=VALUE|NAME…");
   /* Every argument is checked before a value is read. */
   for (int i = 1; i < argc; i++)
     if (argv[i][0] == '\0' || argv[i][0] == '=')
-      return prov_cli_usage ("set NAME=VALUE|NAME…");
+      return prov_cli_usage (_("an argument has no NAME"));
   values = g_ptr_array_new_with_free_func ((GDestroyNotify) prov_cli_param_free);
   for (int i = 1; i < argc; i++)
     {
@@ -159,9 +240,21 @@ prov_cli_cmd_set (ProvCli *cli, int argc, char **argv)
   backend = prov_cli_get_backend (cli, &error);
   if (backend == NULL)
     return prov_cli_fail (error);
+  warn_unknown_names (cli, backend, values);
   changed = backend->set_parameters (cli, values, &error);
   if (changed == NULL)
     return prov_cli_fail (error);
+  if (cli->json)
+    {
+      g_autoptr(ProvJson) json = prov_json_new ();
+
+      prov_json_begin_object (json);
+      prov_json_member (json, "changed");
+      prov_json_strv (json, (const char *const *) changed);
+      prov_json_end_object (json);
+      prov_json_print (json);
+      return PROV_EXIT_OK;
+    }
   for (guint i = 0; changed[i] != NULL; i++)
     g_print (_("changed: %s\n"), changed[i]);
   return PROV_EXIT_OK;
@@ -198,8 +291,6 @@ prov_cli_cmd_dump (ProvCli *cli, int argc, char **argv)
   g_autoptr(GPtrArray) params = NULL;
   const ProvCliBackend *backend;
 
-  if (argc != 1)
-    return prov_cli_usage ("dump");
   backend = prov_cli_get_backend (cli, &error);
   if (backend == NULL)
     return prov_cli_fail (error);

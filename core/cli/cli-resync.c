@@ -125,10 +125,10 @@ run_resync (ProvCli *cli, const char *rule, const char *code)
   if (resync == NULL)
     {
       if (code != NULL)
-        g_printerr (_("activation failed: %s\n"), prov_cli_error_text (error));
+        status = prov_cli_fail_as (error, _("activation failed: %s\n"),
+                                   prov_cli_error_text (error));
       else
-        g_printerr (_("resync failed: %s\n"), prov_cli_error_text (error));
-      status = prov_cli_fail (error);
+        status = prov_cli_fail_as (error, _("resync failed: %s\n"), prov_cli_error_text (error));
       /* A malformed code is the caller's mistake; a resync's bad
        * arguments are not. */
       return status == PROV_EXIT_USAGE && code == NULL ? PROV_EXIT_FAILURE : status;
@@ -152,16 +152,12 @@ run_resync (ProvCli *cli, const char *rule, const char *code)
 int
 prov_cli_cmd_resync (ProvCli *cli, int argc, char **argv)
 {
-  if (argc > 2)
-    return prov_cli_usage ("resync [RULE]");
   return run_resync (cli, argc == 2 ? argv[1] : NULL, NULL);
 }
 
 int
 prov_cli_cmd_activate (ProvCli *cli, int argc, char **argv)
 {
-  if (argc != 2)
-    return prov_cli_usage ("activate CODE");
   return run_resync (cli, NULL, argv[1]);
 }
 
@@ -230,8 +226,7 @@ print_entries (GArray *entries)
 {
   for (guint i = 0; i < entries->len; i++)
     {
-      g_autofree char *line = prov_status_format_entry (&g_array_index (entries, ProvStatusEntry,
-                                                                        i));
+      g_autofree char *line = prov_cli_format_entry (&g_array_index (entries, ProvStatusEntry, i));
       g_print ("  %s\n", line);
     }
 }
@@ -243,8 +238,6 @@ prov_cli_cmd_status (ProvCli *cli, int argc, char **argv)
   g_autoptr(ProvCliStatus) status = NULL;
   const ProvCliBackend *backend;
 
-  if (argc != 1)
-    return prov_cli_usage ("status");
   backend = prov_cli_get_backend (cli, &error);
   if (backend == NULL)
     return prov_cli_fail (error);
@@ -257,7 +250,7 @@ prov_cli_cmd_status (ProvCli *cli, int argc, char **argv)
       return PROV_EXIT_OK;
     }
   if (status->state != NULL)
-    g_print (_("State: %s\n"), status->state);
+    g_print (_("State: %s\n"), prov_cli_state_text (status->state));
   g_print (_("Last resyncs:\n"));
   if (status->resyncs->len == 0)
     g_print (_("  none\n"));
@@ -282,11 +275,17 @@ prov_cli_cmd_status (ProvCli *cli, int argc, char **argv)
   if (status->custom_ca_status != NULL && status->custom_ca_status[0] != '\0')
     {
       gboolean failed = status->custom_ca_error != NULL && status->custom_ca_error[0] != '\0';
-      g_print (_("Custom CA provisioning status: %s%s%s%s\n"), status->custom_ca_status,
-               failed ? " (" : "", failed ? status->custom_ca_error : "", failed ? ")" : "");
+      g_autofree char *text = prov_cli_custom_ca_status_text (status->custom_ca_status);
+
+      g_print (_("Custom CA provisioning status: %s%s%s%s\n"), text, failed ? " (" : "",
+               failed ? g_dgettext (GETTEXT_PACKAGE, status->custom_ca_error) : "",
+               failed ? ")" : "");
     }
   if (status->custom_ca_info != NULL && status->custom_ca_info[0] != '\0')
-    g_print (_("Custom CA info: %s\n"), status->custom_ca_info);
+    {
+      g_autofree char *info = prov_cli_custom_ca_info_text (status->custom_ca_info);
+      g_print (_("Custom CA info: %s\n"), info);
+    }
   return PROV_EXIT_OK;
 }
 
@@ -297,15 +296,29 @@ prov_cli_cmd_expand (ProvCli *cli, int argc, char **argv)
   g_autofree char *text = NULL;
   const ProvCliBackend *backend;
 
-  if (argc != 2)
-    return prov_cli_usage ("expand RULE");
   backend = prov_cli_get_backend (cli, &error);
   if (backend == NULL)
     return prov_cli_fail (error);
   text = backend->expand_rule (cli, argv[1], &error);
   if (text == NULL)
     return prov_cli_fail (error);
-  g_print ("%s", text);
+  if (cli->json)
+    {
+      g_autoptr(ProvJson) json = prov_json_new ();
+
+      prov_json_begin_object (json);
+      prov_json_member (json, "rule");
+      prov_json_string (json, argv[1]);
+      prov_json_member (json, "explanation");
+      prov_json_string (json, text);
+      prov_json_end_object (json);
+      prov_json_print (json);
+      return PROV_EXIT_OK;
+    }
+  {
+    g_autofree char *shown = prov_cli_explanation_text (text);
+    g_print ("%s", shown);
+  }
   return PROV_EXIT_OK;
 }
 
@@ -341,8 +354,6 @@ prov_cli_cmd_plugins (ProvCli *cli, int argc, char **argv)
   g_autoptr(GPtrArray) plugins = NULL;
   const ProvCliBackend *backend;
 
-  if (argc != 1)
-    return prov_cli_usage ("plugins");
   backend = prov_cli_get_backend (cli, &error);
   if (backend == NULL)
     return prov_cli_fail (error);

@@ -46,8 +46,6 @@ prov_cli_cmd_schedule (ProvCli *cli, int argc, char **argv)
   g_autoptr(ProvCliStatus) status = NULL;
   const ProvCliBackend *backend;
 
-  if (argc != 1)
-    return prov_cli_usage ("schedule");
   backend = prov_cli_get_backend (cli, &error);
   if (backend == NULL)
     return prov_cli_fail (error);
@@ -74,10 +72,10 @@ prov_cli_cmd_schedule (ProvCli *cli, int argc, char **argv)
 
       if (item->latest > item->earliest)
         /* TRANSLATORS: a resync cause ("periodic") and the window it fires in. */
-        g_print (_("%-9s between %s and %s\n"), prov_cause_to_string (item->cause), earliest,
+        g_print (_("%-9s between %s and %s\n"), prov_cli_cause_text (item->cause), earliest,
                  latest);
       else
-        g_print (_("%-9s at %s\n"), prov_cause_to_string (item->cause), earliest);
+        g_print (_("%-9s at %s\n"), prov_cli_cause_text (item->cause), earliest);
     }
   return PROV_EXIT_OK;
 }

@@ -45,8 +45,6 @@ prov_cli_cmd_upgrade (ProvCli *cli, int argc, char **argv)
   gboolean bar_shown = FALSE;
   int status;
 
-  if (argc > 2)
-    return prov_cli_usage ("upgrade [RULE]");
   backend = prov_cli_get_backend (cli, &error);
   if (backend == NULL)
     return prov_cli_fail (error);
@@ -57,8 +55,7 @@ prov_cli_cmd_upgrade (ProvCli *cli, int argc, char **argv)
     g_printerr ("\r\033[K");
   if (upgrade == NULL)
     {
-      g_printerr (_("upgrade failed: %s\n"), prov_cli_error_text (error));
-      status = prov_cli_fail (error);
+      status = prov_cli_fail_as (error, _("upgrade failed: %s\n"), prov_cli_error_text (error));
       return status == PROV_EXIT_USAGE ? PROV_EXIT_FAILURE : status;
     }
   if (cli->json)

@@ -144,6 +144,7 @@ struct _ProvCli
   gboolean              system_bus;
   gboolean              session_bus;
   gboolean              json;
+  const char           *command; /* the running command's name */
 
   /* --state-dir given: the offline backend on this context. */
   ProvContext          *context;
@@ -152,7 +153,34 @@ struct _ProvCli
   ProvProvisiond1      *proxy;
 };
 
+/* A command's handler: argv[0] is the command's name, its own options are
+ * parsed already and the number of arguments checked (ProvCliCommandInfo). */
 typedef int (*ProvCliCommand) (ProvCli *cli, int argc, char **argv);
+
+/* Where a command works: offline (--state-dir), with the daemon, or both. */
+typedef enum
+{
+  PROV_CLI_OFFLINE = 1 << 0,
+  PROV_CLI_DBUS = 1 << 1,
+  PROV_CLI_BOTH = PROV_CLI_OFFLINE | PROV_CLI_DBUS,
+} ProvCliModes;
+
+/* One entry of provisionctl's command table (provisionctl.c), from which
+ * `--help`, each command's `--help` and usage errors come, and against
+ * which tests/test-cli-table.sh checks the bash completion and the man
+ * page. Adding a command is adding one entry. */
+typedef struct
+{
+  const char         *name;
+  const char         *args;     /* synopsis of the arguments: "[RULE]"; NULL = none */
+  const char         *summary;  /* N_(): one line for `provisionctl --help` */
+  int                 min_args;
+  int                 max_args; /* -1 = any number */
+  const GOptionEntry *options;  /* the command's own options, or NULL; the
+                                 * strings they set are freed after the run */
+  ProvCliModes        modes;
+  ProvCliCommand      run;
+} ProvCliCommandInfo;
 
 /* The backend for the options given, connected or opened on first use. */
 const ProvCliBackend *prov_cli_get_backend (ProvCli *cli, GError **error);
@@ -163,14 +191,35 @@ ProvProvisiond1 *prov_cli_get_proxy (ProvCli *cli, GError **error);
 /* Prints "provisionctl: <error>" and returns the exit code for it. */
 /* The error's message in the user's language, when the catalog has it. */
 const char  *prov_cli_error_text  (const GError *error);
+/* Also --json's {"error": {"code", "message"}} on standard output. */
 int          prov_cli_fail        (const GError *error);
-int          prov_cli_usage       (const char *usage);
+/* The failure in the words of @format ("resync failed: %s\n") instead of
+ * "provisionctl: <error>", so that a failure is reported once. */
+int          prov_cli_fail_as     (const GError *error,
+                                   const char   *format,
+                                   ...) G_GNUC_PRINTF (2, 3);
+/* Wrong usage of the running command: one line naming the problem and the
+ * command's --help; returns the exit code 2. */
+int          prov_cli_usage       (const char *problem);
 /* A progress bar on stderr for long fetches, for a terminal;
  * @user_data: a gboolean set once something was drawn. */
 void         prov_cli_draw_progress (const char *url, guint64 received, guint64 total,
                                      gpointer user_data);
-/* "2024-05-01 10:00:00" in local time, for wall µs. */
+/* ISO 8601 in local time, "2024-05-01T10:00:00+02:00", for wall µs: the
+ * one date format of provisionctl's text output. */
 char        *prov_cli_format_time (gint64 wall_usec);
+/* The words of the status, in the user's language (they stay English in
+ * --json and on the bus). */
+const char  *prov_cli_cause_text   (ProvCause    cause);
+const char  *prov_cli_outcome_text (const char  *outcome);
+const char  *prov_cli_state_text   (const char  *state);
+/* The custom CA's status texts (SPEC §6) and the engine's explanation of a
+ * rule, which travel in English, for a person to read. */
+char        *prov_cli_custom_ca_status_text (const char *status);
+char        *prov_cli_custom_ca_info_text   (const char *info);
+char        *prov_cli_explanation_text      (const char *text);
+/* One line of a status entry: time, cause, outcome, URL, error. */
+char        *prov_cli_format_entry (const ProvStatusEntry *entry);
 
 int prov_cli_cmd_get      (ProvCli *cli, int argc, char **argv);
 int prov_cli_cmd_set      (ProvCli *cli, int argc, char **argv);
@@ -186,3 +235,8 @@ int prov_cli_cmd_appliers (ProvCli *cli, int argc, char **argv);
 int prov_cli_cmd_monitor  (ProvCli *cli, int argc, char **argv);
 int prov_cli_cmd_decode   (ProvCli *cli, int argc, char **argv);
 int prov_cli_cmd_encode   (ProvCli *cli, int argc, char **argv);
+
+/* The commands' own options (their values live in the command's file). */
+extern const GOptionEntry prov_cli_monitor_options[];
+extern const GOptionEntry prov_cli_decode_options[];
+extern const GOptionEntry prov_cli_encode_options[];

@@ -2,33 +2,51 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "prov-cli.h"
 #include "prov-dbus-names.h"
 #include "prov-error.h"
 
-static const struct
-{
-  const char     *name;
-  ProvCliCommand  func;
-  const char     *help;
-} commands[] = {
-  { "resync", prov_cli_cmd_resync, N_("Resync now from RULE or the configured rules") },
-  { "activate", prov_cli_cmd_activate, N_("Enter an activation code, then resync") },
-  { "upgrade", prov_cli_cmd_upgrade, N_("Upgrade the firmware now from RULE or Upgrade_Rule") },
-  { "get", prov_cli_cmd_get, N_("Show the values of parameters") },
-  { "set", prov_cli_cmd_set, N_("Set parameters: NAME=VALUE…; NAME alone reads it (stdin or a hidden prompt)") },
-  { "dump", prov_cli_cmd_dump, N_("Print every parameter as a flat profile (secrets masked)") },
-  { "status", prov_cli_cmd_status, N_("Show the last resync and upgrade results") },
-  { "schedule", prov_cli_cmd_schedule, N_("Show when the coming resyncs run") },
-  { "expand", prov_cli_cmd_expand, N_("Show how RULE expands and which alternative is taken") },
-  { "plugins", prov_cli_cmd_plugins, N_("List the loaded plugins") },
-  { "appliers", prov_cli_cmd_appliers, N_("Show the appliers, their targets and last results") },
-  { "monitor", prov_cli_cmd_monitor, N_("Follow the daemon's events: monitor [--count N]") },
-  { "decode", prov_cli_cmd_decode, N_("Show a profile file as the device reads it") },
-  { "encode", prov_cli_cmd_encode, N_("Compress and/or encrypt a profile file") },
+#include "cli-json.h"
+
+/* The commands, in the order `--help` lists them. */
+static const ProvCliCommandInfo commands[] = {
+  { "resync", N_("[RULE]"), N_("Resync now from RULE or the configured rules"),
+    0, 1, NULL, PROV_CLI_BOTH, prov_cli_cmd_resync },
+  { "activate", N_("CODE"), N_("Enter an activation code, then resync"),
+    1, 1, NULL, PROV_CLI_BOTH, prov_cli_cmd_activate },
+  { "upgrade", N_("[RULE]"), N_("Upgrade the firmware now from RULE or Upgrade_Rule"),
+    0, 1, NULL, PROV_CLI_BOTH, prov_cli_cmd_upgrade },
+  { "get", N_("NAME…"), N_("Show the values of parameters"),
+    1, -1, NULL, PROV_CLI_BOTH, prov_cli_cmd_get },
+  { "set", N_("NAME=VALUE|NAME…"),
+    N_("Set parameters: NAME=VALUE…; NAME alone reads it (stdin or a hidden prompt)"),
+    1, -1, NULL, PROV_CLI_BOTH, prov_cli_cmd_set },
+  { "dump", NULL, N_("Print every parameter as a flat profile (secrets masked)"),
+    0, 0, NULL, PROV_CLI_BOTH, prov_cli_cmd_dump },
+  { "status", NULL, N_("Show the last resync and upgrade results"),
+    0, 0, NULL, PROV_CLI_BOTH, prov_cli_cmd_status },
+  { "schedule", NULL, N_("Show when the coming resyncs run"),
+    0, 0, NULL, PROV_CLI_BOTH, prov_cli_cmd_schedule },
+  { "expand", N_("RULE"), N_("Show how RULE expands and which alternative is taken"),
+    1, 1, NULL, PROV_CLI_BOTH, prov_cli_cmd_expand },
+  { "plugins", NULL, N_("List the loaded plugins"),
+    0, 0, NULL, PROV_CLI_BOTH, prov_cli_cmd_plugins },
+  { "appliers", NULL, N_("Show the appliers, their targets and last results"),
+    0, 0, NULL, PROV_CLI_BOTH, prov_cli_cmd_appliers },
+  { "monitor", NULL, N_("Follow the daemon's events"),
+    0, 0, prov_cli_monitor_options, PROV_CLI_DBUS, prov_cli_cmd_monitor },
+  { "decode", N_("FILE"), N_("Show a profile file as the device reads it"),
+    1, 1, prov_cli_decode_options, PROV_CLI_OFFLINE, prov_cli_cmd_decode },
+  { "encode", N_("IN OUT"), N_("Compress and/or encrypt a profile file"),
+    2, 2, prov_cli_encode_options, PROV_CLI_OFFLINE, prov_cli_cmd_encode },
 };
+
+/* The invocation, for prov_cli_fail() and prov_cli_usage(). */
+static ProvCli *current;
 
 ProvCliParam *
 prov_cli_param_new (const char *name, const char *value, ProvAccess access)
@@ -124,6 +142,13 @@ prov_cli_get_context (ProvCli *cli, GError **error)
                    _("this command works on a state directory; give --state-dir DIR"));
       return NULL;
     }
+  /* A mistyped directory must not become a new, empty state. */
+  if (!g_file_test (cli->state_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, PROV_ERROR, PROV_ERROR_INVALID_ARGS,
+                   _("the state directory %s does not exist"), cli->state_dir);
+      return NULL;
+    }
   cli->context = prov_context_new (cli->state_dir, cli->device_path, cli->plugin_path, error);
   return cli->context;
 }
@@ -166,10 +191,9 @@ prov_cli_get_backend (ProvCli *cli, GError **error)
   return prov_cli_get_proxy (cli, error) != NULL ? &prov_cli_dbus_backend : NULL;
 }
 
-int
-prov_cli_fail (const GError *error)
+static int
+exit_code (const GError *error)
 {
-  g_printerr ("provisionctl: %s\n", prov_cli_error_text (error));
   if (error->domain != PROV_ERROR)
     return PROV_EXIT_FAILURE;
   switch (error->code)
@@ -190,11 +214,86 @@ prov_cli_fail (const GError *error)
     }
 }
 
-int
-prov_cli_usage (const char *usage)
+/* The error's code for scripts: the last part of its D-Bus error name
+ * ("FileNotFound"), the same in both modes. */
+static char *
+error_code_name (const GError *error)
 {
-  g_printerr (_("Usage: provisionctl [OPTION…] %s\n"), usage);
-  return PROV_EXIT_USAGE;
+  g_autofree char *name = NULL;
+  const char *dot;
+
+  if (error->domain != PROV_ERROR)
+    return g_strdup ("Failed");
+  name = g_dbus_error_encode_gerror (error);
+  dot = strrchr (name, '.');
+  return g_strdup (dot != NULL ? dot + 1 : name);
+}
+
+static void
+print_json_error (const GError *error, const char *message)
+{
+  g_autoptr(ProvJson) json = prov_json_new ();
+  g_autofree char *code = error_code_name (error);
+
+  prov_json_begin_object (json);
+  prov_json_member (json, "error");
+  prov_json_begin_object (json);
+  prov_json_member (json, "code");
+  prov_json_string (json, code);
+  prov_json_member (json, "message");
+  prov_json_string (json, message);
+  prov_json_end_object (json);
+  prov_json_end_object (json);
+  prov_json_print (json);
+}
+
+/* @line: the failure in the command's words, or NULL for "provisionctl: …". */
+static int
+report (const GError *error, const char *line)
+{
+  const char *text = prov_cli_error_text (error);
+
+  if (current != NULL && current->json)
+    print_json_error (error, text);
+  else if (line != NULL)
+    g_printerr ("%s", line);
+  else
+    g_printerr ("provisionctl: %s\n", text);
+  return exit_code (error);
+}
+
+int
+prov_cli_fail_as (const GError *error, const char *format, ...)
+{
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+  return report (error, line);
+}
+
+int
+prov_cli_fail (const GError *error)
+{
+  return report (error, NULL);
+}
+
+int
+prov_cli_usage (const char *problem)
+{
+  const char *command = current != NULL && current->command != NULL ? current->command : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (command != NULL)
+    /* TRANSLATORS: the command, what is wrong, and the command again. */
+    error = g_error_new (PROV_ERROR, PROV_ERROR_INVALID_ARGS,
+                         _("%s: %s (see “provisionctl %s --help”)"), command, problem, command);
+  else
+    error = g_error_new (PROV_ERROR, PROV_ERROR_INVALID_ARGS,
+                         _("%s (see “provisionctl --help”)"), problem);
+  return prov_cli_fail (error);
 }
 
 char *
@@ -202,7 +301,7 @@ prov_cli_format_time (gint64 wall_usec)
 {
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (wall_usec / G_USEC_PER_SEC);
 
-  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z") : g_strdup ("?");
 }
 
 static char *
@@ -211,8 +310,73 @@ describe_commands (void)
   GString *out = g_string_new (_("Commands:"));
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (out, "\n  %-10s %s", commands[i].name, _(commands[i].help));
+    g_string_append_printf (out, "\n  %-10s %s", commands[i].name, _(commands[i].summary));
+  g_string_append_printf (out, "\n\n%s", _("“provisionctl COMMAND --help” shows a command's "
+                                           "options."));
   return g_string_free (out, FALSE);
+}
+
+/* Frees what the command's options were given, so that a run leaks nothing. */
+static void
+clear_option_values (const GOptionEntry *options)
+{
+  for (guint i = 0; options != NULL && options[i].long_name != NULL; i++)
+    switch (options[i].arg)
+      {
+      case G_OPTION_ARG_STRING:
+      case G_OPTION_ARG_FILENAME:
+        g_clear_pointer ((char **) options[i].arg_data, g_free);
+        break;
+      case G_OPTION_ARG_STRING_ARRAY:
+      case G_OPTION_ARG_FILENAME_ARRAY:
+        g_clear_pointer ((char ***) options[i].arg_data, g_strfreev);
+        break;
+      default:
+        break;
+      }
+}
+
+/* Parses the command's own options (its --help prints and exits), checks
+ * its arguments and mode, then runs it. */
+static int
+run_command (ProvCli *cli, const ProvCliCommandInfo *command, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) options = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prgname = g_strdup_printf ("provisionctl %s", command->name);
+  int n_args, status;
+
+  cli->command = command->name;
+  options = g_option_context_new (command->args != NULL ? _(command->args) : NULL);
+  g_option_context_set_translation_domain (options, GETTEXT_PACKAGE);
+  g_option_context_set_summary (options, _(command->summary));
+  if (command->options != NULL)
+    g_option_context_add_main_entries (options, command->options, GETTEXT_PACKAGE);
+  /* "provisionctl resync [OPTION…] [RULE]" in the command's --help. */
+  g_set_prgname (prgname);
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    {
+      status = prov_cli_usage (error->message);
+      clear_option_values (command->options);
+      return status;
+    }
+  g_set_prgname ("provisionctl");
+  n_args = argc - 1;
+  if (n_args < command->min_args)
+    status = prov_cli_usage (command->min_args == 1 && command->args != NULL
+                               ? _("an argument is missing")
+                               : _("arguments are missing"));
+  else if (command->max_args >= 0 && n_args > command->max_args)
+    status = prov_cli_usage (command->max_args == 0 ? _("takes no arguments")
+                                                    : _("too many arguments"));
+  else if (!(command->modes & PROV_CLI_OFFLINE) && cli->state_dir != NULL)
+    status = prov_cli_usage (_("needs the daemon; leave out --state-dir"));
+  else if (!(command->modes & PROV_CLI_DBUS) && cli->state_dir == NULL)
+    status = prov_cli_usage (_("works on a state directory; give --state-dir DIR"));
+  else
+    status = command->run (cli, argc, argv);
+  clear_option_values (command->options);
+  return status;
 }
 
 static void
@@ -238,8 +402,6 @@ main (int argc, char **argv)
   g_autofree char *summary = NULL;
   gboolean version = FALSE;
   const char *localedir = g_getenv ("PROV_LOCALEDIR");
-  int status = PROV_EXIT_USAGE;
-  ProvCliCommand command = NULL;
   GOptionEntry entries[] = {
     { "system", 0, 0, G_OPTION_ARG_NONE, &cli.system_bus,
       N_("Talk to the daemon on the system bus (the default)"), NULL },
@@ -272,34 +434,23 @@ main (int argc, char **argv)
   g_option_context_set_strict_posix (options, TRUE);
   summary = describe_commands ();
   g_option_context_set_description (options, summary);
+  current = &cli;
   if (!g_option_context_parse (options, &argc, &argv, &error))
-    {
-      g_printerr ("provisionctl: %s\n", error->message);
-      return PROV_EXIT_USAGE;
-    }
+    return prov_cli_usage (error->message);
   if (version)
     {
       g_print ("provisionctl %s\n", PACKAGE_VERSION);
       return PROV_EXIT_OK;
     }
   if (cli.system_bus + cli.session_bus + (cli.address != NULL) + (cli.state_dir != NULL) > 1)
-    {
-      g_printerr (_("provisionctl: --system, --session, --address and --state-dir exclude each "
-                    "other\n"));
-      return PROV_EXIT_USAGE;
-    }
+    return prov_cli_usage (_("--system, --session, --address and --state-dir exclude each other"));
   if (argc < 2)
-    {
-      g_autofree char *help = g_option_context_get_help (options, TRUE, NULL);
-      g_printerr ("%s", help);
-      return PROV_EXIT_USAGE;
-    }
+    return prov_cli_usage (_("no command given"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_strcmp0 (argv[1], commands[i].name) == 0)
-      command = commands[i].func;
-  if (command != NULL)
-    status = command (&cli, argc - 1, argv + 1);
-  else
-    g_printerr (_("provisionctl: unknown command “%s”\n"), argv[1]);
-  return status;
+      return run_command (&cli, &commands[i], argc - 1, argv + 1);
+  {
+    g_autofree char *problem = g_strdup_printf (_("unknown command “%s”"), argv[1]);
+    return prov_cli_usage (problem);
+  }
 }

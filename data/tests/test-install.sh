@@ -96,6 +96,7 @@ export LD_LIBRARY_PATH="$dest$LIBDIR" PROV_SCHEMA_DIR="$dest$SCHEMADIR" \
   PROV_PLUGIN_PATH="$dest$PLUGINSDIR" PROV_LOCALEDIR="$dest$LOCALEDIR"
 unset PROV_PLUGIN_BLOCK
 ctl="$dest$BINDIR/provisionctl"
+mkdir "$tmp/state"
 LC_ALL=C.UTF-8 "$ctl" --state-dir "$tmp/state" plugins >"$tmp/plugins" 2>"$tmp/err" ||
   { cat "$tmp/plugins" "$tmp/err"; fail "installed provisionctl plugins failed"; }
 grep -q "^file .*$dest$PLUGINSDIR/libprov-plugin-file.so" "$tmp/plugins" ||
