@@ -6,6 +6,7 @@
 
 #include "prov-alias.h"
 #include "prov-error.h"
+#include "prov-parse-steps.h"
 
 #define MAX_ALIAS_DEPTH 32
 #define FLAT_PREFIX "/flat-profile/"
@@ -60,9 +61,27 @@ has_element_children (xmlNode *node)
   return FALSE;
 }
 
+typedef struct
+{
+  GHashTable    *paths;
+  gsize          longest; /* of the paths: a longer one is not looked up */
+  const char    *origin;
+  ProvChangeSet *changes;
+} Walk;
+
+/* Only paths as long as a mapped one are hashed: a long element name
+ * with many children must not cost its length once per child. */
+static const char *
+lookup (Walk *w, GString *path)
+{
+  if (path->len > w->longest)
+    return NULL;
+  prov_parse_steps_add (path->len);
+  return g_hash_table_lookup (w->paths, path->str);
+}
+
 static gboolean
-walk (xmlNode *node, GString *path, guint depth, GHashTable *paths, const char *origin,
-      ProvChangeSet *changes, GError **error)
+walk (Walk *w, xmlNode *node, GString *path, guint depth, GError **error)
 {
   for (; node != NULL; node = node->next)
     {
@@ -79,16 +98,17 @@ walk (xmlNode *node, GString *path, guint depth, GHashTable *paths, const char *
         }
       g_string_append_c (path, '/');
       g_string_append (path, (const char *) node->name);
-      name = g_hash_table_lookup (paths, path->str);
+      name = lookup (w, path);
       if (name != NULL && !has_element_children (node))
         {
           xmlChar *text = xmlNodeGetContent (node);
           g_autofree char *value = g_strstrip (g_strdup ((const char *) text));
 
           xmlFree (text);
-          prov_change_set_add (changes, name, value, -1, origin, (guint) xmlGetLineNo (node));
+          prov_change_set_add (w->changes, name, value, -1, w->origin,
+                               (guint) xmlGetLineNo (node));
         }
-      if (!walk (node->children, path, depth + 1, paths, origin, changes, error))
+      if (!walk (w, node->children, path, depth + 1, error))
         return FALSE;
       g_string_truncate (path, saved);
     }
@@ -105,11 +125,17 @@ prov_alias_apply (const char    *map,
 {
   g_autoptr(GHashTable) paths = parse_map (map, error);
   g_autoptr(GString) path = g_string_new (NULL);
+  Walk w = { paths, 0, origin, changes };
+  GHashTableIter iter;
+  const char *from;
   xmlDoc *doc;
   gboolean ok;
 
   if (paths == NULL)
     return FALSE;
+  g_hash_table_iter_init (&iter, paths);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &from, NULL))
+    w.longest = MAX (w.longest, strlen (from));
   if (len > G_MAXINT)
     {
       g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CORRUPT, "corrupt file: too large");
@@ -133,7 +159,7 @@ prov_alias_apply (const char    *map,
       g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CORRUPT, "corrupt file: DTD not allowed");
       return FALSE;
     }
-  ok = walk (xmlDocGetRootElement (doc), path, 0, paths, origin, changes, error);
+  ok = walk (&w, xmlDocGetRootElement (doc), path, 0, error);
   xmlFreeDoc (doc);
   return ok;
 }

@@ -10,8 +10,8 @@
 #include "prov-atomic-file.h"
 #include "prov-error.h"
 
-static gboolean
-write_all (int fd, const char *data, gsize len)
+gboolean
+prov_atomic_file_write_all (int fd, const char *data, gsize len)
 {
   while (len > 0)
     {
@@ -27,8 +27,8 @@ write_all (int fd, const char *data, gsize len)
   return TRUE;
 }
 
-static gboolean
-write_failed (GError **error, const char *path)
+gboolean
+prov_atomic_file_error (GError **error, const char *path)
 {
   int saved_errno = errno;
 
@@ -42,30 +42,37 @@ prov_atomic_file_write (const char *path, const char *contents, gsize len, mode_
                         GError **error)
 {
   g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
-  g_autofree char *dir = g_path_get_dirname (path);
-  int fd, dir_fd;
+  int fd;
 
   fd = open (tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, mode);
   if (fd < 0)
-    return write_failed (error, tmp);
-  if (fchmod (fd, mode) != 0 || !write_all (fd, contents, len) || fsync (fd) != 0)
+    return prov_atomic_file_error (error, tmp);
+  if (fchmod (fd, mode) != 0 || !prov_atomic_file_write_all (fd, contents, len) || fsync (fd) != 0)
     {
-      write_failed (error, tmp);
+      prov_atomic_file_error (error, tmp);
       close (fd);
       unlink (tmp);
       return FALSE;
     }
   if (close (fd) != 0 || rename (tmp, path) != 0)
     {
-      write_failed (error, tmp);
+      prov_atomic_file_error (error, tmp);
       unlink (tmp);
       return FALSE;
     }
   /* The new file is in place; this only makes the rename durable. */
-  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  prov_atomic_file_sync_dir (path);
+  return TRUE;
+}
+
+void
+prov_atomic_file_sync_dir (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
   if (dir_fd < 0 || fsync (dir_fd) != 0)
     g_warning ("cannot sync directory %s: %s", dir, g_strerror (errno));
   if (dir_fd >= 0)
     close (dir_fd);
-  return TRUE;
 }

@@ -21,4 +21,14 @@ gboolean prov_atomic_file_write (const char  *path,
                                  mode_t       mode,
                                  GError     **error);
 
+/* The pieces, for files written otherwise (the store's journal appends). */
+gboolean prov_atomic_file_write_all (int          fd,
+                                     const char  *data,
+                                     gsize        len);
+/* Sets "cannot write @path: <errno text>" from errno; returns FALSE. */
+gboolean prov_atomic_file_error      (GError     **error,
+                                     const char  *path);
+/* Makes a rename or a new file in the folder of @path durable. */
+void     prov_atomic_file_sync_dir   (const char  *path);
+
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "prov-condition-private.h"
 #include "prov-error.h"
 #include "prov-macro.h"
+#include "prov-macro-private.h"
 
 /* Deep enough for any real condition, shallow enough for the C stack. */
 #define MAX_DEPTH 64
@@ -49,6 +50,7 @@ typedef struct
   guint pos;
   guint depth;
   GHashTable *vars;
+  gsize *macro_budget; /* shared by every operand: see expand_operand() */
 } Parser;
 
 /* ---- version and number comparison ---------------------------------- */
@@ -365,7 +367,9 @@ static gboolean
 tokenize (const char *expr, guint first_column, GArray *tokens, GError **error)
 {
   const char *p = expr;
+  ProvColumnCursor cursor;
 
+  prov_column_cursor_init (&cursor, expr, first_column);
   for (;;)
     {
       Token tok = { 0 };
@@ -374,7 +378,7 @@ tokenize (const char *expr, guint first_column, GArray *tokens, GError **error)
 
       while (g_ascii_isspace (*p))
         p++;
-      tok.column = first_column - 1 + prov_text_column (expr, p);
+      tok.column = prov_column_cursor_get (&cursor, p);
       if (*p == '\0')
         {
           tok.type = TOK_END;
@@ -445,7 +449,9 @@ is_operand (const Token *tok)
 static char *
 expand_operand (Parser *ps, const Token *tok)
 {
-  char *value = prov_macro_expand (tok->text, ps->vars, NULL);
+  /* One budget for the whole condition, not one per operand: `$A eq $A
+   * and …` with a long GPP_A would otherwise cost its length per operand. */
+  char *value = prov_macro_expand_bounded (tok->text, ps->vars, NULL, ps->macro_budget);
 
   /* Only a quoted operand keeps its blanks: `"$A" eq " x"`. */
   if (tok->type == TOK_WORD)
@@ -613,11 +619,11 @@ check_balance (GArray *tokens, GError **error)
 }
 
 static gboolean
-evaluate (const char *expr, guint first_column, GHashTable *vars, gboolean *result,
-          GError **error)
+evaluate (const char *expr, guint first_column, GHashTable *vars, gsize *budget,
+          gboolean *result, GError **error)
 {
   g_autoptr (GArray) tokens = g_array_new (FALSE, TRUE, sizeof (Token));
-  Parser ps = { tokens, 0, 0, vars };
+  Parser ps = { tokens, 0, 0, vars, budget };
   Token *last;
 
   g_array_set_clear_func (tokens, token_clear);
@@ -644,30 +650,41 @@ evaluate (const char *expr, guint first_column, GHashTable *vars, gboolean *resu
 }
 
 gboolean
-prov_condition_eval (const char *expr, GHashTable *vars, gboolean *result, GError **error)
+prov_condition_eval_bounded (const char *expr, GHashTable *vars, gsize *budget,
+                             gboolean *result, GError **error)
 {
   gboolean value = FALSE;
 
   g_return_val_if_fail (expr != NULL, FALSE);
+  g_return_val_if_fail (budget != NULL, FALSE);
   g_return_val_if_fail (result != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!evaluate (expr, 1, vars, &value, error))
+  if (!evaluate (expr, 1, vars, budget, &value, error))
     return FALSE;
   *result = value;
   return TRUE;
 }
 
 gboolean
+prov_condition_eval (const char *expr, GHashTable *vars, gboolean *result, GError **error)
+{
+  gsize budget = PROV_MACRO_MAX_VALUE_BYTES;
+
+  return prov_condition_eval_bounded (expr, vars, &budget, result, error);
+}
+
+gboolean
 prov_condition_check_syntax_at (const char *expr, guint first_column, GError **error)
 {
   gboolean value;
+  gsize budget = 0;
 
   g_return_val_if_fail (expr != NULL, FALSE);
 
   /* Without variables every macro stays verbatim, which is enough to walk
    * the whole grammar. */
-  return evaluate (expr, first_column, NULL, &value, error);
+  return evaluate (expr, first_column, NULL, &budget, &value, error);
 }
 
 gboolean

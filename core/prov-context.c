@@ -97,6 +97,7 @@ prov_context_new (const char *state_dir, const char *device_path, const char *pl
   g_autoptr(ProvContext) self = g_object_new (PROV_TYPE_CONTEXT, NULL);
   g_autofree char *store_path = NULL;
   g_autofree char *status_path = NULL;
+  g_autofree char *cache_path = NULL;
   g_auto(GStrv) blocked = NULL;
   const char *block_env = g_getenv ("PROV_PLUGIN_BLOCK");
 
@@ -127,6 +128,8 @@ prov_context_new (const char *state_dir, const char *device_path, const char *pl
   if (block_env != NULL)
     blocked = g_strsplit (block_env, ",", -1);
   self->registry = prov_registry_new ();
+  cache_path = g_build_filename (state_dir, "plugin-cache.ini", NULL);
+  prov_registry_set_cache (self->registry, cache_path);
   prov_registry_load_path (self->registry, plugin_path, (const char *const *) blocked);
 
   status_path = g_build_filename (state_dir, "status.ini", NULL);

@@ -16,6 +16,7 @@
 #include "prov-fetch-setup.h"
 #include "prov-macro.h"
 #include "prov-rule.h"
+#include "prov-rule-mask.h"
 #include "prov-transport.h"
 
 /* Status keys. */
@@ -366,6 +367,7 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autofree char *cn = NULL;
   g_autofree char *installed = NULL;
   g_autofree char *old = NULL;
+  g_autofree char *shown = NULL;
   g_autoptr(GBytes) payload = NULL;
   g_autoptr(GBytes) pem = NULL;
   gsize old_len = 0;
@@ -383,7 +385,9 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
    * nothing to install. A 304 all the same means the file installed. */
   if (prov_fetch_get_not_modified (data->fetch) && g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
-      g_info ("[%u] custom CA: %s unchanged", id, prov_fetch_get_url (data->fetch));
+      g_autofree char *url = prov_url_mask_secrets (prov_fetch_get_url (data->fetch));
+
+      g_info ("[%u] custom CA: %s unchanged", id, url);
       record (engine, NULL, NULL);
       g_task_return_int (task, PROV_CUSTOM_CA_UNCHANGED);
       g_object_unref (task);
@@ -399,7 +403,9 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
   if (g_file_get_contents (path, &old, &old_len, NULL) && old_len == g_bytes_get_size (pem)
       && memcmp (old, g_bytes_get_data (pem, NULL), old_len) == 0)
     {
-      g_info ("[%u] custom CA: %s unchanged (%s)", id, prov_fetch_get_url (data->fetch), cn);
+      g_autofree char *url = prov_url_mask_secrets (prov_fetch_get_url (data->fetch));
+
+      g_info ("[%u] custom CA: %s unchanged (%s)", id, url, cn);
       record (engine, NULL, installed);
       g_task_return_int (task, PROV_CUSTOM_CA_UNCHANGED);
       g_object_unref (task);
@@ -410,7 +416,8 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
       fail (task, error);
       return;
     }
-  g_info ("[%u] custom CA: installed %s from %s", id, cn, prov_fetch_get_url (data->fetch));
+  shown = prov_url_mask_secrets (prov_fetch_get_url (data->fetch));
+  g_info ("[%u] custom CA: installed %s from %s", id, cn, shown);
   record (engine, NULL, installed);
   g_task_return_int (task, PROV_CUSTOM_CA_INSTALLED);
   g_object_unref (task);
@@ -449,6 +456,7 @@ prov_custom_ca_update_async (ProvEngine          *engine,
   g_autoptr(GHashTable) own_vars = NULL;
   g_autoptr(GHashTable) own_secrets = NULL;
   g_autoptr(ProvRule) rule = NULL;
+  g_autofree char *shown = NULL;
   ProvTransport *transport;
   ProvRuleAlt *alt;
   Update *data;
@@ -523,8 +531,8 @@ prov_custom_ca_update_async (ProvEngine          *engine,
                                prov_fetch_get_scheme (data->fetch)));
       return;
     }
-  g_info ("[%u] custom CA: fetching %s", prov_fetch_get_id (data->fetch),
-          prov_fetch_get_url (data->fetch));
+  shown = prov_url_mask_secrets (prov_fetch_get_url (data->fetch));
+  g_info ("[%u] custom CA: fetching %s", prov_fetch_get_id (data->fetch), shown);
   prov_transport_fetch_async (transport, data->fetch, cancellable, on_fetched, task);
 }
 

@@ -6,14 +6,18 @@
 #include "prov-alias.h"
 #include "prov-clock.h"
 #include "prov-condition.h"
+#include "prov-condition-private.h"
 #include "prov-custom-ca.h"
 #include "prov-engine.h"
 #include "prov-error.h"
 #include "prov-fetch.h"
 #include "prov-fetch-setup.h"
 #include "prov-macro.h"
+#include "prov-macro-private.h"
 #include "prov-profile.h"
+#include "prov-profile-sink.h"
 #include "prov-rule.h"
+#include "prov-rule-mask.h"
 #include "prov-source.h"
 
 static const char *const profile_rules[] = {
@@ -64,6 +68,8 @@ typedef struct
   ProvFetch        *fetch;
   GPtrArray        *fetches; /* ProvFetch*: every fetch that returned a payload */
   char              alias;   /* --alias register of the fetch under way, or 0 */
+  ProvProfileSink  *sink;    /* of the fetch under way */
+  GPtrArray        *entry_warnings; /* char*: schema warnings of entries streamed in */
   char             *key;
   char             *last_url;
   char             *server;  /* for URLs without a host: the requester's, or NULL */
@@ -86,6 +92,8 @@ prov_resync_result_free (ProvResyncResult *result)
 static void
 resync_data_free (ResyncData *data)
 {
+  g_clear_object (&data->sink);
+  g_clear_pointer (&data->entry_warnings, g_ptr_array_unref);
   g_ptr_array_unref (data->rules);
   g_ptr_array_unref (data->source_changed);
   g_clear_pointer (&data->vars, g_hash_table_unref);
@@ -384,10 +392,11 @@ resync_succeed (GTask *task)
   entry.n_changed = g_strv_length (data->result->changed);
   prov_status_add_resync (self->status, &entry);
   /* A relative Upgrade_Rule uses the server the profile came from. */
-  if (data->result->fetched->len > 0)
+  if (data->fetches->len > 0)
     {
-      const char *url = g_ptr_array_index (data->result->fetched, data->result->fetched->len - 1);
-      g_autofree char *server = prov_fetch_setup_server_of (url);
+      /* The fetch's own URL: the ones in the result are masked. */
+      ProvFetch *last = g_ptr_array_index (data->fetches, data->fetches->len - 1);
+      g_autofree char *server = prov_fetch_setup_server_of (prov_fetch_get_url (last));
 
       if (server != NULL)
         prov_status_set_string (self->status, PROV_STATUS_PROFILE_SERVER, server);
@@ -412,50 +421,58 @@ add_warning (ResyncData *data, char *text)
   g_ptr_array_add (data->result->warnings, text);
 }
 
+/* Decodes what the sink kept whole (codec layers, an alias's document)
+ * and parses it; a plain profile was parsed on the way already. */
 static gboolean
-add_profile (ProvEngine *self, ResyncData *data, GBytes *payload, GError **error)
+add_profile (ProvEngine *self, ResyncData *data, ProvProfile *parsed, GBytes *payload,
+             GError **error)
 {
   ProvCodecContext ctx = { 0 };
   ProvSchema *schema = prov_store_get_schema (self->store);
   g_autoptr(GBytes) plain = NULL;
-  g_autoptr(ProvProfile) profile = NULL;
+  g_autoptr(ProvProfile) profile = parsed;
   GPtrArray *warnings;
-  const char *url = prov_fetch_get_url (data->fetch);
+  const char *url = data->last_url;
   gsize len = 0;
   const char *buf;
 
-  ctx.key = data->key;
-  ctx.max_output = (guint64) prov_store_get_int (self->store, "Max_Profile_Size");
-  ctx.config = prov_device_get_keyfile (self->device);
-  plain = prov_registry_decode (self->registry, payload,
-                                prov_fetch_get_content_encoding (data->fetch), &ctx, NULL, error);
-  if (plain == NULL)
-    return FALSE;
-  buf = g_bytes_get_data (plain, &len);
-  if (data->alias != 0)
-    {
-      char param[] = { 'G', 'P', 'P', '_', g_ascii_toupper (data->alias), '\0' };
-
-      /* A foreign XML document, mapped to parameters by GPP_x. */
-      if (!prov_alias_apply (prov_store_get (self->store, param), buf, len, url, data->changes,
-                             error))
-        return FALSE;
-      data->any_payload = TRUE;
-      return TRUE;
-    }
-  profile = prov_profile_parse (buf, len, NULL, error);
   if (profile == NULL)
     {
-      g_autofree char *msg = g_strdup ((*error)->message);
-      g_clear_error (error);
-      /* The $ERR text says the class first; the detail says where. */
-      g_set_error (error, PROV_ERROR, PROV_ERROR_CORRUPT, "%s%s",
-                   g_str_has_prefix (msg, "corrupt file") ? "" : "corrupt file: ", msg);
-      return FALSE;
+      ctx.key = data->key;
+      ctx.max_output = (guint64) prov_store_get_int (self->store, "Max_Profile_Size");
+      ctx.config = prov_device_get_keyfile (self->device);
+      plain = prov_registry_decode (self->registry, payload,
+                                    prov_fetch_get_content_encoding (data->fetch), &ctx, NULL,
+                                    error);
+      if (plain == NULL)
+        return FALSE;
+      buf = g_bytes_get_data (plain, &len);
+      if (data->alias != 0)
+        {
+          char param[] = { 'G', 'P', 'P', '_', g_ascii_toupper (data->alias), '\0' };
+
+          /* A foreign XML document, mapped to parameters by GPP_x. */
+          if (!prov_alias_apply (prov_store_get (self->store, param), buf, len, url,
+                                 data->changes, error))
+            return FALSE;
+          data->any_payload = TRUE;
+          return TRUE;
+        }
+      profile = prov_profile_parse (buf, len, NULL, error);
+      if (profile == NULL)
+        {
+          prov_profile_error_as_corrupt (error);
+          return FALSE;
+        }
     }
   warnings = prov_profile_get_warnings (profile);
   for (guint i = 0; i < warnings->len; i++)
     add_warning (data, g_strdup_printf ("%s: %s", url, (char *) warnings->pdata[i]));
+  /* Entries streamed in were added already; their warnings come after the
+   * parser's, as for a profile parsed whole. */
+  for (guint i = 0; data->entry_warnings != NULL && i < data->entry_warnings->len; i++)
+    add_warning (data, g_steal_pointer (&data->entry_warnings->pdata[i]));
+  g_clear_pointer (&data->entry_warnings, g_ptr_array_unref);
   for (guint i = 0; i < prov_profile_get_n_entries (profile); i++)
     {
       const ProvProfileEntry *e = prov_profile_get_entry (profile, i);
@@ -471,13 +488,35 @@ add_profile (ProvEngine *self, ResyncData *data, GBytes *payload, GError **error
   return TRUE;
 }
 
+/* A plain profile's entry as soon as it is parsed, so that a large
+ * profile is not held as entries and as changes at once. It runs where
+ * the transport delivers (the file plugin's worker thread), while this
+ * resync waits for the fetch: nothing else touches @data meanwhile. A
+ * later parse error fails the resync, and its changes are dropped whole. */
+static void
+on_streamed_entry (const ProvProfileEntry *e, gpointer user_data)
+{
+  GTask *task = user_data;
+  ProvEngine *self = g_task_get_source_object (task);
+  ResyncData *data = g_task_get_task_data (task);
+  const char *url = prov_fetch_get_url (data->fetch);
+  g_autofree char *warning = NULL;
+
+  if (e->value != NULL)
+    warning = prov_schema_get_warning (prov_store_get_schema (self->store), e->name, e->value);
+  if (warning != NULL)
+    g_ptr_array_add (data->entry_warnings,
+                     g_strdup_printf ("%s: line %u: %s", url, e->line, warning));
+  prov_change_set_add (data->changes, e->name, e->value, e->access, url, e->line);
+}
+
 static void
 on_fetch_progress (ProvFetch *fetch, guint64 received, guint64 total, gpointer user_data)
 {
   ProvEngine *self = user_data;
+  g_autofree char *url = prov_url_mask_secrets (prov_fetch_get_url (fetch));
 
-  g_signal_emit (self, signals[SIGNAL_FETCH_PROGRESS], 0, prov_fetch_get_url (fetch), received,
-                 total);
+  g_signal_emit (self, signals[SIGNAL_FETCH_PROGRESS], 0, url, received, total);
 }
 
 /* A profile whose values were rolled back is not applied again until its
@@ -560,12 +599,14 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
   ResyncData *data = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr(GBytes) payload = NULL;
+  g_autoptr(ProvProfile) profile = NULL;
   guint id = prov_fetch_get_id (data->fetch);
+  gboolean ok;
 
-  payload = prov_transport_fetch_finish (PROV_TRANSPORT (source), res, &error);
+  ok = prov_transport_stream_finish (PROV_TRANSPORT (source), res, &error);
   g_signal_handlers_disconnect_by_func (data->fetch, on_fetch_progress, self);
   prov_fetch_setup_log_end (data->fetch);
-  if (payload == NULL)
+  if (!ok && !prov_profile_sink_refused (data->sink))
     {
       prov_error_convert (&error);
       if (g_error_matches (error, PROV_ERROR, PROV_ERROR_FILE_NOT_FOUND)
@@ -587,19 +628,28 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   g_ptr_array_add (data->result->fetched, g_strdup (data->last_url));
   g_ptr_array_add (data->fetches, g_object_ref (data->fetch));
+  if (!ok)
+    {
+      /* The profile was refused while it arrived: as if refused after. */
+      resync_fail (task, error);
+      return;
+    }
   if (prov_fetch_get_not_modified (data->fetch))
     g_info ("[%u] %s: unchanged", id, data->last_url);
   else if (payload_rejected (self, data, payload))
     g_info ("[%u] %s: unchanged since it was rolled back; not applied", id, data->last_url);
   else
     {
+      profile = prov_profile_sink_finish (data->sink, &payload, &error);
       data->result->not_modified = FALSE;
-      if (!add_profile (self, data, payload, &error))
+      if ((profile == NULL && payload == NULL)
+          || !add_profile (self, data, g_steal_pointer (&profile), payload, &error))
         {
           resync_fail (task, error);
           return;
         }
     }
+  g_clear_object (&data->sink);
   prov_fetch_setup_emit_log (self, PROV_LOG_SUCCESS, data->vars, id);
   resync_next_rule (task);
 }
@@ -616,8 +666,9 @@ prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **er
   data->fetch = prov_fetch_setup_new (self, url, data->vars, error);
   if (data->fetch == NULL)
     return FALSE;
+  /* What status, signals, logs and error origins show: never a password. */
   g_free (data->last_url);
-  data->last_url = g_strdup (url);
+  data->last_url = prov_url_mask_secrets (url);
   prov_fetch_set_max_size (data->fetch, (guint64) prov_store_get_int (self->store,
                                                                        "Max_Profile_Size"));
   g_clear_pointer (&data->key, g_free);
@@ -631,10 +682,14 @@ prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **er
 static void
 apply_assignments (ResyncData *data, ProvRuleAlt *alt)
 {
+  /* One budget for all: `a = "$A$A";` over and over would double GPP_A
+   * each time. */
+  gsize budget = PROV_MACRO_MAX_VALUE_BYTES;
+
   for (guint i = 0; i < alt->assignments->len; i++)
     {
       ProvAssignment *a = alt->assignments->pdata[i];
-      g_autofree char *value = prov_macro_expand (a->value, data->vars, NULL);
+      g_autofree char *value = prov_macro_expand_bounded (a->value, data->vars, NULL, &budget);
 
       /* GPP_X is visible as $X to the rest of this resync at once. */
       if (g_str_has_prefix (a->name, "GPP_") && strlen (a->name) == 5)
@@ -703,7 +758,7 @@ resync_next_rule (GTask *task)
       if (rule == NULL)
         {
           g_free (data->last_url);
-          data->last_url = g_strdup (text);
+          data->last_url = prov_rule_mask_secrets (text);
           resync_fail (task, error);
           return;
         }
@@ -752,8 +807,15 @@ resync_next_rule (GTask *task)
         }
       prov_fetch_setup_log_request (self, PROV_LOG_REQUEST, data->vars, data->fetch);
       g_signal_connect (data->fetch, "progress", G_CALLBACK (on_fetch_progress), self);
-      prov_transport_fetch_async (transport, data->fetch, g_task_get_cancellable (task), on_fetched,
-                                  task);
+      /* A plain profile is parsed as it arrives; codec layers and an
+       * alias's document are decoded whole afterwards. */
+      g_clear_object (&data->sink);
+      g_clear_pointer (&data->entry_warnings, g_ptr_array_unref);
+      data->entry_warnings = g_ptr_array_new_with_free_func (g_free);
+      data->sink = prov_profile_sink_new (data->alias != 0, on_streamed_entry, task);
+      prov_fetch_set_sink (data->fetch, G_OUTPUT_STREAM (data->sink));
+      prov_transport_stream_async (transport, data->fetch, g_task_get_cancellable (task),
+                                   on_fetched, task);
       return;
     }
   resync_succeed (task);
@@ -870,6 +932,7 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
   g_autoptr(ProvRule) rule = NULL;
   g_autoptr(GHashTable) vars = NULL;
   GString *out;
+  gsize budget;
   int chosen;
 
   g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
@@ -882,10 +945,13 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
   if (chosen < 0 && error != NULL && *error != NULL)
     return NULL;
   out = g_string_new (NULL);
+  /* One budget for every macro shown, as for a resync's. */
+  budget = PROV_MACRO_MAX_VALUE_BYTES;
   for (guint i = 0; i < rule->alts->len; i++)
     {
       ProvRuleAlt *alt = rule->alts->pdata[i];
-      g_autofree char *url = prov_macro_expand (alt->url != NULL ? alt->url : "", vars, NULL);
+      g_autofree char *url = prov_macro_expand_bounded (alt->url != NULL ? alt->url : "", vars,
+                                                        NULL, &budget);
       g_autofree char *full = NULL;
       g_autoptr(GError) url_error = NULL;
 
@@ -894,7 +960,7 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
         {
           gboolean value = FALSE;
           g_autoptr(GError) cond_error = NULL;
-          if (prov_condition_eval (alt->condition, vars, &value, &cond_error))
+          if (prov_condition_eval_bounded (alt->condition, vars, &budget, &value, &cond_error))
             g_string_append_printf (out, " (%s)? = %s", alt->condition, value ? "true" : "false");
           else
             g_string_append_printf (out, " (%s)? = error: %s", alt->condition, cond_error->message);
@@ -902,7 +968,7 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
       for (guint j = 0; j < alt->assignments->len; j++)
         {
           ProvAssignment *a = alt->assignments->pdata[j];
-          g_autofree char *value = prov_macro_expand (a->value, vars, NULL);
+          g_autofree char *value = prov_macro_expand_bounded (a->value, vars, NULL, &budget);
           g_string_append_printf (out, " %s=\"%s\"", a->name,
                                   prov_store_mask (self->store, a->name, value));
         }
@@ -914,8 +980,11 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
         g_string_append (out, " --pwd ********");
       if (url[0] != '\0')
         {
+          g_autofree char *shown = NULL;
+
           full = prov_fetch_setup_complete_url (self, url, NULL, &url_error);
-          g_string_append_printf (out, " %s", full != NULL ? full : url);
+          shown = prov_url_mask_secrets (full != NULL ? full : url);
+          g_string_append_printf (out, " %s", shown);
           if (full == NULL)
             g_string_append_printf (out, " (%s)", url_error->message);
         }

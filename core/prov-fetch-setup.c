@@ -7,6 +7,7 @@
 #include "prov-fetch-setup.h"
 #include "prov-macro.h"
 #include "prov-rule.h"
+#include "prov-rule-mask.h"
 
 static const char *const log_params[] = {
   [PROV_LOG_REQUEST] = "Log_Request_Msg",
@@ -196,13 +197,16 @@ prov_fetch_setup_emit_log (ProvEngine *engine, ProvLogKind kind, GHashTable *var
                            guint transfer_id)
 {
   const char *template = prov_store_get (prov_engine_get_store (engine), log_params[kind]);
+  g_autofree char *expanded = NULL;
   g_autofree char *text = NULL;
   char id[16];
 
   if (template == NULL || template[0] == '\0')
     return;
-  /* No secrets table: a message can never reveal GPP_SA…SD. */
-  text = prov_macro_expand (template, vars, NULL);
+  /* No secrets table: a message can never reveal GPP_SA…SD; and a URL in
+   * it (a query's `?next=http://u:pw@h/`) shows no password. */
+  expanded = prov_macro_expand (template, vars, NULL);
+  text = prov_url_mask_secrets (expanded);
   g_snprintf (id, sizeof id, "%u", transfer_id);
   /* MESSAGE takes a format and must come last; other fields are plain strings. */
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,

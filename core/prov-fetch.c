@@ -29,6 +29,8 @@ struct _ProvFetch
   char       *server_ip;
   gboolean    not_modified;
   char       *content_encoding;
+  GOutputStream *sink;
+  guint64     delivered;
 };
 
 G_DEFINE_TYPE (ProvFetch, prov_fetch, G_TYPE_OBJECT)
@@ -63,6 +65,7 @@ prov_fetch_finalize (GObject *object)
   g_strfreev (self->allowed_hosts);
   g_free (self->server_ip);
   g_free (self->content_encoding);
+  g_clear_object (&self->sink);
   G_OBJECT_CLASS (prov_fetch_parent_class)->finalize (object);
 }
 
@@ -411,4 +414,62 @@ prov_fetch_set_content_encoding (ProvFetch *self, const char *encoding)
   g_return_if_fail (PROV_IS_FETCH (self));
   g_free (self->content_encoding);
   self->content_encoding = g_strdup (encoding);
+}
+
+GOutputStream *
+prov_fetch_get_sink (ProvFetch *self)
+{
+  g_return_val_if_fail (PROV_IS_FETCH (self), NULL);
+  return self->sink;
+}
+
+void
+prov_fetch_set_sink (ProvFetch *self, GOutputStream *sink)
+{
+  g_return_if_fail (PROV_IS_FETCH (self));
+  g_set_object (&self->sink, sink);
+  self->delivered = 0;
+}
+
+gboolean
+prov_fetch_deliver (ProvFetch     *self,
+                    const void    *data,
+                    gsize          len,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (PROV_IS_FETCH (self), FALSE);
+  g_return_val_if_fail (self->sink != NULL, FALSE);
+
+  if (self->max_size != 0 && len > self->max_size - MIN (self->delivered, self->max_size))
+    {
+      g_debug ("[%u] body over %" G_GUINT64_FORMAT " bytes", self->id, self->max_size);
+      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_TRANSPORT, "too large");
+      return FALSE;
+    }
+  if (len > 0 && !g_output_stream_write_all (self->sink, data, len, NULL, cancellable,
+                                             &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CANCELLED, "cancelled");
+      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        g_set_error_literal (error, PROV_ERROR, PROV_ERROR_FAILED, "not enough space");
+      else
+        {
+          prov_error_convert (&local_error);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+        }
+      return FALSE;
+    }
+  self->delivered += len;
+  return TRUE;
+}
+
+guint64
+prov_fetch_get_delivered (ProvFetch *self)
+{
+  g_return_val_if_fail (PROV_IS_FETCH (self), 0);
+  return self->delivered;
 }

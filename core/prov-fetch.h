@@ -76,6 +76,26 @@ char        *prov_fetch_get_setting         (ProvFetch   *self,
                                              const char  *group,
                                              const char  *key);
 
+/* Where the payload goes, as it arrives (plugin ABI 2). The consumer sets
+ * the sink before starting the transfer; the transport hands over each
+ * piece of the body with prov_fetch_deliver(), in order, only for the
+ * answer that counts (not a redirect's or an error page's body). */
+GOutputStream *prov_fetch_get_sink          (ProvFetch   *self);
+void         prov_fetch_set_sink            (ProvFetch   *self,
+                                             GOutputStream *sink);
+/* Writes @len bytes to the sink. Fails with PROV_ERROR_TRANSPORT "too
+ * large" when the body grows past prov_fetch_get_max_size() (nothing of
+ * that piece is written), or with the sink's error as a PROV_ERROR (the
+ * consumer's own, e.g. a profile that does not parse). On failure the
+ * transport stops and returns that error as is. */
+gboolean     prov_fetch_deliver             (ProvFetch   *self,
+                                             const void  *data,
+                                             gsize        len,
+                                             GCancellable *cancellable,
+                                             GError     **error);
+/* Bytes delivered so far. */
+guint64      prov_fetch_get_delivered       (ProvFetch   *self);
+
 /* What the transport reports. */
 void         prov_fetch_report_progress     (ProvFetch   *self,
                                              guint64      received,

@@ -7,6 +7,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <gio/gunixoutputstream.h>
 #include <glib/gstdio.h>
 
 #include "prov-error.h"
@@ -74,21 +75,15 @@ check_space (const char *dir, guint64 size, guint64 reclaimable, GError **error)
   return FALSE;
 }
 
-typedef struct
+/* An image being received: the temporary it is written to as it arrives. */
+struct _ProvFirmwareImage
 {
-  char   *dir;
-  char   *name;
-  GBytes *payload;
-} WriteJob;
-
-static void
-write_job_free (WriteJob *job)
-{
-  g_free (job->dir);
-  g_free (job->name);
-  g_bytes_unref (job->payload);
-  g_free (job);
-}
+  char          *dir;
+  char          *path;
+  char          *tmp;
+  GOutputStream *stream; /* owns the fd */
+  gboolean       committed;
+};
 
 static void
 remove_old_images (const char *dir)
@@ -106,24 +101,6 @@ remove_old_images (const char *dir)
 }
 
 static gboolean
-write_all (int fd, const guint8 *buf, gsize len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, buf, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n == 0)
-        errno = EIO;
-      if (n <= 0)
-        return FALSE;
-      buf += n;
-      len -= n;
-    }
-  return TRUE;
-}
-
-static gboolean
 fsync_dir (const char *dir)
 {
   int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -134,42 +111,27 @@ fsync_dir (const char *dir)
   return ok;
 }
 
-/* Write a temporary, fsync, rename, fsync the folder: a crash leaves
- * either no image or a whole one. */
+/* fsync, rename, fsync the folder: a crash leaves either no image or a
+ * whole one. In a thread: fsync of a large image takes a while. */
 static void
-write_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+commit_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  WriteJob *job = task_data;
-  g_autofree char *path = g_build_filename (job->dir, job->name, NULL);
-  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
-  gsize len = 0;
-  const guint8 *buf = g_bytes_get_data (job->payload, &len);
-  GError *error = NULL;
-  int fd, saved;
+  ProvFirmwareImage *image = task_data;
+  int fd = g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (image->stream));
+  int saved = 0;
 
-  remove_old_images (job->dir);
-  if (!check_space (job->dir, len, 0, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0)
+  if (fsync (fd) != 0)
     saved = errno;
-  else
-    {
-      saved = write_all (fd, buf, len) && fsync (fd) == 0 ? 0 : errno;
-      if (close (fd) != 0 && saved == 0)
-        saved = errno;
-      if (saved == 0 && (g_rename (tmp, path) != 0 || !fsync_dir (job->dir)))
-        saved = errno;
-    }
+  if (!g_output_stream_close (image->stream, NULL, NULL) && saved == 0)
+    saved = EIO;
+  if (saved == 0 && (g_rename (image->tmp, image->path) != 0 || !fsync_dir (image->dir)))
+    saved = errno;
   if (saved == 0)
     {
-      g_task_return_pointer (task, g_steal_pointer (&path), g_free);
+      image->committed = TRUE;
+      g_task_return_pointer (task, g_strdup (image->path), g_free);
       return;
     }
-  g_unlink (tmp);
   if (saved == ENOSPC)
     g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_FAILED, "not enough space");
   else
@@ -183,28 +145,74 @@ prov_firmware_dir_check_space (const char *dir, guint64 size, GError **error)
   return check_space (dir, size, old_images_size (dir), error);
 }
 
-void
-prov_firmware_dir_write_async (const char          *dir,
-                               const char          *version,
-                               GBytes              *image,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+ProvFirmwareImage *
+prov_firmware_image_create (const char *dir, const char *version, GError **error)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  WriteJob *job = g_new0 (WriteJob, 1);
+  g_autofree char *name = image_name (version);
+  ProvFirmwareImage *image;
+  int fd;
 
-  g_task_set_source_tag (task, prov_firmware_dir_write_async);
-  job->dir = g_strdup (dir);
-  job->name = image_name (version);
-  job->payload = g_bytes_ref (image);
-  g_task_set_task_data (task, job, (GDestroyNotify) write_job_free);
-  g_task_run_in_thread (task, write_in_thread);
+  g_return_val_if_fail (dir != NULL && version != NULL, NULL);
+
+  /* Older images go first: their space is counted as free. */
+  remove_old_images (dir);
+  image = g_new0 (ProvFirmwareImage, 1);
+  image->dir = g_strdup (dir);
+  image->path = g_build_filename (dir, name, NULL);
+  image->tmp = g_strconcat (image->path, ".tmp", NULL);
+  fd = open (image->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, PROV_ERROR, PROV_ERROR_FAILED, "cannot write the image: %s",
+                   g_strerror (saved));
+      prov_firmware_image_free (image);
+      return NULL;
+    }
+  image->stream = g_unix_output_stream_new (fd, TRUE);
+  return image;
+}
+
+GOutputStream *
+prov_firmware_image_get_stream (ProvFirmwareImage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->stream;
+}
+
+void
+prov_firmware_image_commit_async (ProvFirmwareImage   *self,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
+
+  g_return_if_fail (self != NULL && !self->committed);
+  g_task_set_source_tag (task, prov_firmware_image_commit_async);
+  g_task_set_task_data (task, self, NULL);
+  g_task_run_in_thread (task, commit_in_thread);
 }
 
 char *
-prov_firmware_dir_write_finish (GAsyncResult *result, GError **error)
+prov_firmware_image_commit_finish (GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+prov_firmware_image_free (ProvFirmwareImage *self)
+{
+  if (self == NULL)
+    return;
+  if (self->stream != NULL)
+    g_output_stream_close (self->stream, NULL, NULL);
+  /* Not committed: no partial image is left behind. */
+  if (!self->committed && g_unlink (self->tmp) != 0 && errno != ENOENT)
+    g_warning ("cannot remove %s: %s", self->tmp, g_strerror (errno));
+  g_clear_object (&self->stream);
+  g_free (self->dir);
+  g_free (self->path);
+  g_free (self->tmp);
+  g_free (self);
 }

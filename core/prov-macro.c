@@ -4,19 +4,49 @@
 #include <string.h>
 
 #include "prov-macro.h"
+#include "prov-macro-private.h"
+#include "prov-parse-steps.h"
 
-/* Secrets are looked up first so that a caller passing a stray "SA" in
- * @vars cannot shadow the real secret inside a --key argument. */
-static const char *
-lookup (GHashTable *vars, GHashTable *secrets, const char *name)
+typedef struct
 {
+  GString    *out;
+  GHashTable *vars;
+  GHashTable *secrets;
+  gsize      *budget; /* bytes of values still allowed */
+} Expander;
+
+/* The value of the @len bytes at @name, or NULL. Secrets are looked up
+ * first so that a caller passing a stray "SA" in @vars cannot shadow the
+ * real secret inside a --key argument. A name longer than any variable's
+ * is not looked up at all: that keeps `$` and 200,000 letters linear. */
+static const char *
+lookup (Expander *ex, const char *name, gsize len)
+{
+  char key[PROV_MACRO_NAME_MAX + 1];
   const char *value = NULL;
 
-  if (secrets != NULL)
-    value = g_hash_table_lookup (secrets, name);
-  if (value == NULL && vars != NULL)
-    value = g_hash_table_lookup (vars, name);
+  if (len > PROV_MACRO_NAME_MAX)
+    return NULL;
+  memcpy (key, name, len);
+  key[len] = '\0';
+  prov_parse_steps_add (len);
+  if (ex->secrets != NULL)
+    value = g_hash_table_lookup (ex->secrets, key);
+  if (value == NULL && ex->vars != NULL)
+    value = g_hash_table_lookup (ex->vars, key);
   return value;
+}
+
+/* Charges @value to the budget; FALSE (nothing charged) when it is spent. */
+static gboolean
+charge (Expander *ex, const char *value, gsize *len)
+{
+  *len = strlen (value);
+  if (*len > *ex->budget)
+    return FALSE;
+  *ex->budget -= *len;
+  prov_parse_steps_add (*len);
+  return TRUE;
 }
 
 /* Parses a decimal offset or length, saturating: "$(A:99999999999999999999)"
@@ -45,9 +75,8 @@ parse_count (const char *s, gsize len, gsize *out)
  * characters. Characters are UTF-8 characters when @value is valid UTF-8,
  * bytes otherwise; both are clamped to the value. */
 static void
-append_substring (GString *out, const char *value, gsize offset, gsize count)
+append_substring (GString *out, const char *value, gsize len, gsize offset, gsize count)
 {
-  gsize len = strlen (value);
   const char *start;
   const char *end;
 
@@ -74,81 +103,93 @@ append_substring (GString *out, const char *value, gsize offset, gsize count)
   g_string_append_len (out, start, end - start);
 }
 
-/* `$(NAME[:p[:q]])` at @p (pointing at the `$`). Returns the number of bytes
- * consumed, or 0 when the form is not valid, in which case the caller copies
- * the text verbatim. */
-static gsize
-expand_paren (GString *out, const char *p, GHashTable *vars, GHashTable *secrets)
+/* The digits at @p, as a count; *@p moves past them. FALSE when there
+ * are none. */
+static gboolean
+scan_count (const char **p, gsize *out)
 {
-  const char *name = p + 2;
-  const char *close = strchr (name, ')');
-  const char *colon;
-  const char *value;
-  gsize name_len;
-  gsize offset = 0;
-  gsize count = G_MAXSIZE;
-  g_autofree char *key = NULL;
+  const char *s = *p;
 
-  if (close == NULL)
-    return 0;
-  name_len = 0;
-  while (name + name_len < close && g_ascii_isalnum (name[name_len]))
-    name_len++;
-  if (name_len == 0)
-    return 0;
-  colon = name + name_len;
-  if (colon != close)
-    {
-      const char *second;
-
-      if (*colon != ':')
-        return 0;
-      second = memchr (colon + 1, ':', (gsize) (close - colon - 1));
-      if (second == NULL)
-        {
-          if (!parse_count (colon + 1, (gsize) (close - colon - 1), &offset))
-            return 0;
-        }
-      else if (!parse_count (colon + 1, (gsize) (second - colon - 1), &offset)
-               || !parse_count (second + 1, (gsize) (close - second - 1), &count))
-        return 0;
-    }
-
-  key = g_strndup (name, name_len);
-  value = lookup (vars, secrets, key);
-  if (value == NULL)
-    return 0;
-  if (colon == close)
-    g_string_append (out, value);
-  else
-    append_substring (out, value, offset, count);
-  return (gsize) (close + 1 - p);
+  while (g_ascii_isdigit (*s))
+    s++;
+  prov_parse_steps_add ((gsize) (s - *p));
+  if (!parse_count (*p, (gsize) (s - *p), out))
+    return FALSE;
+  *p = s;
+  return TRUE;
 }
 
-/* `$NAME` at @p: the longest prefix of the alphanumeric run that is known. */
+/* `$(NAME[:p[:q]])` at @p (pointing at the `$`). Returns the number of bytes
+ * consumed, or 0 when the form is not valid, in which case the caller copies
+ * the text verbatim. Only letters, digits and colons are scanned, never a
+ * `$`: each `$` scans its own stretch of text, so a text of many `$(`
+ * costs one pass. */
 static gsize
-expand_bare (GString *out, const char *p, GHashTable *vars, GHashTable *secrets)
+expand_paren (Expander *ex, const char *p)
+{
+  const char *name = p + 2;
+  const char *s = name;
+  const char *value;
+  gsize name_len;
+  gsize value_len;
+  gsize offset = 0;
+  gsize count = G_MAXSIZE;
+  gboolean substring = FALSE;
+
+  while (g_ascii_isalnum (*s))
+    s++;
+  name_len = (gsize) (s - name);
+  prov_parse_steps_add (name_len);
+  if (name_len == 0)
+    return 0;
+  if (*s == ':')
+    {
+      substring = TRUE;
+      s++;
+      if (!scan_count (&s, &offset))
+        return 0;
+      if (*s == ':')
+        {
+          s++;
+          if (!scan_count (&s, &count))
+            return 0;
+        }
+    }
+  if (*s != ')')
+    return 0;
+
+  value = lookup (ex, name, name_len);
+  if (value == NULL || !charge (ex, value, &value_len))
+    return 0;
+  if (substring)
+    append_substring (ex->out, value, value_len, offset, count);
+  else
+    g_string_append_len (ex->out, value, (gssize) value_len);
+  return (gsize) (s + 1 - p);
+}
+
+/* `$NAME` at @p: the longest prefix of the alphanumeric run that is known.
+ * No name is longer than PROV_MACRO_NAME_MAX, so that many lookups at most. */
+static gsize
+expand_bare (Expander *ex, const char *p)
 {
   const char *run = p + 1;
   gsize run_len = 0;
-  g_autofree char *key = NULL;
 
   while (g_ascii_isalnum (run[run_len]))
     run_len++;
-  if (run_len == 0)
-    return 0;
-  key = g_strndup (run, run_len);
-  for (gsize len = run_len; len > 0; len--)
+  prov_parse_steps_add (run_len);
+  for (gsize len = MIN (run_len, PROV_MACRO_NAME_MAX); len > 0; len--)
     {
-      const char *value;
+      const char *value = lookup (ex, run, len);
+      gsize value_len;
 
-      key[len] = '\0';
-      value = lookup (vars, secrets, key);
-      if (value != NULL)
-        {
-          g_string_append (out, value);
-          return len + 1;
-        }
+      if (value == NULL)
+        continue;
+      if (!charge (ex, value, &value_len))
+        return 0;
+      g_string_append_len (ex->out, value, (gssize) value_len);
+      return len + 1;
     }
   return 0;
 }
@@ -156,12 +197,23 @@ expand_bare (GString *out, const char *p, GHashTable *vars, GHashTable *secrets)
 char *
 prov_macro_expand (const char *text, GHashTable *vars, GHashTable *secrets)
 {
+  gsize budget = PROV_MACRO_MAX_VALUE_BYTES;
+
+  return prov_macro_expand_bounded (text, vars, secrets, &budget);
+}
+
+char *
+prov_macro_expand_bounded (const char *text, GHashTable *vars, GHashTable *secrets,
+                           gsize *budget)
+{
+  Expander ex = { NULL, vars, secrets, budget };
   GString *out;
   const char *p;
 
   g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (budget != NULL, NULL);
 
-  out = g_string_sized_new (strlen (text) + 16);
+  out = ex.out = g_string_sized_new (strlen (text) + 16);
   p = text;
   while (*p != '\0')
     {
@@ -181,9 +233,9 @@ prov_macro_expand (const char *text, GHashTable *vars, GHashTable *secrets)
           continue;
         }
       if (dollar[1] == '(')
-        used = expand_paren (out, dollar, vars, secrets);
+        used = expand_paren (&ex, dollar);
       else
-        used = expand_bare (out, dollar, vars, secrets);
+        used = expand_bare (&ex, dollar);
       if (used == 0)
         {
           /* Unknown or malformed: keep the `$` and go on after it, so the

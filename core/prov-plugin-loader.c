@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <errno.h>
 #include <sys/stat.h>
 
@@ -33,6 +35,21 @@ check_file_mode (const char *path, GError **error)
   return TRUE;
 }
 
+/* "libprov-plugin-NAME.so" → "NAME": what the plugin is called before
+ * it could say so itself. */
+static char *
+plugin_name (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  const char *name = base;
+  char *dot;
+
+  if (g_str_has_prefix (name, "libprov-plugin-"))
+    name += strlen ("libprov-plugin-");
+  dot = strchr (name, '.');
+  return dot != NULL ? g_strndup (name, dot - name) : g_strdup (name);
+}
+
 static gboolean
 read_abi (GModule *module, const char *path, GError **error)
 {
@@ -48,9 +65,15 @@ read_abi (GModule *module, const char *path, GError **error)
     }
   if (*major != PROV_PLUGIN_ABI_MAJOR || *minor > PROV_PLUGIN_ABI_MINOR)
     {
+      g_autofree char *name = plugin_name (path);
+
+      /* Not created: a plugin of another ABI may lay its interfaces out
+       * differently (ABI 2 streams where ABI 1 returned whole payloads). */
       g_set_error (error, PROV_ERROR, PROV_ERROR_PLUGIN,
-                   "%s: refused: plugin ABI %d.%d, core supports %d.0–%d.%d", path, *major,
-                   *minor, PROV_PLUGIN_ABI_MAJOR, PROV_PLUGIN_ABI_MAJOR, PROV_PLUGIN_ABI_MINOR);
+                   "%s: refused: plugin ABI %d.%d, core supports %d.0–%d.%d "
+                   "(rebuild plugin “%s” for ABI %d)", path, *major, *minor,
+                   PROV_PLUGIN_ABI_MAJOR, PROV_PLUGIN_ABI_MAJOR, PROV_PLUGIN_ABI_MINOR, name,
+                   PROV_PLUGIN_ABI_MAJOR);
       return FALSE;
     }
   return TRUE;

@@ -44,6 +44,10 @@ typedef struct
   int               access;
   gboolean          keep;
   guint             line;
+  guint             n_entries;
+  int               xml_code;  /* libxml2's code of @error, 0 if not its */
+  ProvProfileEntryFunc entry_func; /* NULL: entries are kept in @entries */
+  gpointer          entry_data;
 } ParseState;
 
 static int
@@ -142,7 +146,7 @@ emit_entry (ParseState *st)
   const char *e = s + st->text->len;
   gsize name_len = st->path->len;
 
-  if (st->entries->len >= st->limits.max_entries)
+  if (st->n_entries >= st->limits.max_entries)
     {
       fail (st, "line %u: more than %u parameters", st->line, st->limits.max_entries);
       return;
@@ -162,6 +166,13 @@ emit_entry (ParseState *st)
       memcpy (entry.name, st->path->str, name_len + 1);
       entry.value = entry.name + name_len + 1;
       copy_folded (entry.value, s, e);
+    }
+  st->n_entries++;
+  if (st->entry_func != NULL)
+    {
+      st->entry_func (&entry, st->entry_data);
+      g_free (entry.name);
+      return;
     }
   g_array_append_val (st->entries, entry);
 }
@@ -360,34 +371,153 @@ on_xml_error (void *user_data, xmlErrorPtr err)
     *g_utf8_offset_to_pointer (message, 200) = '\0';
   line = err->line > 0 ? err->line : current_line (st);
   st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT, "line %d: %s", line, message);
+  st->xml_code = err->code;
 }
 
-static guint
-count_lines (const char *data, const char *end)
+/* The code units of a document that has NUL bytes, as libxml2 detects
+ * its encoding: by a byte order mark or by the first '<' (or "<?"). Width
+ * 1 for an 8-bit encoding, where a NUL byte is a NUL character. A UCS-4
+ * byte order mark is read as such, although libxml2 then refuses it. */
+typedef struct
 {
-  guint line = 1;
+  guint    width;
+  gboolean big_endian;
+} Units;
 
-  for (const char *p = data; (p = memchr (p, '\n', end - p)) != NULL; p++)
-    line++;
-  return line;
+static Units
+detect_units (const guchar *u, gsize len)
+{
+  static const struct
+  {
+    guchar   start[4];
+    gsize    n;
+    Units    units;
+  } marks[] = {
+    { { 0x00, 0x00, 0x00, '<' }, 4, { 4, TRUE } },
+    { { '<', 0x00, 0x00, 0x00 }, 4, { 4, FALSE } },
+    { { 0x00, 0x00, '<', 0x00 }, 4, { 4, TRUE } },  /* unusual orders: */
+    { { 0x00, '<', 0x00, 0x00 }, 4, { 4, FALSE } }, /* libxml2 refuses them */
+    { { 0x00, '<', 0x00, '?' }, 4, { 2, TRUE } },
+    { { '<', 0x00, '?', 0x00 }, 4, { 2, FALSE } },
+    { { 0x00, 0x00, 0xfe, 0xff }, 4, { 4, TRUE } },
+    { { 0xff, 0xfe, 0x00, 0x00 }, 4, { 4, FALSE } },
+    { { 0xfe, 0xff }, 2, { 2, TRUE } },
+    { { 0xff, 0xfe }, 2, { 2, FALSE } },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (marks); i++)
+    if (len >= marks[i].n && memcmp (u, marks[i].start, marks[i].n) == 0)
+      return marks[i].units;
+  return (Units) { 1, FALSE };
 }
 
-/* NUL bytes end the text for libxml2, which would silently ignore what
- * follows; they are only legitimate in UTF-16 and UCS-4. */
+static guint32
+unit_value (const guchar *u, Units units)
+{
+  guint32 v = 0;
+
+  for (guint i = 0; i < units.width; i++)
+    v = (v << 8) | u[units.big_endian ? i : units.width - 1 - i];
+  return v;
+}
+
+/* A NUL character ends the text for libxml2, which silently ignores what
+ * follows: refused like any other damage, in UTF-8 and in UTF-16 and
+ * UCS-4 alike (issue 12). There, NUL bytes are only legitimate as halves
+ * of other characters. The check reads the text as it arrives, in pieces
+ * of any size, so the streamed and the whole-document parse agree. */
+typedef struct
+{
+  Units   units;
+  gboolean known;       /* units detected from the first bytes */
+  guchar  head[4];      /* the first bytes, until they tell the units */
+  gsize   head_len;
+  guchar  unit[4];      /* a code unit cut between two pieces */
+  guint   unit_len;
+  guint   line;
+} NulCheck;
+
+static void
+nul_check_init (NulCheck *c)
+{
+  *c = (NulCheck) { .line = 1 };
+}
+
+static gboolean
+nul_found (NulCheck *c, GError **error)
+{
+  g_set_error (error, PROV_ERROR, PROV_ERROR_CORRUPT, "line %u: NUL character in document",
+               c->line);
+  return FALSE;
+}
+
+static gboolean
+nul_check_units (NulCheck *c, const guchar *u, gsize len, GError **error)
+{
+  const guchar *nul;
+
+  if (c->units.width == 1)
+    {
+      nul = memchr (u, '\0', len);
+      for (const guchar *p = u, *end = nul != NULL ? nul : u + len;
+           (p = memchr (p, '\n', end - p)) != NULL; p++)
+        c->line++;
+      return nul == NULL || nul_found (c, error);
+    }
+  for (gsize i = 0; i < len; i++)
+    {
+      guint32 v;
+
+      c->unit[c->unit_len++] = u[i];
+      if (c->unit_len < c->units.width)
+        continue;
+      c->unit_len = 0;
+      v = unit_value (c->unit, c->units);
+      if (v == '\n')
+        c->line++;
+      else if (v == 0)
+        return nul_found (c, error);
+    }
+  return TRUE;
+}
+
+/* The units are known once four bytes are in (or the text ends). */
+static gboolean
+nul_check_detect (NulCheck *c, GError **error)
+{
+  c->known = TRUE;
+  c->units = detect_units (c->head, c->head_len);
+  return nul_check_units (c, c->head, c->head_len, error);
+}
+
+static gboolean
+nul_check_feed (NulCheck *c, const char *data, gsize len, GError **error)
+{
+  const guchar *u = (const guchar *) data;
+
+  while (!c->known && len > 0)
+    {
+      c->head[c->head_len++] = *u++;
+      len--;
+      if (c->head_len == sizeof c->head && !nul_check_detect (c, error))
+        return FALSE;
+    }
+  return !c->known || nul_check_units (c, u, len, error);
+}
+
+static gboolean
+nul_check_end (NulCheck *c, GError **error)
+{
+  return c->known || nul_check_detect (c, error);
+}
+
 static gboolean
 check_nul (const char *data, gsize len, GError **error)
 {
-  const guchar *u = (const guchar *) data;
-  const char *nul = memchr (data, '\0', len);
+  NulCheck c;
 
-  if (nul == NULL)
-    return TRUE;
-  if (len >= 2 && (u[0] == 0 || u[1] == 0 || (u[0] == 0xff && u[1] == 0xfe) ||
-                   (u[0] == 0xfe && u[1] == 0xff)))
-    return TRUE;
-  g_set_error (error, PROV_ERROR, PROV_ERROR_CORRUPT, "line %u: NUL byte in document",
-               count_lines (data, nul));
-  return FALSE;
+  nul_check_init (&c);
+  return nul_check_feed (&c, data, len, error) && nul_check_end (&c, error);
 }
 
 static void
@@ -524,6 +654,197 @@ prov_profile_parse (const char *data, gsize len, const ProvProfileLimits *limits
   self->entries = g_steal_pointer (&entries);
   self->warnings = g_steal_pointer (&warnings);
   return self;
+}
+
+/* The push parser: the same SAX callbacks and bounds, fed as the payload
+ * arrives, so that a profile never sits in memory whole next to its
+ * entries. */
+struct _ProvProfileParser
+{
+  ParseState  st;
+  GArray     *entries;
+  GString    *path;
+  GString    *text;
+  GPtrArray  *old_dicts;
+  GPtrArray  *warnings;
+  gsize       fed;
+  NulCheck    nul;
+  gboolean    done;
+};
+
+void
+prov_profile_parser_set_entry_func (ProvProfileParser *self, ProvProfileEntryFunc func,
+                                    gpointer user_data)
+{
+  g_return_if_fail (self != NULL && self->fed == 0);
+  self->st.entry_func = func;
+  self->st.entry_data = user_data;
+}
+
+ProvProfileParser *
+prov_profile_parser_new (const ProvProfileLimits *limits)
+{
+  static gsize init_once = 0;
+  ProvProfileParser *self = g_new0 (ProvProfileParser, 1);
+  ParseState *st = &self->st;
+
+  if (g_once_init_enter (&init_once))
+    {
+      xmlInitParser ();
+      g_once_init_leave (&init_once, 1);
+    }
+  st->limits.max_size = PROV_PROFILE_DEFAULT_MAX_SIZE;
+  st->limits.max_depth = PROV_PROFILE_DEFAULT_MAX_DEPTH;
+  st->limits.max_entries = PROV_PROFILE_DEFAULT_MAX_ENTRIES;
+  if (limits != NULL && limits->max_size > 0)
+    st->limits.max_size = limits->max_size;
+  if (limits != NULL && limits->max_depth > 0)
+    st->limits.max_depth = limits->max_depth;
+  if (limits != NULL && limits->max_entries > 0)
+    st->limits.max_entries = limits->max_entries;
+  nul_check_init (&self->nul);
+  self->entries = g_array_new (FALSE, FALSE, sizeof (ProvProfileEntry));
+  g_array_set_clear_func (self->entries, entry_clear);
+  self->path = g_string_sized_new (128);
+  self->text = g_string_sized_new (256);
+  self->old_dicts = g_ptr_array_new_with_free_func ((GDestroyNotify) xmlDictFree);
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
+  st->entries = self->entries;
+  st->path = self->path;
+  st->text = self->text;
+  st->old_dicts = self->old_dicts;
+  st->warnings = self->warnings;
+  st->can_rotate = atoi (xmlParserVersion) < 21200;
+  return self;
+}
+
+static gboolean
+push_chunk (ProvProfileParser *self, const char *data, gsize len, gboolean terminate)
+{
+  ParseState *st = &self->st;
+  xmlStructuredErrorFunc saved_func = xmlStructuredError;
+  void *saved_data = xmlStructuredErrorContext;
+
+  xmlSetStructuredErrorFunc (st, on_xml_error);
+  if (st->ctxt == NULL)
+    {
+      xmlSAXHandler sax = { 0 };
+
+      sax.initialized = XML_SAX2_MAGIC;
+      sax.startElementNs = on_start;
+      sax.endElementNs = on_end;
+      sax.characters = on_text;
+      sax.ignorableWhitespace = on_text;
+      sax.cdataBlock = on_text;
+      sax.internalSubset = on_doctype;
+      sax.externalSubset = on_doctype;
+      sax.serror = on_xml_error;
+      st->ctxt = xmlCreatePushParserCtxt (&sax, st, NULL, 0, NULL);
+      if (st->ctxt != NULL)
+        xmlCtxtUseOptions (st->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+      else if (st->error == NULL)
+        st->error = g_error_new_literal (PROV_ERROR, PROV_ERROR_FAILED,
+                                         "cannot create XML parser");
+    }
+  if (st->ctxt != NULL && st->error == NULL)
+    {
+      xmlParseChunk (st->ctxt, data, (int) len, terminate);
+      if (st->error == NULL && !st->ctxt->wellFormed)
+        st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT, "line %d: not well-formed",
+                                 current_line (st));
+    }
+  xmlSetStructuredErrorFunc (saved_data, saved_func);
+  return st->error == NULL;
+}
+
+gboolean
+prov_profile_parser_feed (ProvProfileParser *self, const char *data, gsize len, GError **error)
+{
+  ParseState *st = &self->st;
+
+  g_return_val_if_fail (self != NULL && !self->done, FALSE);
+
+  if (st->error == NULL && len > st->limits.max_size - self->fed)
+    st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT,
+                             "profile over the limit of %" G_GSIZE_FORMAT " bytes",
+                             st->limits.max_size);
+  if (st->error == NULL)
+    nul_check_feed (&self->nul, data, len, &st->error);
+  if (st->error == NULL)
+    {
+      self->fed += len;
+      /* libxml2 takes an int: feed a huge piece in parts. */
+      while (len > 0 && push_chunk (self, data, MIN (len, (gsize) G_MAXINT / 2), FALSE))
+        {
+          gsize n = MIN (len, (gsize) G_MAXINT / 2);
+          data += n;
+          len -= n;
+        }
+    }
+  if (st->error != NULL)
+    {
+      g_set_error_literal (error, PROV_ERROR, st->error->code, st->error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+ProvProfile *
+prov_profile_parser_finish (ProvProfileParser *self, GError **error)
+{
+  ParseState *st = &self->st;
+  ProvProfile *profile;
+
+  g_return_val_if_fail (self != NULL && !self->done, NULL);
+  self->done = TRUE;
+  if (st->error == NULL && self->fed == 0)
+    st->error = g_error_new_literal (PROV_ERROR, PROV_ERROR_CORRUPT, "line 1: Document is empty");
+  if (st->error == NULL)
+    nul_check_end (&self->nul, &st->error);
+  if (st->error == NULL && !push_chunk (self, NULL, 0, TRUE) && st->depth > 0
+      && st->xml_code == XML_ERR_DOCUMENT_END)
+    {
+      int line = current_line (st);
+
+      /* libxml2's push parser calls a truncated document "extra content":
+       * say what the whole-document parse says, that it ended too soon. */
+      g_clear_error (&st->error);
+      st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT,
+                               "line %d: Premature end of data, %u %s still open", line,
+                               st->depth, st->depth == 1 ? "element" : "elements");
+    }
+  if (st->error == NULL && !st->seen_fp)
+    st->error = g_error_new_literal (PROV_ERROR, PROV_ERROR_CORRUPT, "no flat-profile element");
+  if (st->error != NULL)
+    {
+      g_set_error_literal (error, PROV_ERROR, st->error->code, st->error->message);
+      return NULL;
+    }
+  if (st->n_warnings > MAX_WARNINGS)
+    g_ptr_array_add (self->warnings, g_strdup_printf ("%u more warnings not shown",
+                                                      st->n_warnings - MAX_WARNINGS));
+  profile = g_new0 (ProvProfile, 1);
+  profile->entries = g_steal_pointer (&self->entries);
+  profile->warnings = g_steal_pointer (&self->warnings);
+  return profile;
+}
+
+void
+prov_profile_parser_free (ProvProfileParser *self)
+{
+  if (self == NULL)
+    return;
+  if (self->st.ctxt != NULL)
+    xmlFreeParserCtxt (self->st.ctxt);
+  g_clear_error (&self->st.error);
+  g_free (self->st.path_lens);
+  g_clear_pointer (&self->entries, g_array_unref);
+  g_string_free (self->path, TRUE);
+  g_string_free (self->text, TRUE);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  /* After the context: it may still use a retired dictionary's names. */
+  g_ptr_array_unref (self->old_dicts);
+  g_free (self);
 }
 
 void

@@ -54,6 +54,34 @@ ProvProfile            *prov_profile_parse       (const char               *data
                                                   const ProvProfileLimits  *limits,
                                                   GError                  **error);
 void                    prov_profile_free        (ProvProfile              *self);
+
+/**
+ * ProvProfileParser:
+ * The same parse fed piece by piece as a payload arrives (libxml2's push
+ * parser): the same bounds and refusals, the size bound counted as the
+ * pieces come. After a failed feed, every later feed and the finish fail
+ * with the same error.
+ */
+typedef struct _ProvProfileParser ProvProfileParser;
+
+ProvProfileParser      *prov_profile_parser_new    (const ProvProfileLimits *limits);
+/* Hands each entry to @func as soon as it is parsed instead of keeping
+ * it (the finished profile then has no entries): a large profile's
+ * entries are not held twice. Only before the first feed; @entry and its
+ * strings are valid during the call only. A later error still refuses
+ * the whole profile: the caller must drop what it got. */
+typedef void (*ProvProfileEntryFunc) (const ProvProfileEntry *entry, gpointer user_data);
+void                    prov_profile_parser_set_entry_func (ProvProfileParser    *self,
+                                                            ProvProfileEntryFunc  func,
+                                                            gpointer              user_data);
+gboolean                prov_profile_parser_feed   (ProvProfileParser      *self,
+                                                    const char             *data,
+                                                    gsize                   len,
+                                                    GError                **error);
+/* Once: the profile, or the error that refuses it whole. */
+ProvProfile            *prov_profile_parser_finish (ProvProfileParser      *self,
+                                                    GError                **error);
+void                    prov_profile_parser_free   (ProvProfileParser      *self);
 /* Entries in document order; apply them in order so the last one wins. */
 guint                   prov_profile_get_n_entries (ProvProfile            *self);
 const ProvProfileEntry *prov_profile_get_entry   (ProvProfile              *self,
@@ -74,5 +102,6 @@ void                    prov_profile_write_entry (GString                  *out,
                                                   int                       access);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvProfile, prov_profile_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvProfileParser, prov_profile_parser_free)
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include "prov-error.h"
 #include "prov-applier.h"
 #include "prov-installer.h"
+#include "prov-plugin-cache.h"
 #include "prov-plugin-loader.h"
 #include "prov-registry.h"
 #include "prov-trigger.h"
@@ -20,7 +21,29 @@ struct _ProvRegistry
   GHashTable *transports; /* scheme (lower case) → ProvPlugin* */
   GHashTable *sources;    /* scheme (lower case) → ProvPlugin* */
   GPtrArray  *codecs;     /* ProvPlugin*, highest priority first */
+  GHashTable *order;      /* ProvPlugin* → its place in the load order, from 1 */
+  guint       n_seen;     /* plugin files and plugins met so far */
+  /* Plugins known from the cache, loaded when one of their schemes is
+   * asked for (or all of them, by prov_registry_get_plugins). */
+  GPtrArray  *pending;         /* Pending* */
+  GHashTable *pending_schemes; /* scheme (lower case) → GPtrArray of Pending* */
+  char       *cache_path;
+  GStrv       blocked;
 };
+
+typedef struct
+{
+  char     *path;
+  guint     order;
+  gboolean  done;
+} Pending;
+
+static void
+pending_free (Pending *pending)
+{
+  g_free (pending->path);
+  g_free (pending);
+}
 
 G_DEFINE_TYPE (ProvRegistry, prov_registry, G_TYPE_OBJECT)
 
@@ -33,6 +56,11 @@ prov_registry_finalize (GObject *object)
   g_hash_table_unref (self->sources);
   g_ptr_array_unref (self->codecs);
   g_ptr_array_unref (self->plugins);
+  g_hash_table_unref (self->order);
+  g_hash_table_unref (self->pending_schemes);
+  g_ptr_array_unref (self->pending);
+  g_free (self->cache_path);
+  g_strfreev (self->blocked);
   G_OBJECT_CLASS (prov_registry_parent_class)->finalize (object);
 }
 
@@ -49,6 +77,16 @@ prov_registry_init (ProvRegistry *self)
   self->transports = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->codecs = g_ptr_array_new ();
+  self->order = g_hash_table_new (NULL, NULL);
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+  self->pending_schemes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify) g_ptr_array_unref);
+}
+
+static guint
+order_of (ProvRegistry *self, ProvPlugin *plugin)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->order, plugin));
 }
 
 ProvRegistry *
@@ -57,9 +95,10 @@ prov_registry_new (void)
   return g_object_new (PROV_TYPE_REGISTRY, NULL);
 }
 
-/* Keeps the higher-priority claimant of a scheme; on a tie the first. */
+/* Keeps the higher-priority claimant of a scheme; on a tie the first in
+ * load order (plugins of the cache may be loaded later than their turn). */
 static void
-claim_schemes (GHashTable *table, ProvPlugin *plugin)
+claim_schemes (ProvRegistry *self, GHashTable *table, ProvPlugin *plugin)
 {
   const char *const *schemes = prov_plugin_get_schemes (plugin);
 
@@ -70,7 +109,10 @@ claim_schemes (GHashTable *table, ProvPlugin *plugin)
                                                  colon != NULL ? colon - schemes[i] : -1);
       ProvPlugin *current = g_hash_table_lookup (table, scheme);
 
-      if (current != NULL && prov_plugin_get_priority (current) >= prov_plugin_get_priority (plugin))
+      if (current != NULL
+          && (prov_plugin_get_priority (current) > prov_plugin_get_priority (plugin)
+              || (prov_plugin_get_priority (current) == prov_plugin_get_priority (plugin)
+                  && order_of (self, current) < order_of (self, plugin))))
         {
           g_debug ("scheme %s: keeping %s over %s", scheme, prov_plugin_get_name (current),
                    prov_plugin_get_name (plugin));
@@ -97,14 +139,16 @@ prov_registry_add_plugin (ProvRegistry *self, ProvPlugin *plugin, GError **error
   g_return_val_if_fail (PROV_IS_REGISTRY (self), FALSE);
   g_return_val_if_fail (PROV_IS_PLUGIN (plugin), FALSE);
 
+  if (order_of (self, plugin) == 0)
+    g_hash_table_insert (self->order, plugin, GUINT_TO_POINTER (++self->n_seen));
   if (PROV_IS_TRANSPORT (plugin))
     {
-      claim_schemes (self->transports, plugin);
+      claim_schemes (self, self->transports, plugin);
       handles = TRUE;
     }
   if (PROV_IS_SOURCE (plugin))
     {
-      claim_schemes (self->sources, plugin);
+      claim_schemes (self, self->sources, plugin);
       handles = TRUE;
     }
   if (PROV_IS_CODEC (plugin))
@@ -118,6 +162,7 @@ prov_registry_add_plugin (ProvRegistry *self, ProvPlugin *plugin, GError **error
     handles = TRUE;
   if (!handles)
     {
+      g_hash_table_remove (self->order, plugin);
       g_set_error (error, PROV_ERROR, PROV_ERROR_PLUGIN,
                    "plugin %s implements no provisiond interface", prov_plugin_get_name (plugin));
       return FALSE;
@@ -138,8 +183,111 @@ is_plugin_file_name (const char *name)
   return g_str_has_prefix (name, "libprov-plugin-") && g_str_has_suffix (name, ".so");
 }
 
+/* Loads the plugin file @path, which comes @order-th; NULL when refused,
+ * blocked or useless (all logged). */
+static ProvPlugin *
+load_file (ProvRegistry *self, const char *path, guint order)
+{
+  g_autoptr(ProvPlugin) plugin = NULL;
+  g_autoptr(GError) error = NULL;
+
+  plugin = prov_plugin_load_file (path, &error);
+  if (plugin == NULL)
+    {
+      g_warning ("%s", error->message);
+      return NULL;
+    }
+  if (self->blocked != NULL && g_strv_contains ((const char *const *) self->blocked,
+                                                prov_plugin_get_name (plugin)))
+    {
+      g_info ("plugin %s (%s) blocked by PROV_PLUGIN_BLOCK", prov_plugin_get_name (plugin), path);
+      return NULL;
+    }
+  g_hash_table_insert (self->order, plugin, GUINT_TO_POINTER (order));
+  if (!prov_registry_add_plugin (self, plugin, &error))
+    {
+      g_warning ("%s: %s", path, error->message);
+      return NULL;
+    }
+  g_debug ("loaded plugin %s from %s", prov_plugin_get_name (plugin), path);
+  return g_steal_pointer (&plugin);
+}
+
+static void
+defer_file (ProvRegistry *self, const char *path, guint order, const char *const *schemes)
+{
+  Pending *pending = g_new0 (Pending, 1);
+
+  pending->path = g_strdup (path);
+  pending->order = order;
+  g_ptr_array_add (self->pending, pending);
+  for (guint i = 0; schemes[i] != NULL; i++)
+    {
+      const char *colon = strchr (schemes[i], ':');
+      g_autofree char *scheme = g_ascii_strdown (schemes[i],
+                                                 colon != NULL ? colon - schemes[i] : -1);
+      GPtrArray *claimants = g_hash_table_lookup (self->pending_schemes, scheme);
+
+      if (claimants == NULL)
+        {
+          claimants = g_ptr_array_new ();
+          g_hash_table_insert (self->pending_schemes, g_strdup (scheme), claimants);
+        }
+      g_ptr_array_add (claimants, pending);
+    }
+  g_debug ("plugin %s deferred until one of its schemes is used", path);
+}
+
+static void
+load_pending (ProvRegistry *self, Pending *pending)
+{
+  g_autoptr(ProvPlugin) plugin = NULL;
+
+  if (pending->done)
+    return;
+  pending->done = TRUE;
+  plugin = load_file (self, pending->path, pending->order);
+}
+
+/* Every plugin that declared @scheme is loaded before it is looked up. */
+static void
+load_scheme (ProvRegistry *self, const char *scheme)
+{
+  g_autofree char *lower = NULL;
+  GPtrArray *claimants;
+
+  if (scheme == NULL || g_hash_table_size (self->pending_schemes) == 0)
+    return;
+  lower = g_ascii_strdown (scheme, -1);
+  claimants = g_hash_table_lookup (self->pending_schemes, lower);
+  for (guint i = 0; claimants != NULL && i < claimants->len; i++)
+    load_pending (self, claimants->pdata[i]);
+  g_hash_table_remove (self->pending_schemes, lower);
+}
+
+static int
+compare_order (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  ProvRegistry *self = user_data;
+  guint x = order_of (self, *(ProvPlugin **) a), y = order_of (self, *(ProvPlugin **) b);
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+load_all_pending (ProvRegistry *self)
+{
+  if (self->pending->len == 0)
+    return;
+  for (guint i = 0; i < self->pending->len; i++)
+    load_pending (self, self->pending->pdata[i]);
+  g_ptr_array_set_size (self->pending, 0);
+  g_hash_table_remove_all (self->pending_schemes);
+  g_ptr_array_sort_with_data (self->plugins, compare_order, self);
+}
+
 static guint
-load_directory (ProvRegistry *self, const char *dir, const char *const *blocked)
+load_directory (ProvRegistry *self, const char *dir, ProvPluginCache *cache)
 {
   g_autoptr(GDir) gdir = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
@@ -163,44 +311,59 @@ load_directory (ProvRegistry *self, const char *dir, const char *const *blocked)
     {
       g_autofree char *path = g_build_filename (dir, names->pdata[i], NULL);
       g_autoptr(ProvPlugin) plugin = NULL;
-      g_autoptr(GError) load_error = NULL;
+      g_autofree char *cached_name = NULL;
+      g_auto(GStrv) schemes = NULL;
+      guint order = ++self->n_seen;
 
-      plugin = prov_plugin_load_file (path, &load_error);
-      if (plugin == NULL)
+      if (cache != NULL && prov_plugin_cache_lookup (cache, path, &cached_name, &schemes))
         {
-          g_warning ("%s", load_error->message);
+          if (self->blocked != NULL
+              && g_strv_contains ((const char *const *) self->blocked, cached_name))
+            g_info ("plugin %s (%s) blocked by PROV_PLUGIN_BLOCK", cached_name, path);
+          else
+            {
+              defer_file (self, path, order, (const char *const *) schemes);
+              added++;
+            }
           continue;
         }
-      if (blocked != NULL && g_strv_contains (blocked, prov_plugin_get_name (plugin)))
-        {
-          g_info ("plugin %s (%s) blocked by PROV_PLUGIN_BLOCK", prov_plugin_get_name (plugin),
-                  path);
-          continue;
-        }
-      if (!prov_registry_add_plugin (self, plugin, &load_error))
-        {
-          g_warning ("%s: %s", path, load_error->message);
-          continue;
-        }
-      g_debug ("loaded plugin %s from %s", prov_plugin_get_name (plugin), path);
-      added++;
+      plugin = load_file (self, path, order);
+      if (plugin != NULL && cache != NULL)
+        prov_plugin_cache_remember (cache, path, plugin);
+      added += plugin != NULL;
     }
   return added;
+}
+
+void
+prov_registry_set_cache (ProvRegistry *self, const char *cache_path)
+{
+  g_return_if_fail (PROV_IS_REGISTRY (self));
+
+  g_free (self->cache_path);
+  self->cache_path = g_strdup (cache_path);
 }
 
 guint
 prov_registry_load_path (ProvRegistry *self, const char *path, const char *const *blocked)
 {
   g_auto(GStrv) dirs = NULL;
+  g_autoptr(ProvPluginCache) cache = NULL;
   guint added = 0;
 
   g_return_val_if_fail (PROV_IS_REGISTRY (self), 0);
   g_return_val_if_fail (path != NULL, 0);
 
+  g_strfreev (self->blocked);
+  self->blocked = g_strdupv ((char **) blocked);
+  if (self->cache_path != NULL)
+    cache = prov_plugin_cache_load (self->cache_path);
   dirs = g_strsplit (path, G_SEARCHPATH_SEPARATOR_S, -1);
   for (guint i = 0; dirs[i] != NULL; i++)
     if (dirs[i][0] != '\0')
-      added += load_directory (self, dirs[i], blocked);
+      added += load_directory (self, dirs[i], cache);
+  if (cache != NULL)
+    prov_plugin_cache_save (cache);
   return added;
 }
 
@@ -208,6 +371,7 @@ GPtrArray *
 prov_registry_get_plugins (ProvRegistry *self)
 {
   g_return_val_if_fail (PROV_IS_REGISTRY (self), NULL);
+  load_all_pending (self);
   return self->plugins;
 }
 
@@ -226,6 +390,7 @@ ProvTransport *
 prov_registry_lookup_transport (ProvRegistry *self, const char *scheme)
 {
   g_return_val_if_fail (PROV_IS_REGISTRY (self), NULL);
+  load_scheme (self, scheme);
   return (ProvTransport *) lookup_scheme (self->transports, scheme);
 }
 
@@ -233,6 +398,7 @@ ProvSource *
 prov_registry_lookup_source (ProvRegistry *self, const char *scheme)
 {
   g_return_val_if_fail (PROV_IS_REGISTRY (self), NULL);
+  load_scheme (self, scheme);
   return (ProvSource *) lookup_scheme (self->sources, scheme);
 }
 
@@ -242,6 +408,7 @@ prov_registry_get_default_port (ProvRegistry *self, const char *scheme)
   ProvPlugin *plugin;
 
   g_return_val_if_fail (PROV_IS_REGISTRY (self), 0);
+  load_scheme (self, scheme);
   plugin = lookup_scheme (self->transports, scheme);
   if (plugin == NULL)
     plugin = lookup_scheme (self->sources, scheme);

@@ -29,11 +29,17 @@ ProvRegistry  *prov_registry_new              (void);
 guint          prov_registry_load_path        (ProvRegistry        *self,
                                                const char          *path,
                                                const char * const  *blocked);
+/* Before prov_registry_load_path: what each plugin file declared is kept
+ * in @cache_path, and a later registry with it loads a plugin that is not
+ * a codec only when one of its schemes is looked up, or when
+ * prov_registry_get_plugins is called (see prov-plugin-cache.c). */
+void           prov_registry_set_cache        (ProvRegistry        *self,
+                                               const char          *cache_path);
 /* Adds a plugin; FALSE with PROV_ERROR_PLUGIN when it handles nothing. */
 gboolean       prov_registry_add_plugin       (ProvRegistry        *self,
                                                ProvPlugin          *plugin,
                                                GError             **error);
-/* (element-type ProvPlugin): in load order. */
+/* (element-type ProvPlugin): in load order; loads the deferred ones. */
 GPtrArray     *prov_registry_get_plugins      (ProvRegistry        *self);
 
 ProvTransport *prov_registry_lookup_transport (ProvRegistry        *self,

@@ -6,6 +6,8 @@
 #include "prov-condition.h"
 #include "prov-condition-private.h"
 #include "prov-error.h"
+#include "prov-macro.h"
+#include "prov-macro-private.h"
 #include "prov-rule.h"
 
 /* Option arguments and names echoed in error messages are cut to this many
@@ -14,7 +16,8 @@
 
 typedef struct
 {
-  const char *text;
+  const char      *text;
+  ProvColumnCursor conditions; /* columns of the conditions, left to right */
 } RuleParser;
 
 /* Sets "column N: …" for the byte @at. Returns NULL, so that a parser can
@@ -329,7 +332,8 @@ parse_prefixes (RuleParser *rp, const char *p, ProvRuleAlt *alt, GError **error)
           if (have_assignments)
             return fail_at (rp, p, error, "the condition must come before the assignments");
           raw = g_strndup (p + 1, close - p - 1);
-          if (!prov_condition_check_syntax_at (raw, prov_text_column (rp->text, p + 1), error))
+          if (!prov_condition_check_syntax_at (raw, prov_column_cursor_get (&rp->conditions, p + 1),
+                                               error))
             return NULL;
           alt->condition = g_strstrip (g_steal_pointer (&raw));
         }
@@ -382,6 +386,7 @@ prov_rule_parse (const char *text, GError **error)
   g_return_val_if_fail (text != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  prov_column_cursor_init (&rp.conditions, text, 1);
   rule = g_new0 (ProvRule, 1);
   rule->alts = g_ptr_array_new_with_free_func (alt_free);
   if (*skip_blanks (text) == '\0')
@@ -404,6 +409,10 @@ prov_rule_parse (const char *text, GError **error)
 int
 prov_rule_choose (ProvRule *rule, GHashTable *vars, GError **error)
 {
+  /* One budget for the macros of every condition: a thousand alternatives
+   * comparing a long GPP_A must not cost its length a thousand times. */
+  gsize budget = PROV_MACRO_MAX_VALUE_BYTES;
+
   g_return_val_if_fail (rule != NULL, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
@@ -414,7 +423,7 @@ prov_rule_choose (ProvRule *rule, GHashTable *vars, GError **error)
 
       if (alt->condition == NULL)
         return (int) i;
-      if (!prov_condition_eval (alt->condition, vars, &holds, error))
+      if (!prov_condition_eval_bounded (alt->condition, vars, &budget, &holds, error))
         {
           g_prefix_error (error, "alternative %u: ", i + 1);
           return -1;

@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "prov-rule-mask.h"
 #include "prov-status.h"
 
 struct _ProvStatus
@@ -74,7 +75,8 @@ push (ProvStatusEntry *history, guint *n, const ProvStatusEntry *entry)
   entry_clear (&history[PROV_STATUS_HISTORY - 1]);
   memmove (&history[1], &history[0], sizeof (ProvStatusEntry) * (PROV_STATUS_HISTORY - 1));
   history[0] = *entry;
-  history[0].url = g_strdup (entry->url);
+  /* A URL's password or a rule's --pwd never reaches a reader or the file. */
+  history[0].url = entry->url != NULL ? prov_rule_mask_secrets (entry->url) : NULL;
   history[0].error = g_strdup (entry->error);
   *n = MIN (*n + 1, PROV_STATUS_HISTORY);
 }
@@ -201,6 +203,7 @@ load_history (GKeyFile *kf, const char *prefix, ProvStatusEntry *history, guint 
   for (*n = 0; *n < PROV_STATUS_HISTORY; (*n)++)
     {
       g_autofree char *group = g_strdup_printf ("%s%u", prefix, *n);
+      g_autofree char *url = NULL;
       ProvStatusEntry *e = &history[*n];
 
       if (!g_key_file_has_group (kf, group))
@@ -208,7 +211,8 @@ load_history (GKeyFile *kf, const char *prefix, ProvStatusEntry *history, guint 
       entry_clear (e);
       e->time = g_key_file_get_int64 (kf, group, "Time", NULL);
       e->cause = g_key_file_get_integer (kf, group, "Cause", NULL);
-      e->url = g_key_file_get_string (kf, group, "URL", NULL);
+      url = g_key_file_get_string (kf, group, "URL", NULL);
+      e->url = url != NULL ? prov_rule_mask_secrets (url) : NULL;
       e->outcome = g_key_file_get_integer (kf, group, "Outcome", NULL);
       e->error = g_key_file_get_string (kf, group, "Error", NULL);
       e->n_changed = g_key_file_get_integer (kf, group, "Changed", NULL);
@@ -251,6 +255,8 @@ gboolean
 prov_status_save (ProvStatus *self, GError **error)
 {
   g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autofree char *data = NULL;
+  gsize len = 0;
   GHashTableIter iter;
   gpointer key, value;
 
@@ -266,8 +272,12 @@ prov_status_save (ProvStatus *self, GError **error)
     g_key_file_set_string (kf, "Strings", key, value);
   save_history (kf, "Resync", self->resyncs, self->n_resyncs);
   save_history (kf, "Upgrade", self->upgrades, self->n_upgrades);
-  /* Status is advisory: an atomic replace is enough, no directory fsync. */
-  if (!g_key_file_save_to_file (kf, self->path, error))
+  data = g_key_file_to_data (kf, &len, NULL);
+  /* Status is advisory: an atomic replace is enough, no directory fsync.
+   * Mode 0600: it holds no secret, but the URLs of the provisioning
+   * server are nobody else's business either. */
+  if (!g_file_set_contents_full (self->path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                 error))
     {
       g_prefix_error (error, "%s: ", self->path);
       return FALSE;

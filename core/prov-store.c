@@ -9,21 +9,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "prov-atomic-file.h"
 #include "prov-error.h"
+#include "prov-rule-mask.h"
 #include "prov-store.h"
+#include "prov-store-file.h"
 
-/* File format:
- *
- *   provisiond-store 1
- *   <access>\t<name>[\t<value>]      one line per stored parameter
- *   end <count> <fnv1a-64 of every byte before this line>
- *
- * <access> is na, ro, rw or "-" (the schema's); a line without a value
- * field stores only the access level. Name and value escape \\ \t \n \r.
- * The end line makes a truncated or damaged file an error, never half a
- * store. */
-#define STORE_MAGIC "provisiond-store 1\n"
+/* The files (a sorted base read through mmap, and an append-only journal of
+ * changes) are described in prov-store-file.c. In memory, @entries holds the
+ * journal's entries, the changes applied since, and the base's entries read
+ * so far (a cache); an entry with neither value nor access is a name known
+ * to be absent. @complete: @entries holds every parameter, so the base
+ * needs no more reading. */
+#define JOURNAL_SUFFIX ".journal"
+/* Compaction when the journal would outgrow max(this, base / 8). */
+#define JOURNAL_MIN_LIMIT (256 * 1024)
 #define MASK "********"
 
 /* ---- change sets ---- */
@@ -105,6 +104,15 @@ prov_change_set_get_size (ProvChangeSet *self)
   return self->changes->len;
 }
 
+void
+prov_change_set_truncate (ProvChangeSet *self, guint size)
+{
+  g_return_if_fail (self != NULL);
+
+  if (size < self->changes->len)
+    g_array_set_size (self->changes, size);
+}
+
 /* ---- the store ---- */
 
 typedef struct
@@ -118,9 +126,13 @@ struct _ProvStore
 {
   GObject     parent_instance;
 
-  ProvSchema *schema;
-  char       *path;
-  GHashTable *entries; /* name → Entry* */
+  ProvSchema    *schema;
+  char          *path;
+  char          *journal_path;
+  GHashTable    *entries; /* name → Entry* */
+  ProvStoreBase *base;    /* NULL: none, or read whole (format 1) */
+  gboolean       complete;
+  gsize          journal_len; /* bytes of whole records; 0: start it anew */
 };
 
 enum
@@ -158,8 +170,10 @@ prov_store_finalize (GObject *object)
   ProvStore *self = PROV_STORE (object);
 
   g_hash_table_unref (self->entries);
+  g_clear_pointer (&self->base, prov_store_base_free);
   g_clear_object (&self->schema);
   g_free (self->path);
+  g_free (self->journal_path);
   G_OBJECT_CLASS (prov_store_parent_class)->finalize (object);
 }
 
@@ -180,254 +194,114 @@ prov_store_init (ProvStore *self)
                                          (GDestroyNotify) entry_free);
 }
 
-/* ---- file format ---- */
-
-static guint64
-fnv1a (const char *data, gsize len)
-{
-  guint64 hash = 0xcbf29ce484222325ULL;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      hash ^= (guchar) data[i];
-      hash *= 0x100000001b3ULL;
-    }
-  return hash;
-}
-
-static void
-append_escaped (GString *out, const char *text)
-{
-  const char *p;
-
-  if (strpbrk (text, "\\\t\n\r") == NULL)
-    {
-      g_string_append (out, text);
-      return;
-    }
-  for (p = text; *p != '\0'; p++)
-    {
-      switch (*p)
-        {
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        default:
-          g_string_append_c (out, *p);
-          break;
-        }
-    }
-}
-
-static char
-unescape_char (char c)
-{
-  switch (c)
-    {
-    case '\\':
-      return '\\';
-    case 't':
-      return '\t';
-    case 'n':
-      return '\n';
-    case 'r':
-      return '\r';
-    default:
-      return '\0';
-    }
-}
-
-/* Returns NULL on a bad escape. */
-static char *
-unescape (const char *text, gsize len)
-{
-  g_autofree char *out = NULL;
-  char *q;
-
-  if (memchr (text, '\\', len) == NULL)
-    return g_strndup (text, len);
-  out = q = g_malloc (len + 1);
-  for (gsize i = 0; i < len; i++)
-    {
-      if (text[i] != '\\')
-        *q++ = text[i];
-      else if (i + 1 < len && unescape_char (text[i + 1]) != '\0')
-        *q++ = unescape_char (text[++i]);
-      else
-        return NULL;
-    }
-  *q = '\0';
-  return g_steal_pointer (&out);
-}
-
-static void
-append_entry (GString *out, const char *name, const char *value, int access)
-{
-  g_string_append (out, access == PROV_ACCESS_UNSET ? "-" : prov_access_to_string (access));
-  g_string_append_c (out, '\t');
-  append_escaped (out, name);
-  if (value != NULL)
-    {
-      g_string_append_c (out, '\t');
-      append_escaped (out, value);
-    }
-  g_string_append_c (out, '\n');
-}
-
-static void
-append_trailer (GString *out, guint count)
-{
-  guint64 hash = fnv1a (out->str, out->len);
-
-  g_string_append_printf (out, "end %u %016" G_GINT64_MODIFIER "x\n", count, hash);
-}
+/* ---- files ---- */
 
 static gboolean
-corrupt (GError **error, const char *path, gsize line, const char *what)
+is_absent (const Entry *entry)
 {
-  g_set_error (error, PROV_ERROR, PROV_ERROR_CORRUPT, "%s: line %" G_GSIZE_FORMAT ": %s",
-               path, line, what);
-  return FALSE;
+  return entry->value == NULL && entry->access == PROV_ACCESS_UNSET;
 }
 
-static gsize
-count_lines (const char *data, gsize len)
-{
-  gsize n = 0;
-
-  for (const char *p = data; (p = memchr (p, '\n', data + len - p)) != NULL; p++)
-    n++;
-  return n;
-}
-
-/* One `<access>\t<name>[\t<value>]` line, into @entries. */
+/* Entries of the journal and of format 1 files: the later one wins. */
 static gboolean
-parse_line (GHashTable *entries, const char *line, gsize len, const char **problem)
+put_entry (char *name, char *value, int access, gpointer user_data, const char **problem)
 {
-  const char *end = line + len;
-  const char *tab = memchr (line, '\t', len);
-  const char *name, *name_end;
-  g_autofree char *name_copy = NULL;
-  g_autofree char *value = NULL;
-  ProvAccess level;
-  int access;
+  ProvStore *self = user_data;
   Entry *entry;
 
-  *problem = "expected an access level, a name and a value";
-  if (tab == NULL || memchr (line, '\0', len) != NULL)
-    return FALSE;
-  if (tab - line == 1 && line[0] == '-')
+  if (access == PROV_STORE_FILE_REMOVED)
     access = PROV_ACCESS_UNSET;
-  else if (tab - line == 2 && prov_access_from_string ((char[]) { line[0], line[1], '\0' }, &level))
-    access = level;
-  else
-    return FALSE;
+  entry = entry_new (name, strlen (name), value, access);
+  g_free (name);
+  g_hash_table_replace (self->entries, entry->name, entry);
+  return TRUE;
+}
 
-  name = tab + 1;
-  name_end = memchr (name, '\t', end - name);
-  if (name_end == NULL)
-    name_end = end;
-  else if ((value = unescape (name_end + 1, end - name_end - 1)) == NULL)
-    return FALSE;
-  if (name_end == name || (value == NULL && access == PROV_ACCESS_UNSET))
-    return FALSE;
-  if (memchr (name, '\\', name_end - name) != NULL)
-    {
-      if ((name_copy = unescape (name, name_end - name)) == NULL)
-        return FALSE;
-      name = name_copy;
-      name_end = name + strlen (name);
-    }
+static gboolean
+put_legacy_entry (char *name, char *value, int access, gpointer user_data, const char **problem)
+{
+  ProvStore *self = user_data;
 
-  /* replace, not insert: the key lives in the entry, so it must change too. */
-  entry = entry_new (name, name_end - name, g_steal_pointer (&value), access);
-  if (!g_hash_table_replace (entries, entry->name, entry))
+  if (g_hash_table_contains (self->entries, name))
     {
       *problem = "duplicate parameter";
+      g_free (name);
+      g_free (value);
       return FALSE;
     }
-  return TRUE;
+  return put_entry (name, value, access, user_data, problem);
 }
 
-/* The end line proves the file is whole and undamaged; returns where it
- * starts and the entry count it gives. */
+/* Base entries fill the gaps only: the journal and later applies win. */
 static gboolean
-check_end_line (const char *path, const char *data, gsize len, const char **trailer,
-                guint64 *count, GError **error)
+put_base_entry (char *name, char *value, int access, gpointer user_data, const char **problem)
 {
-  gsize header_len = strlen (STORE_MAGIC);
-  gsize line = count_lines (data, len) + (data[len - 1] == '\n' ? 0 : 1);
-  g_autofree char *expected = NULL;
-  char *count_end = NULL;
+  ProvStore *self = user_data;
 
-  *trailer = data[len - 1] == '\n' && len > header_len
-    ? (const char *) memrchr (data, '\n', len - 1) + 1 : NULL;
-  if (*trailer == NULL || !g_str_has_prefix (*trailer, "end "))
-    return corrupt (error, path, line, "truncated (no end line)");
-  expected = g_strdup_printf (" %016" G_GINT64_MODIFIER "x\n", fnv1a (data, *trailer - data));
-  if (!g_str_has_suffix (*trailer, expected))
-    return corrupt (error, path, line, "checksum mismatch");
-  *count = g_ascii_strtoull (*trailer + 4, &count_end, 10);
-  if (!g_ascii_isdigit ((*trailer)[4]) || count_end != data + len - strlen (expected))
-    return corrupt (error, path, line, "bad end line");
+  if (g_hash_table_contains (self->entries, name))
+    {
+      g_free (name);
+      g_free (value);
+      return TRUE;
+    }
+  return put_entry (name, value, access, user_data, problem);
+}
+
+/* The entry of @name, reading the base when it is not known yet; NULL when
+ * the name is not stored. */
+static Entry *
+find_entry (ProvStore *self, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *value = NULL;
+  int access = PROV_ACCESS_UNSET;
+  Entry *entry = g_hash_table_lookup (self->entries, name);
+
+  if (entry == NULL && !self->complete && self->base != NULL)
+    {
+      if (!prov_store_base_lookup (self->base, name, &value, &access, &error) && error != NULL)
+        g_warning ("%s", error->message);
+      entry = entry_new (name, strlen (name), g_steal_pointer (&value), access);
+      g_hash_table_insert (self->entries, entry->name, entry);
+    }
+  return entry != NULL && !is_absent (entry) ? entry : NULL;
+}
+
+/* Reads the rest of the base, checking all of it. */
+static gboolean
+ensure_complete (ProvStore *self, GError **error)
+{
+  if (self->complete)
+    return TRUE;
+  if (self->base != NULL && !prov_store_base_scan (self->base, put_base_entry, self, error))
+    return FALSE;
+  self->complete = TRUE;
   return TRUE;
 }
 
-/* A `<path>.tmp` left by a crash is ignored: the store itself is whole, and
- * the next write replaces the temporary. */
+/* A missing file is an empty store. A `<path>.tmp` left by a crash is
+ * ignored: the store itself is whole, and the next write replaces it. */
 static gboolean
 store_load (ProvStore *self, GError **error)
 {
-  g_autofree char *data = NULL;
   g_autoptr (GError) local_error = NULL;
-  g_autoptr (GHashTable) entries = NULL;
-  const char *problem, *trailer, *p;
-  gsize len, line, header_len = strlen (STORE_MAGIC);
-  guint64 count;
+  gboolean legacy = FALSE;
 
-  if (!g_file_get_contents (self->path, &data, &len, &local_error))
+  self->base = prov_store_base_open (self->path, put_legacy_entry, self, &legacy, &local_error);
+  if (local_error != NULL)
     {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return TRUE;
-      g_set_error (error, PROV_ERROR, PROV_ERROR_FAILED, "%s", local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (len < header_len || memcmp (data, STORE_MAGIC, header_len) != 0)
-    return corrupt (error, self->path, 1, "not a store file of a known format version");
-  if (!check_end_line (self->path, data, len, &trailer, &count, error))
-    return FALSE;
-
-  entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) entry_free);
-  for (p = data + header_len, line = 2; p < trailer; line++)
+  /* No file, or format 1 read whole (it has no journal; the first apply
+   * replaces it with a base of format 2). */
+  if (self->base == NULL)
     {
-      const char *nl = memchr (p, '\n', trailer - p);
-
-      if (!parse_line (entries, p, nl - p, &problem))
-        return corrupt (error, self->path, line, problem);
-      p = nl + 1;
+      self->complete = TRUE;
+      return TRUE;
     }
-  if (g_hash_table_size (entries) != count)
-    return corrupt (error, self->path, line, "wrong number of entries");
-
-  g_hash_table_unref (self->entries);
-  self->entries = g_steal_pointer (&entries);
-  return TRUE;
-}
-
-/* Secrets live here: the file is 0600. */
-static gboolean
-store_write (ProvStore *self, const GString *contents, GError **error)
-{
-  return prov_atomic_file_write (self->path, contents->str, contents->len, 0600, error);
+  return prov_store_journal_replay (self->journal_path, prov_store_base_get_checksum (self->base),
+                                    put_entry, self, &self->journal_len, error);
 }
 
 ProvStore *
@@ -441,9 +315,19 @@ prov_store_new (ProvSchema *schema, const char *path, GError **error)
   self = g_object_new (PROV_TYPE_STORE, NULL);
   self->schema = g_object_ref (schema);
   self->path = g_strdup (path);
+  self->journal_path = path != NULL ? g_strconcat (path, JOURNAL_SUFFIX, NULL) : NULL;
+  self->complete = path == NULL;
   if (path != NULL && !store_load (self, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+gboolean
+prov_store_check (ProvStore *self, GError **error)
+{
+  g_return_val_if_fail (PROV_IS_STORE (self), FALSE);
+
+  return ensure_complete (self, error);
 }
 
 ProvSchema *
@@ -491,7 +375,7 @@ prov_store_get (ProvStore *self, const char *name)
   g_return_val_if_fail (PROV_IS_STORE (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  entry = g_hash_table_lookup (self->entries, name);
+  entry = find_entry (self, name);
   return effective_value (prov_schema_lookup (self->schema, name),
                           entry != NULL ? entry->value : NULL, entry != NULL);
 }
@@ -552,7 +436,7 @@ prov_store_get_access (ProvStore *self, const char *name)
   g_return_val_if_fail (PROV_IS_STORE (self), PROV_ACCESS_NA);
   g_return_val_if_fail (name != NULL, PROV_ACCESS_NA);
 
-  entry = g_hash_table_lookup (self->entries, name);
+  entry = find_entry (self, name);
   return effective_access (prov_schema_lookup (self->schema, name),
                            entry != NULL ? entry->access : PROV_ACCESS_UNSET);
 }
@@ -566,6 +450,12 @@ prov_store_is_secret (ProvStore *self, const char *name)
   g_return_val_if_fail (name != NULL, FALSE);
 
   spec = prov_schema_lookup (self->schema, name);
+  if (spec == NULL && strchr (name, '/') != NULL)
+    {
+      /* A leaf of a group (`router-configuration/Web_Login_Admin_Password`)
+       * is as secret as the parameter of its name. */
+      spec = prov_schema_lookup (self->schema, strrchr (name, '/') + 1);
+    }
   return spec != NULL && spec->secret;
 }
 
@@ -608,18 +498,22 @@ prov_store_list_names (ProvStore *self, ProvCaller caller)
 {
   g_auto (GStrv) known = NULL;
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
   GHashTableIter iter;
   const char *name;
+  Entry *entry;
 
   g_return_val_if_fail (PROV_IS_STORE (self), NULL);
 
   known = prov_schema_list_names (self->schema);
   for (guint i = 0; known[i] != NULL; i++)
     g_ptr_array_add (names, known[i]);
+  if (!ensure_complete (self, &error))
+    g_warning ("%s", error->message);
   g_hash_table_iter_init (&iter, self->entries);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
+  while (g_hash_table_iter_next (&iter, (gpointer *) &name, (gpointer *) &entry))
     {
-      if (prov_schema_lookup (self->schema, name) == NULL)
+      if (!is_absent (entry) && prov_schema_lookup (self->schema, name) == NULL)
         g_ptr_array_add (names, (gpointer) name);
     }
   if (caller != PROV_CALLER_ADMIN)
@@ -647,6 +541,33 @@ prov_store_mask (ProvStore *self, const char *name, const char *value)
   if (value != NULL && value[0] != '\0' && prov_store_is_secret (self, name))
     return MASK;
   return value;
+}
+
+static gboolean
+is_secret_cb (const char *name, gpointer user_data)
+{
+  return prov_store_is_secret (user_data, name);
+}
+
+char *
+prov_store_show (ProvStore *self, const char *name, const char *value, ProvCaller caller)
+{
+  const ProvParamSpec *spec;
+
+  g_return_val_if_fail (PROV_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (value == NULL)
+    return NULL;
+  if (value[0] != '\0' && prov_store_is_secret (self, name))
+    return g_strdup (MASK);
+  if (caller == PROV_CALLER_ADMIN)
+    return g_strdup (value);
+  spec = prov_schema_lookup (self->schema, name);
+  if (spec != NULL && spec->type == PROV_PARAM_RULE)
+    return prov_rule_mask_secrets_full (value, is_secret_cb, self);
+  /* A directory or service URL a user may read shows no password either. */
+  return prov_text_mask_url_passwords (value);
 }
 
 /* ---- applying ---- */
@@ -795,7 +716,7 @@ diff_changes (ProvStore *self, GArray *pending)
       const char *old_value = NULL;
       int old_access = PROV_ACCESS_UNSET;
 
-      p->entry = g_hash_table_lookup (self->entries, p->name);
+      p->entry = find_entry (self, p->name);
       if (p->entry != NULL)
         {
           old_value = p->entry->value;
@@ -832,22 +753,40 @@ pending_access (const Pending *p)
   return p->entry != NULL ? p->entry->access : PROV_ACCESS_UNSET;
 }
 
-/* The file the store will hold once @pending is applied. */
-static GString *
-serialize (ProvStore *self, GArray *pending, GHashTable *by_name)
+/* The final state of a changed name, as a file line. */
+static void
+append_pending (GString *out, const Pending *p)
 {
-  GString *out = g_string_sized_new (64 * (g_hash_table_size (self->entries) + pending->len));
+  const char *value = pending_value (p);
+  int access = pending_access (p);
+
+  prov_store_file_append_entry (out, p->name, value,
+                                value == NULL && access == PROV_ACCESS_UNSET
+                                ? PROV_STORE_FILE_REMOVED : access);
+}
+
+/* Writes a new base holding everything once @pending is applied, and
+ * drops the journal it replaces. */
+static gboolean
+compact (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
+{
+  g_autoptr (GPtrArray) lines = NULL;
+  g_autoptr (GString) contents = NULL;
+  g_autoptr (GError) local_error = NULL;
   GHashTableIter iter;
   Entry *entry;
   gpointer index;
-  guint count = 0;
+  gboolean legacy;
 
-  g_string_append (out, STORE_MAGIC);
+  if (!ensure_complete (self, error))
+    return FALSE;
+  lines = g_ptr_array_new_full (g_hash_table_size (self->entries) + pending->len, g_free);
   g_hash_table_iter_init (&iter, self->entries);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
     {
       const char *value = entry->value;
       int access = entry->access;
+      GString *line = g_string_new (NULL);
 
       if (g_hash_table_lookup_extended (by_name, entry->name, NULL, &index))
         {
@@ -857,23 +796,70 @@ serialize (ProvStore *self, GArray *pending, GHashTable *by_name)
           access = pending_access (p);
         }
       if (value != NULL || access != PROV_ACCESS_UNSET)
-        {
-          append_entry (out, entry->name, value, access);
-          count++;
-        }
+        prov_store_file_append_entry (line, entry->name, value, access);
+      if (line->len > 0)
+        g_ptr_array_add (lines, g_string_free (line, FALSE));
+      else
+        g_string_free (line, TRUE);
     }
   for (guint i = 0; i < pending->len; i++)
     {
       const Pending *p = &g_array_index (pending, Pending, i);
 
-      if (p->entry == NULL && (p->value_changed || p->access_changed))
+      if (p->entry == NULL && (p->value_changed || p->access_changed)
+          && !g_hash_table_contains (self->entries, p->name))
         {
-          append_entry (out, p->name, pending_value (p), pending_access (p));
+          GString *line = g_string_new (NULL);
+
+          prov_store_file_append_entry (line, p->name, pending_value (p), pending_access (p));
+          g_ptr_array_add (lines, g_string_free (line, FALSE));
+        }
+    }
+  contents = prov_store_base_build (lines);
+  if (!prov_store_file_replace (self->path, contents, error))
+    return FALSE;
+  /* The journal names the old base now, so it is ignored even if this fails. */
+  if (unlink (self->journal_path) != 0 && errno != ENOENT)
+    g_warning ("cannot remove %s: %s", self->journal_path, g_strerror (errno));
+  self->journal_len = 0;
+  g_clear_pointer (&self->base, prov_store_base_free);
+  self->base = prov_store_base_open (self->path, NULL, NULL, &legacy, &local_error);
+  if (self->base == NULL)
+    g_warning ("cannot reopen %s: %s", self->path,
+               local_error != NULL ? local_error->message : "gone");
+  return TRUE;
+}
+
+/* Persists @pending (@n_changed names change): one journal record, or a
+ * new base when there is none yet or the journal has grown too big. */
+static gboolean
+persist (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
+{
+  g_autoptr (GString) record = g_string_new (NULL);
+  gsize limit;
+  guint count = 0;
+
+  if (self->base == NULL)
+    return compact (self, pending, by_name, error);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      const Pending *p = &g_array_index (pending, Pending, i);
+
+      if (p->value_changed || p->access_changed)
+        {
+          append_pending (record, p);
           count++;
         }
     }
-  append_trailer (out, count);
-  return out;
+  limit = MAX (JOURNAL_MIN_LIMIT, prov_store_base_get_size (self->base) / 8);
+  if (self->journal_len + record->len > limit)
+    return compact (self, pending, by_name, error);
+  /* A rewrite used to mend a base someone made readable; the journal
+   * holds the same secrets and is created 0600. */
+  if (chmod (self->path, 0600) != 0)
+    g_warning ("cannot chmod %s: %s", self->path, g_strerror (errno));
+  return prov_store_journal_append (self->journal_path, prov_store_base_get_checksum (self->base),
+                                    record, count, &self->journal_len, error);
 }
 
 static void
@@ -889,7 +875,8 @@ commit (ProvStore *self, GArray *pending)
       if (entry == NULL)
         {
           entry = entry_new (p->name, strlen (p->name), NULL, PROV_ACCESS_UNSET);
-          g_hash_table_insert (self->entries, entry->name, entry);
+          /* replace: an entry known absent may be there, its name the key. */
+          g_hash_table_replace (self->entries, entry->name, entry);
         }
       if (p->value_changed)
         {
@@ -898,7 +885,8 @@ commit (ProvStore *self, GArray *pending)
         }
       if (p->access_changed)
         entry->access = p->access;
-      if (entry->value == NULL && entry->access == PROV_ACCESS_UNSET)
+      /* Kept while the base may still hold the name: it is absent now. */
+      if (is_absent (entry) && self->complete)
         g_hash_table_remove (self->entries, entry->name);
     }
 }
@@ -921,13 +909,8 @@ prov_store_apply (ProvStore *self, ProvChangeSet *changes, ProvCaller caller, GS
     return FALSE;
 
   names = diff_changes (self, pending);
-  if (names->len > 0 && self->path != NULL)
-    {
-      g_autoptr (GString) contents = serialize (self, pending, by_name);
-
-      if (!store_write (self, contents, error))
-        return FALSE;
-    }
+  if (names->len > 0 && self->path != NULL && !persist (self, pending, by_name, error))
+    return FALSE;
   g_ptr_array_add (names, NULL);
   result = g_strdupv ((char **) names->pdata);
   commit (self, pending);

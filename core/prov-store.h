@@ -29,6 +29,9 @@ void           prov_change_set_add         (ProvChangeSet *self,
                                             const char    *origin,
                                             guint          line);
 guint          prov_change_set_get_size    (ProvChangeSet *self);
+/* Drops the changes after the first @size (a payload that is not applied). */
+void           prov_change_set_truncate    (ProvChangeSet *self,
+                                            guint          size);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvChangeSet, prov_change_set_free)
 
@@ -38,16 +41,25 @@ G_DECLARE_FINAL_TYPE (ProvStore, prov_store, PROV, STORE, GObject)
 /**
  * ProvStore:
  *
- * Every parameter's value and access level, persisted crash-safely in one
- * file (write a temporary, fsync, rename, fsync the directory) with mode
- * 0600, since it holds secrets.
+ * Every parameter's value and access level, persisted crash-safely with
+ * mode 0600, since it holds secrets: a sorted base file (replaced whole:
+ * write a temporary, fsync, rename, fsync the directory) and a journal of
+ * checksummed change records appended to it (see prov-store-file.c). An
+ * apply costs what it changes; a read touches about log2(n) lines.
  *
  * Signals: "changed" (GStrv names) after each apply that changed something.
  */
 /* @path: the store file, or NULL for a store in memory only (tests). A
- * missing file is an empty store; a corrupt one is an error. */
+ * missing file is an empty store; a truncated or damaged end line, an
+ * unknown format, or a damaged journal record before the last is an error
+ * (see prov_store_check for the rest). */
 ProvStore   *prov_store_new          (ProvSchema     *schema,
                                       const char     *path,
+                                      GError        **error);
+/* Reads and checks the whole store, which opening does not (it reads the
+ * first and last lines of the base, and the journal): a damaged line is
+ * otherwise found only when read (and then logged and taken as absent). */
+gboolean     prov_store_check        (ProvStore      *self,
                                       GError        **error);
 ProvSchema  *prov_store_get_schema   (ProvStore      *self);
 const char  *prov_store_get_path     (ProvStore      *self);
@@ -85,6 +97,14 @@ GStrv        prov_store_list_names   (ProvStore      *self,
 const char  *prov_store_mask         (ProvStore      *self,
                                       const char     *name,
                                       const char     *value);
+/* The value to show @caller: prov_store_mask(), and for a caller below the
+ * admin a rule's --key, --uid and --pwd arguments and URL passwords become
+ * `…` (prov_rule_mask_secrets()), and so do the passwords of URLs in any
+ * other value (prov_text_mask_url_passwords()). NULL for a NULL @value. */
+char        *prov_store_show         (ProvStore      *self,
+                                      const char     *name,
+                                      const char     *value,
+                                      ProvCaller      caller);
 
 /**
  * prov_store_apply:

@@ -12,35 +12,55 @@ G_DECLARE_INTERFACE (ProvTransport, prov_transport, PROV, TRANSPORT, GObject)
 
 /**
  * ProvTransportInterface:
- * @fetch_async: start fetching prov_fetch_get_url(); report progress on @fetch.
- * @fetch_finish: the payload (possibly empty), or an error whose code is
- *   PROV_ERROR_FILE_NOT_FOUND, PROV_ERROR_TRANSPORT or PROV_ERROR_CANCELLED
- *   and whose message is the `$ERR` text. A 304-style "unchanged" answer is a
- *   success with prov_fetch_set_not_modified() set.
+ * @stream_async: start fetching prov_fetch_get_url(); hand each piece of the
+ *   body to prov_fetch_deliver() as it arrives, in the caller's main
+ *   context or a worker thread, never both at once; report progress on
+ *   @fetch. The sink is set before this is called.
+ * @stream_finish: TRUE once the whole body is delivered (possibly none),
+ *   or an error whose code is PROV_ERROR_FILE_NOT_FOUND,
+ *   PROV_ERROR_TRANSPORT or PROV_ERROR_CANCELLED and whose message is the
+ *   `$ERR` text, or the error prov_fetch_deliver() returned. Nothing is
+ *   delivered after the callback. A 304-style "unchanged" answer is a
+ *   success with nothing delivered and prov_fetch_set_not_modified() set.
+ *
+ * Plugin ABI 2 replaced ABI 1's fetch_async/fetch_finish, which handed
+ * back the whole payload as one GBytes.
  */
 struct _ProvTransportInterface
 {
   GTypeInterface g_iface;
 
-  void     (*fetch_async)  (ProvTransport       *self,
-                            ProvFetch           *fetch,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data);
-  GBytes * (*fetch_finish) (ProvTransport       *self,
-                            GAsyncResult        *result,
-                            GError             **error);
+  void     (*stream_async)  (ProvTransport       *self,
+                             ProvFetch           *fetch,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data);
+  gboolean (*stream_finish) (ProvTransport       *self,
+                             GAsyncResult        *result,
+                             GError             **error);
 
   gpointer padding[8];
 };
 
-void     prov_transport_fetch_async  (ProvTransport       *self,
-                                      ProvFetch           *fetch,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data);
-GBytes  *prov_transport_fetch_finish (ProvTransport       *self,
-                                      GAsyncResult        *result,
-                                      GError             **error);
+/* The body goes to prov_fetch_get_sink (@fetch), which must be set. */
+void     prov_transport_stream_async  (ProvTransport       *self,
+                                       ProvFetch           *fetch,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+gboolean prov_transport_stream_finish (ProvTransport       *self,
+                                       GAsyncResult        *result,
+                                       GError             **error);
+
+/* For small payloads (a CA certificate, tools, tests): the body collected
+ * in memory, within prov_fetch_get_max_size(). Replaces @fetch's sink. */
+void     prov_transport_fetch_async   (ProvTransport       *self,
+                                       ProvFetch           *fetch,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+GBytes  *prov_transport_fetch_finish  (ProvTransport       *self,
+                                       GAsyncResult        *result,
+                                       GError             **error);
 
 G_END_DECLS

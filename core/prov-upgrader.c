@@ -10,7 +10,10 @@
 #include "prov-firmware-dir.h"
 #include "prov-installer.h"
 #include "prov-macro.h"
+#include "prov-macro-private.h"
+#include "prov-parse-steps.h"
 #include "prov-rule.h"
+#include "prov-rule-mask.h"
 #include "prov-upgrader.h"
 
 /* Status keys: the version installed, and the device file's version it
@@ -46,9 +49,10 @@ typedef struct
   char          *rule;
   char          *server;  /* for a URL without a host: the requester's, or NULL */
   GHashTable    *vars;
-  char          *url;     /* for status: the URL, else the rule */
+  char          *url;     /* for status: the URL, masked */
   char          *version;
   char          *image;   /* path of the written image */
+  ProvFirmwareImage *file; /* the image being received */
   ProvFetch     *fetch;
   ProvInstaller *installer;
   GCancellable  *fetch_cancellable; /* also cancelled when the image cannot fit */
@@ -66,6 +70,7 @@ upgrade_free (Upgrade *data)
   g_free (data->url);
   g_free (data->version);
   g_free (data->image);
+  g_clear_pointer (&data->file, prov_firmware_image_free);
   g_clear_object (&data->fetch);
   g_clear_object (&data->installer);
   g_clear_object (&data->fetch_cancellable);
@@ -167,9 +172,17 @@ prov_upgrader_image_version (const char *url)
   name = g_uri_unescape_string (slash + 1, "/");
   if (name == NULL)
     name = g_strdup (slash + 1);
-  for (char *dot = strrchr (name, '.'); dot != NULL && dot != name && is_extension (dot + 1);
-       dot = strrchr (name, '.'))
-    *dot = '\0';
+  /* From the end backwards, each byte once: `fw.ab.ab.ab…` is linear. */
+  for (char *stop = name + strlen (name);;)
+    {
+      char *dot = memrchr (name, '.', (gsize) (stop - name));
+
+      prov_parse_steps_add ((gsize) (dot != NULL ? stop - dot : stop - name));
+      if (dot == NULL || dot == name || !is_extension (dot + 1))
+        break;
+      *dot = '\0';
+      stop = dot;
+    }
   if (name[0] == '\0')
     g_clear_pointer (&name, g_free);
   return name;
@@ -331,7 +344,8 @@ on_written (GObject *source, GAsyncResult *res, gpointer user_data)
   Upgrade *data = g_task_get_task_data (task);
   GError *error = NULL;
 
-  data->image = prov_firmware_dir_write_finish (res, &error);
+  data->image = prov_firmware_image_commit_finish (res, &error);
+  g_clear_pointer (&data->file, prov_firmware_image_free);
   if (data->image == NULL)
     {
       fail (task, error);
@@ -379,7 +393,7 @@ on_progress (ProvFetch *fetch, guint64 received, guint64 total, gpointer user_da
   Progress *progress = g_new0 (Progress, 1);
 
   progress->task = g_object_ref (task);
-  progress->url = g_strdup (prov_fetch_get_url (fetch));
+  progress->url = prov_url_mask_secrets (prov_fetch_get_url (fetch));
   progress->received = received;
   progress->total = total;
   g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT, emit_progress,
@@ -402,13 +416,11 @@ static void
 on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
-  ProvUpgrader *self = g_task_get_source_object (task);
   Upgrade *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) payload = NULL;
-  g_autofree char *dir = NULL;
   GError *error = NULL;
+  gboolean ok;
 
-  payload = prov_transport_fetch_finish (PROV_TRANSPORT (source), res, &error);
+  ok = prov_transport_stream_finish (PROV_TRANSPORT (source), res, &error);
   g_signal_handlers_disconnect_by_func (data->fetch, on_progress, task);
   g_cancellable_disconnect (g_task_get_cancellable (task), data->cancel_id);
   data->cancel_id = 0;
@@ -416,18 +428,19 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
   if (data->no_space)
     {
       g_clear_error (&error);
-      g_clear_pointer (&payload, g_bytes_unref);
+      ok = FALSE;
       error = g_error_new (PROV_ERROR, PROV_ERROR_FAILED, "not enough space");
     }
-  if (payload == NULL)
+  if (!ok)
     {
+      /* The temporary goes with what it holds. */
+      g_clear_pointer (&data->file, prov_firmware_image_free);
       fail (task, error);
       return;
     }
-  g_info ("[%u] %s: %" G_GSIZE_FORMAT " bytes", prov_fetch_get_id (data->fetch), data->url,
-          g_bytes_get_size (payload));
-  dir = firmware_dir (self);
-  prov_firmware_dir_write_async (dir, data->version, payload, NULL, on_written, task);
+  g_info ("[%u] %s: %" G_GUINT64_FORMAT " bytes", prov_fetch_get_id (data->fetch), data->url,
+          prov_fetch_get_delivered (data->fetch));
+  prov_firmware_image_commit_async (data->file, on_written, task);
 }
 
 static void
@@ -458,13 +471,16 @@ static gboolean
 apply_assignments (ProvUpgrader *self, Upgrade *data, ProvRuleAlt *alt, GError **error)
 {
   g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
+  /* One budget for all: `a = "$A$A";` over and over would double GPP_A
+   * each time. */
+  gsize budget = PROV_MACRO_MAX_VALUE_BYTES;
 
   if (alt->assignments->len == 0)
     return TRUE;
   for (guint i = 0; i < alt->assignments->len; i++)
     {
       ProvAssignment *a = alt->assignments->pdata[i];
-      g_autofree char *value = prov_macro_expand (a->value, data->vars, NULL);
+      g_autofree char *value = prov_macro_expand_bounded (a->value, data->vars, NULL, &budget);
 
       if (g_str_has_prefix (a->name, "GPP_") && strlen (a->name) == 5)
         set_var (data->vars, a->name + 4, value);
@@ -487,6 +503,7 @@ upgrade_start (GTask *task)
   g_autoptr(ProvRule) rule = NULL;
   g_autoptr(GHashTable) secrets = NULL;
   g_autofree char *expanded = NULL;
+  g_autofree char *full = NULL;
   g_autofree char *dir = NULL;
   ProvTransport *transport;
   ProvRuleAlt *alt;
@@ -524,17 +541,19 @@ upgrade_start (GTask *task)
   expanded = prov_macro_expand (alt->url, data->vars, NULL);
   /* No host: the one that asked, else the one the profile came from (the
    * seed), else DHCP's. */
-  data->url = prov_fetch_setup_complete_url (
+  full = prov_fetch_setup_complete_url (
     self->engine, expanded,
     data->server != NULL ? data->server
                          : prov_status_get_string (status, PROV_STATUS_PROFILE_SERVER),
     &error);
-  if (data->url == NULL)
+  if (full == NULL)
     {
       fail (task, error);
       return;
     }
-  data->version = prov_upgrader_image_version (data->url);
+  /* What status, signals and logs show: never a password. */
+  data->url = prov_url_mask_secrets (full);
+  data->version = prov_upgrader_image_version (full);
   if (data->version == NULL)
     {
       fail (task, g_error_new (PROV_ERROR, PROV_ERROR_INVALID_RULE, "no image file name in %s",
@@ -562,7 +581,7 @@ upgrade_start (GTask *task)
       fail (task, g_error_new (PROV_ERROR, PROV_ERROR_NOT_SUPPORTED, "no installer plugin"));
       return;
     }
-  data->fetch = prov_fetch_setup_new (self->engine, data->url, data->vars, &error);
+  data->fetch = prov_fetch_setup_new (self->engine, full, data->vars, &error);
   if (data->fetch == NULL)
     {
       fail (task, error);
@@ -596,6 +615,16 @@ upgrade_start (GTask *task)
       return;
     }
 
+  /* The image goes to its file as it arrives, never whole in memory;
+   * Max_Firmware_Size is checked piece by piece on the way. */
+  data->file = prov_firmware_image_create (dir, data->version, &error);
+  if (data->file == NULL)
+    {
+      fail (task, error);
+      return;
+    }
+  prov_fetch_set_sink (data->fetch, prov_firmware_image_get_stream (data->file));
+
   prov_fetch_setup_log_request (self->engine, PROV_LOG_UPGRADE_REQUEST, data->vars, data->fetch);
   data->fetch_cancellable = g_cancellable_new ();
   if (g_task_get_cancellable (task) != NULL)
@@ -604,7 +633,7 @@ upgrade_start (GTask *task)
                                              g_object_ref (data->fetch_cancellable),
                                              g_object_unref);
   g_signal_connect (data->fetch, "progress", G_CALLBACK (on_progress), task);
-  prov_transport_fetch_async (transport, data->fetch, data->fetch_cancellable, on_fetched, task);
+  prov_transport_stream_async (transport, data->fetch, data->fetch_cancellable, on_fetched, task);
 }
 
 void

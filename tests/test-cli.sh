@@ -8,6 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ctl="$build/core/cli/provisionctl"
+. "$src/tests/lib-store.sh"
 export PROV_SCHEMA_DIR="$src/schemas" PROV_PLUGIN_PATH="$build/plugins/file" PROV_LOCALEDIR="$build/po"
 export LC_ALL=C.UTF-8
 st="$tmp/state"
@@ -36,7 +37,7 @@ grep -q s3cret "$tmp/out" && fail "dump shows a secret"
 [ "$(stat -c %a "$st/params.db")" = 600 ] || fail "params.db mode"
 
 # Exit codes: not found 3, corrupt 4, transport 5, usage 2.
-before=$(md5sum "$st/params.db")
+before=$(cat "$st"/params.db* | md5sum)
 run 3 resync "file://$st/profiles/missing.xml"
 printf '<flat-profile><GPP_A>x</GPP_B></flat-profile>' >"$st/profiles/bad.xml"
 run 4 resync "file://$st/profiles/bad.xml"
@@ -48,7 +49,7 @@ run 5 resync "nosuchscheme://127.0.0.1/x"
 run 5 resync "file:///etc/hostname"
 run 2 resync a b
 run 2 nonsense
-[ "$(md5sum "$st/params.db")" = "$before" ] || fail "a failed resync changed the store"
+[ "$(cat "$st"/params.db* | md5sum)" = "$before" ] || fail "a failed resync changed the store"
 run 1 resync "( \$A eq 1 ? x/y"
 grep -q column "$tmp/err" || fail "rule error has no column"
 
@@ -71,14 +72,14 @@ run 0 set "Profile_Rule=file://$st/profiles/\$PSN.xml"
 printf 'piped-s3cret\nfrom stdin\n' | run 0 set GPP_SB GPP_A
 grep -q '^changed: GPP_SB$' "$tmp/out" || fail "set from stdin: GPP_SB not changed"
 grep -q piped-s3cret "$tmp/out" "$tmp/err" && fail "set from stdin shows the secret"
-grep -q 'GPP_SB	piped-s3cret$' "$st/params.db" || fail "set from stdin: secret not stored"
+[ "$(stored_value "$st" GPP_SB)" = piped-s3cret ] || fail "set from stdin: secret not stored"
 run 0 get GPP_A
 [ "$(cat "$tmp/out")" = "from stdin" ] || fail "set from stdin: GPP_A"
 printf 'other-s3cret\n' | run 2 set GPP_SB GPP_A
 grep -q "no value for GPP_A on standard input" "$tmp/err" || fail "missing line not reported"
-grep -q other-s3cret "$st/params.db" && fail "a set with a missing line applied"
+grep -q other-s3cret "$st"/params.db* && fail "a set with a missing line applied"
 printf 'other-s3cret\n' | run 2 set GPP_SB =x
-grep -q other-s3cret "$st/params.db" && fail "a set with a bad argument applied"
+grep -q other-s3cret "$st"/params.db* && fail "a set with a bad argument applied"
 # ...or on a terminal, a prompt that does not echo what is typed, and
 # gives the echo back when Ctrl+C ends it.
 python3 "$src/tests/type-at-prompt.py" typed-s3cret "$ctl" --state-dir "$st" set GPP_SB >"$tmp/tty" ||
@@ -86,10 +87,10 @@ python3 "$src/tests/type-at-prompt.py" typed-s3cret "$ctl" --state-dir "$st" set
 grep -q "Value of GPP_SB (not shown): " "$tmp/tty" || fail "no prompt"
 grep -q "changed: GPP_SB" "$tmp/tty" || fail "set at a prompt: not changed"
 grep -q typed-s3cret "$tmp/tty" && fail "the prompt echoed the secret"
-grep -q 'GPP_SB	typed-s3cret$' "$st/params.db" || fail "set at a prompt: secret not stored"
+[ "$(stored_value "$st" GPP_SB)" = typed-s3cret ] || fail "set at a prompt: secret not stored"
 python3 "$src/tests/type-at-prompt.py" --interrupt x "$ctl" --state-dir "$st" set GPP_SB ||
   fail "Ctrl+C at the prompt"
-grep -q 'GPP_SB	typed-s3cret$' "$st/params.db" || fail "an interrupted set changed the store"
+[ "$(stored_value "$st" GPP_SB)" = typed-s3cret ] || fail "an interrupted set changed the store"
 run 4 set "Resync_Random_Delay=70000"
 grep -q "out of range" "$tmp/err" || fail "range error"
 run 0 expand '( $SWVER ne 11.3.1 )? tftp://a/$PSN.cfg | [--key $SA]http://b/$MA.xml'
@@ -100,10 +101,10 @@ run 0 plugins
 grep -q "^file " "$tmp/out" || fail "plugins lacks file"
 
 # Each command parses its own options: --help prints and does nothing else.
-before=$(md5sum "$st/params.db" "$st/status" 2>/dev/null || md5sum "$st/params.db")
+before=$(cat "$st"/params.db* "$st/status.ini" 2>/dev/null | md5sum)
 run 0 resync --help
 grep -q "provisionctl resync \[OPTION…\] \[RULE\]" "$tmp/out" || { cat "$tmp/out"; fail "resync --help"; }
-[ "$(md5sum "$st/params.db" "$st/status" 2>/dev/null || md5sum "$st/params.db")" = "$before" ] ||
+[ "$(cat "$st"/params.db* "$st/status.ini" 2>/dev/null | md5sum)" = "$before" ] ||
   fail "resync --help resynced"
 run 0 encode --help
 grep -q -- "--kdf=KDF" "$tmp/out" || fail "encode --help lacks its options"

@@ -9,6 +9,7 @@ set -eu
 case=$1
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib-dbus.sh"
+. "$here/lib-store.sh"
 
 # A state directory whose boot resync is off: every resync is the test's.
 st=$tmp/state
@@ -70,7 +71,7 @@ EOF
   # does not echo, and sent to the daemon; never an argument (never in ps).
   printf 'piped-s3cret\nfrom stdin\n' | run 0 ctl set GPP_SB GPP_C
   has '^changed: GPP_SB$' "$tmp/out"
-  has 'GPP_SB	piped-s3cret$' "$st/params.db"
+  [ "$(stored_value "$st" GPP_SB)" = piped-s3cret ] || fail "set from stdin: secret not stored"
   run 0 ctl get GPP_C
   [ "$(cat "$tmp/out")" = "from stdin" ] || fail "set from stdin: GPP_C"
   printf '' | run 2 ctl set GPP_SB
@@ -80,7 +81,7 @@ EOF
   has "Value of GPP_SB (not shown): " "$tmp/tty.out"
   has "changed: GPP_SB" "$tmp/tty.out"
   lacks typed-s3cret "$tmp/tty.out" "$tmp/daemon.log" "$tmp/monitor.out"
-  has 'GPP_SB	typed-s3cret$' "$st/params.db"
+  [ "$(stored_value "$st" GPP_SB)" = typed-s3cret ] || fail "set at a prompt: secret not stored"
   run 0 ctl set GPP_SB=s3cret
 
   # JSON for scripts.
@@ -207,7 +208,7 @@ stop-fetch)
   printf '<flat-profile><GPP_A>before</GPP_A></flat-profile>' >"$profiles/a.xml"
   offline set Max_Profile_Size=$((64 * 1024 * 1024)) >/dev/null
   offline resync "file://$profiles/a.xml" >/dev/null 2>&1
-  before=$(md5sum <"$st/params.db")
+  before=$(cat "$st"/params.db* | md5sum)
   start_daemon
   start_monitor
   (
@@ -222,7 +223,7 @@ stop-fetch)
   wait_until 10 "the resync call to end" test -s "$tmp/resync.rc"
   [ "$(cat "$tmp/resync.rc")" = 1 ] || fail "resync exited $(cat "$tmp/resync.rc")"
   has cancelled "$tmp/resync.log"
-  [ "$(md5sum <"$st/params.db")" = "$before" ] || fail "the store changed"
+  [ "$(cat "$st"/params.db* | md5sum)" = "$before" ] || fail "the store changed"
   run 0 offline status
   has "request .*huge.xml  -- cancelled" "$tmp/out"
   ;;
@@ -376,6 +377,16 @@ errors)
   stop_daemon
   run 1 ctl status
   has "cannot talk to provisiond" "$tmp/err"
+  # A damaged line of the store, far from what opening reads: the daemon
+  # checks the whole store and refuses to start.
+  sed -i 's/^\(-\tResync_On_Reset\t\)No/\1NO/' "$st/params.db"
+  grep -q 'Resync_On_Reset.NO' "$st/params.db" || fail "no line to damage"
+  set +e
+  timeout 10 "$PROVISIOND" --session --state-dir "$st" >"$tmp/damaged.log" 2>&1
+  rc=$?
+  set -e
+  [ "$rc" = 1 ] || fail "a daemon on a damaged store exited $rc"
+  grep -q 'params.db: line .*checksum mismatch' "$tmp/damaged.log" || fail "no reason given"
   ;;
 
 *)

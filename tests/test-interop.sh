@@ -7,6 +7,7 @@
 #   test-interop.sh SOURCE_ROOT BUILD_ROOT INTEROP_DIR
 set -eu
 src=$1 build=$2 interop=$3
+. "$src/tests/lib-store.sh"
 if [ ! -f "$interop/expected.tsv" ] || [ ! -d "$interop/profiles" ]; then
   echo "SKIP: no interop corpus at $interop" >&2
   exit 77
@@ -27,11 +28,9 @@ fresh() {
   printf '\n[file]\nRoots=%s\n' "$interop/profiles" >>"$st/device.conf"
 }
 
-# The stored value, secrets included (get masks those), from params.db:
-# `<access>\t<name>[\t<value>]` lines.
+# The stored value, secrets included (get masks those), from the store's files.
 stored() {
-  awk -F '\t' -v name="$2" '$2 == name { print $3; found = 1 } END { exit !found }' \
-    "$tmp/$1/params.db"
+  stored_value "$tmp/$1" "$2"
 }
 
 count=0

@@ -1,7 +1,7 @@
 #!/bin/sh
 # A vendor plugin built out of tree against the installed provision-1.pc is
 # loaded and serves its own scheme end to end; the same plugin built for
-# another ABI, and a group-writable copy, are refused with path and reason.
+# another ABI or for ABI 1, and a group-writable copy, are refused with path and reason.
 #   test-out-of-tree-plugin.sh SOURCE_ROOT BUILD_ROOT
 set -eu
 src=$1 build=$2
@@ -28,6 +28,8 @@ cc -shared -fPIC -Wall -Werror -o "$tmp/good/libprov-plugin-vendor.so" \
   "$src/data/examples/vendor-plugin/vendor-plugin.c" $cflags $libs
 cc -shared -fPIC -Wall -Werror -DVENDOR_WRONG_ABI -o "$tmp/bad/libprov-plugin-wrongabi.so" \
   "$src/data/examples/vendor-plugin/vendor-plugin.c" $cflags $libs
+cc -shared -fPIC -Wall -Werror -DVENDOR_OLD_ABI -o "$tmp/bad/libprov-plugin-oldabi.so" \
+  "$src/data/examples/vendor-plugin/vendor-plugin.c" $cflags $libs
 cp "$tmp/good/libprov-plugin-vendor.so" "$tmp/bad/libprov-plugin-writable.so"
 chmod 0664 "$tmp/bad/libprov-plugin-writable.so"
 
@@ -43,6 +45,13 @@ grep -q "$tmp/bad/libprov-plugin-wrongabi.so: refused: plugin ABI 99.0" "$tmp/er
 grep -q "$tmp/bad/libprov-plugin-writable.so: refused: the file is group- or world-writable" "$tmp/err" \
   || fail "group-writable plugin not refused"
 grep -q wrongabi "$tmp/out" && fail "wrong-ABI plugin listed"
+# A plugin built for ABI 1 (whole payloads, before streaming) names itself
+# and both ABIs.
+abi=$(pkg-config --variable=plugin_abi_major provision-1)
+[ "$abi" -ge 2 ] || fail "plugin ABI $abi: streaming transports are ABI 2"
+grep -q "$tmp/bad/libprov-plugin-oldabi.so: refused: plugin ABI 1.1, core supports $abi.0–$abi.[0-9]* (rebuild plugin “oldabi” for ABI $abi)" "$tmp/err" \
+  || fail "ABI 1 plugin not refused with its name and both ABIs"
+grep -q oldabi "$tmp/out" && fail "ABI 1 plugin listed"
 
 "$ctl" --state-dir "$tmp/state" --plugin-dir "$tmp/good" resync 'vendor://example/$MA.xml' \
   || fail "resync through the vendor plugin failed"

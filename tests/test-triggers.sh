@@ -213,7 +213,7 @@ EOF
     [ "$(xmllint --xpath "string(/ProvisionStatus/Resync[$i]/@outcome)" "$tmp/status.xml")" \
       = success ] || { cat "$tmp/status.xml" >&2; fail "resync $i is not a success"; }
   done
-  for i in "1 tftp://u:********@127.0.0.1:$tport/enc.bin" "2 $base/second.txt" \
+  for i in "1 tftp://u:…@127.0.0.1:$tport/enc.bin" "2 $base/second.txt" \
     "3 $base/marker.txt"; do
     [ "$(xmllint --xpath "string(/ProvisionStatus/Resync[${i%% *}]/@url)" "$tmp/status.xml")" \
       = "${i#* }" ] || { cat "$tmp/status.xml" >&2; fail "resync ${i%% *} is not ${i#* }"; }

@@ -33,6 +33,10 @@ void           prov_authority_check_async  (ProvAuthority          *self,
                                             GCancellable           *cancellable,
                                             GAsyncReadyCallback     callback,
                                             gpointer                user_data);
+/* The answer without a round trip, when the caller's uid is known already
+ * and polkit need not be asked; -1 otherwise (then check asynchronously). */
+int            prov_authority_check_cached (ProvAuthority          *self,
+                                            GDBusMethodInvocation  *invocation);
 /* Returns PROV_CALLER_ADMIN or PROV_CALLER_USER; -1 with @error set when
  * the caller cannot be identified. */
 int            prov_authority_check_finish (ProvAuthority          *self,

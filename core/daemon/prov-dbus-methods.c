@@ -33,11 +33,13 @@ method_get_parameters (ProvDbusService *self, GDBusMethodInvocation *invocation,
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_autofree char *value = NULL;
+      g_autofree char *shown = NULL;
 
       /* Unknown and invisible names get the same answer: none. */
-      if (prov_store_read (store, names[i], caller, &value, NULL))
-        g_variant_builder_add (&values, "{ss}", names[i],
-                               prov_store_mask (store, names[i], value));
+      if (!prov_store_read (store, names[i], caller, &value, NULL))
+        continue;
+      shown = prov_store_show (store, names[i], value, caller);
+      g_variant_builder_add (&values, "{ss}", names[i], shown);
     }
   g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a{ss})", &values));
 }
@@ -54,10 +56,12 @@ method_list_parameters (ProvDbusService *self, GDBusMethodInvocation *invocation
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_autofree char *value = NULL;
+      g_autofree char *shown = NULL;
 
       if (!prov_store_read (store, names[i], caller, &value, NULL))
         continue;
-      g_variant_builder_add (&list, "(sss)", names[i], prov_store_mask (store, names[i], value),
+      shown = prov_store_show (store, names[i], value, caller);
+      g_variant_builder_add (&list, "(sss)", names[i], shown,
                              prov_access_to_string (prov_store_get_access (store, names[i])));
     }
   g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a(sss))", &list));

@@ -233,6 +233,20 @@ typedef struct
 } Call;
 
 static void
+dispatch (ProvDbusService *self, const ProvDbusMethod *method, GDBusMethodInvocation *invocation,
+          int caller)
+{
+  if (method->admin_only && caller != PROV_CALLER_ADMIN)
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, PROV_ERROR,
+                                                     PROV_ERROR_PERMISSION_DENIED,
+                                                     "only the administrator may do this");
+      return;
+    }
+  method->func (self, invocation, (ProvCaller) caller);
+}
+
+static void
 on_authorized (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autofree Call *call = user_data;
@@ -246,14 +260,7 @@ on_authorized (GObject *source, GAsyncResult *res, gpointer user_data)
       prov_dbus_return_error (call->invocation, g_steal_pointer (&error));
       return;
     }
-  if (call->method->admin_only && caller != PROV_CALLER_ADMIN)
-    {
-      g_dbus_method_invocation_return_error_literal (call->invocation, PROV_ERROR,
-                                                     PROV_ERROR_PERMISSION_DENIED,
-                                                     "only the administrator may do this");
-      return;
-    }
-  call->method->func (self, call->invocation, (ProvCaller) caller);
+  dispatch (self, call->method, call->invocation, caller);
 }
 
 /* One closure per method: the handle-* signals differ in their arguments,
@@ -276,10 +283,19 @@ marshal_method (GClosure     *closure,
   const ProvDbusMethod *method = ((MethodClosure *) closure)->method;
   GDBusMethodInvocation *invocation = g_value_get_object (&param_values[1]);
   GDBusMessage *message = g_dbus_method_invocation_get_message (invocation);
-  Call *call = g_new0 (Call, 1);
+  Call *call;
   gboolean interactive;
+  int caller = prov_authority_check_cached (self->authority, invocation);
 
+  /* A caller known already: no idle round through the main loop either. */
+  if (caller >= 0)
+    {
+      dispatch (self, method, invocation, caller);
+      g_value_set_boolean (return_value, TRUE);
+      return;
+    }
   /* The handler owns the reply, hence the invocation's reference. */
+  call = g_new0 (Call, 1);
   call->self = g_object_ref (self);
   call->method = method;
   call->invocation = invocation;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "prov-dhcp.h"
+#include "prov-parse-steps.h"
 #include "prov-rule.h"
 
 /* A URL or host the engine will accept as its default server: asking the
@@ -47,6 +48,7 @@ parse_ipv4_list (const char *value)
 static char *
 server_from_option (guint code, const char *value)
 {
+  prov_parse_steps_add (strlen (value));
   return code == 150 ? parse_ipv4_list (value) : parse_server (value);
 }
 
@@ -67,8 +69,11 @@ lookup (GVariant *options, guint code)
 
   g_variant_iter_init (&iter, options);
   while (g_variant_iter_next (&iter, "{u&s}", &key, &value))
-    if (key == code)
-      return value;
+    {
+      prov_parse_steps_add (1);
+      if (key == code)
+        return value;
+    }
   return NULL;
 }
 
@@ -76,6 +81,9 @@ char *
 prov_dhcp_choose_server (GVariant *options, const char *order)
 {
   g_auto(GStrv) codes = NULL;
+  /* A code repeated in the order (a long DHCP_Option_To_Use) is tried
+   * once: the work stays linear in the order and the options. */
+  gboolean tried[255] = { FALSE };
 
   g_return_val_if_fail (options != NULL, NULL);
   g_return_val_if_fail (g_variant_is_of_type (options, G_VARIANT_TYPE ("a{us}")), NULL);
@@ -87,8 +95,9 @@ prov_dhcp_choose_server (GVariant *options, const char *order)
       const char *value;
       char *server;
 
-      if (!g_ascii_string_to_unsigned (codes[i], 10, 1, 254, &code, NULL))
+      if (!g_ascii_string_to_unsigned (codes[i], 10, 1, 254, &code, NULL) || tried[code])
         continue;
+      tried[code] = TRUE;
       value = lookup (options, (guint) code);
       if (value == NULL || !names_server ((guint) code))
         continue;

@@ -284,7 +284,10 @@ main (int argc, char **argv)
       return 1;
     }
   daemon.context = prov_context_new (state_dir, device_path, plugin_path, &error);
-  if (daemon.context == NULL)
+  /* Opening reads the store's ends only; a daemon checks all of it once,
+   * so that a damaged store stops it here rather than reading as defaults. */
+  if (daemon.context == NULL
+      || !prov_store_check (prov_context_get_store (daemon.context), &error))
     {
       g_printerr ("provisiond: %s\n", error->message);
       return 1;

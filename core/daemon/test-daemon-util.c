@@ -6,33 +6,6 @@
 #include <unistd.h>
 
 #include "prov-daemon-config.h"
-#include "prov-rule-mask.h"
-
-static void
-assert_masked (const char *rule, const char *expected)
-{
-  g_autofree char *masked = prov_rule_mask_secrets (rule);
-  g_assert_cmpstr (masked, ==, expected);
-}
-
-static void
-test_mask (void)
-{
-  assert_masked ("http://h/a.xml", "http://h/a.xml");
-  assert_masked ("[--key s3cret] /a.cfg", "[--key …] /a.cfg");
-  assert_masked ("[ --uid alice --pwd \"p w\\\"d\" --post a ] https://h/x",
-                 "[ --uid … --pwd … --post a ] https://h/x");
-  /* Every alternative, and an argument against the bracket. */
-  assert_masked ("( $A eq 1 )? [--key k1]/a | [--key $SA]/b", "( $A eq 1 )? [--key …]/a | [--key …]/b");
-  /* Refused by the parser, masked all the same. */
-  assert_masked ("[--key \"never closed /a", "[--key …");
-  assert_masked ("[--key=s3cret] /a", "[--key…] /a");
-  assert_masked ("--pwd s3cret", "--pwd …");
-  assert_masked ("", "");
-  assert_masked ("tftp://u:pw-in-url@127.0.0.1/a.cfg", "tftp://u:…@127.0.0.1/a.cfg");
-  assert_masked ("http://u@h/a.cfg", "http://u@h/a.cfg");
-  assert_masked ("http://h/a?x=u:p@q", "http://h/a?x=u:p@q");
-}
 
 static char *
 write_config (const char *text)
@@ -85,7 +58,6 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/daemon/rule-mask", test_mask);
   g_test_add_func ("/daemon/config", test_config);
   return g_test_run ();
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "prov-dhcp.h"
+#include "prov-parse-steps.h"
 
 #define ORDER "66,160,159,150,60,43,125"
 
@@ -56,6 +57,39 @@ test_malformed (void)
   assert_choice ("159", "{uint32 159: 'http://[::1]:8080/p'}", "http://[::1]:8080/p");
 }
 
+/* Issue 12: each repetition of a code in a long DHCP_Option_To_Use looked
+ * the option up and parsed its value again. The work counted at n and 2n
+ * repetitions must not grow: each code is tried once. */
+static void
+test_repeated_codes (void)
+{
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_autoptr(GVariant) options = NULL;
+  guint64 steps[2];
+
+  for (guint i = 0; i < 200; i++)
+    g_string_append (list, "10.0.0.1,");
+  g_string_append (list, "nonsense");
+  options = g_variant_ref_sink (g_variant_new_parsed ("{uint32 150: %s, 66: 'bad host!'}",
+                                                      list->str));
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(GString) order = g_string_new (NULL);
+      g_autofree char *server = NULL;
+      guint64 before;
+
+      for (guint i = 0; i < (5000u << k); i++)
+        g_string_append (order, "150,66,");
+      before = prov_parse_steps;
+      server = prov_dhcp_choose_server (options, order->str);
+      steps[k] = prov_parse_steps - before;
+      g_assert_null (server);
+    }
+  g_test_message ("%" G_GUINT64_FORMAT " steps at n, %" G_GUINT64_FORMAT " at 2n", steps[0],
+                  steps[1]);
+  g_assert_cmpuint (steps[1], ==, steps[0]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -63,5 +97,6 @@ main (int argc, char **argv)
   g_test_add_func ("/dhcp/order", test_order);
   g_test_add_func ("/dhcp/option-150", test_option_150);
   g_test_add_func ("/dhcp/malformed", test_malformed);
+  g_test_add_func ("/dhcp/repeated-codes", test_repeated_codes);
   return g_test_run ();
 }

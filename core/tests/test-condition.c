@@ -6,6 +6,7 @@
 
 #include "prov-condition.h"
 #include "prov-error.h"
+#include "prov-parse-steps.h"
 
 static GHashTable *
 make_vars (void)
@@ -350,6 +351,94 @@ test_version_sorted (void)
       }
 }
 
+static char *
+repeat (const char *head, const char *unit, guint n, const char *tail)
+{
+  GString *s = g_string_new (head);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (s, unit);
+  g_string_append (s, tail);
+  return g_string_free (s, FALSE);
+}
+
+/* Issue 12: a 200 KB Resync_Trigger_1 of `(` took 19 s to reject, every
+ * token counting its column from the start. The work counted inside the
+ * parser at n and 2n repetitions: linear is twice, quadratic four times. */
+static void
+test_condition_linear (void)
+{
+  static const struct
+  {
+    const char *head, *unit, *tail;
+  } cases[] = {
+    { "", "(", "" },
+    { "", ")", "" },
+    { "", "( ", "1 eq 1" },
+    { "", "1 eq 1 and ", "1 eq 1" },
+    { "", "\"$A\" eq \"1\" or ", "2 lt 1" },
+    { "", "日本 ne 語 and ", "1 eq 1" },
+    { "", "a(", "" },
+    { "1 eq 1 and ", "!", "" },
+    { "", "\"", "" },
+  };
+  g_autoptr (GHashTable) vars = make_vars ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint64 steps[2];
+
+      for (guint k = 0; k < 2; k++)
+        {
+          g_autofree char *expr = repeat (cases[i].head, cases[i].unit, 10000 << k, cases[i].tail);
+          guint64 before = prov_parse_steps;
+          gboolean value;
+
+          prov_condition_check_syntax (expr, NULL);
+          prov_condition_eval (expr, vars, &value, NULL);
+          steps[k] = prov_parse_steps - before;
+        }
+      g_test_message ("%s: %" G_GUINT64_FORMAT " steps at n, %" G_GUINT64_FORMAT " at 2n",
+                      cases[i].unit, steps[0], steps[1]);
+      g_assert_cmpuint (steps[1], <=, 2 * steps[0] + 256);
+    }
+}
+
+/* Each operand used to expand its macros with a budget of its own: `$Z eq
+ * $Z and …` with a long value cost the value's length per operand. One
+ * budget holds for the whole condition. */
+static void
+test_condition_macro_budget (void)
+{
+  g_autoptr (GHashTable) vars = make_vars ();
+  g_autofree char *big = g_strnfill (64 * 1024, 'z');
+  g_autofree char *expr = repeat ("", "$Z eq $Z and ", 400, "1 eq 1");
+  g_autoptr (GError) error = NULL;
+  gboolean value = FALSE;
+  guint64 before;
+  guint64 steps;
+
+  g_hash_table_insert (vars, "Z", big);
+  before = prov_parse_steps;
+  g_assert_true (prov_condition_eval (expr, vars, &value, &error));
+  steps = prov_parse_steps - before;
+  g_assert_no_error (error);
+  g_assert_true (value);
+  g_test_message ("%" G_GUINT64_FORMAT " steps for %zu bytes", steps, strlen (expr));
+  g_assert_cmpuint (steps, <=, 16 * 1024 * 1024 + 64 * strlen (expr));
+}
+
+/* The columns counted on from token to token are those of the start. */
+static void
+test_condition_columns (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (prov_condition_check_syntax ("日本 eq 1 and 語語 ne", &error));
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_INVALID_RULE);
+  g_assert_cmpstr (error->message, ==, "column 18: expected an operand after 'ne'");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -359,6 +448,9 @@ main (int argc, char **argv)
   g_test_add_func ("/condition/no-short-circuit", test_condition_no_short_circuit);
   g_test_add_func ("/condition/null-vars", test_condition_null_vars);
   g_test_add_func ("/condition/deep", test_condition_deep);
+  g_test_add_func ("/condition/linear", test_condition_linear);
+  g_test_add_func ("/condition/columns", test_condition_columns);
+  g_test_add_func ("/condition/macro-budget", test_condition_macro_budget);
   g_test_add_func ("/version/compare", test_version_compare);
   g_test_add_func ("/version/sorted", test_version_sorted);
   return g_test_run ();

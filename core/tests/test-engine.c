@@ -8,6 +8,7 @@
 
 #include "prov-context.h"
 #include "prov-error.h"
+#include "prov-parse-steps.h"
 
 typedef struct
 {
@@ -215,6 +216,59 @@ test_assignments (Fixture *f, gconstpointer data)
   g_assert_cmpstr (prov_store_get (prov_context_get_store (f->ctx), "GPP_D"), ==, "ok");
 }
 
+/* Issue 12: `a = "$A$A";` doubles GPP_A at each assignment, since an
+ * assignment is visible to the next. The assignments of an alternative
+ * share one budget of 16 MiB of inserted values, so thirty of them stay
+ * bounded instead of 16 MiB each once the doubling reaches it. */
+static void
+test_assignments_bounded (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ProvResyncResult) result = NULL;
+  g_autoptr(GString) rule = g_string_new ("(");
+  guint64 before;
+  guint64 steps;
+
+  for (guint i = 0; i < 30; i++)
+    g_string_append (rule, " a = \"$A$A\";");
+  g_string_append_printf (rule, " )! file://%s/p.xml", f->profiles);
+  write_profile (f, "p.xml", "<flat-profile><GPP_D>ok</GPP_D></flat-profile>");
+  set_params (f, "GPP_A", "x");
+  before = prov_parse_steps;
+  result = resync (f, rule->str, &error);
+  steps = prov_parse_steps - before;
+  g_assert_no_error (error);
+  g_test_message ("%" G_GUINT64_FORMAT " steps", steps);
+  g_assert_cmpuint (steps, <=, 16 * 1024 * 1024 + 64 * rule->len);
+  g_assert_cmpuint (strlen (prov_store_get (prov_context_get_store (f->ctx), "GPP_A")), <=,
+                    16 * 1024 * 1024);
+}
+
+/* `provisionctl expand` of many alternatives inserting a long GPP_A: the
+ * macros of the whole explanation share one budget. */
+static void
+test_explain_bounded (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) rule = g_string_new (NULL);
+  g_autofree char *big = g_strnfill (64 * 1024, 'v');
+  g_autofree char *text = NULL;
+  guint64 before;
+  guint64 steps;
+
+  set_params (f, "GPP_A", big);
+  for (guint i = 0; i < 400; i++)
+    g_string_append (rule, "( b = \"$A\"; )! /$A|");
+  g_string_append (rule, "/end");
+  before = prov_parse_steps;
+  text = prov_engine_explain_rule (prov_context_get_engine (f->ctx), rule->str, &error);
+  steps = prov_parse_steps - before;
+  g_assert_no_error (error);
+  g_assert_nonnull (text);
+  g_test_message ("%" G_GUINT64_FORMAT " steps", steps);
+  g_assert_cmpuint (steps, <=, 16 * 1024 * 1024 + 64 * rule->len);
+}
+
 /* Every bad input fails the resync, says what and where, changes nothing. */
 static void
 test_bad_input_changes_nothing (Fixture *f, gconstpointer data)
@@ -259,6 +313,36 @@ test_bad_input_changes_nothing (Fixture *f, gconstpointer data)
       g_assert_cmpstr (after, ==, before);
       g_assert_cmpstr (prov_store_get (prov_context_get_store (f->ctx), "GPP_A"), ==, "old");
     }
+}
+
+/* Issue 12: a UTF-16 profile with data after a NUL character had its first
+ * part applied. Refused like UTF-8, nothing applied. */
+static void
+test_utf16_nul_changes_nothing (Fixture *f, gconstpointer data)
+{
+  static const char text[] = "\xef\xbb\xbf<flat-profile><GPP_A>new</GPP_A></flat-profile>\n"
+                             "\0<flat-profile><GPP_B>b</GPP_B></flat-profile>";
+  g_autofree char *url = file_url (f, "utf16.xml");
+  g_autofree char *path = g_build_filename (f->profiles, "utf16.xml", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *wide = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ProvResyncResult) result = NULL;
+  gsize len = 0;
+
+  set_params (f, "GPP_A", "old");
+  before = store_bytes (f);
+  wide = g_convert (text, sizeof text - 1, "UTF-16LE", "UTF-8", NULL, &len, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, wide, (gssize) len, NULL));
+  result = resync (f, url, &error);
+  g_assert_null (result);
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "line 2: NUL character"));
+  after = store_bytes (f);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpstr (prov_store_get (prov_context_get_store (f->ctx), "GPP_A"), ==, "old");
 }
 
 static void
@@ -405,7 +489,10 @@ main (int argc, char **argv)
   ADD ("/engine/basic", test_basic);
   ADD ("/engine/configured-rules", test_configured_rules_and_macros);
   ADD ("/engine/assignments", test_assignments);
+  ADD ("/engine/assignments-bounded", test_assignments_bounded);
+  ADD ("/engine/explain-bounded", test_explain_bounded);
   ADD ("/engine/bad-input-changes-nothing", test_bad_input_changes_nothing);
+  ADD ("/engine/utf16-nul-changes-nothing", test_utf16_nul_changes_nothing);
   ADD ("/engine/bad-rules", test_bad_rules);
   ADD ("/engine/file-not-found", test_file_not_found);
   ADD ("/engine/file-roots", test_file_roots);

@@ -3,7 +3,11 @@
  * of the Cisco chapter (seeds/000), with the expected text. */
 #include "config.h"
 
+#include <string.h>
+
 #include "prov-macro.h"
+#include "prov-macro-private.h"
+#include "prov-parse-steps.h"
 
 static GHashTable *
 make_vars (void)
@@ -258,6 +262,134 @@ test_macro_long (void)
   g_assert_cmpstr (out, ==, expected->str);
 }
 
+/* Bytes hashed by every lookup: the work of finding names, measured from
+ * outside the expander. */
+static guint64 hashed_bytes;
+
+static guint
+counting_hash (gconstpointer key)
+{
+  hashed_bytes += strlen (key);
+  return g_str_hash (key);
+}
+
+static guint64
+hashed_by (GHashTable *vars, const char *text)
+{
+  g_autofree char *out = NULL;
+
+  hashed_bytes = 0;
+  out = prov_macro_expand (text, vars, NULL);
+  g_assert_cmpstr (out, ==, text); /* nothing known: verbatim */
+  return hashed_bytes;
+}
+
+static char *
+repeat (const char *unit, guint n, const char *tail)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (s, unit);
+  g_string_append (s, tail);
+  return g_string_free (s, FALSE);
+}
+
+/* Issue 12: `$` and 200,000 letters took 17 s, every name prefix being
+ * looked up. The work of the lookups must not grow with the run. */
+static void
+test_macro_long_name (void)
+{
+  g_autoptr (GHashTable) vars = g_hash_table_new (counting_hash, g_str_equal);
+  g_autofree char *n = NULL;
+  g_autofree char *n2 = NULL;
+  g_autofree char *known = NULL;
+  guint64 at_n, at_2n;
+
+  g_hash_table_insert (vars, "MA", "000e08abcdef");
+  n = repeat ("x", 20000, "");
+  n2 = repeat ("x", 40000, "");
+  n[0] = n2[0] = '$';
+  at_n = hashed_by (vars, n);
+  at_2n = hashed_by (vars, n2);
+  g_test_message ("bytes hashed: %" G_GUINT64_FORMAT " at n, %" G_GUINT64_FORMAT " at 2n",
+                  at_n, at_2n);
+  g_assert_cmpuint (at_2n, ==, at_n);
+  g_assert_cmpuint (at_n, <=, PROV_MACRO_NAME_MAX * (PROV_MACRO_NAME_MAX + 1) / 2);
+
+  /* The longest known prefix still wins in a long run. */
+  memcpy (n, "$MA", 3);
+  known = prov_macro_expand (n, vars, NULL);
+  g_assert_true (g_str_has_prefix (known, "000e08abcdefxxxx"));
+  g_assert_cmpuint (strlen (known), ==, strlen ("000e08abcdef") + strlen (n) - 3);
+}
+
+/* The work counted inside the expander at n and 2n repetitions of @unit:
+ * linear means twice the work, quadratic four times. */
+static void
+assert_linear (GHashTable *vars, const char *unit)
+{
+  guint64 steps[2];
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *text = repeat (unit, 10000 << i, "");
+      g_autofree char *out = NULL;
+      guint64 before = prov_parse_steps;
+
+      out = prov_macro_expand (text, vars, NULL);
+      steps[i] = prov_parse_steps - before;
+    }
+  g_test_message ("%s: %" G_GUINT64_FORMAT " steps at n, %" G_GUINT64_FORMAT " at 2n", unit,
+                  steps[0], steps[1]);
+  g_assert_cmpuint (steps[1], <=, 2 * steps[0] + 64);
+}
+
+static void
+test_macro_linear (void)
+{
+  g_autoptr (GHashTable) vars = make_vars ();
+  static const char *const units[] = {
+    "$(", "$(A", "$(A:1", "$(A:1:", "$(MA:", "$MA", "$(xyz)", "$x", "$", "$(A:1:2)",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (units); i++)
+    assert_linear (vars, units[i]);
+}
+
+/* `$(A:1` many times never closes; each `$(` used to look for a `)` to the
+ * end of the text. The result is still the text, verbatim. */
+static void
+test_macro_unclosed (void)
+{
+  g_autoptr (GHashTable) vars = make_vars ();
+  g_autofree char *text = repeat ("$(A:1", 1000, "");
+  g_autofree char *out = prov_macro_expand (text, vars, NULL);
+  g_autofree char *closed = prov_macro_expand ("$(A:1$(A:1)", vars, NULL);
+
+  g_assert_cmpstr (out, ==, text);
+  g_assert_cmpstr (closed, ==, "$(A:12345678");
+}
+
+/* A value inserted over and over: the expansion stops growing at 16 MiB,
+ * the rest stays verbatim, instead of eating the memory. */
+static void
+test_macro_bounded (void)
+{
+  g_autoptr (GHashTable) vars = make_vars ();
+  g_autofree char *big = g_strnfill (4096, 'v');
+  g_autofree char *text = repeat ("$Z", 8192, ""); /* 32 MiB when expanded */
+  g_autofree char *out = NULL;
+  gsize inserted;
+
+  g_hash_table_insert (vars, "Z", big);
+  out = prov_macro_expand (text, vars, NULL);
+  inserted = strspn (out, "v");
+  g_assert_cmpuint (inserted, ==, 16 * 1024 * 1024);
+  g_assert_true (g_str_has_prefix (out + inserted, "$Z$Z"));
+  g_assert_cmpuint (strlen (out), ==, inserted + (8192 - 4096) * 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -268,5 +400,9 @@ main (int argc, char **argv)
   g_test_add_func ("/macro/secrets", test_macro_secrets);
   g_test_add_func ("/macro/no-vars", test_macro_no_vars);
   g_test_add_func ("/macro/long", test_macro_long);
+  g_test_add_func ("/macro/long-name", test_macro_long_name);
+  g_test_add_func ("/macro/linear", test_macro_linear);
+  g_test_add_func ("/macro/unclosed", test_macro_unclosed);
+  g_test_add_func ("/macro/bounded", test_macro_bounded);
   return g_test_run ();
 }

@@ -8,6 +8,86 @@
 #include "prov-error.h"
 #include "prov-profile.h"
 
+/* The push parser, fed @len bytes in pieces of @piece bytes, as a
+ * transport delivers them. */
+static ProvProfile *
+parse_streamed (const char *xml, gsize len, gsize piece, const ProvProfileLimits *limits,
+                GError **error)
+{
+  g_autoptr (ProvProfileParser) parser = prov_profile_parser_new (limits);
+
+  for (gsize done = 0; done < len; done += piece)
+    if (!prov_profile_parser_feed (parser, xml + done, MIN (piece, len - done), error))
+      return NULL;
+  return prov_profile_parser_finish (parser, error);
+}
+
+static const gsize pieces[] = { 1, 7, 4096 };
+
+static void
+copy_entry (const ProvProfileEntry *e, gpointer user_data)
+{
+  GPtrArray *got = user_data;
+
+  g_ptr_array_add (got, g_strdup_printf ("%s=%s ua=%d line=%u", e->name,
+                                         e->value != NULL ? e->value : "(kept)", e->access,
+                                         e->line));
+}
+
+/* Streamed in any pieces, a profile gives the same entries and warnings. */
+static void
+assert_same_streamed (const char *xml, ProvProfile *whole)
+{
+  for (guint p = 0; p < G_N_ELEMENTS (pieces); p++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ProvProfile) streamed = parse_streamed (xml, strlen (xml), pieces[p], NULL,
+                                                          &error);
+      GPtrArray *w1, *w2;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (prov_profile_get_n_entries (streamed), ==,
+                        prov_profile_get_n_entries (whole));
+      for (guint i = 0; i < prov_profile_get_n_entries (whole); i++)
+        {
+          const ProvProfileEntry *a = prov_profile_get_entry (whole, i);
+          const ProvProfileEntry *b = prov_profile_get_entry (streamed, i);
+
+          g_assert_cmpstr (a->name, ==, b->name);
+          g_assert_cmpstr (a->value, ==, b->value);
+          g_assert_cmpint (a->access, ==, b->access);
+          g_assert_cmpuint (a->line, ==, b->line);
+        }
+      w1 = prov_profile_get_warnings (whole);
+      w2 = prov_profile_get_warnings (streamed);
+      g_assert_cmpuint (w1->len, ==, w2->len);
+      for (guint i = 0; i < w1->len; i++)
+        g_assert_cmpstr (w1->pdata[i], ==, w2->pdata[i]);
+    }
+
+  /* Handed out one by one instead, the same entries in the same order. */
+  {
+    g_autoptr (ProvProfileParser) parser = prov_profile_parser_new (NULL);
+    g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (ProvProfile) streamed = NULL;
+    g_autoptr (GError) error = NULL;
+
+    prov_profile_parser_set_entry_func (parser, copy_entry, got);
+    g_assert_true (prov_profile_parser_feed (parser, xml, strlen (xml), &error));
+    streamed = prov_profile_parser_finish (parser, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (prov_profile_get_n_entries (streamed), ==, 0);
+    g_assert_cmpuint (got->len, ==, prov_profile_get_n_entries (whole));
+    for (guint i = 0; i < got->len; i++)
+      {
+        g_autoptr (GPtrArray) one = g_ptr_array_new_with_free_func (g_free);
+
+        copy_entry (prov_profile_get_entry (whole, i), one);
+        g_assert_cmpstr (got->pdata[i], ==, one->pdata[0]);
+      }
+  }
+}
+
 static ProvProfile *
 parse_ok (const char *xml)
 {
@@ -16,6 +96,7 @@ parse_ok (const char *xml)
 
   g_assert_no_error (error);
   g_assert_nonnull (profile);
+  assert_same_streamed (xml, profile);
   return profile;
 }
 
@@ -35,6 +116,46 @@ assert_refused_len (const char *xml, gsize len, const ProvProfileLimits *limits,
     g_error ("'%s' does not contain '%s'", error->message, fragment1);
   if (fragment2 != NULL && strstr (error->message, fragment2) == NULL)
     g_error ("'%s' does not contain '%s'", error->message, fragment2);
+
+  /* Streamed, it is refused all the same, whatever the pieces. */
+  for (guint p = 0; p < G_N_ELEMENTS (pieces); p++)
+    {
+      g_autoptr (GError) streamed_error = NULL;
+      g_autoptr (ProvProfile) streamed = parse_streamed (xml, len, pieces[p], limits,
+                                                          &streamed_error);
+
+      g_assert_null (streamed);
+      g_assert_error (streamed_error, PROV_ERROR, PROV_ERROR_CORRUPT);
+      g_test_message ("refused streamed in %" G_GSIZE_FORMAT ": %s", pieces[p],
+                      streamed_error->message);
+    }
+}
+
+/* A transfer cut short (TFTP cannot tell) is called that, streamed too,
+ * and the size bound counts the pieces as they come. */
+static void
+test_streamed_refusals (void)
+{
+  const char *cut = "<flat-profile>\n<A>1</A>\n<B>2";
+  const char *big = "<flat-profile><A>1</A></flat-profile>";
+  ProvProfileLimits limits = { .max_size = 20 };
+
+  for (guint p = 0; p < G_N_ELEMENTS (pieces); p++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ProvProfile) profile = parse_streamed (cut, strlen (cut), pieces[p], NULL,
+                                                        &error);
+
+      g_assert_null (profile);
+      g_assert_error (error, PROV_ERROR, PROV_ERROR_CORRUPT);
+      g_assert_cmpstr (error->message, ==,
+                       "line 3: Premature end of data, 2 elements still open");
+      g_clear_error (&error);
+      profile = parse_streamed (big, strlen (big), pieces[p], &limits, &error);
+      g_assert_null (profile);
+      g_assert_error (error, PROV_ERROR, PROV_ERROR_CORRUPT);
+      g_assert_cmpstr (error->message, ==, "profile over the limit of 20 bytes");
+    }
 }
 
 static void
@@ -456,6 +577,51 @@ test_empty_and_nul (void)
   assert_refused_len (nul_in_value, sizeof nul_in_value - 1, NULL, "line 2:", "NUL");
 }
 
+/* Issue 12: in UTF-16 or UCS-4 a NUL character ended the document for
+ * libxml2 and what followed it was silently dropped; the first part was
+ * applied. Refused like a NUL in UTF-8, with its line. */
+static void
+test_wide_nul (void)
+{
+  static const char after[] = "\xef\xbb\xbf<flat-profile><A>1</A></flat-profile>\n"
+                              "\0<flat-profile><B>2</B></flat-profile>";
+  static const char inside[] = "<?xml version=\"1.0\"?>\n<flat-profile>\n<A>1</A>\n\0"
+                               "<B>2</B></flat-profile>";
+  static const char fine[] = "\xef\xbb\xbf<flat-profile>\n<A>\xc4\x80\xe4\xb8\x80</A>"
+                             "</flat-profile>";
+  static const char *const encodings[] = { "UTF-16LE", "UTF-16BE", "UCS-4LE", "UCS-4BE" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (encodings); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *wide_after = NULL;
+      g_autofree char *wide_inside = NULL;
+      g_autofree char *wide_fine = NULL;
+      gsize after_len = 0, inside_len = 0, fine_len = 0;
+      g_autoptr (ProvProfile) profile = NULL;
+
+      g_test_message ("%s", encodings[i]);
+      wide_after = g_convert (after, sizeof after - 1, encodings[i], "UTF-8", NULL, &after_len,
+                              &error);
+      g_assert_no_error (error);
+      wide_inside = g_convert (inside, sizeof inside - 1, encodings[i], "UTF-8", NULL,
+                               &inside_len, &error);
+      g_assert_no_error (error);
+      assert_refused_len (wide_after, after_len, NULL, "line 2:", "NUL");
+      assert_refused_len (wide_inside, inside_len, NULL, "line 4:", "NUL");
+
+      /* NUL bytes inside characters (U+0100, U+4E00) are no NUL characters. */
+      wide_fine = g_convert (fine, sizeof fine - 1, encodings[i], "UTF-8", NULL, &fine_len,
+                             &error);
+      g_assert_no_error (error);
+      if (g_str_has_prefix (encodings[i], "UCS-4"))
+        continue; /* libxml2 reads UCS-4 only with its "<" first, no BOM */
+      profile = prov_profile_parse (wide_fine, fine_len, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (prov_profile_lookup (profile, "A"), ==, "\xc4\x80\xe4\xb8\x80");
+    }
+}
+
 static void
 test_no_flat_profile (void)
 {
@@ -708,6 +874,7 @@ main (int argc, char **argv)
   g_test_add_func ("/profile/encodings", test_encodings);
   g_test_add_func ("/profile/malformed", test_malformed);
   g_test_add_func ("/profile/empty-and-nul", test_empty_and_nul);
+  g_test_add_func ("/profile/wide-nul", test_wide_nul);
   g_test_add_func ("/profile/no-flat-profile", test_no_flat_profile);
   g_test_add_func ("/profile/dtd-refused", test_dtd_refused);
   g_test_add_func ("/profile/limits", test_limits);
@@ -718,6 +885,7 @@ main (int argc, char **argv)
   g_test_add_func ("/profile/silent", test_silent);
   g_test_add_func ("/profile/error-handler-restored", test_error_handler_restored);
   g_test_add_func ("/profile/write-entry", test_write_entry);
+  g_test_add_func ("/profile/streamed-refusals", test_streamed_refusals);
 
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "prov-error.h"
+#include "prov-parse-steps.h"
 #include "prov-rule.h"
 
 /* One expected alternative; assignments as "NAME=value" joined by "\n". */
@@ -477,6 +478,97 @@ test_url_no_server_message (void)
   g_assert_cmpstr (error->message, ==, "no server");
 }
 
+static char *
+repeat (const char *unit, guint n, const char *tail)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (s, unit);
+  g_string_append (s, tail);
+  return g_string_free (s, FALSE);
+}
+
+/* Issue 12: every condition of a rule counted its column from the start
+ * of the rule, so a rule of many alternatives was quadratic. The work
+ * counted inside the parser at n and 2n repetitions: linear is twice. */
+static void
+test_rule_linear (void)
+{
+  static const struct
+  {
+    const char *unit, *tail;
+  } cases[] = {
+    { "(1 eq 1)?/a|", "/b" },
+    { "( $A ne 日本 )? [--key k] /a|", "" },
+    { "(", "" },
+    { "(1 eq (", "" },
+    { "[--srv]", "/x" },
+    { "( a = \"1\"; )!/x|", "" },
+    { "[", "" },
+    { "\"", "" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint64 steps[2];
+
+      for (guint k = 0; k < 2; k++)
+        {
+          g_autofree char *text = repeat (cases[i].unit, 10000 << k, cases[i].tail);
+          guint64 before = prov_parse_steps;
+          ProvRule *rule = prov_rule_parse (text, NULL);
+
+          if (rule != NULL)
+            {
+              prov_rule_choose (rule, NULL, NULL);
+              prov_rule_free (rule);
+            }
+          steps[k] = prov_parse_steps - before;
+        }
+      g_test_message ("%s: %" G_GUINT64_FORMAT " steps at n, %" G_GUINT64_FORMAT " at 2n",
+                      cases[i].unit, steps[0], steps[1]);
+      g_assert_cmpuint (steps[1], <=, 2 * steps[0] + 256);
+    }
+}
+
+/* Each condition of a rule expanded its macros with a budget of its own:
+ * many alternatives comparing a long value cost its length each. The
+ * conditions of one choice share one budget. */
+static void
+test_rule_choose_bounded (void)
+{
+  g_autoptr (GHashTable) vars = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *big = g_strnfill (64 * 1024, 'z');
+  g_autofree char *text = repeat ("( \"$Z\" eq \"1\" )?/a|", 400, "/b");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ProvRule) rule = NULL;
+  guint64 before;
+  guint64 steps;
+
+  g_hash_table_insert (vars, "Z", big);
+  rule = prov_rule_parse (text, &error);
+  g_assert_no_error (error);
+  before = prov_parse_steps;
+  g_assert_cmpint (prov_rule_choose (rule, vars, &error), ==, 400);
+  steps = prov_parse_steps - before;
+  g_assert_no_error (error);
+  g_test_message ("%" G_GUINT64_FORMAT " steps", steps);
+  g_assert_cmpuint (steps, <=, 16 * 1024 * 1024 + 64 * strlen (text));
+}
+
+/* Columns counted on from condition to condition are those of the start. */
+static void
+test_rule_condition_columns (void)
+{
+  g_autoptr (GError) error = NULL;
+  ProvRule *rule = prov_rule_parse ("(1 eq 1)?/日本|( 2 eq )?/b", &error);
+
+  g_assert_null (rule);
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_INVALID_RULE);
+  g_assert_cmpstr (error->message, ==, "column 21: expected an operand after 'eq'");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -487,6 +579,9 @@ main (int argc, char **argv)
   g_test_add_func ("/rule/errors-hide-arguments", test_rule_errors_hide_arguments);
   g_test_add_func ("/rule/unused", test_rule_unused);
   g_test_add_func ("/rule/choose", test_rule_choose);
+  g_test_add_func ("/rule/linear", test_rule_linear);
+  g_test_add_func ("/rule/choose-bounded", test_rule_choose_bounded);
+  g_test_add_func ("/rule/condition-columns", test_rule_condition_columns);
   g_test_add_func ("/rule/choose-error", test_rule_choose_error);
   g_test_add_func ("/url/complete", test_url_complete);
   g_test_add_func ("/url/no-server-message", test_url_no_server_message);

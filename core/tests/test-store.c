@@ -482,12 +482,14 @@ test_file_mode (void)
   g_autoptr (ProvSchema) schema = make_schema ();
   g_autoptr (ProvStore) store = NULL;
   g_autofree char *tmp = NULL;
+  g_autofree char *journal = NULL;
   GStatBuf st;
   mode_t old_umask;
   TmpStore t;
 
   tmp_store_init (&t);
   tmp = g_strconcat (t.path, ".tmp", NULL);
+  journal = g_strconcat (t.path, ".journal", NULL);
   store = open_store (schema, t.path);
   admin_set (store, "GPP_SA", "pw", PROV_ACCESS_UNSET);
   g_assert_cmpint (g_stat (t.path, &st), ==, 0);
@@ -499,6 +501,8 @@ test_file_mode (void)
   admin_set (store, "GPP_SA", "pw2", PROV_ACCESS_UNSET);
   umask (old_umask);
   g_assert_cmpint (g_stat (t.path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (journal, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
 
@@ -537,7 +541,9 @@ assert_corrupt (ProvSchema *schema, const char *path, const char *expected)
   g_autoptr (ProvStore) store = prov_store_new (schema, path, &error);
   g_autofree char *prefix = g_strconcat (path, ": line ", NULL);
 
-  g_assert_null (store);
+  /* Opening checks the ends of the file; the rest is checked as it is read. */
+  if (store != NULL)
+    g_assert_false (prov_store_check (store, &error));
   g_assert_error (error, PROV_ERROR, PROV_ERROR_CORRUPT);
   g_assert_true (g_str_has_prefix (error->message, prefix));
   if (expected != NULL)
@@ -581,7 +587,7 @@ test_corrupt (void)
 
   g_assert_true (g_file_set_contents (t.path, "", 0, NULL));
   assert_corrupt (schema, t.path, "line 1: not a store file of a known format version");
-  g_assert_true (g_file_set_contents (t.path, "provisiond-store 2\nend 0 0\n", -1, NULL));
+  g_assert_true (g_file_set_contents (t.path, "provisiond-store 3\nend 0 0\n", -1, NULL));
   assert_corrupt (schema, t.path, "line 1: not a store file of a known format version");
   g_assert_true (g_file_set_contents (t.path, "provisiond-store 1\nrw\tGPP_A\tx\n", -1, NULL));
   assert_corrupt (schema, t.path, "line 2: truncated (no end line)");
@@ -663,10 +669,12 @@ test_changed (void)
   g_autoptr (ProvChangeSet) changes = prov_change_set_new ();
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) changed = NULL;
+  g_autofree char *journal = NULL;
   GStatBuf before, after;
   TmpStore t;
 
   tmp_store_init (&t);
+  journal = g_strconcat (t.path, ".journal", NULL);
   store = open_store (schema, t.path);
   g_signal_connect (store, "changed", G_CALLBACK (on_changed), log);
 
@@ -697,12 +705,16 @@ test_changed (void)
   g_assert_cmpint (before.st_mtim.tv_nsec, ==, after.st_mtim.tv_nsec);
   g_clear_pointer (&changed, g_strfreev);
 
-  /* An access level alone is a change, and a real change writes a new file. */
+  /* An access level alone is a change, and a real change is written: a
+   * record of the journal, not the whole store again. */
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
   admin_set (store, "GPP_A", NULL, PROV_ACCESS_RO);
   g_assert_cmpuint (log->len, ==, 2);
   g_assert_cmpstr (log->pdata[1], ==, "GPP_A");
   g_assert_cmpint (g_stat (t.path, &after), ==, 0);
-  g_assert_cmpuint (before.st_ino, !=, after.st_ino);
+  g_assert_cmpuint (before.st_ino, ==, after.st_ino);
+  g_assert_cmpint (before.st_mtim.tv_nsec, ==, after.st_mtim.tv_nsec);
+  g_assert_true (g_file_test (journal, G_FILE_TEST_EXISTS));
 
   g_clear_object (&store);
   tmp_store_clear (&t);
@@ -717,18 +729,22 @@ test_write_failure (void)
   g_autoptr (GBytes) before = NULL;
   g_autoptr (GBytes) after = NULL;
   g_autofree char *tmp = NULL;
+  g_autofree char *journal = NULL;
   g_autoptr (GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
   TmpStore t;
 
   tmp_store_init (&t);
   tmp = g_strconcat (t.path, ".tmp", NULL);
+  journal = g_strconcat (t.path, ".journal", NULL);
   store = open_store (schema, t.path);
   admin_set (store, "GPP_A", "old", PROV_ACCESS_UNSET);
   before = file_bytes (t.path);
   g_signal_connect (store, "changed", G_CALLBACK (on_changed), log);
 
-  /* A directory where the temporary goes makes the write fail (even as root). */
+  /* Directories where the temporary and the journal go make the write fail
+   * (even as root), be it an append to the journal or a new base. */
   g_assert_cmpint (g_mkdir (tmp, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (journal, 0700), ==, 0);
   error = set_one (store, PROV_CALLER_ADMIN, "GPP_A", "new", PROV_ACCESS_UNSET);
   g_assert_error (error, PROV_ERROR, PROV_ERROR_FAILED);
   g_assert_true (g_str_has_prefix (error->message, "cannot write "));
@@ -847,6 +863,167 @@ test_large (void)
   g_assert_cmpstr (prov_store_get (store, "Param_0000001"), ==, "changed");
   g_assert_cmpstr (prov_store_get (store, "Param_0000002"), ==, "value 2\twith tab");
 
+  g_clear_object (&store);
+  tmp_store_clear (&t);
+}
+
+/* The values of the journal test's three names, "-" for none. */
+static char *
+journal_state (ProvStore *store)
+{
+  return g_strdup_printf ("%s|%s|%s|%d", prov_store_get (store, "GPP_A"),
+                          prov_store_get (store, "GPP_B"),
+                          prov_store_get (store, "Resync_Random_Delay"),
+                          prov_store_get_access (store, "GPP_B"));
+}
+
+static guint
+count_commits (const char *data, gsize len)
+{
+  guint n = 0;
+
+  for (gsize i = 0; i + 7 <= len; i++)
+    {
+      if ((i == 0 || data[i - 1] == '\n') && memcmp (data + i, "commit ", 7) == 0
+          && memchr (data + i, '\n', len - i) != NULL)
+        n++;
+    }
+  return n;
+}
+
+static void
+test_journal (void)
+{
+  g_autoptr (ProvSchema) schema = make_schema ();
+  g_autoptr (ProvStore) store = NULL;
+  g_autoptr (GBytes) good = NULL;
+  g_autoptr (GPtrArray) states = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *journal = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *data;
+  gsize len;
+  TmpStore t;
+
+  tmp_store_init (&t);
+  journal = g_strconcat (t.path, ".journal", NULL);
+  store = open_store (schema, t.path);
+  admin_set (store, "GPP_A", "base", PROV_ACCESS_UNSET); /* the first write: a base */
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  g_ptr_array_add (states, journal_state (store));
+  admin_set (store, "GPP_B", "one\ttab", PROV_ACCESS_RO);
+  g_ptr_array_add (states, journal_state (store));
+  admin_set (store, "Resync_Random_Delay", "5", PROV_ACCESS_UNSET);
+  g_ptr_array_add (states, journal_state (store));
+  admin_set (store, "GPP_A", "three", PROV_ACCESS_UNSET);
+  g_ptr_array_add (states, journal_state (store));
+  /* Back to the default: the record removes the entry. */
+  admin_set (store, "Resync_Random_Delay", "", PROV_ACCESS_UNSET);
+  g_ptr_array_add (states, journal_state (store));
+  g_clear_object (&store);
+  good = file_bytes (journal);
+  data = g_bytes_get_data (good, &len);
+
+  /* A crash cuts the journal anywhere: what opens is the state after the
+   * whole records, never part of one; the next apply goes after them. */
+  for (gsize cut = 0; cut <= len; cut++)
+    {
+      g_autofree char *seen = NULL;
+      g_autofree char *after = NULL;
+      guint whole = count_commits (data, cut);
+
+      g_assert_true (g_file_set_contents (journal, data, cut, NULL));
+      store = open_store (schema, t.path);
+      seen = journal_state (store);
+      g_assert_cmpstr (seen, ==, states->pdata[whole]);
+      admin_set (store, "Station_Name", "after", PROV_ACCESS_UNSET);
+      g_clear_object (&store);
+      store = open_store (schema, t.path);
+      after = journal_state (store);
+      g_assert_cmpstr (after, ==, states->pdata[whole]);
+      g_assert_cmpstr (prov_store_get (store, "Station_Name"), ==, "after");
+      g_assert_true (prov_store_check (store, &error));
+      g_assert_no_error (error);
+      g_clear_object (&store);
+    }
+
+  /* A damaged record before the last is no crash: an error, not a rollback. */
+  {
+    g_autofree char *copy = g_memdup2 (data, len);
+    const char *second = strstr (copy, "\ncommit ");
+
+    g_assert_nonnull (second);
+    copy[second - copy - 3] ^= 0x01;
+    g_assert_true (g_file_set_contents (journal, copy, len, NULL));
+    store = prov_store_new (schema, t.path, &error);
+    g_assert_null (store);
+    g_assert_error (error, PROV_ERROR, PROV_ERROR_CORRUPT);
+    g_assert_nonnull (strstr (error->message, "damaged journal record"));
+    g_clear_error (&error);
+  }
+  tmp_store_clear (&t);
+}
+
+/* A read does not read the whole store: damage far from the name read goes
+ * unnoticed by it, and prov_store_check finds it. */
+static void
+test_lazy_read (void)
+{
+  g_autoptr (ProvSchema) schema = prov_schema_new ();
+  g_autoptr (ProvStore) store = NULL;
+  g_autoptr (ProvChangeSet) changes = prov_change_set_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data = NULL;
+  char *damaged;
+  gsize len;
+  TmpStore t;
+
+  tmp_store_init (&t);
+  for (guint i = 0; i < 5000; i++)
+    {
+      char name[32], value[32];
+
+      g_snprintf (name, sizeof name, "Param_%05u", i);
+      g_snprintf (value, sizeof value, "value-%u", i);
+      prov_change_set_add (changes, name, value, PROV_ACCESS_RW, NULL, 0);
+    }
+  store = open_store (schema, t.path);
+  g_assert_true (prov_store_apply (store, changes, PROV_CALLER_ADMIN, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  g_assert_true (g_file_get_contents (t.path, &data, &len, NULL));
+  damaged = strstr (data, "value-4321\t");
+  g_assert_nonnull (damaged);
+  damaged[6] = '9';
+  g_assert_true (g_file_set_contents (t.path, data, len, NULL));
+
+  store = open_store (schema, t.path);
+  for (guint i = 0; i < 5000; i += 997)
+    {
+      char name[32], value[32];
+
+      g_snprintf (name, sizeof name, "Param_%05u", i);
+      g_snprintf (value, sizeof value, "value-%u", i);
+      g_assert_cmpstr (prov_store_get (store, name), ==, value);
+    }
+  g_assert_null (prov_store_get (store, "Param_99999"));
+  g_assert_null (prov_store_get (store, "Aaa"));
+  g_assert_null (prov_store_get (store, "Zzz"));
+  /* The damaged line itself is refused when read: logged, taken as absent. */
+  g_test_expect_message ("Prov", G_LOG_LEVEL_WARNING, "*line 4323: checksum mismatch*");
+  g_assert_null (prov_store_get (store, "Param_04321"));
+  g_test_assert_expected_messages ();
+  g_assert_false (prov_store_check (store, &error));
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_clear_object (&store);
+
+  /* A name read as absent, then set: its entry replaces the absent one. */
+  store = open_store (schema, t.path);
+  g_assert_null (prov_store_get (store, "New_Name"));
+  admin_set (store, "New_Name", "new", PROV_ACCESS_UNSET);
+  g_assert_cmpstr (prov_store_get (store, "New_Name"), ==, "new");
+  g_assert_cmpstr (prov_store_get (store, "Param_00007"), ==, "value-7");
   g_clear_object (&store);
   tmp_store_clear (&t);
 }
@@ -973,6 +1150,8 @@ main (int argc, char **argv)
   g_test_add_func ("/store/leftover-tmp", test_leftover_tmp);
   g_test_add_func ("/store/get-fallback", test_get_fallback);
   g_test_add_func ("/store/large", test_large);
+  g_test_add_func ("/store/journal", test_journal);
+  g_test_add_func ("/store/lazy-read", test_lazy_read);
   g_test_add_func ("/store/crash-safety", test_crash_safety);
 
   return g_test_run ();

@@ -14,6 +14,7 @@
 #include "prov-error.h"
 #include "prov-firmware-dir.h"
 #include "prov-installer.h"
+#include "prov-parse-steps.h"
 #include "prov-scheduler.h"
 #include "prov-upgrader.h"
 
@@ -410,6 +411,56 @@ test_image_version (void)
       g_autofree char *version = prov_upgrader_image_version (cases[i].url);
       g_assert_cmpstr (version, ==, cases[i].version);
     }
+}
+
+/* Issue 12: extensions were stripped by searching for the last dot from
+ * the start again, quadratic in a name of many `.ab`. The work counted at
+ * n and 2n extensions: linear is twice. */
+static void
+test_image_version_linear (void)
+{
+  guint64 steps[2];
+
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr (GString) url = g_string_new ("http://s/fw-1.2");
+      g_autofree char *version = NULL;
+      guint64 before;
+
+      for (guint i = 0; i < (10000u << k); i++)
+        g_string_append (url, ".ab");
+      before = prov_parse_steps;
+      version = prov_upgrader_image_version (url->str);
+      steps[k] = prov_parse_steps - before;
+      g_assert_cmpstr (version, ==, "fw-1.2");
+    }
+  g_test_message ("%" G_GUINT64_FORMAT " steps at n, %" G_GUINT64_FORMAT " at 2n", steps[0],
+                  steps[1]);
+  g_assert_cmpuint (steps[1], <=, 2 * steps[0] + 64);
+}
+
+/* Issue 12: `a = "$A$A";` doubles GPP_A at each assignment of an
+ * Upgrade_Rule too; the assignments share one 16 MiB budget. */
+static void
+test_assignments_bounded (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = file_url (f, OLD_VERSION ".loads");
+  g_autoptr(GString) rule = g_string_new ("(");
+  g_autoptr(GError) error = NULL;
+  guint64 before;
+  guint64 steps;
+
+  open_direct (f, NULL);
+  set_param (f, "GPP_A", "x");
+  for (guint i = 0; i < 30; i++)
+    g_string_append (rule, " a = \"$A$A\";");
+  g_string_append_printf (rule, " )! %s", url);
+  before = prov_parse_steps;
+  g_assert_cmpint (upgrade (f, rule->str, &error), ==, PROV_UPGRADE_CURRENT);
+  steps = prov_parse_steps - before;
+  g_assert_no_error (error);
+  g_test_message ("%" G_GUINT64_FORMAT " steps", steps);
+  g_assert_cmpuint (steps, <=, 16 * 1024 * 1024 + 64 * rule->len);
 }
 
 /* The same version is never fetched: the file does not even exist. */
@@ -964,7 +1015,9 @@ main (int argc, char **argv)
   tzset ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/upgrader/image-version", test_image_version);
+  g_test_add_func ("/upgrader/image-version-linear", test_image_version_linear);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/upgrader/assignments-bounded", test_assignments_bounded);
   ADD ("/upgrader/same-version-skipped", test_same_version_skipped);
   ADD ("/upgrader/install", test_install);
   ADD ("/upgrader/installer-failure", test_installer_failure);

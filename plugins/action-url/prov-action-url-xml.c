@@ -9,8 +9,7 @@
 
 #include "prov-action-url-query.h"
 #include "prov-action-url-xml.h"
-
-#define MASK "********"
+#include "prov-rule-mask.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
 
@@ -114,20 +113,9 @@ prov_action_url_execute_error (const char *reason)
 char *
 prov_action_url_mask_url (const char *url)
 {
-  static GRegex *options;
-  static GRegex *userinfo;
-  static gsize once = 0;
-  g_autofree char *step = NULL;
-
-  if (g_once_init_enter (&once))
-    {
-      options = g_regex_new ("(--(?:key|uid|pwd)\\s+)(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s\\]]+)",
-                             0, 0, NULL);
-      userinfo = g_regex_new ("(://[^/@\\s:]*:)[^/@\\s]*@", 0, 0, NULL);
-      g_once_init_leave (&once, 1);
-    }
-  step = g_regex_replace (options, url, -1, 0, "\\1" MASK, 0, NULL);
-  return g_regex_replace (userinfo, step != NULL ? step : "", -1, 0, "\\1" MASK "@", 0, NULL);
+  /* Status entries are masked already; a rule that was kept as the URL of
+   * an entry goes through the same masker once more, harmlessly. */
+  return prov_rule_mask_secrets (url);
 }
 
 static void

@@ -16,7 +16,7 @@
  * target must lie under the real path of a root, so `..` and symbolic links
  * out of a root are refused. */
 
-#define READ_CHUNK (1024 * 1024)
+#define READ_CHUNK (256 * 1024)
 
 #define PROV_TYPE_FILE_PLUGIN (prov_file_plugin_get_type ())
 G_DECLARE_FINAL_TYPE (ProvFilePlugin, prov_file_plugin, PROV, FILE_PLUGIN, ProvPlugin)
@@ -74,12 +74,14 @@ not_regular_text (mode_t mode)
   return "file: not a regular file";
 }
 
-static GBytes *
-read_file (const char *path, guint64 max_size, GCancellable *cancellable, GError **error)
+/* Hands the file to the fetch's sink in bounded pieces, as it is read:
+ * a firmware image never sits in memory whole, and a cancel is seen
+ * between two pieces. */
+static gboolean
+stream_file (const char *path, ProvFetch *fetch, GCancellable *cancellable, GError **error)
 {
   g_autofree char *buf = NULL;
   struct stat st;
-  gsize done = 0;
   int fd;
 
   /* O_NONBLOCK: opening a FIFO must not wait for a writer, which may never
@@ -94,12 +96,12 @@ read_file (const char *path, guint64 max_size, GCancellable *cancellable, GError
         {
           g_set_error_literal (error, PROV_ERROR, PROV_ERROR_TRANSPORT,
                                not_regular_text (st.st_mode));
-          return NULL;
+          return FALSE;
         }
       g_set_error (error, PROV_ERROR,
                    saved == ENOENT ? PROV_ERROR_FILE_NOT_FOUND : PROV_ERROR_TRANSPORT, "%s",
                    saved == ENOENT ? "file not found" : g_strerror (saved));
-      return NULL;
+      return FALSE;
     }
   if (fstat (fd, &st) != 0)
     st.st_mode = 0;
@@ -107,33 +109,46 @@ read_file (const char *path, guint64 max_size, GCancellable *cancellable, GError
     {
       close (fd);
       g_set_error_literal (error, PROV_ERROR, PROV_ERROR_TRANSPORT, not_regular_text (st.st_mode));
-      return NULL;
+      return FALSE;
     }
-  if ((guint64) st.st_size > max_size)
+  /* Refused before reading; prov_fetch_deliver() also stops a file that
+   * grows while it is read. */
+  if (prov_fetch_get_max_size (fetch) != 0 && (guint64) st.st_size > prov_fetch_get_max_size (fetch))
     {
       close (fd);
       g_set_error (error, PROV_ERROR, PROV_ERROR_TRANSPORT, "too large");
-      return NULL;
+      return FALSE;
     }
-  buf = g_malloc (st.st_size + 1);
-  while (done < (gsize) st.st_size)
+  buf = g_malloc (READ_CHUNK);
+  for (;;)
     {
-      /* Bounded reads: a cancel is seen between two of them. */
-      ssize_t n = read (fd, buf + done, MIN ((gsize) st.st_size - done, READ_CHUNK));
+      ssize_t n = read (fd, buf, READ_CHUNK);
+
       if (n < 0 && errno == EINTR)
         continue;
-      if (n <= 0)
+      if (n < 0)
+        {
+          int saved = errno;
+          close (fd);
+          g_set_error_literal (error, PROV_ERROR, PROV_ERROR_TRANSPORT, g_strerror (saved));
+          return FALSE;
+        }
+      if (n == 0)
         break;
-      done += n;
       if (g_cancellable_is_cancelled (cancellable))
         {
           close (fd);
           g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CANCELLED, "cancelled");
-          return NULL;
+          return FALSE;
+        }
+      if (!prov_fetch_deliver (fetch, buf, (gsize) n, cancellable, error))
+        {
+          close (fd);
+          return FALSE;
         }
     }
   close (fd);
-  return g_bytes_new_take (g_steal_pointer (&buf), done);
+  return TRUE;
 }
 
 static void
@@ -145,7 +160,6 @@ fetch_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
   g_autofree char *real = NULL;
   const char *host = prov_fetch_get_host (fetch);
   GError *error = NULL;
-  GBytes *bytes;
   gboolean allowed = FALSE;
 
   if (host != NULL && host[0] != '\0' && g_strcmp0 (host, "localhost") != 0)
@@ -183,17 +197,16 @@ fetch_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
                                "file: outside the allowed roots");
       return;
     }
-  bytes = read_file (real, prov_fetch_get_max_size (fetch), cancellable, &error);
-  if (bytes == NULL)
+  if (!stream_file (real, fetch, cancellable, &error))
     {
       g_task_return_error (task, error);
       return;
     }
-  g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
-prov_file_plugin_fetch_async (ProvTransport       *transport,
+prov_file_plugin_stream_async (ProvTransport       *transport,
                               ProvFetch           *fetch,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
@@ -201,7 +214,7 @@ prov_file_plugin_fetch_async (ProvTransport       *transport,
 {
   g_autoptr(GTask) task = g_task_new (transport, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, prov_file_plugin_fetch_async);
+  g_task_set_source_tag (task, prov_file_plugin_stream_async);
   g_task_set_task_data (task, g_object_ref (fetch), g_object_unref);
   prov_fetch_set_server_ip (fetch, "127.0.0.1");
   /* Not even started: GTask would run the worker all the same (and GLib
@@ -211,42 +224,39 @@ prov_file_plugin_fetch_async (ProvTransport       *transport,
       g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_CANCELLED, "cancelled");
       return;
     }
-  /* A cancel ends the fetch at once, even while the worker waits on a slow
-   * disk: it finishes alone and its result is dropped. */
-  g_task_set_return_on_cancel (task, TRUE);
+  /* No return on cancel: the worker writes into the caller's sink, so
+   * the fetch ends only once the worker stops, between two pieces. A
+   * cancel still wins over a worker that finished meanwhile (GTask's
+   * check of the cancellable). */
   g_task_run_in_thread (task, fetch_in_thread);
 }
 
-static GBytes *
-prov_file_plugin_fetch_finish (ProvTransport *transport, GAsyncResult *result, GError **error)
+static gboolean
+prov_file_plugin_stream_finish (ProvTransport *transport, GAsyncResult *result, GError **error)
 {
   g_autoptr(GError) local_error = NULL;
-  GBytes *bytes = g_task_propagate_pointer (G_TASK (result), &local_error);
+  ProvFetch *fetch = g_task_get_task_data (G_TASK (result));
 
   /* GTask reports its own cancel in GIO's domain: ours is PROV_ERROR. */
-  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!g_task_propagate_boolean (G_TASK (result), &local_error))
     {
-      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CANCELLED, "cancelled");
-      return NULL;
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CANCELLED, "cancelled");
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-
   /* Progress is reported here, in the caller's thread, not the worker's. */
-  if (bytes != NULL)
-    prov_fetch_report_progress (g_task_get_task_data (G_TASK (result)), g_bytes_get_size (bytes),
-                                g_bytes_get_size (bytes));
-  return bytes;
+  prov_fetch_report_progress (fetch, prov_fetch_get_delivered (fetch),
+                              prov_fetch_get_delivered (fetch));
+  return TRUE;
 }
 
 static void
 prov_file_plugin_transport_init (ProvTransportInterface *iface)
 {
-  iface->fetch_async = prov_file_plugin_fetch_async;
-  iface->fetch_finish = prov_file_plugin_fetch_finish;
+  iface->stream_async = prov_file_plugin_stream_async;
+  iface->stream_finish = prov_file_plugin_stream_finish;
 }
 
 static void

@@ -2,7 +2,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+
+#include <gio/gunixoutputstream.h>
+#include <glib/gstdio.h>
 
 #include "prov-error.h"
 #include "prov-http-plugin.h"
@@ -42,7 +46,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 typedef struct
 {
   GMainLoop *loop;
-  GBytes    *payload;
+  gboolean   ok;
   GError    *error;
 } Result;
 
@@ -51,7 +55,7 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   Result *result = user_data;
 
-  result->payload = prov_transport_fetch_finish (PROV_TRANSPORT (source), res, &result->error);
+  result->ok = prov_transport_stream_finish (PROV_TRANSPORT (source), res, &result->error);
   g_main_loop_quit (result->loop);
 }
 
@@ -90,40 +94,39 @@ fetch_new (const char *url, const Options *options, GError **error)
   return g_steal_pointer (&fetch);
 }
 
-static GBytes *
-fetch_run (ProvPlugin *plugin, ProvFetch *fetch, GError **error)
+/* The body goes to @sink as it arrives, as the engine's does. */
+static gboolean
+fetch_run (ProvPlugin *plugin, ProvFetch *fetch, GOutputStream *sink, GError **error)
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  Result result = { loop, NULL, NULL };
+  Result result = { loop, FALSE, NULL };
 
-  prov_transport_fetch_async (PROV_TRANSPORT (plugin), fetch, NULL, on_fetched, &result);
+  prov_fetch_set_sink (fetch, sink);
+  prov_transport_stream_async (PROV_TRANSPORT (plugin), fetch, NULL, on_fetched, &result);
   g_main_loop_run (loop);
   if (result.error != NULL)
     g_propagate_error (error, result.error);
-  return result.payload;
+  return result.ok;
 }
 
-static gboolean
-write_payload (const char *path, GBytes *payload, GError **error)
+/* @path, or stdout for NULL or "-". */
+static GOutputStream *
+open_output (const char *path, GError **error)
 {
-  FILE *out = stdout;
-  gsize size;
-  const guint8 *data = g_bytes_get_data (payload, &size);
-  gboolean ok;
+  int fd;
 
-  if (path != NULL && g_strcmp0 (path, "-") != 0 && (out = fopen (path, "wb")) == NULL)
+  if (path == NULL || g_strcmp0 (path, "-") == 0)
+    return g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+  fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0)
     {
       int saved = errno;
 
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", path,
                    g_strerror (saved));
-      return FALSE;
+      return NULL;
     }
-  ok = size == 0 || fwrite (data, 1, size, out) == size;
-  ok = (out != stdout ? fclose (out) : fflush (out)) == 0 && ok;
-  if (!ok)
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "%s: write error", path ? path : "stdout");
-  return ok;
+  return g_unix_output_stream_new (fd, TRUE);
 }
 
 int
@@ -172,27 +175,28 @@ main (int argc, char **argv)
        * repeat into a 304. */
       g_autoptr(ProvPlugin) plugin = prov_http_plugin_new ();
       g_autoptr(ProvFetch) fetch = fetch_new (urls[0], &options, &error);
-      g_autoptr(GBytes) payload = NULL;
+      g_autoptr(GOutputStream) sink = NULL;
 
-      if (fetch == NULL)
+      if (fetch == NULL || (sink = open_output (output, &error)) == NULL)
         {
           g_printerr ("prov-http-get: %s\n", error->message);
           return 2;
         }
-      payload = fetch_run (plugin, fetch, &error);
-      if (payload == NULL)
+      if (!fetch_run (plugin, fetch, sink, &error))
         {
-          /* The `$ERR` text, as the engine would log it. */
+          /* No partial file; the `$ERR` text, as the engine would log it. */
+          if (output != NULL && g_strcmp0 (output, "-") != 0)
+            g_unlink (output);
           g_printerr ("prov-http-get: %s\n", error->message);
           return 1;
         }
       if (verbose)
-        g_printerr ("server %s, %" G_GSIZE_FORMAT " bytes%s%s%s\n",
-                    prov_fetch_get_server_ip (fetch) ?: "?", g_bytes_get_size (payload),
+        g_printerr ("server %s, %" G_GUINT64_FORMAT " bytes%s%s%s\n",
+                    prov_fetch_get_server_ip (fetch) ?: "?", prov_fetch_get_delivered (fetch),
                     prov_fetch_get_not_modified (fetch) ? ", not modified" : "",
                     prov_fetch_get_content_encoding (fetch) != NULL ? ", encoding " : "",
                     prov_fetch_get_content_encoding (fetch) ?: "");
-      if (!write_payload (output, payload, &error))
+      if (!g_output_stream_close (sink, NULL, &error))
         {
           g_printerr ("prov-http-get: %s\n", error->message);
           status = 1;

@@ -22,7 +22,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (ProvHttpPlugin, prov_http_plugin, PROV_TYPE_PLUGI
                                                       prov_http_plugin_transport_init))
 
 static void
-prov_http_plugin_fetch_async (ProvTransport       *transport,
+prov_http_plugin_stream_async (ProvTransport       *transport,
                               ProvFetch           *fetch,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
@@ -31,24 +31,24 @@ prov_http_plugin_fetch_async (ProvTransport       *transport,
   ProvHttpPlugin *self = PROV_HTTP_PLUGIN (transport);
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, prov_http_plugin_fetch_async);
+  g_task_set_source_tag (task, prov_http_plugin_stream_async);
   prov_http_transfer_start (task, self->cache, fetch);
 }
 
-static GBytes *
-prov_http_plugin_fetch_finish (ProvTransport  *transport,
-                               GAsyncResult   *result,
-                               GError        **error)
+static gboolean
+prov_http_plugin_stream_finish (ProvTransport  *transport,
+                                GAsyncResult   *result,
+                                GError        **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, transport), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  g_return_val_if_fail (g_task_is_valid (result, transport), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
 prov_http_plugin_transport_init (ProvTransportInterface *iface)
 {
-  iface->fetch_async = prov_http_plugin_fetch_async;
-  iface->fetch_finish = prov_http_plugin_fetch_finish;
+  iface->stream_async = prov_http_plugin_stream_async;
+  iface->stream_finish = prov_http_plugin_stream_finish;
 }
 
 static void

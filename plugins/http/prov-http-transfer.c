@@ -5,10 +5,10 @@
 
 #include "prov-abi.h"
 #include "prov-error.h"
-#include "prov-http-buffer.h"
 #include "prov-http-error.h"
 #include "prov-http-session.h"
 #include "prov-http-transfer.h"
+#include "prov-rule-mask.h"
 
 #define MAX_REDIRECTS 5
 #define MAX_AUTH_ANSWERS 2
@@ -41,7 +41,7 @@ typedef struct
   guint                 auth_answers;
   GTlsCertificateFlags  tls_flags;
   GInputStream         *stream;
-  ProvHttpBuffer       *data;
+  guint8               *buffer;      /* one piece of the body, delivered as it arrives */
   guint64               received;
   guint64               expected;    /* Content-Length, 0 when unknown */
 } Transfer;
@@ -75,14 +75,17 @@ transfer_free (Transfer *t)
   g_clear_object (&t->caller_cancellable);
   g_clear_object (&t->fetch);
   g_clear_object (&t->cache);
-  g_clear_pointer (&t->data, prov_http_buffer_free);
+  g_free (t->buffer);
   g_free (t);
 }
 
+/* No user information, and no password of a URL inside the query either. */
 static char *
 uri_for_log (GUri *uri)
 {
-  return g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_FRAGMENT);
+  g_autofree char *text = g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_FRAGMENT);
+
+  return prov_url_mask_secrets (text);
 }
 
 static void
@@ -122,15 +125,14 @@ transfer_fail_literal (Transfer *t, const char *text)
 }
 
 static void
-transfer_return_bytes (Transfer *t, GBytes *bytes)
+transfer_return_done (Transfer *t)
 {
   GTask *task = t->task;
 
-  g_debug ("fetch %u: done, %" G_GSIZE_FORMAT " bytes%s", prov_fetch_get_id (t->fetch),
-           g_bytes_get_size (bytes),
-           prov_fetch_get_not_modified (t->fetch) ? " (not modified)" : "");
+  g_debug ("fetch %u: done, %" G_GUINT64_FORMAT " bytes%s", prov_fetch_get_id (t->fetch),
+           t->received, prov_fetch_get_not_modified (t->fetch) ? " (not modified)" : "");
   transfer_stop (t);
-  g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+  g_task_return_boolean (task, TRUE);
   g_object_unref (task);
 }
 
@@ -339,7 +341,6 @@ on_read (GObject *source, GAsyncResult *result, gpointer user_data)
       transfer_fail (t, error);
       return;
     }
-  prov_http_buffer_commit (t->data, (gsize) n);
   t->received += (guint64) n;
   if (max_size != 0 && t->received > max_size)
     {
@@ -348,34 +349,38 @@ on_read (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (n > 0)
     {
+      /* The consumer's error (a full disk, a profile that does not
+       * parse) ends the transfer as it is. */
+      if (!prov_fetch_deliver (t->fetch, t->buffer, (gsize) n, t->cancellable, &error))
+        {
+          if (g_cancellable_is_cancelled (t->caller_cancellable) || t->timed_out)
+            transfer_fail (t, error);
+          else
+            transfer_return_error (t, g_steal_pointer (&error));
+          return;
+        }
       prov_fetch_report_progress (t->fetch, t->received, t->expected);
       read_next (t);
       return;
     }
 
   store_validators (t);
-  transfer_return_bytes (t, prov_http_buffer_free_to_bytes (g_steal_pointer (&t->data)));
+  transfer_return_done (t);
 }
 
-/* Reads straight into the payload buffer, little past the cap so that an
- * oversized body is noticed without reading the rest of it. Never tiny
- * reads of a chunked body: libsoup's decoder needs room for a size line. */
+/* Reads one piece, little past the cap so that an oversized body is
+ * noticed without reading the rest of it. Never tiny reads of a chunked
+ * body: libsoup's decoder needs room for a size line. */
 static void
 read_next (Transfer *t)
 {
   guint64 max_size = prov_fetch_get_max_size (t->fetch);
   gsize chunk = READ_CHUNK;
-  guint8 *room;
 
   if (max_size != 0 && max_size - t->received < chunk - 1)
     chunk = MAX ((gsize) (max_size - t->received) + 1, MIN_READ);
-  /* A known length: what is left and one byte more, within the buffer
-   * sized for it. */
-  if (t->expected > 0 && t->expected >= t->received && t->expected - t->received < chunk - 1)
-    chunk = (gsize) (t->expected - t->received) + 1;
-  room = prov_http_buffer_reserve (t->data, chunk);
-  g_input_stream_read_async (t->stream, room, chunk, G_PRIORITY_DEFAULT, t->cancellable, on_read,
-                             t);
+  g_input_stream_read_async (t->stream, t->buffer, chunk, G_PRIORITY_DEFAULT, t->cancellable,
+                             on_read, t);
 }
 
 static void
@@ -396,8 +401,8 @@ receive_body (Transfer *t)
       transfer_fail_literal (t, "too large");
       return;
     }
-  /* Known length: one allocation, no copies while reading. */
-  t->data = prov_http_buffer_new ((gsize) t->expected);
+  /* One piece at a time: memory stays flat whatever the body's size. */
+  t->buffer = g_malloc (READ_CHUNK);
   read_next (t);
 }
 
@@ -483,7 +488,7 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
     case SOUP_STATUS_NOT_MODIFIED:
       /* Unchanged since the validators we sent: nothing to apply. */
       prov_fetch_set_not_modified (t->fetch, TRUE);
-      transfer_return_bytes (t, g_bytes_new (NULL, 0));
+      transfer_return_done (t);
       return;
     default:
       if (SOUP_STATUS_IS_SUCCESSFUL (status))

@@ -8,8 +8,8 @@
 
 G_BEGIN_DECLS
 
-/* Runs one fetch and returns its GBytes (or a PROV_ERROR) on @task, whose
- * reference it takes over. */
+/* Runs one fetch, delivering the body to @fetch's sink as it arrives, and
+ * returns TRUE (or a PROV_ERROR) on @task, whose reference it takes over. */
 void prov_http_transfer_start (GTask         *task,
                                ProvHttpCache *cache,
                                ProvFetch     *fetch);

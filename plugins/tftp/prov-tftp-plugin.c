@@ -17,7 +17,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (ProvTftpPlugin, prov_tftp_plugin, PROV_TYPE_PLUGI
                                                       prov_tftp_plugin_transport_init))
 
 static void
-prov_tftp_plugin_fetch_async (ProvTransport       *transport,
+prov_tftp_plugin_stream_async (ProvTransport       *transport,
                               ProvFetch           *fetch,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
@@ -26,8 +26,8 @@ prov_tftp_plugin_fetch_async (ProvTransport       *transport,
   prov_tftp_transfer_async (transport, fetch, cancellable, callback, user_data);
 }
 
-static GBytes *
-prov_tftp_plugin_fetch_finish (ProvTransport *transport, GAsyncResult *result, GError **error)
+static gboolean
+prov_tftp_plugin_stream_finish (ProvTransport *transport, GAsyncResult *result, GError **error)
 {
   return prov_tftp_transfer_finish (result, error);
 }
@@ -35,8 +35,8 @@ prov_tftp_plugin_fetch_finish (ProvTransport *transport, GAsyncResult *result, G
 static void
 prov_tftp_plugin_transport_init (ProvTransportInterface *iface)
 {
-  iface->fetch_async = prov_tftp_plugin_fetch_async;
-  iface->fetch_finish = prov_tftp_plugin_fetch_finish;
+  iface->stream_async = prov_tftp_plugin_stream_async;
+  iface->stream_finish = prov_tftp_plugin_stream_finish;
 }
 
 static void

@@ -5,9 +5,6 @@
 #include "prov-tftp-socket.h"
 #include "prov-tftp-transfer-private.h"
 
-/* Do not trust a server's tsize for more than this much up-front memory. */
-#define MAX_RESERVE (64 * 1024 * 1024)
-
 static void
 set_server_ip (ProvTftpTransfer *t, GSocketAddress *from)
 {
@@ -53,15 +50,12 @@ maybe_reack (ProvTftpTransfer *t)
 static void
 finish (ProvTftpTransfer *t)
 {
-  GBytes *bytes;
-
   prov_tftp_send_ack (t);
-  if (t->tsize != 0 && t->tsize != t->data->len)
-    g_debug ("transfer %u: tsize said %" G_GUINT64_FORMAT " bytes, got %u", t->id, t->tsize,
-             t->data->len);
-  prov_fetch_report_progress (t->fetch, t->data->len, t->tsize);
-  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&t->data));
-  prov_tftp_complete (t, bytes, NULL);
+  if (t->tsize != 0 && t->tsize != t->received)
+    g_debug ("transfer %u: tsize said %" G_GUINT64_FORMAT " bytes, got %" G_GUINT64_FORMAT,
+             t->id, t->tsize, t->received);
+  prov_fetch_report_progress (t->fetch, t->received, t->tsize);
+  prov_tftp_complete (t, NULL);
 }
 
 /* Returns FALSE when the transfer ended. */
@@ -70,6 +64,7 @@ handle_data (ProvTftpTransfer *t, const ProvTftpPacket *packet)
 {
   guint16 expected = (t->block + 1) & 0xffff;
   guint16 distance = packet->block - expected;
+  GError *error = NULL;
 
   if (packet->payload_len > t->blksize)
     {
@@ -92,12 +87,19 @@ handle_data (ProvTftpTransfer *t, const ProvTftpPacket *packet)
         maybe_reack (t);
       return TRUE;
     }
-  if (t->data->len + packet->payload_len > t->max_size)
+  if (t->received + packet->payload_len > t->max_size)
     {
       too_large (t);
       return FALSE;
     }
-  g_byte_array_append (t->data, packet->payload, packet->payload_len);
+  /* Only the block in sequence reaches the consumer, once. */
+  if (!prov_fetch_deliver (t->fetch, packet->payload, packet->payload_len, NULL, &error))
+    {
+      prov_tftp_send_error (t, t->peer, PROV_TFTP_ERR_UNDEFINED, "Transfer aborted");
+      prov_tftp_complete (t, g_steal_pointer (&error));
+      return FALSE;
+    }
+  t->received += packet->payload_len;
   t->block++;
   t->gap_acked = FALSE;
   prov_tftp_note_progress (t, g_get_monotonic_time ());
@@ -106,9 +108,9 @@ handle_data (ProvTftpTransfer *t, const ProvTftpPacket *packet)
       finish (t);
       return FALSE;
     }
-  if (t->data->len - t->reported >= PROV_TFTP_PROGRESS_STEP)
+  if (t->received - t->reported >= PROV_TFTP_PROGRESS_STEP)
     {
-      t->reported = t->data->len;
+      t->reported = t->received;
       prov_fetch_report_progress (t->fetch, t->reported, t->tsize);
     }
   if (t->block >= t->window_end)
@@ -139,11 +141,7 @@ handle_oack (ProvTftpTransfer *t, GSocketAddress *from, const ProvTftpPacket *pa
       return FALSE;
     }
   if (t->tsize != 0)
-    {
-      g_byte_array_unref (t->data);
-      t->data = g_byte_array_sized_new (MIN (t->tsize, MAX_RESERVE));
-      prov_fetch_report_progress (t->fetch, 0, t->tsize);
-    }
+    prov_fetch_report_progress (t->fetch, 0, t->tsize);
   prov_tftp_send_ack (t);
   return TRUE;
 }

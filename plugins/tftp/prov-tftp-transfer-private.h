@@ -64,14 +64,13 @@ typedef struct
   gboolean         acked;      /* an ACK went out during this wake-up */
   gboolean         receiving;  /* in on_socket_ready */
 
-  GByteArray      *data;
+  guint64          received;   /* bytes delivered to the fetch's sink */
   guint64          reported;
   guint8          *buf;
 } ProvTftpTransfer;
 
 /* prov-tftp-transfer.c */
 void     prov_tftp_complete       (ProvTftpTransfer *t,
-                                   GBytes           *bytes,
                                    GError           *error);
 void     prov_tftp_fail           (ProvTftpTransfer *t,
                                    ProvError         code,

@@ -51,14 +51,13 @@ transfer_free (gpointer data)
   g_clear_error (&t->address_error);
   g_clear_object (&t->server);
   g_clear_object (&t->peer);
-  g_clear_pointer (&t->data, g_byte_array_unref);
   g_free (t->buf);
   g_free (t);
 }
 
 /* Ends the transfer; @t may be freed on return. */
 void
-prov_tftp_complete (ProvTftpTransfer *t, GBytes *bytes, GError *error)
+prov_tftp_complete (ProvTftpTransfer *t, GError *error)
 {
   GTask *task = g_steal_pointer (&t->task);
 
@@ -75,8 +74,8 @@ prov_tftp_complete (ProvTftpTransfer *t, GBytes *bytes, GError *error)
     }
   else
     {
-      g_debug ("transfer %u: received %" G_GSIZE_FORMAT " bytes", t->id, g_bytes_get_size (bytes));
-      g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+      g_debug ("transfer %u: received %" G_GUINT64_FORMAT " bytes", t->id, t->received);
+      g_task_return_boolean (task, TRUE);
     }
   g_object_unref (task);
 }
@@ -84,7 +83,7 @@ prov_tftp_complete (ProvTftpTransfer *t, GBytes *bytes, GError *error)
 void
 prov_tftp_fail (ProvTftpTransfer *t, ProvError code, const char *message)
 {
-  prov_tftp_complete (t, NULL, g_error_new_literal (PROV_ERROR, code, message));
+  prov_tftp_complete (t, g_error_new_literal (PROV_ERROR, code, message));
 }
 
 static void
@@ -211,7 +210,7 @@ on_socket_ready (GSocket *socket, GIOCondition condition, gpointer user_data)
       if (t->state == PROV_TFTP_STATE_REQUEST)
         address_failed (t, g_steal_pointer (&error));
       else
-        prov_tftp_complete (t, NULL, g_steal_pointer (&error));
+        prov_tftp_complete (t, g_steal_pointer (&error));
       return G_SOURCE_REMOVE;
     }
   t->acked = FALSE;
@@ -332,10 +331,10 @@ try_address (ProvTftpTransfer *t)
   t->receiving = FALSE;
   if (t->address == NULL)
     {
-      prov_tftp_complete (t, NULL,
-                          t->address_error != NULL
-                            ? g_steal_pointer (&t->address_error)
-                            : g_error_new_literal (PROV_ERROR, PROV_ERROR_TRANSPORT, "timeout"));
+      prov_tftp_complete (t, t->address_error != NULL
+                               ? g_steal_pointer (&t->address_error)
+                               : g_error_new_literal (PROV_ERROR, PROV_ERROR_TRANSPORT,
+                                                      "timeout"));
       return;
     }
   address = t->address->data;
@@ -463,12 +462,11 @@ prov_tftp_transfer_async (gpointer             source_object,
   t->fetch = g_object_ref (fetch);
   t->id = prov_fetch_get_id (fetch);
   t->port = prov_fetch_get_port (fetch) != 0 ? prov_fetch_get_port (fetch) : DEFAULT_PORT;
-  /* 0 means no cap; a GByteArray holds at most 4 GiB all the same. */
+  /* 0 means no cap. */
   t->max_size = prov_fetch_get_max_size (fetch);
-  if (t->max_size == 0 || t->max_size > G_MAXUINT)
-    t->max_size = G_MAXUINT;
+  if (t->max_size == 0)
+    t->max_size = G_MAXUINT64;
   t->buf = g_malloc (PROV_TFTP_BUFFER_SIZE);
-  t->data = g_byte_array_new ();
   prov_tftp_settings_load (&t->settings, fetch);
   set_requested_options (t);
   g_debug ("transfer %u: %s", t->id, prov_fetch_get_url (fetch));
@@ -534,11 +532,11 @@ prov_tftp_transfer_async (gpointer             source_object,
                                    g_object_ref (task));
 }
 
-GBytes *
+gboolean
 prov_tftp_transfer_finish (GAsyncResult *result, GError **error)
 {
-  g_return_val_if_fail (G_IS_TASK (result), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, prov_tftp_transfer_async), NULL);
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, prov_tftp_transfer_async), FALSE);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -26,29 +26,37 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (VendorPlugin, vendor_plugin, PROV_TYPE_PLUGIN,
                                G_IMPLEMENT_INTERFACE (PROV_TYPE_TRANSPORT,
                                                       vendor_plugin_transport_init))
 
+/* Plugin ABI 2: the body goes to prov_fetch_deliver() as it arrives (here
+ * all at once), and the finish says only whether it all got there. */
 static void
-vendor_plugin_fetch_async (ProvTransport *transport, ProvFetch *fetch, GCancellable *cancellable,
-                           GAsyncReadyCallback callback, gpointer user_data)
+vendor_plugin_stream_async (ProvTransport *transport, ProvFetch *fetch, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (transport, cancellable, callback, user_data);
   const char *profile = "<flat-profile><GPP_A>from the vendor plugin</GPP_A></flat-profile>";
+  GError *error = NULL;
 
   prov_fetch_set_server_ip (fetch, "127.0.0.1");
-  g_task_return_pointer (task, g_bytes_new_static (profile, strlen (profile)),
-                         (GDestroyNotify) g_bytes_unref);
+  if (!prov_fetch_deliver (fetch, profile, strlen (profile), cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  prov_fetch_report_progress (fetch, strlen (profile), strlen (profile));
+  g_task_return_boolean (task, TRUE);
 }
 
-static GBytes *
-vendor_plugin_fetch_finish (ProvTransport *transport, GAsyncResult *result, GError **error)
+static gboolean
+vendor_plugin_stream_finish (ProvTransport *transport, GAsyncResult *result, GError **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
 vendor_plugin_transport_init (ProvTransportInterface *iface)
 {
-  iface->fetch_async = vendor_plugin_fetch_async;
-  iface->fetch_finish = vendor_plugin_fetch_finish;
+  iface->stream_async = vendor_plugin_stream_async;
+  iface->stream_finish = vendor_plugin_stream_finish;
 }
 
 static void
@@ -61,10 +69,14 @@ vendor_plugin_init (VendorPlugin *self)
 {
 }
 
-#ifdef VENDOR_WRONG_ABI
+#if defined(VENDOR_WRONG_ABI)
 /* What a plugin built for another major ABI looks like to the loader. */
-G_MODULE_EXPORT const int prov_plugin_abi_major = PROV_PLUGIN_ABI_MAJOR + 98;
+G_MODULE_EXPORT const int prov_plugin_abi_major = 99;
 G_MODULE_EXPORT const int prov_plugin_abi_minor = 0;
+#elif defined(VENDOR_OLD_ABI)
+/* What a plugin built before streaming (ABI 1.1) looks like. */
+G_MODULE_EXPORT const int prov_plugin_abi_major = 1;
+G_MODULE_EXPORT const int prov_plugin_abi_minor = 1;
 #else
 PROV_PLUGIN_DEFINE_ABI ();
 #endif

@@ -331,10 +331,11 @@ test_mask_url (void)
 {
   const char *cases[][2] = {
     { "tftp://192.168.1.200/basic.txt", "tftp://192.168.1.200/basic.txt" },
-    { "http://user:pa55@h/p.xml", "http://user:********@h/p.xml" },
+    { "http://user:pa55@h/p.xml", "http://user:…@h/p.xml" },
     { "http://user@h/p.xml", "http://user@h/p.xml" },
-    { "[--key mykey --uid u]http://h/p", "[--key ******** --uid ********]http://h/p" },
-    { "[--pwd \"a b\\\" c\"]https://h/p", "[--pwd ********]https://h/p" },
+    { "[--key mykey --uid u]http://h/p", "[--key … --uid …]http://h/p" },
+    { "[--pwd xy[z]w]http://h/p", "[--pwd …]http://h/p" },
+    { "[--pwd \"a b\\\" c\"]https://h/p", "[--pwd \"…\"]https://h/p" },
     { "", "" },
   };
 
@@ -387,7 +388,7 @@ test_status_document (void)
   g_assert_cmpstr ((const char *) node->name, ==, "Resync");
   url = attr (node, "url");
   err = attr (node, "error");
-  g_assert_cmpstr (url, ==, "[--key ********]http://u:********@h/p");
+  g_assert_cmpstr (url, ==, "[--key …]http://u:…@h/p");
   g_assert_cmpstr (err, ==, "timeout");
   node = xmlNextElementSibling (node);
   time_text = attr (node, "time");

@@ -427,7 +427,7 @@ nginx_config (const guint *ports, gpointer user_data)
     "events { worker_connections 128; }\n"
     "http {\n"
     "  log_format prov escape=none '$server_port|$request_method|$request_uri|$status|"
-    "$http_user_agent|$content_type|$http_if_none_match|$http_authorization|';\n"
+    "$http_user_agent|$content_type|$http_if_none_match|$http_authorization|$connection|';\n"
     "  access_log %s/access.log prov;\n"
     "  client_body_temp_path %s/tmp/body;\n"
     "  proxy_temp_path %s/tmp/proxy;\n"

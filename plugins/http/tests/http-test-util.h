@@ -77,7 +77,8 @@ void        test_server_stop        (TestServer   *server);
 /* nginx in the foreground with everything (logs, pid, temp files) under
  * test_tmpdir()/nginx; @servers returns the server blocks for the ports.
  * Its access log (test_nginx_log()) has one line per request:
- * port|method|request-uri|status|user-agent|content-type|if-none-match|authorization| */
+ * port|method|request-uri|status|user-agent|content-type|if-none-match|authorization|
+ * connection| */
 TestServer *test_nginx_start        (guint          n_ports,
                                      TestConfigFunc servers,
                                      gpointer       user_data);

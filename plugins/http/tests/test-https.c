@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gnutls/gnutls.h>
 #include <string.h>
 
@@ -312,6 +313,91 @@ state_dir_with (const char *name, const char *contents, gssize len)
   return test_path (name);
 }
 
+static void
+count_trust_loads (const char *domain, GLogLevelFlags level, const char *message,
+                   gpointer user_data)
+{
+  GPtrArray *loads = user_data;
+
+  if (g_str_has_prefix (message, "trust: loaded "))
+    g_ptr_array_add (loads, g_strdup (message + strlen ("trust: loaded ")));
+}
+
+static guint
+count_matching (GPtrArray *strings, const char *suffix)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < strings->len; i++)
+    n += g_str_has_suffix (strings->pdata[i], suffix);
+  return n;
+}
+
+/* The nginx connection serial of the request for @needle. */
+static char *
+connection_of (const char *needle)
+{
+  g_auto(GStrv) lines = test_log_lines (test_nginx_log (), needle, 1, 2000);
+  g_auto(GStrv) fields = NULL;
+
+  g_assert_cmpuint (g_strv_length (lines), ==, 1);
+  fields = g_strsplit (lines[0], "|", -1);
+  g_assert_cmpuint (g_strv_length (fields), >=, 10);
+  return g_strdup (fields[8]);
+}
+
+/* Fetches with the same settings share a session: the second rides the
+ * first one's TLS connection (no handshake), the custom CA is parsed once
+ * and the system bundle not at all (our CA verifies first). A changed
+ * custom CA is parsed again, on a new connection. */
+static void
+test_keep_alive (void)
+{
+  g_autoptr(GPtrArray) loads = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *ca = test_path ("ca.pem");
+  g_autofree char *pem = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
+  const char *names[] = { "/profile.xml?keep1", "/profile.xml?keep2", "/profile.xml?keep3" };
+  guint handler;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (ca, &pem, &len, NULL));
+  dir = state_dir_with ("state-keep", pem, (gssize) len);
+  handler = g_log_set_handler ("ProvHttp", G_LOG_LEVEL_DEBUG, count_trust_loads, loads);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(ProvFetch) fetch = fetch_port (PORT_GOOD, names[i]);
+      g_auto(TestResult) result;
+
+      /* The same file, rewritten: a new inode and times. */
+      if (i == 2)
+        {
+          g_autofree char *custom = g_build_filename (dir, PROV_CUSTOM_CA_FILE, NULL);
+          g_autofree char *moved = g_strconcat (custom, ".old", NULL);
+
+          g_assert_cmpint (g_rename (custom, moved), ==, 0);
+          g_assert_true (g_file_set_contents (custom, pem, (gssize) len, NULL));
+        }
+      prov_fetch_set_state_dir (fetch, dir);
+      fetch_once (fetch, &result);
+      assert_profile (&result);
+      if (i == 1)
+        g_assert_cmpuint (count_matching (loads, PROV_CUSTOM_CA_FILE), ==, 1);
+    }
+  g_log_remove_handler ("ProvHttp", handler);
+  g_assert_cmpuint (count_matching (loads, PROV_CUSTOM_CA_FILE), ==, 2);
+  g_assert_cmpuint (count_matching (loads, "ca-certificates.crt"), ==, 0);
+
+  first = connection_of ("?keep1|");
+  second = connection_of ("?keep2|");
+  third = connection_of ("?keep3|");
+  g_assert_cmpstr (first, ==, second);
+  g_assert_cmpstr (second, !=, third);
+}
+
 /* The custom CA of the state directory is trusted besides the system store;
  * the host name is still checked against it. */
 static void
@@ -386,6 +472,7 @@ main (int argc, char **argv)
   test_write ("htdocs/profile.xml", PROFILE, -1);
   nginx = test_nginx_start (N_PORTS, servers, NULL);
 
+  g_test_add_func ("/https/keep-alive", test_keep_alive);
   g_test_add_func ("/https/ca/device", test_ca_from_device);
   g_test_add_func ("/https/ca/directory-setting", test_ca_directory_setting);
   g_test_add_func ("/https/ca/none", test_no_custom_ca);
