@@ -74,7 +74,8 @@ typedef struct
   char             *last_url;
   char             *server;  /* for URLs without a host: the requester's, or NULL */
   gboolean          any_payload;
-  GPtrArray        *payloads; /* char*: "url sha256" of each payload applied */
+  GPtrArray        *payloads; /* char*: keys of each payload applied */
+  guint             changes_mark; /* size of changes before the fetch under way */
 } ResyncData;
 
 void
@@ -526,9 +527,9 @@ on_fetch_progress (ProvFetch *fetch, guint64 received, guint64 total, gpointer u
 #define REJECTED_MAX 32
 
 static gboolean
-payload_rejected (ProvEngine *self, ResyncData *data, GBytes *payload)
+payload_rejected (ProvEngine *self, ResyncData *data)
 {
-  g_autofree char *sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, payload);
+  const char *sum = prov_profile_sink_get_checksum (data->sink);
   g_autofree char *both = g_strdup_printf ("%s\n%s", data->last_url, sum);
   char *key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, both, -1);
 
@@ -636,8 +637,12 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   if (prov_fetch_get_not_modified (data->fetch))
     g_info ("[%u] %s: unchanged", id, data->last_url);
-  else if (payload_rejected (self, data, payload))
-    g_info ("[%u] %s: unchanged since it was rolled back; not applied", id, data->last_url);
+  else if (payload_rejected (self, data))
+    {
+      /* Entries streamed in while it arrived go too. */
+      prov_change_set_truncate (data->changes, data->changes_mark);
+      g_info ("[%u] %s: unchanged since it was rolled back; not applied", id, data->last_url);
+    }
   else
     {
       profile = prov_profile_sink_finish (data->sink, &payload, &error);
@@ -812,6 +817,7 @@ resync_next_rule (GTask *task)
       g_clear_object (&data->sink);
       g_clear_pointer (&data->entry_warnings, g_ptr_array_unref);
       data->entry_warnings = g_ptr_array_new_with_free_func (g_free);
+      data->changes_mark = prov_change_set_get_size (data->changes);
       data->sink = prov_profile_sink_new (data->alias != 0, on_streamed_entry, task);
       prov_fetch_set_sink (data->fetch, G_OUTPUT_STREAM (data->sink));
       prov_transport_stream_async (transport, data->fetch, g_task_get_cancellable (task),
