@@ -142,7 +142,9 @@ ProvAppliers *
 prov_appliers_new (ProvEngine *engine)
 {
   ProvAppliers *self = g_object_new (PROV_TYPE_APPLIERS, NULL);
-  GPtrArray *plugins = prov_registry_get_plugins (prov_engine_get_registry (engine));
+  /* Appliers are loaded at once, never deferred by the plugin cache: no
+   * need to load the plugins of schemes this process may not use. */
+  GPtrArray *plugins = prov_registry_get_loaded_plugins (prov_engine_get_registry (engine));
   ProvStatus *status = prov_engine_get_status (engine);
 
   self->engine = g_object_ref (engine);

@@ -375,6 +375,13 @@ prov_registry_get_plugins (ProvRegistry *self)
   return self->plugins;
 }
 
+GPtrArray *
+prov_registry_get_loaded_plugins (ProvRegistry *self)
+{
+  g_return_val_if_fail (PROV_IS_REGISTRY (self), NULL);
+  return self->plugins;
+}
+
 static ProvPlugin *
 lookup_scheme (GHashTable *table, const char *scheme)
 {
