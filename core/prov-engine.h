@@ -124,4 +124,18 @@ char             *prov_engine_explain_rule  (ProvEngine          *self,
                                              const char          *rule,
                                              GError             **error);
 
+/**
+ * prov_engine_dup_last_payloads:
+ * Keys (hashes of URL and content) of the profiles of the resync being
+ * committed; valid while the store emits "changed" for it.
+ *
+ * prov_engine_reject_payloads:
+ * Those profiles broke the phone and their values were rolled back: until a
+ * profile's content changes, later resyncs treat it as unchanged (nothing
+ * of it is applied again). Kept in status for the newest 32 profiles.
+ */
+GStrv             prov_engine_dup_last_payloads (ProvEngine         *self);
+void              prov_engine_reject_payloads   (ProvEngine         *self,
+                                                 const char * const *keys);
+
 G_END_DECLS

@@ -104,6 +104,15 @@ prov_change_set_get_size (ProvChangeSet *self)
   return self->changes->len;
 }
 
+void
+prov_change_set_truncate (ProvChangeSet *self, guint size)
+{
+  g_return_if_fail (self != NULL);
+
+  if (size < self->changes->len)
+    g_array_set_size (self->changes, size);
+}
+
 /* ---- the store ---- */
 
 typedef struct

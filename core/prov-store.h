@@ -29,6 +29,9 @@ void           prov_change_set_add         (ProvChangeSet *self,
                                             const char    *origin,
                                             guint          line);
 guint          prov_change_set_get_size    (ProvChangeSet *self);
+/* Drops the changes after the first @size (a payload that is not applied). */
+void           prov_change_set_truncate    (ProvChangeSet *self,
+                                            guint          size);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvChangeSet, prov_change_set_free)
 

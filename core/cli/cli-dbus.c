@@ -428,6 +428,21 @@ dbus_list_plugins (ProvCli *cli, GError **error)
   return list;
 }
 
+static GVariant *
+dbus_list_appliers (ProvCli *cli, GError **error)
+{
+  ProvProvisiond1 *proxy = prov_cli_get_proxy (cli, error);
+  GVariant *reply = NULL;
+  gboolean ok;
+
+  if (proxy == NULL)
+    return NULL;
+  ok = prov_provisiond1_call_list_appliers_sync (proxy, FLAGS, -1, &reply, NULL, error);
+  if (!check_reply (ok, error))
+    return NULL;
+  return reply;
+}
+
 const ProvCliBackend prov_cli_dbus_backend = {
   .get_parameters = dbus_get_parameters,
   .list_parameters = dbus_list_parameters,
@@ -438,4 +453,5 @@ const ProvCliBackend prov_cli_dbus_backend = {
   .get_status = dbus_get_status,
   .expand_rule = dbus_expand_rule,
   .list_plugins = dbus_list_plugins,
+  .list_appliers = dbus_list_appliers,
 };

@@ -236,6 +236,15 @@ method_list_plugins (ProvDbusService *self, GDBusMethodInvocation *invocation, P
   g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a(ssss))", &list));
 }
 
+static void
+method_list_appliers (ProvDbusService *self, GDBusMethodInvocation *invocation,
+                      ProvCaller caller)
+{
+  GVariant *rows = prov_appliers_describe (prov_context_get_appliers (self->context));
+
+  g_dbus_method_invocation_return_value (invocation, g_variant_new_tuple (&rows, 1));
+}
+
 /* The core names no plugin: a SIP handler is any plugin with the action
  * signal "handle-message" (request, peer → response), the sip plugin's. */
 static ProvPlugin *
@@ -301,5 +310,6 @@ const ProvDbusMethod prov_dbus_methods[] = {
   { "handle-expand-rule", method_expand_rule, TRUE, PROV_ACTION_READ_SECRETS },
   /* Files and versions of the installation are the admin's business. */
   { "handle-list-plugins", method_list_plugins, TRUE, PROV_ACTION_READ_SECRETS },
+  { "handle-list-appliers", method_list_appliers, TRUE, PROV_ACTION_READ_SECRETS },
 };
 const guint prov_dbus_n_methods = G_N_ELEMENTS (prov_dbus_methods);

@@ -560,6 +560,15 @@ watch (ProvDbusService *self, gpointer instance, const char *signal, GCallback c
   self->handlers = g_slist_prepend (self->handlers, instance);
 }
 
+static void
+on_rolled_back (ProvAppliers *appliers, const char *reason, const char *log_text,
+                gpointer user_data)
+{
+  ProvDbusService *self = user_data;
+
+  prov_provisiond1_emit_rolled_back (self->skeleton, reason);
+}
+
 /* ---- object --------------------------------------------------------------- */
 
 static void
@@ -645,6 +654,7 @@ prov_dbus_service_new (ProvContext *context, ProvScheduler *scheduler, ProvAutho
   watch (self, upgrader, "fetch-progress", G_CALLBACK (on_fetch_progress));
   watch (self, get_store (self), "changed", G_CALLBACK (on_store_changed));
   watch (self, scheduler, "plan-changed", G_CALLBACK (on_plan_changed));
+  watch (self, prov_context_get_appliers (context), "rolled-back", G_CALLBACK (on_rolled_back));
   return self;
 }
 

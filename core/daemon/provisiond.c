@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <errno.h>
 #include <locale.h>
+#include <syslog.h>
 
 #include "prov-authority.h"
 #include "prov-clock.h"
@@ -113,6 +114,17 @@ on_resync_finished (ProvEngine *engine, int outcome, const char *url, const char
   /* A stop that waited for a running resync can finish now. */
   if (daemon->stopping)
     g_main_loop_quit (daemon->loop);
+}
+
+/* Log_Rollback_Msg (expanded) goes to Syslog_Server like the Log_*_Msg. */
+static void
+on_rolled_back (ProvAppliers *appliers, const char *reason, const char *text,
+                gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (text != NULL && !prov_syslog_send (PROV_SYSLOG (user_data), LOG_WARNING, text, &error))
+    g_warning ("syslog: %s", error->message);
 }
 
 /* The scheduler moved its one alarm: when the daemon wakes next. Tests
@@ -310,6 +322,10 @@ main (int argc, char **argv)
   remote_log = prov_syslog_new (prov_context_get_store (daemon.context),
                             prov_context_get_device (daemon.context));
   prov_syslog_attach (remote_log, prov_context_get_engine (daemon.context));
+  /* Consumers (baresip…) follow every committed change; a rollback is logged. */
+  g_signal_connect (prov_context_get_appliers (daemon.context), "rolled-back",
+                    G_CALLBACK (on_rolled_back), remote_log);
+  prov_appliers_start (prov_context_get_appliers (daemon.context), TRUE);
   g_unix_signal_add (SIGTERM, on_stop_signal, &daemon);
   g_unix_signal_add (SIGINT, on_stop_signal, &daemon);
 
