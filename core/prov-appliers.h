@@ -40,7 +40,7 @@ gboolean      prov_appliers_is_busy  (ProvAppliers  *self);
 
 /* One row per applier plugin: name, enabled, target, last result ("ok",
  * "registered", "failed: …", "rolled back: …", "" = never applied) and
- * the unix time of that result. */
+ * the time of that result (wall-clock µs, 0 = never). */
 GVariant     *prov_appliers_describe (ProvAppliers  *self);
 #define PROV_APPLIERS_DESCRIBE_TYPE "a(sbssx)"
 
