@@ -3,6 +3,10 @@
 
 /* Everything a plugin or a front end needs from libprovision. */
 #include "prov-abi.h"
+#include "prov-applier.h"
+#include "prov-applier-map.h"
+#include "prov-appliers.h"
+#include "prov-atomic-file.h"
 #include "prov-clock.h"
 #include "prov-codec.h"
 #include "prov-condition.h"
