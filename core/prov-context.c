@@ -20,6 +20,7 @@ struct _ProvContext
   ProvRegistry *registry;
   ProvStatus   *status;
   ProvEngine   *engine;
+  ProvAppliers *appliers;
 };
 
 G_DEFINE_TYPE (ProvContext, prov_context, G_TYPE_OBJECT)
@@ -29,6 +30,7 @@ prov_context_finalize (GObject *object)
 {
   ProvContext *self = PROV_CONTEXT (object);
 
+  g_clear_object (&self->appliers);
   g_clear_object (&self->engine);
   g_clear_object (&self->status);
   g_clear_object (&self->registry);
@@ -138,6 +140,7 @@ prov_context_new (const char *state_dir, const char *device_path, const char *pl
   prov_upgrader_apply_installed (self->status, self->device);
   self->engine = prov_engine_new (self->store, self->device, self->registry, self->status,
                                   state_dir);
+  self->appliers = prov_appliers_new (self->engine);
   return g_steal_pointer (&self);
 }
 
@@ -188,4 +191,11 @@ prov_context_get_engine (ProvContext *self)
 {
   g_return_val_if_fail (PROV_IS_CONTEXT (self), NULL);
   return self->engine;
+}
+
+ProvAppliers *
+prov_context_get_appliers (ProvContext *self)
+{
+  g_return_val_if_fail (PROV_IS_CONTEXT (self), NULL);
+  return self->appliers;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include "prov-appliers.h"
 #include "prov-device.h"
 #include "prov-engine.h"
 #include "prov-registry.h"
@@ -35,5 +36,7 @@ ProvDevice   *prov_context_get_device    (ProvContext  *self);
 ProvRegistry *prov_context_get_registry  (ProvContext  *self);
 ProvStatus   *prov_context_get_status    (ProvContext  *self);
 ProvEngine   *prov_context_get_engine    (ProvContext  *self);
+/* The applier plugins; they apply nothing until prov_appliers_start(). */
+ProvAppliers *prov_context_get_appliers  (ProvContext  *self);
 
 G_END_DECLS

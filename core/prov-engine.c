@@ -33,9 +33,12 @@ struct _ProvEngine
   ProvRegistry *registry;
   ProvStatus   *status;
   char         *state_dir;
+  char         *cache_dir;
   char         *dhcp_server;
   ProvClock    *clock;
   gboolean      busy;
+  GPtrArray    *last_payloads; /* char*: keys of the payloads being committed */
+  GHashTable   *rejected;      /* the same, of resyncs rolled back since */
 };
 
 G_DEFINE_TYPE (ProvEngine, prov_engine, G_TYPE_OBJECT)
@@ -72,6 +75,8 @@ typedef struct
   char             *last_url;
   char             *server;  /* for URLs without a host: the requester's, or NULL */
   gboolean          any_payload;
+  GPtrArray        *payloads; /* char*: keys of each payload applied */
+  guint             changes_mark; /* size of changes before the fetch under way */
 } ResyncData;
 
 void
@@ -103,6 +108,7 @@ resync_data_free (ResyncData *data)
     explicit_bzero (data->key, strlen (data->key));
   g_free (data->key);
   g_free (data->last_url);
+  g_clear_pointer (&data->payloads, g_ptr_array_unref);
   g_free (data->server);
   g_free (data);
 }
@@ -118,7 +124,10 @@ prov_engine_finalize (GObject *object)
   g_clear_object (&self->status);
   g_clear_object (&self->clock);
   g_free (self->state_dir);
+  g_free (self->cache_dir);
   g_free (self->dhcp_server);
+  g_clear_pointer (&self->last_payloads, g_ptr_array_unref);
+  g_clear_pointer (&self->rejected, g_hash_table_unref);
   G_OBJECT_CLASS (prov_engine_parent_class)->finalize (object);
 }
 
@@ -144,7 +153,11 @@ prov_engine_class_init (ProvEngineClass *klass)
 static void
 prov_engine_init (ProvEngine *self)
 {
+  self->last_payloads = g_ptr_array_new_with_free_func (g_free);
+  self->rejected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
+
+static void load_rejected (ProvEngine *self);
 
 ProvEngine *
 prov_engine_new (ProvStore    *store,
@@ -160,6 +173,7 @@ prov_engine_new (ProvStore    *store,
   self->registry = g_object_ref (registry);
   self->status = status != NULL ? g_object_ref (status) : prov_status_new (NULL);
   self->state_dir = g_strdup (state_dir);
+  load_rejected (self);
   return self;
 }
 
@@ -196,6 +210,21 @@ prov_engine_get_state_dir (ProvEngine *self)
 {
   g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
   return self->state_dir;
+}
+
+const char *
+prov_engine_get_cache_dir (ProvEngine *self)
+{
+  g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
+  return self->cache_dir != NULL ? self->cache_dir : self->state_dir;
+}
+
+void
+prov_engine_set_cache_dir (ProvEngine *self, const char *cache_dir)
+{
+  g_return_if_fail (PROV_IS_ENGINE (self));
+  g_free (self->cache_dir);
+  self->cache_dir = g_strdup (cache_dir);
 }
 
 ProvClock *
@@ -352,6 +381,9 @@ resync_succeed (GTask *task)
   g_autoptr(GError) save_error = NULL;
   g_auto(GStrv) changed = NULL;
 
+  /* Before the store says "changed": its listeners may ask for them. */
+  g_ptr_array_unref (self->last_payloads);
+  self->last_payloads = g_steal_pointer (&data->payloads);
   if (!prov_store_apply (self->store, data->changes, PROV_CALLER_ADMIN, &changed, &error))
     {
       resync_fail (task, error);
@@ -505,6 +537,78 @@ on_fetch_progress (ProvFetch *fetch, guint64 received, guint64 total, gpointer u
   g_signal_emit (self, signals[SIGNAL_FETCH_PROGRESS], 0, url, received, total);
 }
 
+/* A profile whose values were rolled back is not applied again until its
+ * content changes (transports without validators fetch it in full). Keys
+ * are hashes of URL and content, so status.ini never holds a URL. */
+#define REJECTED_KEY "rejected-profiles"
+#define REJECTED_MAX 32
+
+static gboolean
+payload_rejected (ProvEngine *self, ResyncData *data)
+{
+  const char *sum = prov_profile_sink_get_checksum (data->sink);
+  g_autofree char *both = g_strdup_printf ("%s\n%s", data->last_url, sum);
+  char *key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, both, -1);
+
+  if (g_hash_table_contains (self->rejected, key))
+    {
+      g_free (key);
+      return TRUE;
+    }
+  g_ptr_array_add (data->payloads, key);
+  return FALSE;
+}
+
+static void
+load_rejected (ProvEngine *self)
+{
+  const char *saved = prov_status_get_string (self->status, REJECTED_KEY);
+  g_auto(GStrv) keys = saved != NULL ? g_strsplit (saved, ";", -1) : NULL;
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    if (keys[i][0] != '\0')
+      g_hash_table_add (self->rejected, g_strdup (keys[i]));
+}
+
+GStrv
+prov_engine_dup_last_payloads (ProvEngine *self)
+{
+  g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
+
+  g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
+  for (guint i = 0; i < self->last_payloads->len; i++)
+    g_strv_builder_add (keys, self->last_payloads->pdata[i]);
+  return g_strv_builder_end (keys);
+}
+
+void
+prov_engine_reject_payloads (ProvEngine *self, const char *const *keys)
+{
+  const char *saved;
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_auto(GStrv) old = NULL;
+  guint kept = 0;
+
+  g_return_if_fail (PROV_IS_ENGINE (self));
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      if (!g_hash_table_add (self->rejected, g_strdup (keys[i])))
+        continue;
+      g_string_append_printf (list, "%s%s", list->len > 0 ? ";" : "", keys[i]);
+      kept++;
+    }
+  /* The newest REJECTED_MAX survive a restart. */
+  saved = prov_status_get_string (self->status, REJECTED_KEY);
+  old = g_strsplit (saved != NULL ? saved : "", ";", -1);
+  for (guint i = 0; old[i] != NULL && kept < REJECTED_MAX; i++)
+    if (old[i][0] != '\0')
+      {
+        g_string_append_printf (list, "%s%s", list->len > 0 ? ";" : "", old[i]);
+        kept++;
+      }
+  prov_status_set_string (self->status, REJECTED_KEY, list->str);
+}
+
 static void
 on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -550,6 +654,12 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   if (prov_fetch_get_not_modified (data->fetch))
     g_info ("[%u] %s: unchanged", id, data->last_url);
+  else if (payload_rejected (self, data))
+    {
+      /* Entries streamed in while it arrived go too. */
+      prov_change_set_truncate (data->changes, data->changes_mark);
+      g_info ("[%u] %s: unchanged since it was rolled back; not applied", id, data->last_url);
+    }
   else
     {
       profile = prov_profile_sink_finish (data->sink, &payload, &error);
@@ -724,6 +834,7 @@ resync_next_rule (GTask *task)
       g_clear_object (&data->sink);
       g_clear_pointer (&data->entry_warnings, g_ptr_array_unref);
       data->entry_warnings = g_ptr_array_new_with_free_func (g_free);
+      data->changes_mark = prov_change_set_mark (data->changes);
       data->sink = prov_profile_sink_new (data->alias != 0, on_streamed_entry, task);
       prov_fetch_set_sink (data->fetch, G_OUTPUT_STREAM (data->sink));
       prov_transport_stream_async (transport, data->fetch, g_task_get_cancellable (task),
@@ -809,8 +920,9 @@ prov_engine_resync_from_async (ProvEngine          *self,
       }
   data->vars = prov_engine_build_variables (self, cause);
   data->secrets = prov_engine_build_secrets (self);
-  data->changes = prov_change_set_new ();
+  data->changes = prov_change_set_new_checked (prov_store_get_schema (self->store));
   data->fetches = g_ptr_array_new_with_free_func (g_object_unref);
+  data->payloads = g_ptr_array_new_with_free_func (g_free);
   data->result = g_new0 (ProvResyncResult, 1);
   data->result->fetched = g_ptr_array_new_with_free_func (g_free);
   data->result->skipped = g_ptr_array_new_with_free_func (g_free);

@@ -57,6 +57,11 @@ ProvEngine   *prov_engine_new            (ProvStore           *store,
                                           const char          *state_dir);
 ProvRegistry *prov_engine_get_registry   (ProvEngine          *self);
 const char   *prov_engine_get_state_dir  (ProvEngine          *self);
+/* Downloaded firmware and HTTP validators: what may be lost (systemd's
+ * CacheDirectory=). Unset: the state directory. */
+const char   *prov_engine_get_cache_dir  (ProvEngine          *self);
+void          prov_engine_set_cache_dir  (ProvEngine          *self,
+                                          const char          *cache_dir);
 gboolean      prov_engine_is_busy        (ProvEngine          *self);
 
 /* Time for status and $PRVTMR; the scheduler passes its clock. */
@@ -113,5 +118,19 @@ ProvResyncResult *prov_engine_resync_finish (ProvEngine          *self,
 char             *prov_engine_explain_rule  (ProvEngine          *self,
                                              const char          *rule,
                                              GError             **error);
+
+/**
+ * prov_engine_dup_last_payloads:
+ * Keys (hashes of URL and content) of the profiles of the resync being
+ * committed; valid while the store emits "changed" for it.
+ *
+ * prov_engine_reject_payloads:
+ * Those profiles broke the phone and their values were rolled back: until a
+ * profile's content changes, later resyncs treat it as unchanged (nothing
+ * of it is applied again). Kept in status for the newest 32 profiles.
+ */
+GStrv             prov_engine_dup_last_payloads (ProvEngine         *self);
+void              prov_engine_reject_payloads   (ProvEngine         *self,
+                                                 const char * const *keys);
 
 G_END_DECLS

@@ -60,6 +60,7 @@ prov_fetch_setup_new (ProvEngine *engine, const char *url, GHashTable *vars, GEr
                                                                prov_fetch_get_scheme (fetch)));
   prov_fetch_set_device (fetch, prov_engine_get_device (engine));
   prov_fetch_set_state_dir (fetch, prov_engine_get_state_dir (engine));
+  prov_fetch_set_cache_dir (fetch, prov_engine_get_cache_dir (engine));
   user_agent = prov_macro_expand (prov_store_get (store, "HTTP_User_Agent"), vars, NULL);
   prov_fetch_set_user_agent (fetch, user_agent);
   restricted = prov_store_get (store, "Restricted_Access_Domains");

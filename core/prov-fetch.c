@@ -24,6 +24,7 @@ struct _ProvFetch
   guint       timeout;
   ProvDevice *device;
   char       *state_dir;
+  char       *cache_dir;
   GStrv       allowed_hosts;
 
   char       *server_ip;
@@ -62,6 +63,7 @@ prov_fetch_finalize (GObject *object)
   g_free (self->user_agent);
   g_clear_object (&self->device);
   g_free (self->state_dir);
+  g_free (self->cache_dir);
   g_strfreev (self->allowed_hosts);
   g_free (self->server_ip);
   g_free (self->content_encoding);
@@ -306,6 +308,21 @@ prov_fetch_set_state_dir (ProvFetch *self, const char *state_dir)
   g_return_if_fail (PROV_IS_FETCH (self));
   g_free (self->state_dir);
   self->state_dir = g_strdup (state_dir);
+}
+
+const char *
+prov_fetch_get_cache_dir (ProvFetch *self)
+{
+  g_return_val_if_fail (PROV_IS_FETCH (self), NULL);
+  return self->cache_dir != NULL ? self->cache_dir : self->state_dir;
+}
+
+void
+prov_fetch_set_cache_dir (ProvFetch *self, const char *cache_dir)
+{
+  g_return_if_fail (PROV_IS_FETCH (self));
+  g_free (self->cache_dir);
+  self->cache_dir = g_strdup (cache_dir);
 }
 
 void

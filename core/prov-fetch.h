@@ -82,6 +82,11 @@ void         prov_fetch_set_device          (ProvFetch   *self,
 const char  *prov_fetch_get_state_dir       (ProvFetch   *self);
 void         prov_fetch_set_state_dir       (ProvFetch   *self,
                                              const char  *state_dir);
+/* Where a transport keeps what it may lose (HTTP validators): the cache
+ * directory, else the state directory. Since plugin ABI 1.2. */
+const char  *prov_fetch_get_cache_dir       (ProvFetch   *self);
+void         prov_fetch_set_cache_dir       (ProvFetch   *self,
+                                             const char  *cache_dir);
 /* Restricted_Access_Domains: NULL or empty = every host allowed. */
 void         prov_fetch_set_allowed_hosts   (ProvFetch   *self,
                                              const char * const *hosts);

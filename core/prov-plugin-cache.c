@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "prov-applier.h"
 #include "prov-codec.h"
 #include "prov-plugin-cache.h"
 
@@ -17,9 +18,10 @@
  *   Stat=<dev>:<inode>:<size>:<mtime s.ns>:<ctime s.ns>
  *   Name=http
  *   Schemes=http:80;https:443;
- *   Codec=false
+ *   Eager=false
  *
- * A file that changed, or that no process has loaded yet, is loaded at
+ * Eager plugins (codecs, chosen by content, and appliers, which take every
+ * change of the store) are loaded every time. A file that changed, or that no process has loaded yet, is loaded at
  * once and its entry written. The cache only decides *when* a plugin file
  * is loaded: the loader still checks the file and its ABI, and the tables
  * are built from what the loaded plugin declares. */
@@ -76,8 +78,8 @@ prov_plugin_cache_lookup (ProvPluginCache *cache, const char *file, char **name,
   g_autofree char *cached_name = g_key_file_get_string (cache->keyfile, file, "Name", NULL);
 
   if (stamp == NULL || g_strcmp0 (stamp, cached) != 0 || cached_name == NULL
-      || g_key_file_get_boolean (cache->keyfile, file, "Codec", NULL)
-      || !g_key_file_has_key (cache->keyfile, file, "Codec", NULL))
+      || g_key_file_get_boolean (cache->keyfile, file, "Eager", NULL)
+      || !g_key_file_has_key (cache->keyfile, file, "Eager", NULL))
     return FALSE;
   *schemes = g_key_file_get_string_list (cache->keyfile, file, "Schemes", NULL, NULL);
   if (*schemes == NULL)
@@ -95,14 +97,18 @@ prov_plugin_cache_remember (ProvPluginCache *cache, const char *file, ProvPlugin
 
   g_autofree char *cached = g_key_file_get_string (cache->keyfile, file, "Stat", NULL);
 
-  /* Codecs are loaded every time: their entry changes only with the file. */
-  if (stamp == NULL || g_strcmp0 (stamp, cached) == 0)
+  /* Eager plugins are loaded every time: their entry changes only with
+   * the file (or with the format of this cache). */
+  if (stamp == NULL
+      || (g_strcmp0 (stamp, cached) == 0 && g_key_file_has_key (cache->keyfile, file, "Eager", NULL)))
     return;
   g_key_file_set_string (cache->keyfile, file, "Stat", stamp);
   g_key_file_set_string (cache->keyfile, file, "Name", prov_plugin_get_name (plugin));
   g_key_file_set_string_list (cache->keyfile, file, "Schemes", schemes != NULL ? schemes : none,
                               g_strv_length ((char **) (schemes != NULL ? schemes : none)));
-  g_key_file_set_boolean (cache->keyfile, file, "Codec", PROV_IS_CODEC (plugin));
+  g_key_file_remove_key (cache->keyfile, file, "Codec", NULL); /* its name before appliers */
+  g_key_file_set_boolean (cache->keyfile, file, "Eager",
+                          PROV_IS_CODEC (plugin) || PROV_IS_APPLIER (plugin));
   cache->changed = TRUE;
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prov-applier.h"
 #include "prov-codec.h"
 #include "prov-plugin.h"
 #include "prov-source.h"
@@ -263,6 +264,8 @@ prov_plugin_describe_handles (ProvPlugin *self)
     g_ptr_array_add (roles, "source");
   if (PROV_IS_TRIGGER (self))
     g_ptr_array_add (roles, "trigger");
+  if (PROV_IS_APPLIER (self))
+    g_ptr_array_add (roles, "applier");
   g_ptr_array_add (roles, NULL);
   append_list (out, "roles", (GStrv) roles->pdata);
   g_ptr_array_free (roles, TRUE);

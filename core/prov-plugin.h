@@ -25,7 +25,8 @@ G_DECLARE_DERIVABLE_TYPE (ProvPlugin, prov_plugin, PROV, PLUGIN, GObject)
  * - "priority": higher wins when two plugins claim the same thing.
  *
  * The same object implements one or more of ProvTransport, ProvCodec,
- * ProvSource and ProvTrigger.
+ * ProvSource, ProvTrigger, ProvInstaller and ProvApplier (since ABI 1.2;
+ * an applier is enabled by the device-file group named like the plugin).
  */
 struct _ProvPluginClass
 {

@@ -33,6 +33,8 @@ ProvProfileSink *prov_profile_sink_new          (gboolean             buffer_all
 ProvProfile     *prov_profile_sink_finish       (ProvProfileSink  *self,
                                                  GBytes          **payload,
                                                  GError          **error);
+/* SHA-256 (hex) of every byte written: which profile this was. */
+const char      *prov_profile_sink_get_checksum (ProvProfileSink  *self);
 /* TRUE once a write failed because the profile was refused. */
 gboolean         prov_profile_sink_refused      (ProvProfileSink  *self);
 

@@ -280,8 +280,10 @@ on_start (void           *user_data,
 /* libxml2 before 2.12 stops growing its name dictionary at a few
  * thousand buckets, so with hundreds of thousands of distinct names every
  * lookup walks a long chain (4 s for 500,000 names; 0.15 s with this).
- * Between parameters, hand the parser a fresh dictionary; the retired
- * ones stay alive until the end, as open elements still point into them.
+ * Between parameters, hand the parser a fresh dictionary. A retired one
+ * stays alive while an open element's name points into it (and the first
+ * always: a DTD's names live there), so the names of a profile are not
+ * all held until its end.
  * Prefixes are compared by pointer: not while a prefixed namespace is in
  * scope, and the parser's own "xml"/"xmlns" strings are re-interned. */
 #define DICT_ROTATE_SIZE 4000
@@ -302,6 +304,18 @@ rotate_dict (ParseState *st)
   if (fresh == NULL)
     return;
   xmlDictSetLimit (fresh, XML_MAX_DICTIONARY_LIMIT);
+  /* Names of closed elements are not read again; the one this end tag
+   * closes is in the dictionary retired now, which the loop keeps. */
+  for (guint i = st->old_dicts->len; i > 1; i--)
+    {
+      xmlDictPtr old = st->old_dicts->pdata[i - 1];
+      gboolean in_use = FALSE;
+
+      for (int j = 0; j < ctxt->nameNr && !in_use; j++)
+        in_use = xmlDictOwns (old, ctxt->nameTab[j]) == 1;
+      if (!in_use)
+        g_ptr_array_remove_index (st->old_dicts, i - 1);
+    }
   g_ptr_array_add (st->old_dicts, ctxt->dict);
   ctxt->dict = fresh;
   ctxt->str_xml = xmlDictLookup (fresh, BAD_CAST "xml", 3);

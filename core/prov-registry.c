@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "prov-error.h"
+#include "prov-applier.h"
 #include "prov-installer.h"
 #include "prov-plugin-cache.h"
 #include "prov-plugin-loader.h"
@@ -156,8 +157,8 @@ prov_registry_add_plugin (ProvRegistry *self, ProvPlugin *plugin, GError **error
       g_ptr_array_sort (self->codecs, compare_priority);
       handles = TRUE;
     }
-  /* Triggers and installers are looked up by interface, not by a table. */
-  if (PROV_IS_TRIGGER (plugin) || PROV_IS_INSTALLER (plugin))
+  /* Triggers, installers and appliers are looked up by interface. */
+  if (PROV_IS_TRIGGER (plugin) || PROV_IS_INSTALLER (plugin) || PROV_IS_APPLIER (plugin))
     handles = TRUE;
   if (!handles)
     {
@@ -371,6 +372,13 @@ prov_registry_get_plugins (ProvRegistry *self)
 {
   g_return_val_if_fail (PROV_IS_REGISTRY (self), NULL);
   load_all_pending (self);
+  return self->plugins;
+}
+
+GPtrArray *
+prov_registry_get_loaded_plugins (ProvRegistry *self)
+{
+  g_return_val_if_fail (PROV_IS_REGISTRY (self), NULL);
   return self->plugins;
 }
 

@@ -39,7 +39,7 @@ guint          prov_registry_load_path        (ProvRegistry        *self,
                                                const char * const  *blocked);
 /* Before prov_registry_load_path: what each plugin file declared is kept
  * in @cache_path, and a later registry with it loads a plugin that is not
- * a codec only when one of its schemes is looked up, or when
+ * a codec or an applier only when one of its schemes is looked up, or when
  * prov_registry_get_plugins is called (see prov-plugin-cache.c). */
 void           prov_registry_set_cache        (ProvRegistry        *self,
                                                const char          *cache_path);
@@ -56,6 +56,9 @@ gboolean       prov_registry_add_plugin       (ProvRegistry        *self,
  * Returns: (transfer none) (element-type ProvPlugin): the plugins, in load order
  */
 GPtrArray     *prov_registry_get_plugins      (ProvRegistry        *self);
+/* (element-type ProvPlugin): the plugins loaded so far, without loading
+ * the deferred ones: codecs and appliers are never deferred. */
+GPtrArray     *prov_registry_get_loaded_plugins (ProvRegistry      *self);
 
 /**
  * prov_registry_lookup_transport:

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
+#include "prov-error.h"
 #include "prov-rule-mask.h"
 #include "prov-status.h"
 
@@ -251,6 +255,61 @@ prov_status_load (ProvStatus *self, GError **error)
   return TRUE;
 }
 
+/* Status is advisory: a crash leaves the old file or the new one, and
+ * that is all it needs. The temporary's data is synced before the rename
+ * (else a crash could leave the new name on an empty file); the directory
+ * is not, as a lost rename only leaves the old status. One fsync, where
+ * g_file_set_contents_full() with CONSISTENT made two (GLib 2.74 syncs
+ * the directory too), which was most of a small resync's wait. Mode 0600:
+ * it holds no secret, but the URLs of the provisioning server are nobody
+ * else's business either. */
+static gboolean
+write_synced (int fd, const char *data, gsize len)
+{
+  while (len > 0)
+    {
+      gssize n = write (fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return FALSE;
+      data += n;
+      len -= (gsize) n;
+    }
+  return fsync (fd) == 0;
+}
+
+static gboolean
+replace_file (const char *path, const char *data, gsize len)
+{
+  g_autofree char *tmp = g_strconcat (path, ".XXXXXX", NULL);
+  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  gboolean ok;
+  int saved_errno;
+
+  if (fd < 0)
+    return FALSE;
+  ok = write_synced (fd, data, len);
+  saved_errno = errno;
+  if (close (fd) != 0 && ok)
+    {
+      ok = FALSE;
+      saved_errno = errno;
+    }
+  if (ok && rename (tmp, path) != 0)
+    {
+      ok = FALSE;
+      saved_errno = errno;
+    }
+  if (!ok)
+    {
+      unlink (tmp);
+      errno = saved_errno;
+    }
+  return ok;
+}
+
 gboolean
 prov_status_save (ProvStatus *self, GError **error)
 {
@@ -273,13 +332,12 @@ prov_status_save (ProvStatus *self, GError **error)
   save_history (kf, "Resync", self->resyncs, self->n_resyncs);
   save_history (kf, "Upgrade", self->upgrades, self->n_upgrades);
   data = g_key_file_to_data (kf, &len, NULL);
-  /* Status is advisory: an atomic replace is enough, no directory fsync.
-   * Mode 0600: it holds no secret, but the URLs of the provisioning
-   * server are nobody else's business either. */
-  if (!g_file_set_contents_full (self->path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
-                                 error))
+  if (!replace_file (self->path, data, len))
     {
-      g_prefix_error (error, "%s: ", self->path);
+      int saved_errno = errno;
+
+      g_set_error (error, PROV_ERROR, PROV_ERROR_FAILED, "%s: %s", self->path,
+                   g_strerror (saved_errno));
       return FALSE;
     }
   return TRUE;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "prov-atomic-file.h"
 #include "prov-error.h"
 #include "prov-store-file.h"
 #include "prov-types.h"
@@ -518,73 +519,12 @@ prov_store_base_build (GPtrArray *lines)
   return out;
 }
 
-static gboolean
-write_all (int fd, const char *data, gsize len)
-{
-  while (len > 0)
-    {
-      gssize n = write (fd, data, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return FALSE;
-      data += n;
-      len -= n;
-    }
-  return TRUE;
-}
-
-static gboolean
-write_failed (GError **error, const char *path)
-{
-  int saved_errno = errno;
-
-  g_set_error (error, PROV_ERROR, PROV_ERROR_FAILED, "cannot write %s: %s",
-               path, g_strerror (saved_errno));
-  return FALSE;
-}
-
-static void
-sync_dir (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  int dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-  if (dir_fd < 0 || fsync (dir_fd) != 0)
-    g_warning ("cannot sync directory %s: %s", dir, g_strerror (errno));
-  if (dir_fd >= 0)
-    close (dir_fd);
-}
-
-/* Crash-safe replacement: whatever instant the power goes, the file holds
- * either the old or the new base, never a mix. */
+/* Crash-safe replacement (prov_atomic_file_write()): whatever instant the
+ * power goes, the file holds either the old or the new base, never a mix. */
 gboolean
 prov_store_file_replace (const char *path, const GString *contents, GError **error)
 {
-  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
-  int fd;
-
-  fd = open (tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return write_failed (error, tmp);
-  /* A temporary left by a crash keeps its old mode; secrets need 0600. */
-  if (fchmod (fd, 0600) != 0 || !write_all (fd, contents->str, contents->len) || fsync (fd) != 0)
-    {
-      write_failed (error, tmp);
-      close (fd);
-      unlink (tmp);
-      return FALSE;
-    }
-  if (close (fd) != 0 || rename (tmp, path) != 0)
-    {
-      write_failed (error, tmp);
-      unlink (tmp);
-      return FALSE;
-    }
-  /* The new file is in place; this only makes the rename durable. */
-  sync_dir (path);
-  return TRUE;
+  return prov_atomic_file_write (path, contents->str, contents->len, 0600, error);
 }
 
 static void
@@ -675,13 +615,13 @@ prov_store_journal_append (const char *path, guint64 base_checksum, const GStrin
 
   fd = open (path, O_CREAT | O_WRONLY | O_CLOEXEC | (fresh ? O_TRUNC : 0), 0600);
   if (fd < 0)
-    return write_failed (error, path);
+    return prov_atomic_file_error (error, path);
   /* Cut off a record torn by a crash, so that this one follows whole ones. */
   if (fchmod (fd, 0600) != 0 || ftruncate (fd, *valid_len) != 0
-      || lseek (fd, *valid_len, SEEK_SET) < 0 || !write_all (fd, out->str, out->len)
+      || lseek (fd, *valid_len, SEEK_SET) < 0 || !prov_atomic_file_write_all (fd, out->str, out->len)
       || fdatasync (fd) != 0)
     {
-      write_failed (error, path);
+      prov_atomic_file_error (error, path);
       /* The apply failed: take back what was written, whole or not (else
        * the next append cuts it, and a load ignores a torn one). */
       if (ftruncate (fd, *valid_len) != 0 || fdatasync (fd) != 0)
@@ -691,7 +631,7 @@ prov_store_journal_append (const char *path, guint64 base_checksum, const GStrin
     }
   close (fd);
   if (fresh)
-    sync_dir (path);
+    prov_atomic_file_sync_dir (path);
   *valid_len += out->len;
   return TRUE;
 }

@@ -27,36 +27,74 @@
 
 /* ---- change sets ---- */
 
+/* One name's change; @seq is the number of adds when it was last set (the
+ * first add is 1), @first_seq when the name first came. */
 typedef struct
 {
-  char  *name;
-  char  *value;  /* NULL: keep the value */
-  int    access; /* PROV_ACCESS_UNSET: keep the access level */
-  char  *origin; /* GRefString, shared by consecutive entries */
-  guint  line;
+  const char *name;   /* the schema's copy, or in the set's @strings */
+  const char *value;  /* in @strings; NULL: keep the value */
+  char       *origin; /* GRefString, shared by consecutive entries */
+  guint       line;
+  guint       seq;
+  guint       first_seq; /* in @replaced: the index in @changes */
+  int         access; /* PROV_ACCESS_UNSET: keep the access level */
 } Change;
 
 struct _ProvChangeSet
 {
-  GArray *changes; /* Change */
+  GArray     *changes;    /* Change, one per name, in the order names came */
+  GHashTable *by_name;    /* name -> index in @changes + 1 */
+  /* Unknown names and every value, each distinct value once: a profile
+   * says "Yes" a thousand times. Never freed one by one, so a replaced
+   * value costs nothing more unless it is new. */
+  GStringChunk *strings;
+  guint       n_added;
+  /* Without a schema: every state a later add replaced, checked by the
+   * apply as before (a later valid value does not excuse an invalid one)
+   * and the undo log of a truncate. With a schema, replaced values are
+   * checked as they are replaced and only the states from before the
+   * mark are kept. */
+  GArray     *replaced;   /* Change, in the order they were replaced */
+  ProvSchema *schema;
+  guint       mark;
+  GError     *replaced_error; /* the earliest invalid replaced value */
+  guint       replaced_error_seq;
+  guint       replaced_error_at; /* when it was replaced */
 };
 
 static void
 change_clear (Change *change)
 {
-  g_free (change->name);
-  g_free (change->value);
   g_clear_pointer (&change->origin, g_ref_string_release);
 }
 
-ProvChangeSet *
-prov_change_set_new (void)
+static ProvChangeSet *
+change_set_new (ProvSchema *schema)
 {
   ProvChangeSet *self = g_new0 (ProvChangeSet, 1);
 
   self->changes = g_array_new (FALSE, FALSE, sizeof (Change));
   g_array_set_clear_func (self->changes, (GDestroyNotify) change_clear);
+  self->replaced = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_array_set_clear_func (self->replaced, (GDestroyNotify) change_clear);
+  self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  self->strings = g_string_chunk_new (64 * 1024);
+  self->schema = schema != NULL ? g_object_ref (schema) : NULL;
   return self;
+}
+
+ProvChangeSet *
+prov_change_set_new (void)
+{
+  return change_set_new (NULL);
+}
+
+ProvChangeSet *
+prov_change_set_new_checked (ProvSchema *schema)
+{
+  g_return_val_if_fail (PROV_IS_SCHEMA (schema), NULL);
+
+  return change_set_new (schema);
 }
 
 void
@@ -64,36 +102,119 @@ prov_change_set_free (ProvChangeSet *self)
 {
   if (self == NULL)
     return;
+  g_hash_table_unref (self->by_name);
+  g_array_unref (self->replaced);
   g_array_unref (self->changes);
+  g_string_chunk_free (self->strings);
+  g_clear_object (&self->schema);
+  g_clear_error (&self->replaced_error);
   g_free (self);
+}
+
+static void set_change_error (GError **error, const Change *change, const GError *cause);
+
+/* With a schema: checks a value a later add replaces, keeping the
+ * earliest error (by add) for the apply to report. */
+static void
+check_replaced (ProvChangeSet *self, const Change *old)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *normalized = NULL;
+
+  if (old->value == NULL || old->value[0] == '\0'
+      || (self->replaced_error != NULL && self->replaced_error_seq < old->seq)
+      || prov_schema_lookup (self->schema, old->name) == NULL
+      || prov_schema_normalize (self->schema, old->name, old->value, &normalized, &local_error))
+    return;
+  g_clear_error (&self->replaced_error);
+  set_change_error (&self->replaced_error, old, local_error);
+  self->replaced_error_seq = old->seq;
+  self->replaced_error_at = self->n_added;
+}
+
+static char *
+origin_ref (ProvChangeSet *self, const char *origin, const Change *near)
+{
+  /* A profile adds thousands of entries from one origin: share it. */
+  if (origin == NULL)
+    return NULL;
+  if (near != NULL && near->origin != NULL && strcmp (near->origin, origin) == 0)
+    return g_ref_string_acquire (near->origin);
+  if (self->changes->len > 0)
+    {
+      Change *last = &g_array_index (self->changes, Change, self->changes->len - 1);
+
+      if (last->origin != NULL && strcmp (last->origin, origin) == 0)
+        return g_ref_string_acquire (last->origin);
+    }
+  return g_ref_string_new (origin);
 }
 
 void
 prov_change_set_add (ProvChangeSet *self, const char *name, const char *value, int access,
                      const char *origin, guint line)
 {
-  Change change = { 0 };
+  gpointer index;
+  Change *change;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (name != NULL);
   g_return_if_fail (access == PROV_ACCESS_UNSET
                     || (access >= PROV_ACCESS_NA && access <= PROV_ACCESS_RW));
 
-  change.name = g_strdup (name);
-  change.value = g_strdup (value);
-  change.access = access;
-  change.line = line;
-  /* A profile adds thousands of entries from one origin: share it. */
-  if (origin != NULL && self->changes->len > 0)
+  self->n_added++;
+  if (g_hash_table_lookup_extended (self->by_name, name, NULL, &index))
     {
-      Change *last = &g_array_index (self->changes, Change, self->changes->len - 1);
+      Change *old;
+      Change saved;
 
-      if (last->origin != NULL && strcmp (last->origin, origin) == 0)
-        change.origin = g_ref_string_acquire (last->origin);
+      change = &g_array_index (self->changes, Change, GPOINTER_TO_UINT (index) - 1);
+      old = change;
+      if (self->schema == NULL || change->seq <= self->mark)
+        {
+          /* Kept: checked by the apply, restored by a truncate. */
+          saved = *change;
+          saved.first_seq = GPOINTER_TO_UINT (index) - 1;
+          saved.origin = change->origin != NULL ? g_ref_string_acquire (change->origin) : NULL;
+          g_array_append_val (self->replaced, saved);
+        }
+      if (self->schema != NULL && value != NULL)
+        check_replaced (self, old);
+      if (value != NULL)
+        change->value = g_string_chunk_insert_const (self->strings, value);
+      if (access != PROV_ACCESS_UNSET)
+        change->access = access;
+      /* The place of the value, which is what an error is about; an add
+       * that only sets the access level is placed when there is none. */
+      if (value != NULL || (access != PROV_ACCESS_UNSET && change->value == NULL))
+        {
+          char *ref = origin_ref (self, origin, change);
+
+          g_clear_pointer (&change->origin, g_ref_string_release);
+          change->origin = ref;
+          change->line = line;
+        }
+      change->seq = self->n_added;
+      return;
     }
-  if (origin != NULL && change.origin == NULL)
-    change.origin = g_ref_string_new (origin);
-  g_array_append_val (self->changes, change);
+
+  {
+    Change fresh = { 0 };
+    const ProvParamSpec *spec = self->schema != NULL
+      ? prov_schema_lookup (self->schema, name) : NULL;
+
+    /* A known name shares the schema's copy, which the set keeps alive. */
+    fresh.name = spec != NULL ? spec->name : g_string_chunk_insert (self->strings, name);
+    fresh.value = value != NULL ? g_string_chunk_insert_const (self->strings, value) : NULL;
+    fresh.access = access;
+    fresh.line = line;
+    fresh.seq = fresh.first_seq = self->n_added;
+    fresh.origin = origin_ref (self, origin, NULL);
+    g_array_append_val (self->changes, fresh);
+    change = &g_array_index (self->changes, Change, self->changes->len - 1);
+    g_hash_table_insert (self->by_name, (gpointer) change->name,
+                         GUINT_TO_POINTER (self->changes->len));
+  }
 }
 
 guint
@@ -101,7 +222,70 @@ prov_change_set_get_size (ProvChangeSet *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
+  return self->n_added;
+}
+
+guint
+prov_change_set_get_n_names (ProvChangeSet *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
   return self->changes->len;
+}
+
+guint
+prov_change_set_mark (ProvChangeSet *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  self->mark = self->n_added;
+  return self->mark;
+}
+
+void
+prov_change_set_truncate (ProvChangeSet *self, guint size)
+{
+  g_return_if_fail (self != NULL);
+  /* With a schema only the states from before the mark were kept. */
+  g_return_if_fail (self->schema == NULL || size == self->mark || size >= self->n_added);
+
+  if (size >= self->n_added)
+    return;
+  /* Names that came after @size are the tail of @changes. */
+  while (self->changes->len > 0
+         && g_array_index (self->changes, Change, self->changes->len - 1).first_seq > size)
+    {
+      Change *last = &g_array_index (self->changes, Change, self->changes->len - 1);
+
+      g_hash_table_remove (self->by_name, last->name);
+      g_array_set_size (self->changes, self->changes->len - 1);
+    }
+  /* Undo the replacements made after @size, latest first. */
+  while (self->replaced->len > 0)
+    {
+      Change *saved = &g_array_index (self->replaced, Change, self->replaced->len - 1);
+      Change *change;
+
+      if (saved->first_seq >= self->changes->len)
+        {
+          g_array_set_size (self->replaced, self->replaced->len - 1);
+          continue;
+        }
+      change = &g_array_index (self->changes, Change, saved->first_seq);
+      if (change->seq <= size)
+        break;
+      g_clear_pointer (&change->origin, g_ref_string_release);
+      change->value = saved->value;
+      change->origin = g_steal_pointer (&saved->origin);
+      change->access = saved->access;
+      change->line = saved->line;
+      change->seq = saved->seq;
+      g_array_set_size (self->replaced, self->replaced->len - 1);
+    }
+  if (self->replaced_error != NULL && self->replaced_error_at > size)
+    g_clear_error (&self->replaced_error);
+  self->n_added = size;
+  self->mark = MIN (self->mark, size);
 }
 
 /* ---- the store ---- */
@@ -239,9 +423,9 @@ put_base_entry (char *name, char *value, int access, gpointer user_data, const c
 }
 
 /* The entry of @name, reading the base when it is not known yet; NULL when
- * the name is not stored. */
+ * the name is not stored. @remember_absent: keep an entry that says so. */
 static Entry *
-find_entry (ProvStore *self, const char *name)
+find_entry_full (ProvStore *self, const char *name, gboolean remember_absent)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *value = NULL;
@@ -252,10 +436,18 @@ find_entry (ProvStore *self, const char *name)
     {
       if (!prov_store_base_lookup (self->base, name, &value, &access, &error) && error != NULL)
         g_warning ("%s", error->message);
+      if (value == NULL && access == PROV_ACCESS_UNSET && !remember_absent)
+        return NULL;
       entry = entry_new (name, strlen (name), g_steal_pointer (&value), access);
       g_hash_table_insert (self->entries, entry->name, entry);
     }
   return entry != NULL && !is_absent (entry) ? entry : NULL;
+}
+
+static Entry *
+find_entry (ProvStore *self, const char *name)
+{
+  return find_entry_full (self, name, TRUE);
 }
 
 /* Reads the rest of the base, checking all of it. */
@@ -566,19 +758,20 @@ prov_store_show (ProvStore *self, const char *name, const char *value, ProvCalle
 /* What a change set does to one name; the last value and access win. */
 typedef struct
 {
-  const char *name;          /* borrowed from the change set */
+  const char *name;          /* borrowed from the change set; NULL: skipped */
   Entry      *entry;         /* current entry, or NULL */
-  gboolean    set_value;
-  char       *value;         /* normalized; NULL with set_value = the default */
+  const char *value;         /* normalized; NULL with set_value = the default */
+  char       *owned;         /* @value when normalizing changed it, else NULL */
   int         access;        /* PROV_ACCESS_UNSET: keep */
-  gboolean    value_changed;
-  gboolean    access_changed;
+  guint       set_value : 1;
+  guint       value_changed : 1;
+  guint       access_changed : 1;
 } Pending;
 
 static void
 pending_clear (Pending *pending)
 {
-  g_free (pending->value);
+  g_free (pending->owned);
 }
 
 /* An empty value sends a typed parameter back to its default (SPEC §2.1);
@@ -635,61 +828,120 @@ check_user_write (ProvStore *self, const Change *change, GError **error)
   return FALSE;
 }
 
-/* Validates every change into @pending (one per name) without touching
- * the store. */
+/* Checks one state of a name; @value: its normalized value, or NULL (the
+ * default); @owned: @value when normalizing changed it (the change's own
+ * value is used as is otherwise, without a copy). */
+static gboolean
+check_change (ProvStore *self, const Change *change, ProvCaller caller, gboolean keep_unknown,
+              gboolean *skip, const char **value, char **owned, GError **error)
+{
+  const ProvParamSpec *spec = prov_schema_lookup (self->schema, change->name);
+  g_autoptr (GError) local_error = NULL;
+
+  *value = NULL;
+  *owned = NULL;
+  *skip = spec == NULL && !keep_unknown;
+  if (caller != PROV_CALLER_ADMIN && !check_user_write (self, change, &local_error))
+    {
+      set_change_error (error, change, local_error);
+      return FALSE;
+    }
+  if (*skip)
+    return TRUE;
+  if (change->value == NULL)
+    return TRUE;
+  /* An unknown name's value is kept as given. */
+  if (spec != NULL && change->value[0] != '\0'
+      && !prov_schema_normalize (self->schema, change->name, change->value, owned,
+                                 &local_error))
+    {
+      set_change_error (error, change, local_error);
+      return FALSE;
+    }
+  if (*owned != NULL && strcmp (*owned, change->value) == 0)
+    g_clear_pointer (owned, g_free);
+  *value = *owned != NULL ? *owned : change->value;
+  /* Blanks only normalize to "" too. */
+  if ((*value)[0] == '\0' && empty_restores_default (spec))
+    {
+      g_clear_pointer (owned, g_free);
+      *value = NULL;
+    }
+  return TRUE;
+}
+
+/* Keeps, of the errors found, the one of the earliest add. */
+static void
+keep_earliest (GError **first, guint *first_seq, GError *error, guint seq)
+{
+  if (*first == NULL || seq < *first_seq)
+    {
+      g_clear_error (first);
+      *first = error;
+      *first_seq = seq;
+    }
+  else
+    g_error_free (error);
+}
+
+/* Validates every change into @pending (one per change of the set, in its
+ * order) without touching the store. */
 static gboolean
 collect_changes (ProvStore *self, ProvChangeSet *changes, ProvCaller caller,
-                 GArray *pending, GHashTable *by_name, GError **error)
+                 GArray *pending, GError **error)
 {
   gboolean keep_unknown = prov_schema_get_keep_unknown (self->schema);
+  g_autoptr (GError) first = NULL;
+  guint first_seq = 0;
 
+  if (changes->replaced_error != NULL)
+    keep_earliest (&first, &first_seq, g_error_copy (changes->replaced_error),
+                   changes->replaced_error_seq);
+  /* A checked set checked the states it replaced already. */
+  for (guint i = 0; changes->schema == NULL && i < changes->replaced->len; i++)
+    {
+      const Change *change = &g_array_index (changes->replaced, Change, i);
+      g_autofree char *owned = NULL;
+      const char *value;
+      GError *local_error = NULL;
+      gboolean skip;
+
+      if (!check_change (self, change, caller, keep_unknown, &skip, &value, &owned,
+                         &local_error))
+        keep_earliest (&first, &first_seq, local_error, change->seq);
+    }
+  g_array_set_size (pending, changes->changes->len);
   for (guint i = 0; i < changes->changes->len; i++)
     {
       const Change *change = &g_array_index (changes->changes, Change, i);
-      const ProvParamSpec *spec = prov_schema_lookup (self->schema, change->name);
-      g_autoptr (GError) local_error = NULL;
-      g_autofree char *value = NULL;
-      Pending *p;
-      gpointer index;
+      Pending *p = &g_array_index (pending, Pending, i);
+      g_autofree char *owned = NULL;
+      const char *value;
+      GError *local_error = NULL;
+      gboolean skip;
 
-      if (caller != PROV_CALLER_ADMIN && !check_user_write (self, change, &local_error))
+      p->access = PROV_ACCESS_UNSET;
+      if (!check_change (self, change, caller, keep_unknown, &skip, &value, &owned,
+                         &local_error))
         {
-          set_change_error (error, change, local_error);
-          return FALSE;
+          keep_earliest (&first, &first_seq, local_error, change->seq);
+          continue;
         }
-      if (spec == NULL && !keep_unknown)
+      if (skip)
         continue;
-      if (change->value != NULL && change->value[0] != '\0'
-          && !prov_schema_normalize (self->schema, change->name, change->value, &value,
-                                     &local_error))
-        {
-          set_change_error (error, change, local_error);
-          return FALSE;
-        }
-      if (change->value != NULL && value == NULL)
-        value = g_strdup ("");
-      /* Blanks only normalize to "" too. */
-      if (value != NULL && value[0] == '\0' && empty_restores_default (spec))
-        g_clear_pointer (&value, g_free);
-
-      if (g_hash_table_lookup_extended (by_name, change->name, NULL, &index))
-        p = &g_array_index (pending, Pending, GPOINTER_TO_UINT (index));
-      else
-        {
-          g_hash_table_insert (by_name, change->name, GUINT_TO_POINTER (pending->len));
-          g_array_set_size (pending, pending->len + 1);
-          p = &g_array_index (pending, Pending, pending->len - 1);
-          p->name = change->name;
-          p->access = PROV_ACCESS_UNSET;
-        }
+      p->name = change->name;
       if (change->value != NULL)
         {
-          g_free (p->value);
-          p->value = g_steal_pointer (&value);
+          p->value = value;
+          p->owned = g_steal_pointer (&owned);
           p->set_value = TRUE;
         }
-      if (change->access != PROV_ACCESS_UNSET)
-        p->access = change->access;
+      p->access = change->access;
+    }
+  if (first != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&first));
+      return FALSE;
     }
   return TRUE;
 }
@@ -703,11 +955,15 @@ diff_changes (ProvStore *self, GArray *pending)
   for (guint i = 0; i < pending->len; i++)
     {
       Pending *p = &g_array_index (pending, Pending, i);
-      const ProvParamSpec *spec = prov_schema_lookup (self->schema, p->name);
+      const ProvParamSpec *spec;
       const char *old_value = NULL;
       int old_access = PROV_ACCESS_UNSET;
 
-      p->entry = find_entry (self, p->name);
+      if (p->name == NULL)
+        continue;
+      spec = prov_schema_lookup (self->schema, p->name);
+      /* A profile's new names would each leave an entry that says absent. */
+      p->entry = find_entry_full (self, p->name, FALSE);
       if (p->entry != NULL)
         {
           old_value = p->entry->value;
@@ -756,11 +1012,27 @@ append_pending (GString *out, const Pending *p)
                                 ? PROV_STORE_FILE_REMOVED : access);
 }
 
-/* Writes a new base holding everything once @pending is applied, and
- * drops the journal it replaces. */
-static gboolean
-compact (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
+/* One base line into @text, ended by a NUL, its offset into @starts. */
+static void
+add_line (GString *text, GArray *starts, const char *name, const char *value, int access)
 {
+  gsize start = text->len;
+
+  g_array_append_val (starts, start);
+  prov_store_file_append_entry (text, name, value, access);
+  g_string_append_c (text, '\0');
+}
+
+/* Writes a new base holding everything once @pending is applied, and
+ * drops the journal it replaces. @reopened: the new base serves reads, so
+ * the names it adds need no entry in memory. */
+static gboolean
+compact (ProvStore *self, GArray *pending, GHashTable *by_name, gboolean *reopened,
+         GError **error)
+{
+  /* The lines in one buffer: a string each would cost its allocation. */
+  g_autoptr (GString) text = NULL;
+  g_autoptr (GArray) starts = NULL;
   g_autoptr (GPtrArray) lines = NULL;
   g_autoptr (GString) contents = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -771,27 +1043,27 @@ compact (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
 
   if (!ensure_complete (self, error))
     return FALSE;
-  lines = g_ptr_array_new_full (g_hash_table_size (self->entries) + pending->len, g_free);
+  text = g_string_new (NULL);
+  starts = g_array_sized_new (FALSE, FALSE, sizeof (gsize),
+                              g_hash_table_size (self->entries) + pending->len);
   g_hash_table_iter_init (&iter, self->entries);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
     {
       const char *value = entry->value;
       int access = entry->access;
-      GString *line = g_string_new (NULL);
 
       if (g_hash_table_lookup_extended (by_name, entry->name, NULL, &index))
         {
-          const Pending *p = &g_array_index (pending, Pending, GPOINTER_TO_UINT (index));
+          const Pending *p = &g_array_index (pending, Pending, GPOINTER_TO_UINT (index) - 1);
 
-          value = pending_value (p);
-          access = pending_access (p);
+          if (p->value_changed || p->access_changed)
+            {
+              value = pending_value (p);
+              access = pending_access (p);
+            }
         }
       if (value != NULL || access != PROV_ACCESS_UNSET)
-        prov_store_file_append_entry (line, entry->name, value, access);
-      if (line->len > 0)
-        g_ptr_array_add (lines, g_string_free (line, FALSE));
-      else
-        g_string_free (line, TRUE);
+        add_line (text, starts, entry->name, value, access);
     }
   for (guint i = 0; i < pending->len; i++)
     {
@@ -799,14 +1071,15 @@ compact (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
 
       if (p->entry == NULL && (p->value_changed || p->access_changed)
           && !g_hash_table_contains (self->entries, p->name))
-        {
-          GString *line = g_string_new (NULL);
-
-          prov_store_file_append_entry (line, p->name, pending_value (p), pending_access (p));
-          g_ptr_array_add (lines, g_string_free (line, FALSE));
-        }
+        add_line (text, starts, p->name, pending_value (p), pending_access (p));
     }
+  lines = g_ptr_array_sized_new (starts->len);
+  for (guint i = 0; i < starts->len; i++)
+    g_ptr_array_add (lines, text->str + g_array_index (starts, gsize, i));
+  g_clear_pointer (&starts, g_array_unref);
   contents = prov_store_base_build (lines);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  g_string_free (g_steal_pointer (&text), TRUE);
   if (!prov_store_file_replace (self->path, contents, error))
     return FALSE;
   /* The journal names the old base now, so it is ignored even if this fails. */
@@ -818,20 +1091,28 @@ compact (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
   if (self->base == NULL)
     g_warning ("cannot reopen %s: %s", self->path,
                local_error != NULL ? local_error->message : "gone");
+  else
+    {
+      /* Reads of the names not in memory go to the new base. */
+      self->complete = FALSE;
+      *reopened = TRUE;
+    }
   return TRUE;
 }
 
 /* Persists @pending (@n_changed names change): one journal record, or a
  * new base when there is none yet or the journal has grown too big. */
 static gboolean
-persist (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
+persist (ProvStore *self, GArray *pending, GHashTable *by_name, gboolean *reopened,
+         GError **error)
 {
   g_autoptr (GString) record = g_string_new (NULL);
   gsize limit;
   guint count = 0;
 
   if (self->base == NULL)
-    return compact (self, pending, by_name, error);
+    return compact (self, pending, by_name, reopened, error);
+  limit = MAX (JOURNAL_MIN_LIMIT, prov_store_base_get_size (self->base) / 8);
   for (guint i = 0; i < pending->len; i++)
     {
       const Pending *p = &g_array_index (pending, Pending, i);
@@ -841,10 +1122,13 @@ persist (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
           append_pending (record, p);
           count++;
         }
+      /* Not held while compacting. */
+      if (self->journal_len + record->len > limit)
+        {
+          g_string_free (g_steal_pointer (&record), TRUE);
+          return compact (self, pending, by_name, reopened, error);
+        }
     }
-  limit = MAX (JOURNAL_MIN_LIMIT, prov_store_base_get_size (self->base) / 8);
-  if (self->journal_len + record->len > limit)
-    return compact (self, pending, by_name, error);
   /* A rewrite used to mend a base someone made readable; the journal
    * holds the same secrets and is created 0600. */
   if (chmod (self->path, 0600) != 0)
@@ -853,8 +1137,9 @@ persist (ProvStore *self, GArray *pending, GHashTable *by_name, GError **error)
                                     record, count, &self->journal_len, error);
 }
 
+/* @reopened: a new base holds the names that have no entry yet. */
 static void
-commit (ProvStore *self, GArray *pending)
+commit (ProvStore *self, GArray *pending, gboolean reopened)
 {
   for (guint i = 0; i < pending->len; i++)
     {
@@ -862,6 +1147,8 @@ commit (ProvStore *self, GArray *pending)
       Entry *entry = p->entry;
 
       if (!p->value_changed && !p->access_changed)
+        continue;
+      if (entry == NULL && reopened)
         continue;
       if (entry == NULL)
         {
@@ -872,7 +1159,7 @@ commit (ProvStore *self, GArray *pending)
       if (p->value_changed)
         {
           g_free (entry->value);
-          entry->value = g_steal_pointer (&p->value);
+          entry->value = p->owned != NULL ? g_steal_pointer (&p->owned) : g_strdup (p->value);
         }
       if (p->access_changed)
         entry->access = p->access;
@@ -887,24 +1174,27 @@ prov_store_apply (ProvStore *self, ProvChangeSet *changes, ProvCaller caller, GS
                   GError **error)
 {
   g_autoptr (GArray) pending = g_array_new (FALSE, TRUE, sizeof (Pending));
-  g_autoptr (GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) names = NULL;
   g_auto (GStrv) result = NULL;
+  gboolean reopened = FALSE;
 
   g_return_val_if_fail (PROV_IS_STORE (self), FALSE);
   g_return_val_if_fail (changes != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  /* A checked set did not check the states it replaced for a user. */
+  g_return_val_if_fail (changes->schema == NULL || caller == PROV_CALLER_ADMIN, FALSE);
 
   g_array_set_clear_func (pending, (GDestroyNotify) pending_clear);
-  if (!collect_changes (self, changes, caller, pending, by_name, error))
+  if (!collect_changes (self, changes, caller, pending, error))
     return FALSE;
 
   names = diff_changes (self, pending);
-  if (names->len > 0 && self->path != NULL && !persist (self, pending, by_name, error))
+  if (names->len > 0 && self->path != NULL
+      && !persist (self, pending, changes->by_name, &reopened, error))
     return FALSE;
   g_ptr_array_add (names, NULL);
   result = g_strdupv ((char **) names->pdata);
-  commit (self, pending);
+  commit (self, pending, reopened);
 
   if (result[0] != NULL)
     g_signal_emit (self, signals[SIGNAL_CHANGED], 0, result);

@@ -13,13 +13,20 @@ G_BEGIN_DECLS
  * ProvChangeSet:
  *
  * Changes collected from the profiles of one resync (or one "set"), applied
- * all at once or not at all. Entries are kept in order; for one name the
- * last value and the last access level win. @line and @origin only make
- * errors say where a value came from.
+ * all at once or not at all. One entry per name, in the order names first
+ * came; for one name the last value and the last access level win, with
+ * the @line and @origin of the add that set them (they only make errors
+ * say where a value came from). A value a later add replaces must still be
+ * valid: a set made with prov_change_set_new() keeps replaced states for
+ * the apply to check; one made with prov_change_set_new_checked() checks
+ * them against @schema as they are replaced and keeps only the first
+ * error, so that a profile repeating names costs one entry per name (such
+ * a set is applied by the administrator only).
  */
 typedef struct _ProvChangeSet ProvChangeSet;
 
 ProvChangeSet *prov_change_set_new         (void);
+ProvChangeSet *prov_change_set_new_checked (ProvSchema    *schema);
 void           prov_change_set_free        (ProvChangeSet *self);
 /* @value NULL = keep the value (self-closing element, preserve-value);
  * @access PROV_ACCESS_UNSET = keep the access level. */
@@ -29,7 +36,17 @@ void           prov_change_set_add         (ProvChangeSet *self,
                                             int            access,
                                             const char    *origin,
                                             guint          line);
+/* The number of adds so far (a name added twice counts twice). */
 guint          prov_change_set_get_size    (ProvChangeSet *self);
+/* The number of distinct names, each held once. */
+guint          prov_change_set_get_n_names (ProvChangeSet *self);
+/* Returns the size, a point prov_change_set_truncate() can return to: a
+ * checked set keeps, from then on, the states the later adds replace. */
+guint          prov_change_set_mark        (ProvChangeSet *self);
+/* Undoes the adds after the first @size (a payload that is not applied).
+ * A plain set returns to any size; a checked set to its last mark. */
+void           prov_change_set_truncate    (ProvChangeSet *self,
+                                            guint          size);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvChangeSet, prov_change_set_free)
 

@@ -231,7 +231,7 @@ save_installed (ProvStatus *status, ProvDevice *device, const char *version)
 static char *
 firmware_dir (ProvUpgrader *self)
 {
-  return g_build_filename (prov_engine_get_state_dir (self->engine), "firmware", NULL);
+  return g_build_filename (prov_engine_get_cache_dir (self->engine), "firmware", NULL);
 }
 
 static gint64

@@ -8,6 +8,7 @@
  * provision-1), so that a plugin exports its ABI versions and entry point
  * only. */
 #include "prov-abi.h"
+#include "prov-applier.h"
 #include "prov-codec.h"
 #include "prov-device.h"
 #include "prov-error.h"

@@ -2,7 +2,9 @@
 # The main job end to end, with no outside server: build, then resync an
 # example device from the example profiles in data/examples, first from
 # local files, then (when the tftp plugin is built) from a real tftpd-hpa on
-# 127.0.0.1 inside a private network namespace. Shows what was applied.
+# 127.0.0.1 inside a private network namespace; then the daemon over D-Bus,
+# and a provisioned line that makes baresip register with kamailio. Shows
+# what was applied.
 #   tests/demo.sh [BUILD_DIR]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -70,6 +72,9 @@ dbus-run-session -- sh -c '
   "$ctl" --session resync
   "$ctl" --session get Station_Name
   "$ctl" --session schedule' demo "$state" "$ctl" "$build/core/daemon/provisiond"
+
+echo "== 5. the provisioned line registers: baresip with kamailio on 127.0.0.1 (private network namespace)"
+"$top/tests/in-netns" "$top/tests/demo-baresip.sh" "$state/sip" "$ctl" "$build/core/daemon/provisiond"
 
 echo "== status"
 "$ctl" --state-dir "$state" status

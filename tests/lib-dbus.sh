@@ -185,3 +185,21 @@ monitor_exit() { # waits at most SECONDS; prints the exit status
   rm -f "$tmp/monitor.pid"
   cat "$tmp/monitor.rc"
 }
+
+# Every signal of the daemon, as gdbus prints them, in $tmp/signals.log.
+start_signals() {
+  gdbus monitor --session --dest "$name" >"$tmp/signals.log" 2>&1 &
+  extra_pids="$extra_pids $!"
+  # Printed after a round trip that follows the match rule: nothing is missed.
+  wait_until 10 "gdbus monitor" grep -q 'is owned by' "$tmp/signals.log"
+}
+# Resync, Upgrade and Activate return an id at once; the request ends with
+# RequestFinished carrying it. request METHOD ARG…: calls, waits for the
+# end, and leaves the signal's line (typed error name, result) in $tmp/out.
+request() {
+  call "$@" >"$tmp/call.out" 2>&1 || { cat "$tmp/call.out" >&2; fail "$1 refused"; }
+  id=$(sed -n 's/^(uint64 \([0-9]*\),)$/\1/p' "$tmp/call.out")
+  [ -n "$id" ] || { cat "$tmp/call.out" >&2; fail "$1 returned no id"; }
+  wait_until 60 "RequestFinished $id" grep -q "RequestFinished (uint64 $id," "$tmp/signals.log"
+  grep "RequestFinished (uint64 $id," "$tmp/signals.log" >"$tmp/out"
+}

@@ -122,8 +122,10 @@ CAFile=$tmp/ca.pem"
     ctl dump >"$tmp/after.xml"
     cmp -s "$tmp/before.xml" "$tmp/after.xml" || fail "code $code changed parameters"
   done
-  call Activate "'1234567890123456'" >"$tmp/out" 2>&1 && fail "Activate with a used code"
-  has "$name.Error.InvalidCode" "$tmp/out"
+  # Accepted with an id; RequestFinished carries the typed error.
+  start_signals
+  request Activate "'1234567890123456'"
+  has "'$name.Error.InvalidCode', 'Invalid activation code'" "$tmp/out"
   [ "$(requests)" = 4 ] || fail "expected four requests to the service"
   run 0 ctl --json status
   [ "$(json_get "$tmp/out" 'd["resyncs"][0]["error"]')" = "Invalid activation code" ] ||
@@ -186,7 +188,9 @@ EOF
 Command=$tmp/install.sh %f"
   printf '<flat-profile><GPP_B>resynced</GPP_B></flat-profile>\n' >"$profiles/p.xml"
   offline set "Profile_Rule=file://$profiles/p.xml" >/dev/null
-  start_daemon
+  # Downloads and HTTP validators go to the cache directory (systemd's
+  # CacheDirectory=), never to the state directory.
+  start_daemon --cache-dir "$tmp/cache"
   start_monitor
   url=http://127.0.0.1:$port/slow/fw.1.2.0.img
 
@@ -196,6 +200,8 @@ Command=$tmp/install.sh %f"
   wait_until 10 "the state upgrading" sh -c "'$PROVISIONCTL' --session status | grep -q '^State: upgrading$'"
   wait "$upgrade_pid" || { cat "$tmp/upgrade.out" "$tmp/upgrade.err" >&2; fail "upgrade over http"; }
   has "^installed: fw.1.2.0 from $url\$" "$tmp/upgrade.out"
+  [ -d "$tmp/cache/firmware" ] || fail "no firmware directory in the cache directory"
+  [ ! -e "$st/firmware" ] || fail "firmware downloaded into the state directory"
   cmp -s "$tmp/www/slow/fw.1.2.0.img" "$tmp/installed.img" || fail "installed bytes differ"
   run 0 ctl expand 'http://h/$SWVER'
   has 'http://h/fw.1.2.0$' "$tmp/out"
@@ -225,10 +231,16 @@ Command=$tmp/install.sh %f"
   run 0 ctl set "Upgrade_Rule=( \$SWVER ne 1.2.0 )? $url"
   run 0 ctl --json upgrade
   [ "$(json_get "$tmp/out" 'd["outcome"]')" = none ] || fail "Upgrade_Rule: $(cat "$tmp/out")"
-  call Upgrade "'$url'" >"$tmp/out"
+  start_signals
+  request Upgrade "'$url'"
   has "'outcome': <'current'>" "$tmp/out"
   has "'version': <'fw.1.2.0'>" "$tmp/out"
   [ "$(grep -c fw.1.2.0 "$tmp/access.log")" = "$fetches" ] || fail "a current image was fetched"
+
+  printf '<flat-profile><GPP_C>over-http</GPP_C></flat-profile>\n' >"$tmp/www/p.xml"
+  run 0 ctl resync "http://127.0.0.1:$port/p.xml"
+  [ -f "$tmp/cache/http-cache.ini" ] && [ ! -e "$st/http-cache.ini" ] ||
+    fail "HTTP validators not kept in the cache directory"
 
   # Over TFTP.
   turl=tftp://127.0.0.1:$tport/fw.1.3.0.img
@@ -249,8 +261,8 @@ Command=$tmp/install.sh %f"
   run 1 ctl upgrade "http://127.0.0.1:$port/fw.1.0.5.img"
   has 'downgrade below limit 1.1.0' "$tmp/err"
   run 3 ctl upgrade "http://127.0.0.1:$port/fw.9.9.9.img"
-  call Upgrade "'http://127.0.0.1:$port/fw.9.9.9.img'" >"$tmp/out" 2>&1 && fail "missing image"
-  has "$name.Error.FileNotFound" "$tmp/out"
+  request Upgrade "'http://127.0.0.1:$port/fw.9.9.9.img'"
+  has "'$name.Error.FileNotFound'" "$tmp/out"
   run 0 ctl status
   has 'downgrade below limit 1.1.0' "$tmp/out"
   run 0 ctl expand 'http://h/$SWVER'

@@ -60,6 +60,20 @@ EOF
   has "^FetchProgress url=$url received=" "$tmp/monitor.out"
   lacks s3cret "$tmp/out" "$tmp/err" "$tmp/monitor.out" "$tmp/daemon.log"
 
+  # GetStatus: enums are strings, times µs, and every key it returns
+  # (nested ones too) is documented in the interface XML.
+  call GetStatus >"$tmp/status.out"
+  has "'cause': <'request'>" "$tmp/status.out"
+  has "'outcome': <'success'>" "$tmp/status.out"
+  time=$(sed -n "s/.*'time': <int64 \([0-9]*\)>.*/\1/p" "$tmp/status.out")
+  now=$(date +%s)
+  [ "$((time / 1000000))" -ge "$((now - 600))" ] && [ "$((time / 1000000))" -le "$now" ] ||
+    fail "GetStatus time $time is not wall µs"
+  xml=$PROV_SCHEMA_DIR/org.provisiond.Provisiond1.xml
+  for key in $(grep -o "'[a-z-]*': <" "$tmp/status.out" | tr -d "': <" | sort -u); do
+    grep -q "\"$key\" (" "$xml" || fail "GetStatus key $key is not documented in $xml"
+  done
+
   # --count: the monitor ends by itself after N events.
   start_monitor --count 1
   run 0 ctl set GPP_C=x
@@ -342,13 +356,15 @@ restart)
 errors)
   start_nginx
   start_daemon
-  # Typed errors: the D-Bus name, and the exit code of the offline mode.
-  call Resync "file://$profiles/missing.xml" >"$tmp/out" 2>&1 && fail "resync of a missing file"
-  has "$name.Error.FileNotFound" "$tmp/out"
+  start_signals
+  # Typed errors: the D-Bus name in RequestFinished, and the exit code of
+  # the offline mode.
+  request Resync "file://$profiles/missing.xml"
+  has "'$name.Error.FileNotFound'" "$tmp/out"
   run 3 ctl resync "file://$profiles/missing.xml"
   printf '<flat-profile><GPP_A>x</GPP_B></flat-profile>' >"$profiles/bad.xml"
-  call Resync "file://$profiles/bad.xml" >"$tmp/out" 2>&1 && fail "resync of a corrupt file"
-  has "$name.Error.Corrupt" "$tmp/out"
+  request Resync "file://$profiles/bad.xml"
+  has "'$name.Error.Corrupt'" "$tmp/out"
   run 4 ctl resync "file://$profiles/bad.xml"
   closed=$(free_port)
   run 5 ctl resync "http://127.0.0.1:$closed/x.xml"
@@ -387,6 +403,51 @@ errors)
   set -e
   [ "$rc" = 1 ] || fail "a daemon on a damaged store exited $rc"
   grep -q 'params.db: line .*checksum mismatch' "$tmp/damaged.log" || fail "no reason given"
+  ;;
+
+timeout)
+  # Resync returns its id at once: a caller's short D-Bus timeout cannot
+  # fail a resync that succeeds (here one that takes about 2 s: nginx
+  # sends /slow/ at 1 MB/s).
+  start_nginx
+  mkdir -p "$tmp/www/slow"
+  python3 -c 'print("<flat-profile>")
+for i in range(40000): print("<Big_%d>%s</Big_%d>" % (i, "x" * 20, i))
+print("</flat-profile>")' >"$tmp/www/slow/big.xml"
+  start_daemon
+  start_signals
+  url=http://127.0.0.1:$port/slow/big.xml
+  gdbus call --session --timeout 1 --dest "$name" --object-path "$path" \
+    --method "$name.Resync" "$url" >"$tmp/call.out" 2>&1 ||
+    { cat "$tmp/call.out" >&2; fail "Resync with a 1 s timeout failed"; }
+  id=$(sed -n 's/^(uint64 \([0-9]*\),)$/\1/p' "$tmp/call.out")
+  [ -n "$id" ] || fail "no id: $(cat "$tmp/call.out")"
+  wait_until 60 "RequestFinished $id" grep -q "RequestFinished (uint64 $id," "$tmp/signals.log"
+  has "RequestFinished (uint64 $id, '', '', {'url': <'$url'>, 'changed': <\['Big_" \
+    "$tmp/signals.log"
+  # The slow fetch really outlasted the caller's timeout.
+  has "FetchProgress ('$url'" "$tmp/signals.log"
+  run 0 ctl get Big_39999
+  [ "$(cat "$tmp/out")" = xxxxxxxxxxxxxxxxxxxx ] || fail "the resync did not apply"
+
+  # provisionctl waits for its own id, and says so when the daemon
+  # vanishes before the request ends (SIGKILL: no signal at all).
+  printf '<flat-profile><Big_0>changed</Big_0></flat-profile>' >"$tmp/www/small.xml"
+  run 0 ctl resync "http://127.0.0.1:$port/small.xml"
+  has '^changed: Big_0 = changed$' "$tmp/out"
+  # Another file: the first one would be answered 304 Not Modified.
+  cp "$tmp/www/slow/big.xml" "$tmp/www/slow/big2.xml"
+  url=http://127.0.0.1:$port/slow/big2.xml
+  (
+    ctl resync "$url" >"$tmp/resync.out" 2>"$tmp/resync.log" &&
+      echo 0 >"$tmp/resync.rc" || echo $? >"$tmp/resync.rc"
+  ) &
+  wait_until 10 "the slow fetch" grep -q "FetchProgress ('$url'" "$tmp/signals.log"
+  kill -KILL "$(cat "$tmp/daemon.pid")"
+  daemon_exit 10 >/dev/null
+  wait_until 10 "the resync call to end" test -s "$tmp/resync.rc"
+  [ "$(cat "$tmp/resync.rc")" = 1 ] || fail "resync exited $(cat "$tmp/resync.rc")"
+  has "provisiond left the bus before the request finished" "$tmp/resync.log"
   ;;
 
 *)

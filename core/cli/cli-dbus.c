@@ -97,8 +97,10 @@ dbus_set_parameters (ProvCli *cli, GPtrArray *values, GError **error)
   return changed;
 }
 
-/* Resync, Activate and Upgrade: one string in, a{sv} out when the run
- * ends, with FetchProgress on the way. */
+/* Resync, Activate and Upgrade: one string in, a request id back at once;
+ * RequestFinished with that id ends the request, with FetchProgress on the
+ * way. No D-Bus timeout bounds the wait (a run may wait for busy lines,
+ * Forced_Resync_Delay); the daemon leaving the bus does. */
 typedef void     (*LongCall)       (ProvProvisiond1      *proxy,
                                     const char           *arg,
                                     GDBusCallFlags        flags,
@@ -107,25 +109,70 @@ typedef void     (*LongCall)       (ProvProvisiond1      *proxy,
                                     GAsyncReadyCallback   callback,
                                     gpointer              user_data);
 typedef gboolean (*LongCallFinish) (ProvProvisiond1      *proxy,
-                                    GVariant            **out_result,
+                                    guint64              *out_id,
                                     GAsyncResult         *res,
                                     GError              **error);
 
 typedef struct
 {
   GMainLoop       *loop;
-  GAsyncResult    *res;
+  LongCallFinish   finish;
+  gboolean         replied;
+  GError          *error;    /* the call's own error */
+  guint64          id;       /* 0 until the reply gave it */
+  GHashTable      *finished; /* id → RequestFinished's (ssa{sv}), for any id seen */
+  gboolean         vanished; /* the daemon left the bus */
   ProvCliProgress  progress;
   gpointer         user_data;
 } CallWait;
+
+static gboolean
+call_wait_done (CallWait *wait)
+{
+  if (!wait->replied)
+    return FALSE;
+  return wait->id == 0 || wait->vanished
+         || g_hash_table_contains (wait->finished, &wait->id);
+}
 
 static void
 on_call_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   CallWait *wait = user_data;
 
-  wait->res = g_object_ref (res);
-  g_main_loop_quit (wait->loop);
+  wait->replied = TRUE;
+  if (!wait->finish (PROV_PROVISIOND1 (source), &wait->id, res, &wait->error))
+    wait->id = 0;
+  if (call_wait_done (wait))
+    g_main_loop_quit (wait->loop);
+}
+
+/* Signals may come before the reply that names their id: keep them all. */
+static void
+on_request_finished (ProvProvisiond1 *proxy, guint64 id, const char *error_name,
+                     const char *message, GVariant *result, gpointer user_data)
+{
+  CallWait *wait = user_data;
+  guint64 *key = g_memdup2 (&id, sizeof id);
+
+  g_hash_table_replace (wait->finished, key,
+                        g_variant_ref_sink (g_variant_new ("(ss@a{sv})", error_name, message,
+                                                           result)));
+  if (call_wait_done (wait))
+    g_main_loop_quit (wait->loop);
+}
+
+static void
+on_name_owner (GObject *proxy, GParamSpec *pspec, gpointer user_data)
+{
+  CallWait *wait = user_data;
+  g_autofree char *owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (proxy));
+
+  if (owner != NULL)
+    return;
+  wait->vanished = TRUE;
+  if (call_wait_done (wait))
+    g_main_loop_quit (wait->loop);
 }
 
 static void
@@ -138,31 +185,63 @@ on_fetch_progress (ProvProvisiond1 *proxy, const char *url, guint64 received, gu
     wait->progress (url, received, total, wait->user_data);
 }
 
+/* The request's result, or NULL with @error: the method's own error, the
+ * request's typed error, or the daemon gone before it ended. */
 static GVariant *
 call_and_wait (ProvCli *cli, LongCall call, LongCallFinish finish, const char *arg,
                ProvCliProgress progress, gpointer user_data, GError **error)
 {
   ProvProvisiond1 *proxy = prov_cli_get_proxy (cli, error);
   g_autoptr(GMainLoop) loop = NULL;
-  GVariant *result = NULL;
+  g_autoptr(GHashTable) finished = NULL;
   CallWait wait = { 0 };
-  gboolean ok;
-  gulong progress_id;
+  GVariant *outcome;
+  const char *error_name, *message;
+  GVariant *result = NULL;
+  gulong ids[3];
 
   if (proxy == NULL)
     return NULL;
   loop = g_main_loop_new (NULL, FALSE);
+  finished = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                    (GDestroyNotify) g_variant_unref);
   wait.loop = loop;
+  wait.finish = finish;
+  wait.finished = finished;
   wait.progress = progress;
   wait.user_data = user_data;
-  progress_id = g_signal_connect (proxy, "fetch-progress", G_CALLBACK (on_fetch_progress), &wait);
-  /* A run may wait for busy lines (Forced_Resync_Delay): no timeout. */
+  ids[0] = g_signal_connect (proxy, "fetch-progress", G_CALLBACK (on_fetch_progress), &wait);
+  ids[1] = g_signal_connect (proxy, "request-finished", G_CALLBACK (on_request_finished), &wait);
+  ids[2] = g_signal_connect (proxy, "notify::g-name-owner", G_CALLBACK (on_name_owner), &wait);
+  /* The reply comes at once; polkit may still ask for a password first. */
   call (proxy, arg, FLAGS, G_MAXINT, NULL, on_call_done, &wait);
   g_main_loop_run (loop);
-  g_signal_handler_disconnect (proxy, progress_id);
-  ok = finish (proxy, &result, wait.res, error);
-  g_object_unref (wait.res);
-  return check_reply (ok, error) ? result : NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_signal_handler_disconnect (proxy, ids[i]);
+  if (wait.error != NULL)
+    {
+      g_propagate_error (error, wait.error);
+      check_reply (FALSE, error);
+      return NULL;
+    }
+  outcome = g_hash_table_lookup (finished, &wait.id);
+  if (outcome == NULL)
+    {
+      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CANCELLED,
+                           _("provisiond left the bus before the request finished"));
+      return NULL;
+    }
+  g_variant_get (outcome, "(&s&s@a{sv})", &error_name, &message, &result);
+  if (error_name[0] != '\0')
+    {
+      g_autoptr(GError) failure = g_dbus_error_new_for_dbus_error (error_name, message);
+
+      g_variant_unref (result);
+      g_dbus_error_strip_remote_error (failure);
+      g_propagate_error (error, g_steal_pointer (&failure));
+      return NULL;
+    }
+  return result;
 }
 
 static ProvCliResync *
@@ -225,6 +304,15 @@ dbus_upgrade (ProvCli *cli, const char *rule, ProvCliProgress progress, gpointer
   return upgrade;
 }
 
+static ProvCause
+cause_from_string (const char *text)
+{
+  for (ProvCause cause = PROV_CAUSE_EXPLICIT; cause <= PROV_CAUSE_RETRY; cause++)
+    if (g_strcmp0 (text, prov_cause_to_string (cause)) == 0)
+      return cause;
+  return PROV_CAUSE_EXPLICIT;
+}
+
 static void
 entries_from_variant (GArray *to, GVariant *list)
 {
@@ -237,17 +325,18 @@ entries_from_variant (GArray *to, GVariant *list)
   while ((dict = g_variant_iter_next_value (&iter)) != NULL)
     {
       ProvStatusEntry entry = { 0 };
-      const char *outcome = "";
-      gint32 cause = PROV_CAUSE_EXPLICIT;
+      const char *outcome = "", *cause = "";
       guint32 n_changed = 0;
 
+      /* µs on the bus, seconds in the status. */
       g_variant_lookup (dict, "time", "x", &entry.time);
-      g_variant_lookup (dict, "cause", "i", &cause);
+      entry.time /= G_USEC_PER_SEC;
+      g_variant_lookup (dict, "cause", "&s", &cause);
       g_variant_lookup (dict, "url", "s", &entry.url);
       g_variant_lookup (dict, "error", "s", &entry.error);
       g_variant_lookup (dict, "changed", "u", &n_changed);
       g_variant_lookup (dict, "outcome", "&s", &outcome);
-      entry.cause = (ProvCause) cause;
+      entry.cause = cause_from_string (cause);
       entry.n_changed = n_changed;
       entry.outcome = PROV_OUTCOME_OTHER;
       for (ProvOutcome o = PROV_OUTCOME_SUCCESS; o <= PROV_OUTCOME_OTHER; o++)
@@ -272,7 +361,7 @@ dbus_get_status (ProvCli *cli, GError **error)
   g_autoptr(GVariantIter) schedule = NULL;
   ProvCliStatus *status;
   ProvScheduleItem item;
-  gint32 cause;
+  const char *cause;
 
   if (proxy == NULL)
     return NULL;
@@ -292,10 +381,10 @@ dbus_get_status (ProvCli *cli, GError **error)
   g_variant_lookup (reply, "custom-ca-status", "s", &status->custom_ca_status);
   g_variant_lookup (reply, "custom-ca-error", "s", &status->custom_ca_error);
   g_variant_lookup (reply, "custom-ca-info", "s", &status->custom_ca_info);
-  if (g_variant_lookup (reply, "schedule", "a(ixx)", &schedule))
-    while (g_variant_iter_next (schedule, "(ixx)", &cause, &item.earliest, &item.latest))
+  if (g_variant_lookup (reply, "schedule", "a(sxx)", &schedule))
+    while (g_variant_iter_next (schedule, "(&sxx)", &cause, &item.earliest, &item.latest))
       {
-        item.cause = (ProvCause) cause;
+        item.cause = cause_from_string (cause);
         g_array_append_val (status->schedule, item);
       }
   return status;
@@ -339,6 +428,21 @@ dbus_list_plugins (ProvCli *cli, GError **error)
   return list;
 }
 
+static GVariant *
+dbus_list_appliers (ProvCli *cli, GError **error)
+{
+  ProvProvisiond1 *proxy = prov_cli_get_proxy (cli, error);
+  GVariant *reply = NULL;
+  gboolean ok;
+
+  if (proxy == NULL)
+    return NULL;
+  ok = prov_provisiond1_call_list_appliers_sync (proxy, FLAGS, -1, &reply, NULL, error);
+  if (!check_reply (ok, error))
+    return NULL;
+  return reply;
+}
+
 const ProvCliBackend prov_cli_dbus_backend = {
   .get_parameters = dbus_get_parameters,
   .list_parameters = dbus_list_parameters,
@@ -349,4 +453,5 @@ const ProvCliBackend prov_cli_dbus_backend = {
   .get_status = dbus_get_status,
   .expand_rule = dbus_expand_rule,
   .list_plugins = dbus_list_plugins,
+  .list_appliers = dbus_list_appliers,
 };

@@ -33,7 +33,7 @@ join (const char *const *names)
 }
 
 static void
-on_resync_started (ProvProvisiond1 *proxy, int cause, gpointer user_data)
+on_resync_started (ProvProvisiond1 *proxy, const char *cause, gpointer user_data)
 {
   Monitor *monitor = user_data;
   g_autoptr(ProvJson) json = prov_json_new ();
@@ -44,12 +44,12 @@ on_resync_started (ProvProvisiond1 *proxy, int cause, gpointer user_data)
       prov_json_member (json, "event");
       prov_json_string (json, "ResyncStarted");
       prov_json_member (json, "cause");
-      prov_json_string (json, prov_cause_to_string (cause));
+      prov_json_string (json, cause);
       prov_json_end_object (json);
       prov_json_print (json);
     }
   else
-    g_print ("ResyncStarted cause=%s\n", prov_cause_to_string (cause));
+    g_print ("ResyncStarted cause=%s\n", cause);
   event_done (monitor);
 }
 
@@ -85,7 +85,7 @@ on_resync_finished (ProvProvisiond1 *proxy, const char *outcome, const char *url
 }
 
 static void
-on_upgrade_started (ProvProvisiond1 *proxy, int cause, gpointer user_data)
+on_upgrade_started (ProvProvisiond1 *proxy, const char *cause, gpointer user_data)
 {
   Monitor *monitor = user_data;
   g_autoptr(ProvJson) json = prov_json_new ();
@@ -96,12 +96,12 @@ on_upgrade_started (ProvProvisiond1 *proxy, int cause, gpointer user_data)
       prov_json_member (json, "event");
       prov_json_string (json, "UpgradeStarted");
       prov_json_member (json, "cause");
-      prov_json_string (json, prov_cause_to_string (cause));
+      prov_json_string (json, cause);
       prov_json_end_object (json);
       prov_json_print (json);
     }
   else
-    g_print ("UpgradeStarted cause=%s\n", prov_cause_to_string (cause));
+    g_print ("UpgradeStarted cause=%s\n", cause);
   event_done (monitor);
 }
 
@@ -132,6 +132,35 @@ on_upgrade_finished (ProvProvisiond1 *proxy, const char *outcome, const char *ur
     g_print ("UpgradeFinished outcome=%s url=%s error=%s\n", outcome, url, error);
   else
     g_print ("UpgradeFinished outcome=%s url=%s version=%s\n", outcome, url, version);
+  event_done (monitor);
+}
+
+static void
+on_request_finished (ProvProvisiond1 *proxy, guint64 id, const char *error_name,
+                     const char *message, GVariant *result, gpointer user_data)
+{
+  Monitor *monitor = user_data;
+  g_autoptr(ProvJson) json = prov_json_new ();
+
+  if (monitor->json)
+    {
+      prov_json_begin_object (json);
+      prov_json_member (json, "event");
+      prov_json_string (json, "RequestFinished");
+      prov_json_member (json, "id");
+      prov_json_int (json, (gint64) id);
+      prov_json_member (json, "error");
+      prov_json_string (json, error_name[0] != '\0' ? error_name : NULL);
+      prov_json_member (json, "message");
+      prov_json_string (json, message[0] != '\0' ? message : NULL);
+      prov_json_end_object (json);
+      prov_json_print (json);
+    }
+  else if (error_name[0] != '\0')
+    g_print ("RequestFinished id=%" G_GUINT64_FORMAT " error=%s message=%s\n", id, error_name,
+             message);
+  else
+    g_print ("RequestFinished id=%" G_GUINT64_FORMAT "\n", id);
   event_done (monitor);
 }
 
@@ -231,6 +260,7 @@ prov_cli_cmd_monitor (ProvCli *cli, int argc, char **argv)
   g_signal_connect (proxy, "resync-finished", G_CALLBACK (on_resync_finished), &monitor);
   g_signal_connect (proxy, "upgrade-started", G_CALLBACK (on_upgrade_started), &monitor);
   g_signal_connect (proxy, "upgrade-finished", G_CALLBACK (on_upgrade_finished), &monitor);
+  g_signal_connect (proxy, "request-finished", G_CALLBACK (on_request_finished), &monitor);
   g_signal_connect (proxy, "parameters-changed", G_CALLBACK (on_parameters_changed), &monitor);
   g_signal_connect (proxy, "fetch-progress", G_CALLBACK (on_fetch_progress), &monitor);
   g_signal_connect (proxy, "notify::g-name-owner", G_CALLBACK (on_owner_changed), NULL);

@@ -327,6 +327,16 @@ offline_list_plugins (ProvCli *cli, GError **error)
   return list;
 }
 
+static GVariant *
+offline_list_appliers (ProvCli *cli, GError **error)
+{
+  ProvContext *ctx = prov_cli_get_context (cli, error);
+
+  if (ctx == NULL)
+    return NULL;
+  return g_variant_ref_sink (prov_appliers_describe (prov_context_get_appliers (ctx)));
+}
+
 const ProvCliBackend prov_cli_offline_backend = {
   .get_parameters = offline_get_parameters,
   .list_parameters = offline_list_parameters,
@@ -337,4 +347,5 @@ const ProvCliBackend prov_cli_offline_backend = {
   .get_status = offline_get_status,
   .expand_rule = offline_expand_rule,
   .list_plugins = offline_list_plugins,
+  .list_appliers = offline_list_appliers,
 };

@@ -126,6 +126,9 @@ typedef struct
   /* (element-type ProvCliPlugin) */
   GPtrArray     *(*list_plugins)    (ProvCli             *cli,
                                      GError             **error);
+  /* PROV_APPLIERS_DESCRIBE_TYPE rows. */
+  GVariant      *(*list_appliers)   (ProvCli             *cli,
+                                     GError             **error);
 } ProvCliBackend;
 
 extern const ProvCliBackend prov_cli_offline_backend;
@@ -228,6 +231,7 @@ int prov_cli_cmd_status   (ProvCli *cli, int argc, char **argv);
 int prov_cli_cmd_schedule (ProvCli *cli, int argc, char **argv);
 int prov_cli_cmd_expand   (ProvCli *cli, int argc, char **argv);
 int prov_cli_cmd_plugins  (ProvCli *cli, int argc, char **argv);
+int prov_cli_cmd_appliers (ProvCli *cli, int argc, char **argv);
 int prov_cli_cmd_monitor  (ProvCli *cli, int argc, char **argv);
 int prov_cli_cmd_decode   (ProvCli *cli, int argc, char **argv);
 int prov_cli_cmd_encode   (ProvCli *cli, int argc, char **argv);

@@ -35,6 +35,8 @@ static const ProvCliCommandInfo commands[] = {
     1, 1, NULL, PROV_CLI_BOTH, prov_cli_cmd_expand },
   { "plugins", NULL, N_("List the loaded plugins"),
     0, 0, NULL, PROV_CLI_BOTH, prov_cli_cmd_plugins },
+  { "appliers", NULL, N_("Show the appliers, their targets and last results"),
+    0, 0, NULL, PROV_CLI_BOTH, prov_cli_cmd_appliers },
   { "monitor", NULL, N_("Follow the daemon's events"),
     0, 0, prov_cli_monitor_options, PROV_CLI_DBUS, prov_cli_cmd_monitor },
   { "decode", N_("FILE"), N_("Show a profile file as the device reads it"),

@@ -39,6 +39,7 @@ G_DEFINE_TYPE (ProvAuthority, prov_authority, G_TYPE_OBJECT)
 typedef struct
 {
   char            *sender;
+  char            *action;
   gboolean         interactive;
   GDBusConnection *bus;
   guint            subscription; /* handed to the cache once the uid is known */
@@ -51,6 +52,7 @@ check_data_free (CheckData *data)
     g_dbus_connection_signal_unsubscribe (data->bus, data->subscription);
   g_clear_object (&data->bus);
   g_free (data->sender);
+  g_free (data->action);
   g_free (data);
 }
 
@@ -125,7 +127,7 @@ check_polkit (GTask *task)
   CheckData *data = g_task_get_task_data (task);
   g_autoptr(PolkitSubject) subject = polkit_system_bus_name_new (data->sender);
 
-  polkit_authority_check_authorization (self->polkit, subject, PROV_AUTHORITY_ADMIN_ACTION, NULL,
+  polkit_authority_check_authorization (self->polkit, subject, data->action, NULL,
                                         data->interactive
                                           ? POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION
                                           : POLKIT_CHECK_AUTHORIZATION_FLAGS_NONE,
@@ -198,7 +200,7 @@ check_uid (GTask *task, guint32 uid)
       return;
     }
 #ifdef HAVE_POLKIT
-  if (self->use_polkit)
+  if (self->use_polkit && ((CheckData *) g_task_get_task_data (task))->action != NULL)
     {
       if (self->polkit != NULL)
         check_polkit (task);
@@ -237,6 +239,7 @@ on_unix_user (GObject *source, GAsyncResult *res, gpointer user_data)
 void
 prov_authority_check_async (ProvAuthority         *self,
                             GDBusMethodInvocation *invocation,
+                            const char            *action,
                             gboolean               interactive,
                             GCancellable          *cancellable,
                             GAsyncReadyCallback    callback,
@@ -262,6 +265,7 @@ prov_authority_check_async (ProvAuthority         *self,
     }
   data = g_new0 (CheckData, 1);
   data->sender = g_strdup (sender);
+  data->action = g_strdup (action);
   data->interactive = interactive;
   g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
   cached = g_hash_table_lookup (self->uids, sender);

@@ -11,6 +11,7 @@ static const struct
   gsize       offset;
 } keys[] = {
   { "StateDirectory", G_STRUCT_OFFSET (ProvDaemonConfig, state_dir) },
+  { "CacheDirectory", G_STRUCT_OFFSET (ProvDaemonConfig, cache_dir) },
   { "DeviceFile", G_STRUCT_OFFSET (ProvDaemonConfig, device_file) },
   { "PluginPath", G_STRUCT_OFFSET (ProvDaemonConfig, plugin_path) },
   { "PluginBlock", G_STRUCT_OFFSET (ProvDaemonConfig, plugin_block) },

@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   char  *state_dir;
+  char  *cache_dir;
   char  *device_file;
   char  *plugin_path;  /* ':'-separated */
   char  *plugin_block; /* ','-separated */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include "prov-authority.h"
 #include "prov-custom-ca.h"
 #include "prov-dbus-service-private.h"
 #include "prov-dhcp.h"
@@ -100,8 +101,11 @@ entries_to_variant (const ProvStatusEntry *entries, guint n)
       const ProvStatusEntry *e = &entries[i];
 
       g_variant_builder_open (&list, G_VARIANT_TYPE ("a{sv}"));
-      g_variant_builder_add (&list, "{sv}", "time", g_variant_new_int64 (e->time));
-      g_variant_builder_add (&list, "{sv}", "cause", g_variant_new_int32 (e->cause));
+      /* The status keeps seconds; the bus speaks µs everywhere. */
+      g_variant_builder_add (&list, "{sv}", "time",
+                             g_variant_new_int64 (e->time * G_USEC_PER_SEC));
+      g_variant_builder_add (&list, "{sv}", "cause",
+                             g_variant_new_string (prov_cause_to_string (e->cause)));
       g_variant_builder_add (&list, "{sv}", "url", g_variant_new_string (e->url ? e->url : ""));
       g_variant_builder_add (&list, "{sv}", "outcome",
                              g_variant_new_string (prov_outcome_to_string (e->outcome)));
@@ -134,12 +138,12 @@ method_get_status (ProvDbusService *self, GDBusMethodInvocation *invocation, Pro
   g_variant_builder_add (&dict, "{sv}", "next-upgrade-retry",
                          g_variant_new_int64 (
                            prov_scheduler_get_next_upgrade_retry (self->scheduler)));
-  g_variant_builder_init (&schedule, G_VARIANT_TYPE ("a(ixx)"));
+  g_variant_builder_init (&schedule, G_VARIANT_TYPE ("a(sxx)"));
   for (guint i = 0; i < plan->len; i++)
     {
       const ProvScheduleItem *item = &g_array_index (plan, ProvScheduleItem, i);
-      g_variant_builder_add (&schedule, "(ixx)", (gint32) item->cause, item->earliest,
-                             item->latest);
+      g_variant_builder_add (&schedule, "(sxx)", prov_cause_to_string (item->cause),
+                             item->earliest, item->latest);
     }
   g_variant_builder_add (&dict, "{sv}", "schedule", g_variant_builder_end (&schedule));
   g_variant_builder_add (&dict, "{sv}", "lines-busy",
@@ -232,6 +236,15 @@ method_list_plugins (ProvDbusService *self, GDBusMethodInvocation *invocation, P
   g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a(ssss))", &list));
 }
 
+static void
+method_list_appliers (ProvDbusService *self, GDBusMethodInvocation *invocation,
+                      ProvCaller caller)
+{
+  GVariant *rows = prov_appliers_describe (prov_context_get_appliers (self->context));
+
+  g_dbus_method_invocation_return_value (invocation, g_variant_new_tuple (&rows, 1));
+}
+
 /* The core names no plugin: a SIP handler is any plugin with the action
  * signal "handle-message" (request, peer → response), the sip plugin's. */
 static ProvPlugin *
@@ -284,18 +297,19 @@ method_handle_sip_notify (ProvDbusService *self, GDBusMethodInvocation *invocati
  * ProvAuthority); the methods open to users apply the `ua` rules. */
 const ProvDbusMethod prov_dbus_methods[] = {
   /* Users: exactly their `ua` rights, never a secret. */
-  { "handle-get-parameters", method_get_parameters, FALSE },
-  { "handle-list-parameters", method_list_parameters, FALSE },
-  { "handle-set-parameters", method_set_parameters, FALSE },
+  { "handle-get-parameters", method_get_parameters, FALSE, PROV_ACTION_READ_SECRETS },
+  { "handle-list-parameters", method_list_parameters, FALSE, PROV_ACTION_READ_SECRETS },
+  { "handle-set-parameters", method_set_parameters, FALSE, PROV_ACTION_CHANGE_PARAMETERS },
   /* Results and times; no secret is ever part of a URL or an error text. */
-  { "handle-get-status", method_get_status, FALSE },
+  { "handle-get-status", method_get_status, FALSE, NULL },
   /* Fed by the SIP stack and the network scripts, which are the system's. */
-  { "handle-set-line-state", method_set_line_state, TRUE },
-  { "handle-set-dhcp-options", method_set_dhcp_options, TRUE },
-  { "handle-handle-sip-notify", method_handle_sip_notify, TRUE },
+  { "handle-set-line-state", method_set_line_state, TRUE, PROV_ACTION_CHANGE_PARAMETERS },
+  { "handle-set-dhcp-options", method_set_dhcp_options, TRUE, PROV_ACTION_CHANGE_PARAMETERS },
+  { "handle-handle-sip-notify", method_handle_sip_notify, TRUE, PROV_ACTION_RESYNC },
   /* Expansion shows GPP_A…P, which may be `na`. */
-  { "handle-expand-rule", method_expand_rule, TRUE },
+  { "handle-expand-rule", method_expand_rule, TRUE, PROV_ACTION_READ_SECRETS },
   /* Files and versions of the installation are the admin's business. */
-  { "handle-list-plugins", method_list_plugins, TRUE },
+  { "handle-list-plugins", method_list_plugins, TRUE, PROV_ACTION_READ_SECRETS },
+  { "handle-list-appliers", method_list_appliers, TRUE, PROV_ACTION_READ_SECRETS },
 };
 const guint prov_dbus_n_methods = G_N_ELEMENTS (prov_dbus_methods);

@@ -18,14 +18,15 @@ struct _ProvDbusService
   ProvProvisiond1 *skeleton;
   gboolean         stopping;
 
-  /* Resync and Activate calls (GDBusMethodInvocation, each owing one
-   * reply): waiting for the next run to start, and answered by the run
-   * under way. */
-  GPtrArray       *pending;
-  GPtrArray       *running;
-  /* The same for Upgrade calls. */
-  GPtrArray       *upgrades_pending;
-  GPtrArray       *upgrades_running;
+  /* Ids (guint64) of accepted Resync and Activate requests, each owing
+   * one RequestFinished: waiting for the next run to start, and answered
+   * by the run under way. */
+  GArray          *pending;
+  GArray          *running;
+  /* The same for Upgrade requests. */
+  GArray          *upgrades_pending;
+  GArray          *upgrades_running;
+  guint64          last_id;
   /* The waiting upgrade request runs Upgrade_Rule (the latest call wins). */
   gboolean         upgrade_pending_configured;
 
@@ -42,6 +43,9 @@ typedef struct
   const char         *signal; /* the skeleton's handle-* signal */
   ProvDbusMethodFunc  func;
   gboolean            admin_only;
+  /* The polkit action that makes a caller the admin for this method;
+   * NULL: only the uid counts (the method treats everyone alike). */
+  const char         *action;
 } ProvDbusMethod;
 
 /* The methods answered at once, with who may call each. */

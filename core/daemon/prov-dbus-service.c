@@ -42,13 +42,39 @@ prov_dbus_return_error (GDBusMethodInvocation *invocation, GError *error)
   g_dbus_method_invocation_take_error (invocation, error);
 }
 
+/* Ends request @id: RequestFinished with @error's D-Bus name, or with
+ * @result (a floating a{sv}, NULL = empty) on success. */
 static void
-fail_all (GPtrArray *invocations, int code, const char *message)
+finish_request (ProvDbusService *self, guint64 id, const GError *error, GVariant *result)
 {
-  for (guint i = 0; i < invocations->len; i++)
-    g_dbus_method_invocation_return_error_literal (invocations->pdata[i], PROV_ERROR, code,
-                                                   message);
-  g_ptr_array_set_size (invocations, 0);
+  g_autofree char *name = error != NULL ? g_dbus_error_encode_gerror (error) : NULL;
+
+  if (result == NULL)
+    result = g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
+  prov_provisiond1_emit_request_finished (self->skeleton, id, name != NULL ? name : "",
+                                          error != NULL ? error->message : "", result);
+}
+
+static void
+fail_all (ProvDbusService *self, GArray *ids, int code, const char *message)
+{
+  g_autoptr(GError) error = g_error_new_literal (PROV_ERROR, code, message);
+
+  for (guint i = 0; i < ids->len; i++)
+    finish_request (self, g_array_index (ids, guint64, i), error, NULL);
+  g_array_set_size (ids, 0);
+}
+
+/* Accepts a long request: its id goes back at once, RequestFinished ends it.
+ * The reply frees the invocation and the arguments read from it. */
+static guint64
+accept_request (ProvDbusService *self, GDBusMethodInvocation *invocation, GArray *queue)
+{
+  guint64 id = ++self->last_id;
+
+  g_array_append_val (queue, id);
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(t)", id));
+  return id;
 }
 
 const char *
@@ -92,9 +118,11 @@ check_resync_possible (ProvDbusService *self, GDBusMethodInvocation *invocation)
 static void
 queue_resync (ProvDbusService *self, GDBusMethodInvocation *invocation, const char *rule)
 {
+  g_autofree char *copy = g_strdup (rule);
+
   /* Queued first: the request may start the run, and its signal, at once. */
-  g_ptr_array_add (self->pending, invocation);
-  prov_scheduler_request_resync (self->scheduler, PROV_CAUSE_EXPLICIT, rule);
+  accept_request (self, invocation, self->pending);
+  prov_scheduler_request_resync (self->scheduler, PROV_CAUSE_EXPLICIT, copy);
 }
 
 static void
@@ -157,9 +185,8 @@ method_activate (ProvDbusService *self, GDBusMethodInvocation *invocation, ProvC
 
 /* ---- calls answered by an upgrade ----------------------------------------- */
 
-static void
-return_upgrade (GDBusMethodInvocation *invocation, const char *outcome, const char *url,
-                const char *version)
+static GVariant *
+upgrade_result (const char *outcome, const char *url, const char *version)
 {
   GVariantBuilder result;
 
@@ -168,7 +195,7 @@ return_upgrade (GDBusMethodInvocation *invocation, const char *outcome, const ch
   g_variant_builder_add (&result, "{sv}", "url", g_variant_new_string (url ? url : ""));
   g_variant_builder_add (&result, "{sv}", "version",
                          g_variant_new_string (version ? version : ""));
-  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a{sv})", &result));
+  return g_variant_builder_end (&result);
 }
 
 static void
@@ -176,6 +203,7 @@ method_upgrade (ProvDbusService *self, GDBusMethodInvocation *invocation, ProvCa
 {
   ProvStore *store = get_store (self);
   const char *rule = NULL;
+  g_autofree char *copy = NULL;
   g_autoptr(GError) error = NULL;
 
   g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &rule);
@@ -196,31 +224,36 @@ method_upgrade (ProvDbusService *self, GDBusMethodInvocation *invocation, ProvCa
         "firmware upgrades are disabled (Upgrade_Enable is No)");
       return;
     }
-  if (rule[0] == '\0' && is_blank (prov_store_get (store, "Upgrade_Rule")))
-    {
-      return_upgrade (invocation, "none", NULL, NULL);
-      return;
-    }
   if (self->stopping)
     {
       g_dbus_method_invocation_return_error_literal (invocation, PROV_ERROR, PROV_ERROR_CANCELLED,
                                                      "the daemon is stopping");
       return;
     }
-  g_ptr_array_add (self->upgrades_pending, invocation);
-  self->upgrade_pending_configured = rule[0] == '\0';
-  prov_scheduler_request_upgrade (self->scheduler, rule[0] != '\0' ? rule : NULL);
+  if (rule[0] == '\0' && is_blank (prov_store_get (store, "Upgrade_Rule")))
+    {
+      /* Nothing to wait for; the reply goes out before the signal. */
+      g_autoptr(GArray) now = g_array_new (FALSE, FALSE, sizeof (guint64));
+      guint64 id = accept_request (self, invocation, now);
+
+      finish_request (self, id, NULL, upgrade_result ("none", NULL, NULL));
+      return;
+    }
+  copy = rule[0] != '\0' ? g_strdup (rule) : NULL;
+  accept_request (self, invocation, self->upgrades_pending);
+  self->upgrade_pending_configured = copy == NULL;
+  prov_scheduler_request_upgrade (self->scheduler, copy);
 }
 
 static const ProvDbusMethod waiting_methods[] = {
   /* Users: the configured rules or one of their own, while
    * User_Configurable_Resync is Yes. */
-  { "handle-resync", method_resync, FALSE },
+  { "handle-resync", method_resync, FALSE, PROV_ACTION_RESYNC },
   /* Users too: the phone's own UI, where the code is typed, runs as one,
    * and the code is the credential. */
-  { "handle-activate", method_activate, FALSE },
+  { "handle-activate", method_activate, FALSE, NULL },
   /* Firmware is the admin's business. */
-  { "handle-upgrade", method_upgrade, TRUE },
+  { "handle-upgrade", method_upgrade, TRUE, PROV_ACTION_RESYNC },
 };
 
 /* ---- authorization -------------------------------------------------------- */
@@ -301,7 +334,8 @@ marshal_method (GClosure     *closure,
   call->invocation = invocation;
   interactive = method->admin_only && (g_dbus_message_get_flags (message)
                                        & G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION);
-  prov_authority_check_async (self->authority, invocation, interactive, NULL, on_authorized, call);
+  prov_authority_check_async (self->authority, invocation, method->action, interactive, NULL,
+                              on_authorized, call);
   g_value_set_boolean (return_value, TRUE);
 }
 
@@ -329,11 +363,11 @@ on_resync_started (ProvEngine *engine, int cause, gpointer user_data)
   ProvDbusService *self = user_data;
 
   /* Calls waiting so far are answered by this run; later ones by the next. */
-  g_ptr_array_extend_and_steal (self->running, g_steal_pointer (&self->pending));
-  self->pending = g_ptr_array_new ();
+  g_array_append_vals (self->running, self->pending->data, self->pending->len);
+  g_array_set_size (self->pending, 0);
   self->progress_at = 0;
   update_state (self);
-  prov_provisiond1_emit_resync_started (self->skeleton, cause);
+  prov_provisiond1_emit_resync_started (self->skeleton, prov_cause_to_string (cause));
 }
 
 static int
@@ -368,21 +402,23 @@ on_resync_finished (ProvEngine *engine, int outcome, const char *url, const char
 
   for (guint i = 0; i < self->running->len; i++)
     {
-      GDBusMethodInvocation *invocation = self->running->pdata[i];
+      guint64 id = g_array_index (self->running, guint64, i);
       GVariantBuilder result;
 
       if (error != NULL)
         {
-          g_dbus_method_invocation_return_error_literal (
-            invocation, PROV_ERROR, error_code_for_outcome (self, outcome, error), error);
+          g_autoptr(GError) failure = g_error_new_literal (
+            PROV_ERROR, error_code_for_outcome (self, outcome, error), error);
+
+          finish_request (self, id, failure, NULL);
           continue;
         }
       g_variant_builder_init (&result, G_VARIANT_TYPE ("a{sv}"));
       g_variant_builder_add (&result, "{sv}", "url", g_variant_new_string (url ? url : ""));
       g_variant_builder_add (&result, "{sv}", "changed", g_variant_new_strv (names, -1));
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a{sv})", &result));
+      finish_request (self, id, NULL, g_variant_builder_end (&result));
     }
-  g_ptr_array_set_size (self->running, 0);
+  g_array_set_size (self->running, 0);
   update_state (self);
   prov_provisiond1_emit_resync_finished (self->skeleton,
                                          prov_outcome_to_string ((ProvOutcome) outcome),
@@ -399,13 +435,13 @@ on_upgrade_started (ProvUpgrader *upgrader, int cause, gpointer user_data)
    * this run answers every call so far. */
   if (cause == PROV_CAUSE_EXPLICIT)
     {
-      g_ptr_array_extend_and_steal (self->upgrades_running,
-                                    g_steal_pointer (&self->upgrades_pending));
-      self->upgrades_pending = g_ptr_array_new ();
+      g_array_append_vals (self->upgrades_running, self->upgrades_pending->data,
+                           self->upgrades_pending->len);
+      g_array_set_size (self->upgrades_pending, 0);
     }
   self->progress_at = 0;
   update_state (self);
-  prov_provisiond1_emit_upgrade_started (self->skeleton, cause);
+  prov_provisiond1_emit_upgrade_started (self->skeleton, prov_cause_to_string (cause));
 }
 
 static const char *
@@ -436,20 +472,24 @@ on_upgrade_finished (ProvUpgrader *upgrader, int result, const char *url, const 
                      const char *error, gpointer user_data)
 {
   ProvDbusService *self = user_data;
-  ProvOutcome failure = PROV_OUTCOME_OTHER;
-  const char *outcome = upgrade_outcome (self, (ProvUpgradeResult) result, &failure);
+  ProvOutcome failure_outcome = PROV_OUTCOME_OTHER;
+  const char *outcome = upgrade_outcome (self, (ProvUpgradeResult) result, &failure_outcome);
 
   for (guint i = 0; i < self->upgrades_running->len; i++)
     {
-      GDBusMethodInvocation *invocation = self->upgrades_running->pdata[i];
+      guint64 id = g_array_index (self->upgrades_running, guint64, i);
 
       if (error != NULL)
-        g_dbus_method_invocation_return_error_literal (
-          invocation, PROV_ERROR, error_code_for_outcome (self, failure, error), error);
+        {
+          g_autoptr(GError) failure = g_error_new_literal (
+            PROV_ERROR, error_code_for_outcome (self, failure_outcome, error), error);
+
+          finish_request (self, id, failure, NULL);
+        }
       else
-        return_upgrade (invocation, outcome, url, version);
+        finish_request (self, id, NULL, upgrade_result (outcome, url, version));
     }
-  g_ptr_array_set_size (self->upgrades_running, 0);
+  g_array_set_size (self->upgrades_running, 0);
   update_state (self);
   prov_provisiond1_emit_upgrade_finished (self->skeleton, outcome, url != NULL ? url : "",
                                           error != NULL ? error : "",
@@ -472,11 +512,12 @@ on_fetch_progress (GObject *source, const char *url, guint64 received, guint64 t
 }
 
 static void
-answer_upgrades_none (GPtrArray *invocations)
+answer_upgrades_none (ProvDbusService *self, GArray *ids)
 {
-  for (guint i = 0; i < invocations->len; i++)
-    return_upgrade (invocations->pdata[i], "none", NULL, NULL);
-  g_ptr_array_set_size (invocations, 0);
+  for (guint i = 0; i < ids->len; i++)
+    finish_request (self, g_array_index (ids, guint64, i), NULL,
+                    upgrade_result ("none", NULL, NULL));
+  g_array_set_size (ids, 0);
 }
 
 static void
@@ -491,14 +532,14 @@ on_store_changed (ProvStore *store, GStrv names, gpointer user_data)
    * blank Upgrade_Rule silently too. */
   if (g_strv_contains (changed, "Provision_Enable")
       && !prov_store_get_bool (store, "Provision_Enable"))
-    fail_all (self->pending, PROV_ERROR_DISABLED,
+    fail_all (self, self->pending, PROV_ERROR_DISABLED,
               "provisioning is disabled (Provision_Enable is No)");
   if (g_strv_contains (changed, "Upgrade_Enable") && !prov_store_get_bool (store, "Upgrade_Enable"))
-    fail_all (self->upgrades_pending, PROV_ERROR_DISABLED,
+    fail_all (self, self->upgrades_pending, PROV_ERROR_DISABLED,
               "firmware upgrades are disabled (Upgrade_Enable is No)");
   if (g_strv_contains (changed, "Upgrade_Rule") && self->upgrade_pending_configured
       && is_blank (prov_store_get (store, "Upgrade_Rule")))
-    answer_upgrades_none (self->upgrades_pending);
+    answer_upgrades_none (self, self->upgrades_pending);
 }
 
 static void
@@ -517,6 +558,15 @@ watch (ProvDbusService *self, gpointer instance, const char *signal, GCallback c
 
   self->handlers = g_slist_prepend (self->handlers, GSIZE_TO_POINTER (id));
   self->handlers = g_slist_prepend (self->handlers, instance);
+}
+
+static void
+on_rolled_back (ProvAppliers *appliers, const char *reason, const char *log_text,
+                gpointer user_data)
+{
+  ProvDbusService *self = user_data;
+
+  prov_provisiond1_emit_rolled_back (self->skeleton, reason);
 }
 
 /* ---- object --------------------------------------------------------------- */
@@ -544,15 +594,10 @@ prov_dbus_service_finalize (GObject *object)
 {
   ProvDbusService *self = PROV_DBUS_SERVICE (object);
 
-  /* Every call is answered before the last reference goes. */
-  fail_all (self->pending, PROV_ERROR_CANCELLED, "the daemon is stopping");
-  fail_all (self->running, PROV_ERROR_CANCELLED, "the daemon is stopping");
-  fail_all (self->upgrades_pending, PROV_ERROR_CANCELLED, "the daemon is stopping");
-  fail_all (self->upgrades_running, PROV_ERROR_CANCELLED, "the daemon is stopping");
-  g_ptr_array_unref (self->pending);
-  g_ptr_array_unref (self->running);
-  g_ptr_array_unref (self->upgrades_pending);
-  g_ptr_array_unref (self->upgrades_running);
+  g_array_unref (self->pending);
+  g_array_unref (self->running);
+  g_array_unref (self->upgrades_pending);
+  g_array_unref (self->upgrades_running);
   g_clear_object (&self->skeleton);
   g_clear_object (&self->authority);
   g_clear_object (&self->scheduler);
@@ -570,10 +615,10 @@ prov_dbus_service_class_init (ProvDbusServiceClass *klass)
 static void
 prov_dbus_service_init (ProvDbusService *self)
 {
-  self->pending = g_ptr_array_new ();
-  self->running = g_ptr_array_new ();
-  self->upgrades_pending = g_ptr_array_new ();
-  self->upgrades_running = g_ptr_array_new ();
+  self->pending = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->running = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->upgrades_pending = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->upgrades_running = g_array_new (FALSE, FALSE, sizeof (guint64));
 }
 
 ProvDbusService *
@@ -609,6 +654,7 @@ prov_dbus_service_new (ProvContext *context, ProvScheduler *scheduler, ProvAutho
   watch (self, upgrader, "fetch-progress", G_CALLBACK (on_fetch_progress));
   watch (self, get_store (self), "changed", G_CALLBACK (on_store_changed));
   watch (self, scheduler, "plan-changed", G_CALLBACK (on_plan_changed));
+  watch (self, prov_context_get_appliers (context), "rolled-back", G_CALLBACK (on_rolled_back));
   return self;
 }
 
@@ -627,6 +673,14 @@ prov_dbus_service_unexport (ProvDbusService *self)
 {
   g_return_if_fail (PROV_IS_DBUS_SERVICE (self));
 
+  /* Every request ends, while its caller can still hear it. */
+  if (self->skeleton != NULL)
+    {
+      fail_all (self, self->pending, PROV_ERROR_CANCELLED, "the daemon is stopping");
+      fail_all (self, self->running, PROV_ERROR_CANCELLED, "the daemon is stopping");
+      fail_all (self, self->upgrades_pending, PROV_ERROR_CANCELLED, "the daemon is stopping");
+      fail_all (self, self->upgrades_running, PROV_ERROR_CANCELLED, "the daemon is stopping");
+    }
   if (self->skeleton != NULL
       && g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self->skeleton)))
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->skeleton));
@@ -638,6 +692,6 @@ prov_dbus_service_stop (ProvDbusService *self)
   g_return_if_fail (PROV_IS_DBUS_SERVICE (self));
 
   self->stopping = TRUE;
-  fail_all (self->pending, PROV_ERROR_CANCELLED, "the daemon is stopping");
-  fail_all (self->upgrades_pending, PROV_ERROR_CANCELLED, "the daemon is stopping");
+  fail_all (self, self->pending, PROV_ERROR_CANCELLED, "the daemon is stopping");
+  fail_all (self, self->upgrades_pending, PROV_ERROR_CANCELLED, "the daemon is stopping");
 }

@@ -3,7 +3,9 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <errno.h>
 #include <locale.h>
+#include <syslog.h>
 
 #include "prov-authority.h"
 #include "prov-clock.h"
@@ -114,6 +116,17 @@ on_resync_finished (ProvEngine *engine, int outcome, const char *url, const char
     g_main_loop_quit (daemon->loop);
 }
 
+/* Log_Rollback_Msg (expanded) goes to Syslog_Server like the Log_*_Msg. */
+static void
+on_rolled_back (ProvAppliers *appliers, const char *reason, const char *text,
+                gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (text != NULL && !prov_syslog_send (PROV_SYSLOG (user_data), LOG_WARNING, text, &error))
+    g_warning ("syslog: %s", error->message);
+}
+
 /* The scheduler moved its one alarm: when the daemon wakes next. Tests
  * (tests/test-daemon-schedule.sh) wait for this line, after a resync, to
  * know that the daemon has nothing left to do until then. */
@@ -132,8 +145,8 @@ on_plan_changed (ProvScheduler *scheduler, gpointer user_data)
 /* provisiond.conf(5): each setting comes from the command line, else the
  * environment, else the file, else the built-in default. */
 static gboolean
-read_config (const char *path, char **state_dir, char **device_path, char **plugin_path,
-             GError **error)
+read_config (const char *path, char **state_dir, char **cache_dir, char **device_path,
+             char **plugin_path, GError **error)
 {
   g_auto(ProvDaemonConfig) config = { 0 };
   const char *env_path = g_getenv ("PROV_PLUGIN_PATH");
@@ -143,6 +156,8 @@ read_config (const char *path, char **state_dir, char **device_path, char **plug
     return FALSE;
   if (*state_dir == NULL)
     *state_dir = g_strdup (config.state_dir != NULL ? config.state_dir : PROV_STATEDIR);
+  if (*cache_dir == NULL)
+    *cache_dir = g_steal_pointer (&config.cache_dir);
   if (*device_path == NULL)
     *device_path = g_steal_pointer (&config.device_file);
   if (*plugin_path == NULL && (env_path == NULL || env_path[0] == '\0'))
@@ -211,6 +226,7 @@ main (int argc, char **argv)
   g_autoptr(ProvClock) clock = NULL;
   g_autoptr(ProvAuthority) authority = NULL;
   g_autofree char *state_dir = NULL;
+  g_autofree char *cache_dir = NULL;
   g_autofree char *device_path = NULL;
   g_autofree char *plugin_path = NULL;
   g_autofree char *config_path = NULL;
@@ -224,6 +240,9 @@ main (int argc, char **argv)
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, NULL, N_("FILE") },
     { "state-dir", 's', 0, G_OPTION_ARG_FILENAME, &state_dir, NULL, N_("DIR") },
+    { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &cache_dir,
+      N_("Directory for downloaded firmware and HTTP validators (default: the state directory)"),
+      N_("DIR") },
     { "device", 'd', 0, G_OPTION_ARG_FILENAME, &device_path,
       N_("Device file (default: device.conf in the state directory)"), N_("FILE") },
     { "plugin-dir", 0, 0, G_OPTION_ARG_STRING, &plugin_path,
@@ -266,7 +285,7 @@ main (int argc, char **argv)
       g_printerr (_("provisiond: --system, --session and --no-bus exclude each other\n"));
       return 2;
     }
-  if (!read_config (config_path, &state_dir, &device_path, &plugin_path, &error))
+  if (!read_config (config_path, &state_dir, &cache_dir, &device_path, &plugin_path, &error))
     {
       g_printerr ("provisiond: %s\n", error->message);
       return 1;
@@ -280,6 +299,17 @@ main (int argc, char **argv)
       g_printerr ("provisiond: %s\n", error->message);
       return 1;
     }
+  /* What may be lost lives apart from the state (systemd's CacheDirectory=). */
+  if (cache_dir != NULL)
+    {
+      if (g_mkdir_with_parents (cache_dir, 0700) != 0)
+        {
+          g_printerr ("provisiond: cannot create %s: %s\n", cache_dir, g_strerror (errno));
+          g_clear_object (&daemon.context);
+          return 1;
+        }
+      prov_engine_set_cache_dir (prov_context_get_engine (daemon.context), cache_dir);
+    }
   daemon.loop = g_main_loop_new (NULL, FALSE);
   daemon.triggers = g_ptr_array_new_with_free_func (g_object_unref);
   clock = prov_clock_new_real ();
@@ -292,6 +322,10 @@ main (int argc, char **argv)
   remote_log = prov_syslog_new (prov_context_get_store (daemon.context),
                             prov_context_get_device (daemon.context));
   prov_syslog_attach (remote_log, prov_context_get_engine (daemon.context));
+  /* Consumers (baresip…) follow every committed change; a rollback is logged. */
+  g_signal_connect (prov_context_get_appliers (daemon.context), "rolled-back",
+                    G_CALLBACK (on_rolled_back), remote_log);
+  prov_appliers_start (prov_context_get_appliers (daemon.context), TRUE);
   g_unix_signal_add (SIGTERM, on_stop_signal, &daemon);
   g_unix_signal_add (SIGINT, on_stop_signal, &daemon);
 

@@ -73,7 +73,7 @@ on_method (GDBusConnection *bus, const char *sender, const char *path, const cha
       g_dbus_method_invocation_return_value (invocation, g_variant_new ("(i)", caller));
       return;
     }
-  prov_authority_check_async (f->authority, invocation, FALSE, NULL, on_checked,
+  prov_authority_check_async (f->authority, invocation, NULL, FALSE, NULL, on_checked,
                               g_object_ref (invocation));
 }
 

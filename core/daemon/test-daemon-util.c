@@ -29,10 +29,12 @@ test_config (void)
   g_autofree char *path = NULL;
 
   path = write_config ("# comment\n[Daemon]\nStateDirectory = /var/x \nDeviceFile=\n"
+                       "CacheDirectory=/var/cache/x\n"
                        "PluginPath=/a:/b\nPluginBlock=tftp,gds\n[Other]\nKey=1\n");
   g_assert_true (prov_daemon_config_load (&config, path, TRUE, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (config.state_dir, ==, "/var/x");
+  g_assert_cmpstr (config.cache_dir, ==, "/var/cache/x");
   /* Empty means the default. */
   g_assert_null (config.device_file);
   g_assert_cmpstr (config.plugin_path, ==, "/a:/b");

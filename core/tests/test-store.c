@@ -351,6 +351,114 @@ test_all_or_nothing (void)
   tmp_store_clear (&t);
 }
 
+/* A profile repeating names costs one entry per name; a value a later one
+ * replaces must still be valid, and the error names where it was. */
+static void
+test_change_set_one_per_name (void)
+{
+  g_autoptr (ProvSchema) schema = make_schema ();
+  g_autoptr (ProvStore) store = open_store (schema, NULL);
+  g_autoptr (ProvChangeSet) changes = prov_change_set_new_checked (schema);
+  g_autoptr (ProvChangeSet) bad = prov_change_set_new_checked (schema);
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) changed = NULL;
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *value = g_strdup_printf ("v%u", i);
+
+      prov_change_set_add (changes, "GPP_A", value, PROV_ACCESS_UNSET, "a.xml", i + 1);
+      prov_change_set_add (changes, "Unknown_X", "same", PROV_ACCESS_RW, "a.xml", i + 1);
+    }
+  prov_change_set_add (changes, "Resync_Random_Delay", "70000", PROV_ACCESS_UNSET, "a.xml", 2001);
+  prov_change_set_add (changes, "Resync_Random_Delay", "9", PROV_ACCESS_UNSET, "b.xml", 3);
+  g_assert_cmpuint (prov_change_set_get_size (changes), ==, 2002);
+  g_assert_cmpuint (prov_change_set_get_n_names (changes), ==, 3);
+  g_assert_false (prov_store_apply (store, changes, PROV_CALLER_ADMIN, &changed, &error));
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_INVALID_VALUE);
+  g_assert_cmpstr (error->message, ==,
+                   "a.xml: line 2001: Resync_Random_Delay: 70000 is out of range 0..65535");
+  g_assert_null (changed);
+  g_clear_error (&error);
+
+  /* Of two invalid values, the first added is the one reported, whether
+   * it was replaced or not. */
+  prov_change_set_add (bad, "Provision_Enable", "maybe", PROV_ACCESS_UNSET, "c.xml", 1);
+  prov_change_set_add (bad, "Resync_Random_Delay", "70000", PROV_ACCESS_UNSET, "c.xml", 2);
+  prov_change_set_add (bad, "Resync_Random_Delay", "8", PROV_ACCESS_UNSET, "c.xml", 3);
+  g_assert_false (prov_store_apply (store, bad, PROV_CALLER_ADMIN, NULL, &error));
+  g_assert_cmpstr (error->message, ==, "c.xml: line 1: Provision_Enable: 'maybe' is not a boolean");
+  g_clear_error (&error);
+  prov_change_set_add (bad, "Provision_Enable", "yes", PROV_ACCESS_UNSET, "c.xml", 4);
+  g_assert_false (prov_store_apply (store, bad, PROV_CALLER_ADMIN, NULL, &error));
+  g_assert_cmpstr (error->message, ==, "c.xml: line 1: Provision_Enable: 'maybe' is not a boolean");
+  g_clear_error (&error);
+  /* An add that only sets the access level does not move the value. */
+  g_clear_pointer (&bad, prov_change_set_free);
+  bad = prov_change_set_new_checked (schema);
+  prov_change_set_add (bad, "Provision_Enable", "maybe", PROV_ACCESS_UNSET, "d.xml", 5);
+  prov_change_set_add (bad, "Provision_Enable", NULL, PROV_ACCESS_RW, "e.xml", 9);
+  g_assert_false (prov_store_apply (store, bad, PROV_CALLER_ADMIN, NULL, &error));
+  g_assert_cmpstr (error->message, ==, "d.xml: line 5: Provision_Enable: 'maybe' is not a boolean");
+  g_clear_error (&error);
+
+  /* Without the bad value, the last of each name wins. */
+  g_clear_pointer (&changes, prov_change_set_free);
+  changes = prov_change_set_new_checked (schema);
+  prov_change_set_add (changes, "GPP_A", "first", PROV_ACCESS_RO, "a.xml", 1);
+  prov_change_set_add (changes, "GPP_A", "second", PROV_ACCESS_UNSET, "a.xml", 2);
+  prov_change_set_add (changes, "GPP_A", NULL, PROV_ACCESS_RW, "b.xml", 1);
+  prov_change_set_add (changes, "Unknown_X", "x", PROV_ACCESS_RW, "b.xml", 2);
+  g_assert_true (prov_store_apply (store, changes, PROV_CALLER_ADMIN, &changed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (prov_store_get (store, "GPP_A"), ==, "second");
+  g_assert_cmpint (prov_store_get_access (store, "GPP_A"), ==, PROV_ACCESS_RW);
+  g_assert_cmpuint (g_strv_length (changed), ==, 2);
+}
+
+/* A payload that is not applied is taken back to a mark: names it
+ * brought go, names it replaced come back as they were. */
+static void
+truncate_to_mark (ProvChangeSet *changes, ProvSchema *schema)
+{
+  g_autoptr (ProvStore) store = open_store (schema, NULL);
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) changed = NULL;
+  guint mark;
+
+  prov_change_set_add (changes, "GPP_A", "kept", PROV_ACCESS_RO, "a.xml", 1);
+  prov_change_set_add (changes, "GPP_B", "kept too", PROV_ACCESS_UNSET, "a.xml", 2);
+  mark = prov_change_set_mark (changes);
+  g_assert_cmpuint (mark, ==, 2);
+  prov_change_set_add (changes, "GPP_A", "dropped", PROV_ACCESS_RW, "b.xml", 1);
+  prov_change_set_add (changes, "GPP_A", "dropped again", PROV_ACCESS_UNSET, "b.xml", 2);
+  prov_change_set_add (changes, "GPP_C", "dropped", PROV_ACCESS_UNSET, "b.xml", 3);
+  prov_change_set_add (changes, "Resync_Random_Delay", "70000", PROV_ACCESS_UNSET, "b.xml", 4);
+  prov_change_set_add (changes, "Resync_Random_Delay", "1", PROV_ACCESS_UNSET, "b.xml", 5);
+  prov_change_set_truncate (changes, mark);
+  g_assert_cmpuint (prov_change_set_get_size (changes), ==, 2);
+  g_assert_cmpuint (prov_change_set_get_n_names (changes), ==, 2);
+  g_assert_true (prov_store_apply (store, changes, PROV_CALLER_ADMIN, &changed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (prov_store_get (store, "GPP_A"), ==, "kept");
+  g_assert_cmpint (prov_store_get_access (store, "GPP_A"), ==, PROV_ACCESS_RO);
+  g_assert_cmpstr (prov_store_get (store, "GPP_B"), ==, "kept too");
+  g_assert_cmpstr (prov_store_get (store, "GPP_C"), ==, "");
+  g_assert_cmpstr (prov_store_get (store, "Resync_Random_Delay"), ==, "2");
+  g_assert_cmpuint (g_strv_length (changed), ==, 2);
+}
+
+static void
+test_change_set_truncate (void)
+{
+  g_autoptr (ProvSchema) schema = make_schema ();
+  g_autoptr (ProvChangeSet) plain = prov_change_set_new ();
+  g_autoptr (ProvChangeSet) checked = prov_change_set_new_checked (schema);
+
+  truncate_to_mark (plain, schema);
+  truncate_to_mark (checked, schema);
+}
+
 static void
 test_empty_value (void)
 {
@@ -1139,6 +1247,8 @@ main (int argc, char **argv)
   g_test_add_func ("/store/access", test_access);
   g_test_add_func ("/store/secrets", test_secrets);
   g_test_add_func ("/store/all-or-nothing", test_all_or_nothing);
+  g_test_add_func ("/store/change-set/one-per-name", test_change_set_one_per_name);
+  g_test_add_func ("/store/change-set/truncate", test_change_set_truncate);
   g_test_add_func ("/store/empty-value", test_empty_value);
   g_test_add_func ("/store/keep-unknown", test_keep_unknown);
   g_test_add_func ("/store/persistence", test_persistence);

@@ -74,7 +74,18 @@ file "$DBUSPOLICYDIR/org.provisiond.Provisiond1.conf" 644
 file "$activation" 644
 file "$DBUSINTERFACESDIR/org.provisiond.Provisiond1.xml" 644
 if [ -n "$POLKITACTIONSDIR" ]; then
+  policy="$dest$POLKITACTIONSDIR/org.provisiond.provisiond1.policy"
   file "$POLKITACTIONSDIR/org.provisiond.provisiond1.policy" 644
+  # One action per kind of operation, translated from po/ at build time.
+  for action in read-secrets change-parameters resync; do
+    grep -q "<action id=\"org.provisiond.provisiond1.$action\">" "$policy" ||
+      fail "policy: no action $action"
+  done
+  [ "$(grep -c '<message xml:lang="ja">' "$policy")" = 3 ] ||
+    fail "policy: the ja messages were not merged from po/ja.po"
+  grep -q '<description xml:lang="ja">このデバイスの設定の再同期とファームウェアの更新</description>' \
+    "$policy" || fail "policy: ja description"
+  echo "ok polkit policy with translations"
 else
   [ -z "$(find "$dest" -name '*.policy')" ] || fail "polkit policy installed with -Dpolkit=disabled"
 fi
@@ -82,19 +93,49 @@ optional bash_completion "$BASHCOMPLETIONDIR/provisionctl" 644
 optional nm_dispatcher "$NMDISPATCHERDIR/90-provisiond" 755
 optional dhclient "$DHCLIENTHOOKSDIR/provisiond" 644
 for page in man1/provisionctl.1 man5/provisiond.conf.5 man5/provisiond-device.5 \
-            man8/provisiond.8; do
+            man7/org.provisiond.Provisiond1.7 man8/provisiond.8; do
   optional man "$MANDIR/$page" 644
 done
 
 # The unit and the activation file agree, and name the installed daemon.
 if [ -e "$dest$unit" ]; then
-  grep -qx "ExecStart=$SBINDIR/provisiond --system --state-dir=\${STATE_DIRECTORY}" "$dest$unit" ||
-    fail "unit: ExecStart"
+  grep -qx "ExecStart=$SBINDIR/provisiond --system --state-dir=\${STATE_DIRECTORY} --cache-dir=\${CACHE_DIRECTORY} --device=\${CONFIGURATION_DIRECTORY}/device.conf" "$dest$unit" ||
+    fail "unit: ExecStart (state in StateDirectory=, downloads in CacheDirectory=, the device file in /etc)"
+  grep -qx "CacheDirectory=provisiond" "$dest$unit" || fail "unit: CacheDirectory"
   grep -qx "BusName=org.provisiond.Provisiond1" "$dest$unit" || fail "unit: BusName"
 fi
+# Every path built into the programs is absolute, whatever --prefix.
+grep '^#define PROV_[A-Z]*DIR ' "$build/config.h" >"$tmp/dirs"
+[ -s "$tmp/dirs" ] || fail "config.h: no PROV_*DIR"
+! grep -v '^#define PROV_[A-Z]*DIR "/' "$tmp/dirs" ||
+  fail "config.h: relative paths: $(grep -v '^#define PROV_[A-Z]*DIR "/' "$tmp/dirs")"
+echo "ok config.h paths absolute"
 grep -qx "Name=org.provisiond.Provisiond1" "$dest$activation" || fail "activation: Name"
 grep -qx "Exec=$SBINDIR/provisiond --system" "$dest$activation" || fail "activation: Exec"
-grep -qx "SystemdService=provisiond.service" "$dest$activation" || fail "activation: SystemdService"
+if [ -e "$dest$unit" ]; then
+  # Activation goes through the alias the unit declares, which only an
+  # enabled unit has (as ModemManager does): disabling stops activation.
+  grep -qx "SystemdService=dbus-org.provisiond.Provisiond1.service" "$dest$activation" ||
+    fail "activation: SystemdService must be the unit's alias"
+  grep -qx "Alias=dbus-org.provisiond.Provisiond1.service" "$dest$unit" || fail "unit: Alias"
+  [ ! -e "$dest$SYSTEMDUNITDIR/dbus-org.provisiond.Provisiond1.service" ] ||
+    fail "the alias is installed: activation would work with the unit disabled"
+  echo "ok activation through the unit's alias"
+  # systemctl --root: enabling creates the alias, disabling removes it.
+  case $SYSTEMDUNITDIR in
+  /usr/lib/systemd/system | /lib/systemd/system | /usr/local/lib/systemd/system | /etc/systemd/system)
+    if command -v systemctl >/dev/null; then
+      alias_link="$dest/etc/systemd/system/dbus-org.provisiond.Provisiond1.service"
+      systemctl --root="$dest" enable provisiond.service >/dev/null 2>&1 || fail "systemctl enable"
+      [ -L "$alias_link" ] || fail "enabling did not create the alias"
+      systemctl --root="$dest" disable provisiond.service >/dev/null 2>&1 || fail "systemctl disable"
+      [ ! -e "$alias_link" ] && [ ! -L "$alias_link" ] || fail "disabling kept the alias"
+      rm -rf "$dest/etc/systemd"
+      echo "ok enable/disable adds/removes the activation alias"
+    fi
+    ;;
+  esac
+fi
 grep -qx "User=root" "$dest$activation" || fail "activation: User"
 
 # Nothing for tests only.

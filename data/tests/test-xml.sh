@@ -28,15 +28,18 @@ while read -r file; do
   echo "ok $file"
   n=$((n + 1))
 done <"$list"
-for must in data/org.provisiond.Provisiond1.conf data/org.provisiond.provisiond1.policy \
+for must in data/org.provisiond.Provisiond1.conf data/org.provisiond.provisiond1.policy.in \
             schemas/org.provisiond.Provisiond1.xml; do
   grep -qx "$src/$must" "$list" || fail "$must was not checked"
 done
 echo "$n XML files well-formed"
 
+# Translations are merged from po/ at build time, never written by hand.
+! grep -q 'xml:lang' "$src"/data/*.policy.in || fail "translations written into the policy"
+
 dtd=/usr/share/polkit-1/policyconfig-1.dtd
 if [ -r "$dtd" ]; then
-  for policy in "$src"/data/*.policy; do
+  for policy in "$src"/data/*.policy.in; do
     xmllint --noout --nonet --dtdvalid "$dtd" "$policy" || fail "$policy is not a valid polkit policy"
   done
   echo "polkit policy valid"

@@ -317,7 +317,7 @@ store_validators (Transfer *t)
     return;
   p = g_new0 (PendingValidators, 1);
   p->cache = g_object_ref (t->cache);
-  p->state_dir = g_strdup (prov_fetch_get_state_dir (t->fetch));
+  p->state_dir = g_strdup (prov_fetch_get_cache_dir (t->fetch));
   p->url = uri_for_log (t->uri);
   p->etag = g_strdup (soup_message_headers_get_one (headers, "ETag"));
   p->last_modified = g_strdup (soup_message_headers_get_one (headers, "Last-Modified"));
@@ -509,7 +509,7 @@ add_validators (Transfer *t, SoupMessageHeaders *headers)
   g_autofree char *etag = NULL;
   g_autofree char *last_modified = NULL;
 
-  prov_http_cache_lookup (t->cache, prov_fetch_get_state_dir (t->fetch), url, &etag,
+  prov_http_cache_lookup (t->cache, prov_fetch_get_cache_dir (t->fetch), url, &etag,
                           &last_modified);
   if (etag != NULL)
     soup_message_headers_replace (headers, "If-None-Match", etag);
