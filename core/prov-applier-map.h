@@ -26,6 +26,13 @@ G_DECLARE_FINAL_TYPE (ProvApplierMap, prov_applier_map, PROV, APPLIER_MAP, GObje
  * A consumer key the file does not name is not rendered, and an applier
  * renders nothing that the file does not name.
  */
+/**
+ * prov_applier_map_load:
+ * @name: the applier's name (`baresip` reads `baresip.map`)
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the mapping, from /etc first, else the data dir
+ */
 ProvApplierMap *prov_applier_map_load       (const char      *name,
                                              GError         **error);
 ProvApplierMap *prov_applier_map_new_from_data (const char   *data,
@@ -47,7 +54,13 @@ const char     *prov_applier_map_line       (ProvApplierMap  *self,
 const char     *prov_applier_map_global     (ProvApplierMap  *self,
                                              GHashTable      *params,
                                              const char      *key);
-/* Every parameter name the file maps, lines expanded, sorted. */
+/**
+ * prov_applier_map_list_params:
+ * @self: the mapping
+ *
+ * Returns: (transfer full): every parameter name the file maps, lines
+ *   expanded, sorted
+ */
 GStrv           prov_applier_map_list_params (ProvApplierMap *self);
 
 G_END_DECLS

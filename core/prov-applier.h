@@ -31,6 +31,11 @@ typedef struct
   char             *detail;
 } ProvApplyReport;
 
+/**
+ * prov_apply_report_new: (skip)
+ *
+ * Returns: (transfer full): an empty report (health unknown)
+ */
 ProvApplyReport *prov_apply_report_new  (void);
 void             prov_apply_report_free (ProvApplyReport *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvApplyReport, prov_apply_report_free)
@@ -86,6 +91,14 @@ void             prov_applier_apply_async  (ProvApplier          *self,
                                             GCancellable         *cancellable,
                                             GAsyncReadyCallback   callback,
                                             gpointer              user_data);
+/**
+ * prov_applier_apply_finish: (skip)
+ * @self: the applier
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the report, or NULL with @error set
+ */
 ProvApplyReport *prov_applier_apply_finish (ProvApplier          *self,
                                             GAsyncResult         *result,
                                             GError              **error);

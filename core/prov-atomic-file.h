@@ -7,7 +7,7 @@
 G_BEGIN_DECLS
 
 /**
- * prov_atomic_file_write:
+ * prov_atomic_file_write: (skip)
  * @mode: the file's mode (0600 for anything holding a secret); also forced
  *   on a temporary that a crash left behind with another mode
  *

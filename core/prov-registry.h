@@ -56,8 +56,15 @@ gboolean       prov_registry_add_plugin       (ProvRegistry        *self,
  * Returns: (transfer none) (element-type ProvPlugin): the plugins, in load order
  */
 GPtrArray     *prov_registry_get_plugins      (ProvRegistry        *self);
-/* (element-type ProvPlugin): the plugins loaded so far, without loading
- * the deferred ones: codecs and appliers are never deferred. */
+/**
+ * prov_registry_get_loaded_plugins:
+ * @self: the registry
+ *
+ * The plugins loaded so far, without loading the deferred ones: codecs and
+ * appliers are never deferred.
+ *
+ * Returns: (transfer none) (element-type ProvPlugin): the plugins, in load order
+ */
 GPtrArray     *prov_registry_get_loaded_plugins (ProvRegistry      *self);
 
 /**
