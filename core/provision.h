@@ -9,6 +9,7 @@
  * only. */
 #include "prov-abi.h"
 #include "prov-applier.h"
+#include "prov-atomic-file.h"
 #include "prov-codec.h"
 #include "prov-device.h"
 #include "prov-error.h"
