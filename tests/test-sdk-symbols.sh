@@ -29,6 +29,10 @@ for p in "$build"/plugins/*/libprov-plugin-*.so; do
   nm -D --undefined-only "$p" | awk '{ sub(/@.*/, "", $2); print $2 }' | grep '^prov_' | sort >"$tmp/needs"
   missing=$(comm -23 "$tmp/needs" "$tmp/expected")
   [ -z "$missing" ] || fail "$p needs core symbols the SDK does not export: $missing"
+  # The core comes from libprovision.so, never a copy linked in (two copies
+  # register each GType twice): a plugin defines no prov_ function of its own.
+  ! nm --defined-only "$p" | awk '{ print $3 }' | grep -qx 'prov_plugin_get_type' ||
+    fail "$p carries its own copy of the core (link libprovision_sdk_dep)"
   nm -D --defined-only "$p" | awk '$2 != "A" { print $3 }' | sort >"$tmp/own"
   printf 'prov_plugin_abi_major\nprov_plugin_abi_minor\nprov_plugin_create\n' >"$tmp/own-expected"
   diff -u "$tmp/own-expected" "$tmp/own" >&2 || fail "$p exports more than its entry point"
