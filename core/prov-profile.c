@@ -542,6 +542,20 @@ entry_clear (gpointer data)
   g_free (entry->name);
 }
 
+/* An entity declared in the internal subset makes libxml2 build a
+ * document of its own even in SAX mode ("expat compatibility", before our
+ * DOCTYPE refusal stops it): the context does not free it. */
+static void
+free_parser (xmlParserCtxtPtr ctxt)
+{
+  if (ctxt->myDoc != NULL)
+    {
+      xmlFreeDoc (ctxt->myDoc);
+      ctxt->myDoc = NULL;
+    }
+  xmlFreeParserCtxt (ctxt);
+}
+
 static void
 run_parser (ParseState *st, const char *data, gsize len)
 {
@@ -576,7 +590,7 @@ run_parser (ParseState *st, const char *data, gsize len)
       if (st->error == NULL && !st->ctxt->wellFormed)
         st->error = g_error_new (PROV_ERROR, PROV_ERROR_CORRUPT, "line %d: not well-formed",
                                  current_line (st));
-      xmlFreeParserCtxt (st->ctxt);
+      free_parser (st->ctxt);
       st->ctxt = NULL;
       g_ptr_array_set_size (st->old_dicts, 0);
     }
@@ -849,7 +863,7 @@ prov_profile_parser_free (ProvProfileParser *self)
   if (self == NULL)
     return;
   if (self->st.ctxt != NULL)
-    xmlFreeParserCtxt (self->st.ctxt);
+    free_parser (self->st.ctxt);
   g_clear_error (&self->st.error);
   g_free (self->st.path_lens);
   g_clear_pointer (&self->entries, g_array_unref);
