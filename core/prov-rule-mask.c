@@ -28,14 +28,27 @@ is_blank (char c)
 }
 
 static const char *
-copy_blanks (Masker *m, const char *p, const char *end)
+copy_while (Masker *m, const char *p, const char *end, gboolean (*keep) (char c))
 {
   const char *start = p;
 
-  while (p < end && is_blank (*p))
+  while (p < end && keep (*p))
     p++;
   g_string_append_len (m->out, start, p - start);
   return p;
+}
+
+static const char *
+copy_blanks (Masker *m, const char *p, const char *end)
+{
+  return copy_while (m, p, end, is_blank);
+}
+
+/* What g_strstrip() takes off a URL (\v and \f too), as the parser does. */
+static gboolean
+is_strip_space (char c)
+{
+  return g_ascii_isspace (c);
 }
 
 /* The byte after the quoted string at @p (on the `"`), or NULL when it is
@@ -305,7 +318,7 @@ loose_argument_end (const char *p, const char *end)
 static const char *
 mask_url (Masker *m, const char *p, const char *end, gboolean split, gboolean condition)
 {
-  const char *start = copy_blanks (m, p, end);
+  const char *start = copy_while (m, p, end, is_strip_space);
   const char *url_end = split ? memchr (start, '|', end - start) : NULL;
   const char *slash;
 
@@ -321,7 +334,7 @@ mask_url (Masker *m, const char *p, const char *end, gboolean split, gboolean co
       /* The parser trims the URL: blanks at its end are no part of it. */
       const char *content_end = url_end;
 
-      while (content_end > start && is_blank (content_end[-1]))
+      while (content_end > start && is_strip_space (content_end[-1]))
         content_end--;
       p = mask_authority (m, p, content_end, TRUE);
     }
