@@ -17,7 +17,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 pattern() {
   case $1 in
     systemd) echo '/systemd/system/provisiond\.service$' ;;
-    man) echo '/man/man[158]/provision[a-z.-]*\.[158]$' ;;
+    man) echo '/man/man[1578]/\(provision[a-z.-]*\|org\.provisiond\.Provisiond1\)\.[1578]$' ;;
     bash_completion) echo '/completions/provisionctl$' ;;
     nm_dispatcher) echo '/dispatcher\.d/90-provisiond$' ;;
     dhclient) echo '/dhclient-exit-hooks\.d/provisiond$' ;;
