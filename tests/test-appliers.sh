@@ -68,6 +68,11 @@ offline set Resync_On_Reset=No Resync_Periodic=0 >/dev/null
 start_bus
 start_nginx
 start_daemon
+# The daemon applies the current parameters once at start: wait for that
+# result, so that a resync's wait below cannot take it for its own.
+n_applied() { grep -c "applier $applier:" "$tmp/daemon.log" || true; }
+applied_more_than() { [ "$(n_applied)" -gt "$1" ]; }
+wait_until 10 "the applier's start-up result" applied_more_than 0
 
 # The FusionPBX profile as served, but for the registrar's ephemeral port
 # and the provisioning rules (this test names its URLs itself).
@@ -77,8 +82,6 @@ serve() { # serve NAME SED-SCRIPT
       "$fusionpbx" >"$tmp/www/$1.tmp"
   mv "$tmp/www/$1.tmp" "$tmp/www/$1"
 }
-n_applied() { grep -c "applier $applier:" "$tmp/daemon.log" || true; }
-applied_more_than() { [ "$(n_applied)" -gt "$1" ]; }
 accepted_more_than() { [ "$(accepted "$1")" -gt "$2" ]; }
 resync() { # resync NAME: one resync, then waits for the applier's result
   before=$(n_applied)
