@@ -208,7 +208,7 @@ Command=$tmp/install.sh %f"
   # Signals: started, progress, finished; then the resync after an attempt.
   wait_until 10 "the resync after the upgrade" grep -q '^ResyncFinished' "$tmp/monitor.out"
   kill -TERM "$(cat "$tmp/monitor.pid")"
-  monitor_exit 10 >/dev/null
+  monitor_exit 30 >/dev/null
   started=$(grep -n '^UpgradeStarted cause=request$' "$tmp/monitor.out" | cut -d: -f1)
   finished=$(grep -n "^UpgradeFinished outcome=installed url=$url version=fw.1.2.0\$" \
     "$tmp/monitor.out" | cut -d: -f1)

@@ -45,7 +45,7 @@ EOF
   has '^changed: GPP_SB = \*\*\*\*\*\*\*\*$' "$tmp/out"
   wait_until 10 ResyncFinished grep -q ResyncFinished "$tmp/monitor.out"
   kill -TERM "$(cat "$tmp/monitor.pid")"
-  rc=$(monitor_exit 10)
+  rc=$(monitor_exit 30)
   [ "$rc" = 0 ] || fail "monitor exited $rc on SIGTERM"
   # One line per event, in the order they happen.
   started=$(grep -n '^ResyncStarted cause=request$' "$tmp/monitor.out" | cut -d: -f1)
@@ -77,7 +77,7 @@ EOF
   # --count: the monitor ends by itself after N events.
   start_monitor --count 1
   run 0 ctl set GPP_C=x
-  rc=$(monitor_exit 10)
+  rc=$(monitor_exit 30)
   [ "$rc" = 0 ] || fail "monitor --count 1 exited $rc"
   [ "$(cat "$tmp/monitor.out")" = "ParametersChanged names=GPP_C" ] || fail "monitor --count 1"
 
