@@ -290,6 +290,14 @@ stop-apply)
       print "</flat-profile>" }' >"$profiles/$v.xml"
   done
   offline resync "file://$profiles/old.xml" >/dev/null 2>&1
+  # How long one resync of this profile takes here (a sanitized build is
+  # several times slower): the stops are drawn over twice that.
+  start_daemon
+  t0=$(date +%s%N)
+  ctl resync "file://$profiles/old.xml" >/dev/null 2>&1 || fail "the timing resync failed"
+  window=$(( ($(date +%s%N) - t0) / 500000 ))
+  [ "$window" -ge 50 ] || window=50
+  stop_daemon
   current=old applied=0
   for iteration in $(seq 20); do
     next=new
@@ -297,9 +305,9 @@ stop-apply)
     start_daemon
     ctl resync "file://$profiles/$next.xml" >/dev/null 2>&1 &
     resync_pid=$!
-    # The moment of the stop is the point of the test: random, 0…50 ms,
-    # about the time a resync of this profile takes.
-    sleep "$(awk -v r="$(shuf -i 0-50 -n 1)" 'BEGIN { printf "%.3f", r / 1000 }')"
+    # The moment of the stop is the point of the test: random, from 0 to
+    # twice the time a resync of this profile takes (at least 50 ms).
+    sleep "$(awk -v r="$(shuf -i 0-"$window" -n 1)" 'BEGIN { printf "%.3f", r / 1000 }')"
     stop_daemon
     # The call ends with the daemon: answered, or "no reply".
     wait "$resync_pid" || true
@@ -322,7 +330,7 @@ EOF
     *) fail "iteration $iteration: the store is neither old nor new" ;;
     esac
   done
-  echo "stop-apply: $applied of 20 resyncs applied before the stop"
+  echo "stop-apply: $applied of 20 resyncs applied before the stop (stops within $window ms)"
   [ "$applied" -gt 0 ] || fail "no resync ever completed: the test proved nothing"
   ;;
 
