@@ -556,6 +556,22 @@ free_parser (xmlParserCtxtPtr ctxt)
   xmlFreeParserCtxt (ctxt);
 }
 
+/* The handlers of the whole-document and the streamed parse alike. */
+static void
+init_sax (xmlSAXHandler *sax)
+{
+  *sax = (xmlSAXHandler) { 0 };
+  sax->initialized = XML_SAX2_MAGIC;
+  sax->startElementNs = on_start;
+  sax->endElementNs = on_end;
+  sax->characters = on_text;
+  sax->ignorableWhitespace = on_text;
+  sax->cdataBlock = on_text;
+  sax->internalSubset = on_doctype;
+  sax->externalSubset = on_doctype;
+  sax->serror = on_xml_error;
+}
+
 static void
 run_parser (ParseState *st, const char *data, gsize len)
 {
@@ -563,15 +579,7 @@ run_parser (ParseState *st, const char *data, gsize len)
   xmlStructuredErrorFunc saved_func;
   void *saved_data;
 
-  sax.initialized = XML_SAX2_MAGIC;
-  sax.startElementNs = on_start;
-  sax.endElementNs = on_end;
-  sax.characters = on_text;
-  sax.ignorableWhitespace = on_text;
-  sax.cdataBlock = on_text;
-  sax.internalSubset = on_doctype;
-  sax.externalSubset = on_doctype;
-  sax.serror = on_xml_error;
+  init_sax (&sax);
 
   /* Errors raised outside the parser context (encoding conversion) go to
    * the thread's structured handler: take it over for this parse only. */
@@ -758,15 +766,7 @@ push_chunk (ProvProfileParser *self, const char *data, gsize len, gboolean termi
     {
       xmlSAXHandler sax = { 0 };
 
-      sax.initialized = XML_SAX2_MAGIC;
-      sax.startElementNs = on_start;
-      sax.endElementNs = on_end;
-      sax.characters = on_text;
-      sax.ignorableWhitespace = on_text;
-      sax.cdataBlock = on_text;
-      sax.internalSubset = on_doctype;
-      sax.externalSubset = on_doctype;
-      sax.serror = on_xml_error;
+      init_sax (&sax);
       st->ctxt = xmlCreatePushParserCtxt (&sax, st, NULL, 0, NULL);
       if (st->ctxt != NULL)
         xmlCtxtUseOptions (st->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
