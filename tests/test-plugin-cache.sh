@@ -1,7 +1,7 @@
 #!/bin/sh
 # The plugin cache of the state directory: a process loads the plugins
 # whose cached entry is missing or stale, codecs, and the plugins of the
-# schemes it uses; the rest wait (see core/prov-plugin-cache.c).
+# schemes it uses; the rest wait (see core/sdk/internal/prov-plugin-cache.c).
 #   test-plugin-cache.sh SOURCE_ROOT BUILD_ROOT (PROV_PLUGIN_PATH: every plugin)
 set -eu
 src=$1 build=$2

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The plugin SDK boundary: libprovision.so exports exactly the symbols of
-# core/libprovision.symbols; every core symbol a built plugin needs is one
+# core/sdk/libprovision.symbols; every core symbol a built plugin needs is one
 # of them; a plugin exports its ABI versions and entry point only; the
 # installed headers are the SDK's and each compiles alone against the
 # installed tree (no header reaches for an internal one).
@@ -11,12 +11,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-grep -v '^#' "$src/core/libprovision.symbols" | sed '/^$/d' | sort >"$tmp/expected"
+grep -v '^#' "$src/core/sdk/libprovision.symbols" | sed '/^$/d' | sort >"$tmp/expected"
 [ "$(wc -l <"$tmp/expected")" -gt 50 ] || fail "the symbol list is suspiciously short"
 nm -D --defined-only "$build/core/libprovision.so" | awk '$2 != "A" { sub(/@.*/, "", $3); print $3 }' | sort >"$tmp/exported"
 if ! diff -u "$tmp/expected" "$tmp/exported" >"$tmp/diff"; then
   cat "$tmp/diff" >&2
-  fail "libprovision.so exports differ from core/libprovision.symbols (- listed only, + exported only)"
+  fail "libprovision.so exports differ from core/sdk/libprovision.symbols (- listed only, + exported only)"
 fi
 # Data symbols or a second version node would widen the ABI unnoticed.
 nm -D --defined-only "$build/core/libprovision.so" | awk '$2 == "A" { sub(/@.*/, "", $3); print $3 }' >"$tmp/nodes"

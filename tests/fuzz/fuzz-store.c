@@ -42,7 +42,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   return 0;
 }
 
-/* The store's checksum (core/prov-store.c). */
+/* The store's checksum (core/pipeline/prov-store.c). */
 static guint64
 fnv1a (const char *data, gsize len)
 {

@@ -3,7 +3,7 @@
 
 /* The plugin SDK: everything a plugin needs from libprovision, and only
  * that (every header here is installed; every function they declare is
- * exported, see core/libprovision.symbols). Link plugins with
+ * exported, see core/sdk/libprovision.symbols). Link plugins with
  * -Wl,--version-script=plugin.map (pkg-config --variable=plugin_map
  * provision-1), so that a plugin exports its ABI versions and entry point
  * only. */
