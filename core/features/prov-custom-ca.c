@@ -2,15 +2,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <glib/gstdio.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "prov-atomic-file.h"
 #include "prov-custom-ca.h"
 #include "prov-error.h"
 #include "prov-fetch-setup.h"
@@ -191,63 +188,18 @@ installed_path (ProvEngine *engine)
   return dir != NULL ? g_build_filename (dir, PROV_CUSTOM_CA_FILE, NULL) : NULL;
 }
 
-static gboolean
-write_all (int fd, const guint8 *buf, gsize len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, buf, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n == 0)
-        errno = EIO;
-      if (n <= 0)
-        return FALSE;
-      buf += n;
-      len -= n;
-    }
-  return TRUE;
-}
-
-/* Temporary, fsync, rename, fsync of the folder: after a crash the old CA
- * or the new one is in place, never a part. Public data: 0644 whatever
- * the umask. */
+/* Crash-safe (prov_atomic_file_write()): after a crash the old CA or the
+ * new one is in place, never a part. Public data: 0644 whatever the umask. */
 static gboolean
 install_file (const char *path, GBytes *contents, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *tmp = g_strconcat (path, ".XXXXXX", NULL);
   gsize len = 0;
-  const guint8 *buf = g_bytes_get_data (contents, &len);
-  int fd, dir_fd, saved = 0;
+  const char *buf = g_bytes_get_data (contents, &len);
 
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    saved = errno;
-  else
-    {
-      if (fchmod (fd, 0644) != 0 || !write_all (fd, buf, len) || fsync (fd) != 0)
-        saved = errno;
-      if (close (fd) != 0 && saved == 0)
-        saved = errno;
-      if (saved == 0 && g_rename (tmp, path) != 0)
-        saved = errno;
-      if (saved != 0)
-        g_unlink (tmp);
-    }
-  if (saved == 0)
-    {
-      dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (dir_fd < 0 || fsync (dir_fd) != 0)
-        saved = errno;
-      if (dir_fd >= 0)
-        close (dir_fd);
-    }
-  if (saved == 0)
+  if (prov_atomic_file_write (path, buf, len, 0644, NULL))
     return TRUE;
   g_set_error (error, PROV_ERROR, PROV_ERROR_FAILED, "cannot install the custom CA: %s",
-               g_strerror (saved));
+               g_strerror (errno));
   return FALSE;
 }
 
