@@ -7,7 +7,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "prov-atomic-file.h"
+#include "prov-atomic-file-private.h"
 #include "prov-custom-ca.h"
 #include "prov-error.h"
 #include "prov-fetch-setup.h"

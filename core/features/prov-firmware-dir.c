@@ -8,7 +8,7 @@
 #include <gio/gunixoutputstream.h>
 #include <glib/gstdio.h>
 
-#include "prov-atomic-file.h"
+#include "prov-atomic-file-private.h"
 #include "prov-error.h"
 #include "prov-firmware-dir.h"
 

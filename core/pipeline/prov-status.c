@@ -5,7 +5,7 @@
 #include <string.h>
 
 
-#include "prov-atomic-file.h"
+#include "prov-atomic-file-private.h"
 #include "prov-error.h"
 #include "prov-rule-mask.h"
 #include "prov-status.h"

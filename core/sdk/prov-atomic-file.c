@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "prov-atomic-file.h"
+#include "prov-atomic-file-private.h"
 #include "prov-error.h"
 
 gboolean
