@@ -380,17 +380,18 @@ static ProvFetch *
 prepare_fetch (ProvEngine *engine, ProvRuleAlt *alt, GHashTable *vars, GHashTable *secrets,
                GError **error)
 {
+  ProvFetchSetup *setup = prov_engine_get_fetch_setup (engine);
   g_autofree char *expanded = prov_macro_expand (alt->url, vars, NULL);
-  g_autofree char *url = prov_fetch_setup_complete_url (engine, expanded, NULL, error);
+  g_autofree char *url = prov_fetch_setup_complete_url (setup, expanded, NULL, error);
   g_autoptr(ProvFetch) fetch = NULL;
 
   if (url == NULL)
     return NULL;
-  fetch = prov_fetch_setup_new (engine, url, vars, error);
+  fetch = prov_fetch_setup_new_fetch (setup, url, vars, error);
   if (fetch == NULL)
     return NULL;
   prov_fetch_set_max_size (fetch, PROV_CUSTOM_CA_MAX_SIZE);
-  if (!prov_fetch_setup_apply_options (engine, fetch, alt, vars, secrets, error)
+  if (!prov_fetch_setup_apply_options (setup, fetch, alt, vars, secrets, error)
       || !prov_fetch_setup_check_host (fetch, error))
     return NULL;
   return g_steal_pointer (&fetch);
@@ -504,4 +505,31 @@ prov_custom_ca_update_finish (ProvEngine *engine, GAsyncResult *result, GError *
       return PROV_CUSTOM_CA_FAILED;
     }
   return (ProvCustomCaResult) value;
+}
+
+/* ---- the engine's step before the rules ----------------------------------- */
+
+static gboolean
+update_step (ProvEngine *engine, GHashTable *vars, GHashTable *secrets,
+             GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  const char *text = prov_store_get (prov_engine_get_store (engine), "Custom_CA_Rule");
+
+  if (text == NULL || text[strspn (text, " \t\r\n")] == '\0')
+    return FALSE;
+  prov_custom_ca_update_async (engine, vars, secrets, cancellable, callback, user_data);
+  return TRUE;
+}
+
+static gboolean
+update_step_finish (ProvEngine *engine, GAsyncResult *result, GError **error)
+{
+  return prov_custom_ca_update_finish (engine, result, error) != PROV_CUSTOM_CA_FAILED;
+}
+
+void
+prov_custom_ca_attach (ProvEngine *engine)
+{
+  g_return_if_fail (PROV_IS_ENGINE (engine));
+  prov_engine_set_pre_rules_step (engine, update_step, update_step_finish);
 }
