@@ -644,21 +644,10 @@ void
 prov_upgrader_upgrade_async (ProvUpgrader        *self,
                              ProvCause            cause,
                              const char          *rule,
+                             const char          *server,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
-{
-  prov_upgrader_upgrade_from_async (self, cause, rule, NULL, cancellable, callback, user_data);
-}
-
-void
-prov_upgrader_upgrade_from_async (ProvUpgrader        *self,
-                                  ProvCause            cause,
-                                  const char          *rule,
-                                  const char          *server,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
 {
   ProvStore *store;
   GTask *task;
@@ -669,7 +658,7 @@ prov_upgrader_upgrade_from_async (ProvUpgrader        *self,
 
   store = prov_engine_get_store (self->engine);
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, prov_upgrader_upgrade_from_async);
+  g_task_set_source_tag (task, prov_upgrader_upgrade_async);
   /* Errors are PROV_ERROR, cancellation included. */
   g_task_set_check_cancellable (task, FALSE);
   if (!prov_store_get_bool (store, "Upgrade_Enable"))

@@ -890,21 +890,10 @@ void
 prov_engine_resync_async (ProvEngine          *self,
                           ProvCause            cause,
                           const char          *rule,
+                          const char          *server,
                           GCancellable        *cancellable,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
-{
-  prov_engine_resync_from_async (self, cause, rule, NULL, cancellable, callback, user_data);
-}
-
-void
-prov_engine_resync_from_async (ProvEngine          *self,
-                               ProvCause            cause,
-                               const char          *rule,
-                               const char          *server,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
 {
   GTask *task;
   ResyncData *data;
@@ -912,7 +901,7 @@ prov_engine_resync_from_async (ProvEngine          *self,
   g_return_if_fail (PROV_IS_ENGINE (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, prov_engine_resync_from_async);
+  g_task_set_source_tag (task, prov_engine_resync_async);
   if (!prov_store_get_bool (self->store, "Provision_Enable"))
     {
       g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_DISABLED,

@@ -102,6 +102,9 @@ GHashTable   *prov_engine_build_secrets   (ProvEngine         *self);
 /**
  * prov_engine_resync_async:
  * @rule: (nullable): a rule to run instead of the configured ones
+ * @server: (nullable): the host that asked for it (the peer of
+ *   /admin/resync?/x.cfg): URLs without a host use it rather than the
+ *   DHCP server
  *
  * Fails with PROV_ERROR_DISABLED when Provision_Enable is No and
  * PROV_ERROR_BUSY when a resync runs already (the scheduler coalesces).
@@ -109,19 +112,10 @@ GHashTable   *prov_engine_build_secrets   (ProvEngine         *self);
 void              prov_engine_resync_async  (ProvEngine          *self,
                                              ProvCause            cause,
                                              const char          *rule,
+                                             const char          *server,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
-/* The same, for a request from @server (the host that asked, e.g. the peer
- * of /admin/resync?/x.cfg): URLs without a host use it rather than the
- * DHCP server. */
-void              prov_engine_resync_from_async (ProvEngine      *self,
-                                                 ProvCause        cause,
-                                                 const char      *rule,
-                                                 const char      *server,
-                                                 GCancellable    *cancellable,
-                                                 GAsyncReadyCallback callback,
-                                                 gpointer         user_data);
 ProvResyncResult *prov_engine_resync_finish (ProvEngine          *self,
                                              GAsyncResult        *result,
                                              GError             **error);
