@@ -45,7 +45,7 @@ const char     *prov_fetch_setup_get_state_dir (ProvFetchSetup *self);
 const char     *prov_fetch_setup_get_cache_dir (ProvFetchSetup *self);
 void            prov_fetch_setup_set_cache_dir (ProvFetchSetup *self,
                                                 const char     *cache_dir);
-/* For URLs without a host; "" is none. */
+/* The server DHCP gave, for URLs without a host; NULL or "" unsets it. */
 const char     *prov_fetch_setup_get_dhcp_server (ProvFetchSetup *self);
 void            prov_fetch_setup_set_dhcp_server (ProvFetchSetup *self,
                                                   const char     *server);
