@@ -129,7 +129,8 @@ offline_resync (ProvCli *cli, const char *rule, ProvCliProgress progress, gpoint
   wait.user_data = user_data;
   log_id = g_signal_connect (engine, "log-message", G_CALLBACK (on_log_message), NULL);
   progress_id = g_signal_connect (engine, "fetch-progress", G_CALLBACK (on_fetch_progress), &wait);
-  prov_engine_resync_async (engine, PROV_CAUSE_EXPLICIT, rule, NULL, on_resync_done, &wait);
+  prov_engine_resync_async (engine, PROV_CAUSE_EXPLICIT, rule, NULL, NULL, on_resync_done,
+                            &wait);
   g_main_loop_run (loop);
   g_signal_handler_disconnect (engine, log_id);
   g_signal_handler_disconnect (engine, progress_id);
@@ -231,7 +232,8 @@ offline_upgrade (ProvCli *cli, const char *rule, ProvCliProgress progress, gpoin
   log_id = g_signal_connect (engine, "log-message", G_CALLBACK (on_log_message), NULL);
   g_signal_connect (upgrader, "upgrade-finished", G_CALLBACK (on_upgrade_finished), &wait);
   g_signal_connect (upgrader, "fetch-progress", G_CALLBACK (on_upgrade_progress), &wait);
-  prov_upgrader_upgrade_async (upgrader, PROV_CAUSE_EXPLICIT, rule, NULL, on_upgrade_done, &wait);
+  prov_upgrader_upgrade_async (upgrader, PROV_CAUSE_EXPLICIT, rule, NULL, NULL, on_upgrade_done,
+                               &wait);
   g_main_loop_run (loop);
   g_signal_handler_disconnect (engine, log_id);
   g_signal_handlers_disconnect_by_data (upgrader, &wait);

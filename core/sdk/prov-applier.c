@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include "prov-plugin-role.h"
 #include "prov-applier.h"
 #include "prov-error.h"
 
@@ -9,6 +10,7 @@ G_DEFINE_INTERFACE (ProvApplier, prov_applier, G_TYPE_OBJECT)
 static void
 prov_applier_default_init (ProvApplierInterface *iface)
 {
+  prov_plugin_role_set (iface, "applier");
 }
 
 ProvApplyReport *

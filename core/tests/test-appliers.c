@@ -193,7 +193,7 @@ resync (Fixture *f, const char *name)
   ProvResyncResult *result = NULL;
 
   prov_engine_resync_async (prov_context_get_engine (f->ctx), PROV_CAUSE_EXPLICIT, url, NULL,
-                            on_resynced, &result);
+                            NULL, on_resynced, &result);
   while (result == NULL || prov_appliers_is_busy (f->appliers))
     g_main_context_iteration (NULL, TRUE);
   return result;
