@@ -7,13 +7,17 @@
 #include <glib/gstdio.h>
 #include <provision.h>
 
+#include "prov-baresip-config.h"
 #include "prov-baresip-ctrl.h"
 
 /* Renders baresip's `accounts` (one line per enabled line of the mapping)
- * into [baresip] ConfigDir=, mode 0600. With Control= (host:port of the
- * running baresip's ctrl_tcp) the accounts that changed are replaced live
- * (uadel, uanew) and, with RegisterTimeout= > 0, their registrations are
- * the health report; else ReloadCommand= runs when set. */
+ * and the keys of its `config` that provisiond owns (see
+ * prov-baresip-config.h) into [baresip] ConfigDir=, mode 0600. A changed
+ * config needs a restart: ReloadCommand= runs when set. Else, with
+ * Control= (host:port of the running baresip's ctrl_tcp) the accounts that
+ * changed are replaced live (uadel, uanew) and, with RegisterTimeout= > 0,
+ * their registrations are the health report; else ReloadCommand= runs when
+ * set. */
 
 #define GROUP "baresip"
 
@@ -247,6 +251,10 @@ apply_async (ProvApplier         *applier,
   g_autofree char *reload = prov_applier_get_setting (device, GROUP, "ReloadCommand");
   g_autofree char *timeout_text = prov_applier_get_setting (device, GROUP, "RegisterTimeout");
   g_autofree char *path = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *old_config = NULL;
+  g_autofree char *new_config = NULL;
+  gboolean config_changed;
   g_autoptr(GPtrArray) old_lines = NULL;
   g_autoptr(GPtrArray) new_lines = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) deletes = g_ptr_array_new_with_free_func (g_free);
@@ -292,15 +300,32 @@ apply_async (ProvApplier         *applier,
       g_ptr_array_add (new_lines, line);
     }
 
+  config_path = g_build_filename (dir, "config", NULL);
+  if (!g_file_get_contents (config_path, &old_config, NULL, NULL))
+    g_clear_pointer (&old_config, g_free);
+  new_config = prov_baresip_config_merge (old_config,
+                                          prov_applier_map_global (map, params, "sip_port"),
+                                          control, &error);
+  if (new_config == NULL)
+    {
+      explicit_bzero (text->str, text->len);
+      g_task_return_error (task, error);
+      return;
+    }
+  config_changed = g_strcmp0 (old_config, new_config) != 0;
+
   path = g_build_filename (dir, "accounts", NULL);
   old_lines = read_accounts (path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
+      explicit_bzero (text->str, text->len);
       g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_FAILED, "cannot create %s: %s", dir,
                                g_strerror (errno));
       return;
     }
-  if (!prov_atomic_file_write (path, text->str, text->len, 0600, &error))
+  if ((config_changed
+       && !prov_atomic_file_write (config_path, new_config, strlen (new_config), 0600, &error))
+      || !prov_atomic_file_write (path, text->str, text->len, 0600, &error))
     {
       explicit_bzero (text->str, text->len);
       g_task_return_error (task, error);
@@ -308,7 +333,8 @@ apply_async (ProvApplier         *applier,
     }
   explicit_bzero (text->str, text->len);
 
-  if (control == NULL)
+  /* baresip reads its config only when it starts. */
+  if (control == NULL || (config_changed && reload != NULL))
     {
       if (reload != NULL)
         {
