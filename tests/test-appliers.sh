@@ -216,6 +216,16 @@ while True:
   wait_until 20 "1001 registered by the restarted baresip" bound 1001
   bindings | grep -q "Address: sip:1001-[^@]*@127.0.0.1:5060$" \
     || { bindings; fail "1001's contact is not on sip_listen's port 5060"; }
+  # 7. set without a daemon (--state-dir) hands the change to the applier
+  # too: line 2 comes back live, line 1 (p5's refused value put right)
+  # stays as it is.
+  ok_before=$(accepted 1001)
+  run 0 offline set Line_Enable_2_=Yes Password_1_=n3wsecret
+  wait_until 20 "1002 registered after the offline set" bound 1002
+  has "sip:1002@" "$bsdir/accounts"
+  [ "$(accepted 1001)" = "$ok_before" ] || fail "the offline set re-registered the unchanged line 1"
+  run 0 offline appliers
+  has "baresip	enabled	$bsdir/accounts	registered: 1 line(s)" "$tmp/out"
   ;;
 linphone)
   # The reload script started linphonec; stop it by its pid.
