@@ -57,17 +57,11 @@ test_applier_apply_async (ProvApplier *applier, ProvDevice *device, ProvApplierM
   g_task_return_pointer (task, report, (GDestroyNotify) prov_apply_report_free);
 }
 
-static ProvApplyReport *
-test_applier_apply_finish (ProvApplier *applier, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
+/* No apply_finish: the interface's default takes the GTask's report. */
 static void
 test_applier_iface_init (ProvApplierInterface *iface)
 {
   iface->apply_async = test_applier_apply_async;
-  iface->apply_finish = test_applier_apply_finish;
 }
 
 static void
@@ -347,11 +341,78 @@ test_map (void)
   g_unsetenv ("PROV_APPLIER_MAP_DIR");
 }
 
+static void
+on_written (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (res);
+}
+
+/* prov_applier_write_async(): the file (0600, its folder made 0700), the
+ * text wiped, then the reload command; its failure is the apply's error. */
+static void
+test_write (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("prov-applier-write-XXXXXX", &error);
+  g_autofree char *sub = g_build_filename (dir, "sub", NULL);
+  g_autofree char *path = g_build_filename (sub, "out.conf", NULL);
+  g_autofree char *marker = g_build_filename (dir, "reloaded", NULL);
+  g_autofree char *command = g_strdup_printf ("echo done >'%s'", marker);
+  g_autoptr(TestApplier) applier = g_object_new (TEST_TYPE_APPLIER, "name", "test", NULL);
+  g_autoptr(GString) text = g_string_new ("secret=s3cr3t\n");
+  g_autoptr(ProvApplyReport) report = NULL;
+  g_autofree char *contents = NULL;
+  GAsyncResult *res = NULL;
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  prov_applier_write_async (PROV_APPLIER (applier), path, text, command, NULL, on_written, &res);
+  while (res == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  report = prov_applier_apply_finish (PROV_APPLIER (applier), res, &error);
+  g_clear_object (&res);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  g_assert_cmpint (report->health, ==, PROV_APPLIER_HEALTH_UNKNOWN);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "secret=s3cr3t\n");
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (sub, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_assert_null (memchr (text->str, 's', text->len));
+  g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
+
+  /* A failing command: the file is written, the error says why. */
+  g_string_assign (text, "secret=other\n");
+  prov_applier_write_async (PROV_APPLIER (applier), path, text, "echo oops >&2; exit 3", NULL,
+                            on_written, &res);
+  while (res == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_pointer (&report, prov_apply_report_free);
+  report = prov_applier_apply_finish (PROV_APPLIER (applier), res, &error);
+  g_clear_object (&res);
+  g_assert_null (report);
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==, "reload command failed (status 3): oops");
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "secret=other\n");
+
+  g_unlink (path);
+  g_unlink (marker);
+  g_rmdir (sub);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/appliers/map", test_map);
+  g_test_add_func ("/appliers/write", test_write);
   g_test_add ("/appliers/rollback", Fixture, NULL, fixture_setup, test_rollback,
               fixture_teardown);
   g_test_add ("/appliers/no-rollback-without-registration", Fixture, NULL, fixture_setup,
