@@ -264,6 +264,42 @@ test_rollback (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->applier->passwords->len, ==, 4);
 }
 
+/* A line registered in an earlier run (a daemon restart, an offline
+ * provisionctl) counts: status keeps it. */
+static void
+test_rollback_after_restart (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ProvResyncResult) r1 = NULL;
+  g_autoptr(ProvResyncResult) r2 = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_file (f, "profiles/a.xml", "<flat-profile><Password_1_>good</Password_1_></flat-profile>");
+  r1 = resync (f, "a.xml");
+  g_assert_cmpstr (stored (f, "Password_1_"), ==, "good");
+
+  g_clear_object (&f->appliers);
+  g_clear_object (&f->ctx);
+  f->ctx = prov_context_new (f->dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (prov_registry_add_plugin (prov_context_get_registry (f->ctx),
+                                           PROV_PLUGIN (f->applier), &error));
+  g_assert_no_error (error);
+  f->appliers = prov_appliers_new (prov_context_get_engine (f->ctx));
+  g_signal_connect (f->appliers, "rolled-back", G_CALLBACK (on_rolled_back), f);
+  prov_appliers_start (f->appliers, FALSE);
+
+  write_file (f, "profiles/b.xml", "<flat-profile><Password_1_>bad</Password_1_></flat-profile>");
+  f->applier->fail_next = TRUE;
+  g_test_expect_message ("Prov", G_LOG_LEVEL_MESSAGE, "applier test: rolled back: line 1: 401*");
+  g_test_expect_message ("Prov", G_LOG_LEVEL_WARNING,
+                         "rolled back to the previous parameters: test: line 1: 401*");
+  g_test_expect_message ("Prov", G_LOG_LEVEL_MESSAGE, "applier test: registered");
+  r2 = resync (f, "b.xml");
+  g_test_assert_expected_messages ();
+  g_assert_cmpstr (f->reason, ==, "test: line 1: 401 Unauthorized");
+  g_assert_cmpstr (stored (f, "Password_1_"), ==, "good");
+}
+
 /* A failure of a line never registered is no reason to roll back. */
 static void
 test_no_rollback_without_registration (Fixture *f, gconstpointer data)
@@ -415,6 +451,8 @@ main (int argc, char **argv)
   g_test_add_func ("/appliers/write", test_write);
   g_test_add ("/appliers/rollback", Fixture, NULL, fixture_setup, test_rollback,
               fixture_teardown);
+  g_test_add ("/appliers/rollback-after-restart", Fixture, NULL, fixture_setup,
+              test_rollback_after_restart, fixture_teardown);
   g_test_add ("/appliers/no-rollback-without-registration", Fixture, NULL, fixture_setup,
               test_no_rollback_without_registration, fixture_teardown);
   g_test_add ("/appliers/describe", Fixture, NULL, fixture_setup, test_disabled_applier,
