@@ -114,6 +114,31 @@ write_file (Fixture *f, const char *name, const char *contents)
   g_assert_true (g_file_set_contents (path, contents, -1, NULL));
 }
 
+/* What a process (the daemon, an offline provisionctl) opens on f->dir. */
+static void
+open_context (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->ctx = prov_context_new (f->dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (prov_registry_add_plugin (prov_context_get_registry (f->ctx),
+                                           PROV_PLUGIN (f->applier), &error));
+  g_assert_no_error (error);
+  f->appliers = prov_appliers_new (prov_context_get_engine (f->ctx));
+  g_signal_connect (f->appliers, "rolled-back", G_CALLBACK (on_rolled_back), f);
+  prov_appliers_start (f->appliers, FALSE);
+}
+
+static void
+expect_rollback_messages (void)
+{
+  g_test_expect_message ("Prov", G_LOG_LEVEL_MESSAGE, "applier test: rolled back: line 1: 401*");
+  g_test_expect_message ("Prov", G_LOG_LEVEL_WARNING,
+                         "rolled back to the previous parameters: test: line 1: 401*");
+  g_test_expect_message ("Prov", G_LOG_LEVEL_MESSAGE, "applier test: registered");
+}
+
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
@@ -128,15 +153,8 @@ fixture_setup (Fixture *f, gconstpointer data)
   write_file (f, "device.conf", "[Device]\nMAC=00:0e:08:ab:cd:ef\n[test]\nEnabled=true\n");
   write_file (f, "test.map", "[Mapping]\nLines=2\n[Line]\npw=Password_%n_\n");
   g_setenv ("PROV_APPLIER_MAP_DIR", f->dir, TRUE);
-  f->ctx = prov_context_new (f->dir, NULL, NULL, &error);
-  g_assert_no_error (error);
   f->applier = g_object_new (TEST_TYPE_APPLIER, "name", "test", NULL);
-  g_assert_true (prov_registry_add_plugin (prov_context_get_registry (f->ctx),
-                                           PROV_PLUGIN (f->applier), &error));
-  g_assert_no_error (error);
-  f->appliers = prov_appliers_new (prov_context_get_engine (f->ctx));
-  g_signal_connect (f->appliers, "rolled-back", G_CALLBACK (on_rolled_back), f);
-  prov_appliers_start (f->appliers, FALSE);
+  open_context (f);
 }
 
 static void
@@ -218,10 +236,7 @@ test_rollback (Fixture *f, gconstpointer data)
   /* Line 1 was registered; the new password breaks it: back to "good". */
   write_file (f, "profiles/b.xml", "<flat-profile><Password_1_>bad</Password_1_></flat-profile>");
   f->applier->fail_next = TRUE;
-  g_test_expect_message ("Prov", G_LOG_LEVEL_MESSAGE, "applier test: rolled back: line 1: 401*");
-  g_test_expect_message ("Prov", G_LOG_LEVEL_WARNING,
-                         "rolled back to the previous parameters: test: line 1: 401*");
-  g_test_expect_message ("Prov", G_LOG_LEVEL_MESSAGE, "applier test: registered");
+  expect_rollback_messages ();
   r2 = resync (f, "b.xml");
   g_test_assert_expected_messages ();
   g_assert_cmpstr (stored (f, "Password_1_"), ==, "good");
@@ -271,7 +286,6 @@ test_rollback_after_restart (Fixture *f, gconstpointer data)
 {
   g_autoptr(ProvResyncResult) r1 = NULL;
   g_autoptr(ProvResyncResult) r2 = NULL;
-  g_autoptr(GError) error = NULL;
 
   write_file (f, "profiles/a.xml", "<flat-profile><Password_1_>good</Password_1_></flat-profile>");
   r1 = resync (f, "a.xml");
@@ -279,21 +293,11 @@ test_rollback_after_restart (Fixture *f, gconstpointer data)
 
   g_clear_object (&f->appliers);
   g_clear_object (&f->ctx);
-  f->ctx = prov_context_new (f->dir, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (prov_registry_add_plugin (prov_context_get_registry (f->ctx),
-                                           PROV_PLUGIN (f->applier), &error));
-  g_assert_no_error (error);
-  f->appliers = prov_appliers_new (prov_context_get_engine (f->ctx));
-  g_signal_connect (f->appliers, "rolled-back", G_CALLBACK (on_rolled_back), f);
-  prov_appliers_start (f->appliers, FALSE);
+  open_context (f);
 
   write_file (f, "profiles/b.xml", "<flat-profile><Password_1_>bad</Password_1_></flat-profile>");
   f->applier->fail_next = TRUE;
-  g_test_expect_message ("Prov", G_LOG_LEVEL_MESSAGE, "applier test: rolled back: line 1: 401*");
-  g_test_expect_message ("Prov", G_LOG_LEVEL_WARNING,
-                         "rolled back to the previous parameters: test: line 1: 401*");
-  g_test_expect_message ("Prov", G_LOG_LEVEL_MESSAGE, "applier test: registered");
+  expect_rollback_messages ();
   r2 = resync (f, "b.xml");
   g_test_assert_expected_messages ();
   g_assert_cmpstr (f->reason, ==, "test: line 1: 401 Unauthorized");
