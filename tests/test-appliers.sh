@@ -240,8 +240,8 @@ linphone)
   serve p1.xml ''
   resync p1.xml
   has "applier linphone: ok" "$tmp/daemon.log"
-  wait_until 20 "1001 registered" bound 1001
-  wait_until 20 "1002 registered" bound 1002
+  wait_until 60 "1001 registered" bound 1001
+  wait_until 60 "1002 registered" bound 1002
   [ "$(stat -c %a "$ldir/provisioned.rc")" = 600 ] || fail "the linphonerc is not 0600"
   has "^reg_proxy=<sip:127.0.0.1:$kam_port;transport=udp>" "$ldir/provisioned.rc"
   has '^reg_identity="Ext 1001" <sip:1001@127.0.0.1:'"$kam_port"'>' "$ldir/provisioned.rc"
@@ -255,13 +255,13 @@ linphone)
   serve p2.xml 's|<Password_1_>secret1001<|<Password_1_>n3wsecret<|'
   ok_before=$(accepted 1001)
   resync p2.xml
-  wait_until 20 "1001 registered with the new password" accepted_more_than 1001 "$ok_before"
+  wait_until 60 "1001 registered with the new password" accepted_more_than 1001 "$ok_before"
   has "^passwd=n3wsecret" "$ldir/provisioned.rc"
   # 3. Line 2 disabled: it unregisters.
   serve p4.xml 's|<Line_Enable_2_>Yes<|<Line_Enable_2_>No<|; s|<Password_1_>secret1001<|<Password_1_>n3wsecret<|'
   resync p4.xml
-  wait_until 20 "1002 unregistered" unbound 1002
-  wait_until 20 "1001 registered" bound 1001
+  wait_until 60 "1002 unregistered" unbound 1002
+  wait_until 60 "1001 registered" bound 1001
   lacks "sip:1002@" "$ldir/provisioned.rc"
   ;;
 template)
