@@ -42,4 +42,22 @@ GKeyFile    *prov_device_get_keyfile        (ProvDevice  *self);
 void         prov_device_add_variables      (ProvDevice  *self,
                                              GHashTable  *vars);
 
+/**
+ * prov_device_expand_rule:
+ * @self: the device
+ * @rule: a rule, or any text with macros (SPEC §3)
+ *
+ * Expands the macros of @rule with the identity variables of @self (those
+ * of prov_device_add_variables(): `$MA`, `$PSN`, `$SWVER`…), as the engine
+ * expands a rule's URL. The other macros (`$A`…`$P`, `$PRVST`, the secrets
+ * `$SA`…`$SD`) are the engine's: they stay verbatim, as does anything not
+ * understood.
+ *
+ * Returns: (transfer full): the expanded text
+ *
+ * Since: 1.0
+ */
+char        *prov_device_expand_rule        (ProvDevice  *self,
+                                             const char  *rule);
+
 G_END_DECLS

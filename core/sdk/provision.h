@@ -2,14 +2,16 @@
 #pragma once
 
 /* The plugin SDK: everything a plugin needs from libprovision, and only
- * that (every header here is installed; every function they declare is
- * exported, see core/sdk/libprovision.symbols). Link plugins with
+ * that, and the client API for applications (prov-client.h); every header
+ * here is installed, every function they declare is exported (see
+ * core/sdk/libprovision.symbols). Link plugins with
  * -Wl,--version-script=plugin.map (pkg-config --variable=plugin_map
  * provision-1), so that a plugin exports its ABI versions and entry point
  * only. */
 #include "prov-abi.h"
 #include "prov-applier.h"
 #include "prov-atomic-file.h"
+#include "prov-client.h"
 #include "prov-codec.h"
 #include "prov-device.h"
 #include "prov-error.h"
