@@ -78,6 +78,8 @@ void        prov_client_resync_async   (ProvClient           *self,
  *   (`PROV_ERROR_FILE_NOT_FOUND`, `PROV_ERROR_CORRUPT`,
  *   `PROV_ERROR_TRANSPORT`…), its message the `$ERR` text
  *
+ * Finishes prov_client_resync_async().
+ *
  * Returns: %TRUE when the resync succeeded, %FALSE with @error set
  *
  * Since: 1.0
