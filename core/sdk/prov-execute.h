@@ -32,6 +32,8 @@ typedef struct
 /**
  * prov_execute_parse:
  * @xml: the text of a Cisco XML Execute object, UTF-8
+ * @len: its length in bytes
+ * @error: return location for a #PROV_ERROR
  *
  * The Execute object as the direct action URL `/CGI/Execute` and a SIP
  * NOTIFY with `Event: XML-Service` carry it: a root named

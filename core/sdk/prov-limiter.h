@@ -21,8 +21,15 @@ typedef struct _ProvLimiter ProvLimiter;
 
 /**
  * prov_limiter_new: (skip)
+ * @max_sources: the most sources tracked at once
+ * @rate: tokens per second for each source
+ * @burst: the most tokens a source may save up
+ * @global_rate: tokens per second for all sources together
+ * @global_burst: the most tokens all sources together may save up
  *
  * A plain C structure for the triggers' listeners, not introspected.
+ *
+ * Returns: (transfer full): the limiter, every bucket full
  *
  * Since: 1.0
  */

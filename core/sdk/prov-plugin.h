@@ -170,20 +170,27 @@ guint               prov_plugin_get_default_port      (ProvPlugin *self,
  */
 char               *prov_plugin_describe_handles      (ProvPlugin *self);
 
-/*
- * What a plugin module exports (and nothing else: link it with
- * -Wl,--version-script with the installed plugin.map, whose path is
- * `pkg-config --variable=plugin_map provision-1`). The loader reads both integers before it calls the
- * entry point, and refuses a module whose major differs from the core's or
- * whose minor is newer than the core's.
+/**
+ * PROV_PLUGIN_DEFINE_ABI:
  *
- *   PROV_PLUGIN_DEFINE_ABI ();
+ * Defines what a plugin module exports besides its entry point (and
+ * nothing else: link it with -Wl,--version-script with the installed
+ * plugin.map, whose path is `pkg-config --variable=plugin_map
+ * provision-1`): the plugin ABI it was built for. The loader reads both
+ * integers before it calls the entry point, and refuses a module whose
+ * major differs from the core's or whose minor is newer than the core's.
  *
- *   G_MODULE_EXPORT ProvPlugin *
- *   prov_plugin_create (void)
- *   {
- *     return g_object_new (MY_TYPE_PLUGIN, "name", "my", "schemes", schemes, NULL);
- *   }
+ * |[<!-- language="C" -->
+ * PROV_PLUGIN_DEFINE_ABI ();
+ *
+ * G_MODULE_EXPORT ProvPlugin *
+ * prov_plugin_create (void)
+ * {
+ *   return g_object_new (MY_TYPE_PLUGIN, "name", "my", "schemes", schemes, NULL);
+ * }
+ * ]|
+ *
+ * Since: 1.0
  */
 #define PROV_PLUGIN_DEFINE_ABI()                                                    \
   G_MODULE_EXPORT const int prov_plugin_abi_major = PROV_PLUGIN_ABI_MAJOR;           \

@@ -100,10 +100,15 @@ void      prov_rule_free   (ProvRule    *rule);
 
 /**
  * prov_rule_choose:
- * Evaluates conditions left to right with @vars; returns the index of the
- * first alternative whose condition holds or that has none, -1 when none is
- * taken (the rule is skipped, not failed), or -1 with @error set when a
- * condition does not parse.
+ * @rule: a parsed rule
+ * @vars: (element-type utf8 utf8): the macro variables, name → value
+ * @error: return location for a #PROV_ERROR
+ *
+ * Evaluates conditions left to right with @vars.
+ *
+ * Returns: the index of the first alternative whose condition holds or
+ *   that has none, -1 when none is taken (the rule is skipped, not
+ *   failed), or -1 with @error set when a condition does not parse
  *
  * Since: 1.0
  */
@@ -116,6 +121,7 @@ int       prov_rule_choose (ProvRule    *rule,
  * @url: an expanded URL: `[scheme '://'] [host [':' port]] '/' path`
  * @default_server: (nullable): the DHCP-given server (a host, host:port or
  *   a whole URL, as options 160/159/66/150 give) for a URL with no host
+ * @error: return location for a #PROV_ERROR
  *
  * Fills in the default scheme (`tftp`) and the server. Returns a full URL
  * `scheme://host[:port]/path`, or NULL with PROV_ERROR_TRANSPORT "no server"
@@ -131,6 +137,8 @@ int       prov_rule_choose (ProvRule    *rule,
  * scheme names. A URL without a scheme needs a `/` (`basic.txt` is an
  * error). A bad @default_server is PROV_ERROR_TRANSPORT "bad server
  * address".
+ *
+ * Returns: (transfer full): the full URL, or %NULL with @error set
  *
  * Since: 1.0
  */
