@@ -62,6 +62,8 @@ on_resync_done (GObject *source, GAsyncResult *res, gpointer user_data)
   GError *error = NULL;
 
   result = prov_engine_resync_finish (PROV_ENGINE (source), res, &error);
+  /* An application sees one error domain, a cancellation included. */
+  prov_error_convert (&error);
   if (result == NULL)
     g_task_return_error (task, error);
   else
@@ -79,6 +81,8 @@ prov_client_resync_async (ProvClient *self, const char *rule, GCancellable *canc
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, prov_client_resync_async);
+  /* The engine's outcome, converted, not GTask's own G_IO_ERROR. */
+  g_task_set_check_cancellable (task, FALSE);
   prov_engine_resync_async (prov_context_get_engine (self->context), PROV_CAUSE_EXPLICIT, rule,
                             cancellable, on_resync_done, task);
 }

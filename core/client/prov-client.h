@@ -76,7 +76,8 @@ void        prov_client_resync_async   (ProvClient           *self,
  * @result: the result given to the callback
  * @error: return location for a #PROV_ERROR: its code is the outcome
  *   (`PROV_ERROR_FILE_NOT_FOUND`, `PROV_ERROR_CORRUPT`,
- *   `PROV_ERROR_TRANSPORT`…), its message the `$ERR` text
+ *   `PROV_ERROR_TRANSPORT`, `PROV_ERROR_CANCELLED`…), its message the
+ *   `$ERR` text
  *
  * Finishes prov_client_resync_async().
  *
