@@ -72,8 +72,8 @@ const char  *prov_device_get_mac            (ProvDevice  *self);
  *
  * Gets the vendor (`$VENDOR`).
  *
- * Returns: (nullable): the vendor (`$VENDOR`), or %NULL when the device file does
- *   not say
+ * Returns: (nullable): the vendor (`$VENDOR`), or %NULL when the device file
+ *   does not say
  *
  * Since: 1.0
  */
@@ -84,8 +84,8 @@ const char  *prov_device_get_vendor         (ProvDevice  *self);
  *
  * Gets the product name (`$PN`).
  *
- * Returns: (nullable): the product name (`$PN`), or %NULL when the device file does
- *   not say
+ * Returns: (nullable): the product name (`$PN`), or %NULL when the device file
+ *   does not say
  *
  * Since: 1.0
  */
@@ -96,8 +96,8 @@ const char  *prov_device_get_product_name   (ProvDevice  *self);
  *
  * Gets the product series number (model) (`$PSN`).
  *
- * Returns: (nullable): the product series number (model) (`$PSN`), or %NULL when the device file does
- *   not say
+ * Returns: (nullable): the product series number (model) (`$PSN`), or %NULL
+ *   when the device file does not say
  *
  * Since: 1.0
  */
@@ -108,8 +108,8 @@ const char  *prov_device_get_series_number  (ProvDevice  *self);
  *
  * Gets the serial number (`$SN`).
  *
- * Returns: (nullable): the serial number (`$SN`), or %NULL when the device file does
- *   not say
+ * Returns: (nullable): the serial number (`$SN`), or %NULL when the device file
+ *   does not say
  *
  * Since: 1.0
  */
@@ -120,8 +120,8 @@ const char  *prov_device_get_serial_number  (ProvDevice  *self);
  *
  * Gets the software (firmware) version (`$SWVER`).
  *
- * Returns: (nullable): the software (firmware) version (`$SWVER`), or %NULL when the device file does
- *   not say
+ * Returns: (nullable): the software (firmware) version (`$SWVER`), or %NULL
+ *   when the device file does not say
  *
  * Since: 1.0
  */
@@ -144,8 +144,8 @@ void         prov_device_set_software_version (ProvDevice *self,
  *
  * Gets the hardware version (`$HWVER`).
  *
- * Returns: (nullable): the hardware version (`$HWVER`), or %NULL when the device file does
- *   not say
+ * Returns: (nullable): the hardware version (`$HWVER`), or %NULL when the
+ *   device file does not say
  *
  * Since: 1.0
  */
@@ -154,7 +154,8 @@ const char  *prov_device_get_hardware_version (ProvDevice *self);
  * prov_device_get_client_certificate:
  * @self: the device
  *
- * Gets the path of the client certificate for TLS (`$CCERT` says whether there is one).
+ * Gets the path of the client certificate for TLS (`$CCERT` says whether there
+ * is one).
  *
  * Returns: (nullable): the path of the client certificate for TLS (`$CCERT`
  *   says whether there is one), or %NULL
@@ -168,7 +169,8 @@ const char  *prov_device_get_client_certificate (ProvDevice *self);
  *
  * Gets the path of the client certificate's private key.
  *
- * Returns: (nullable): the path of the client certificate's private key, or %NULL
+ * Returns: (nullable): the path of the client certificate's private key, or
+ *   %NULL
  *
  * Since: 1.0
  */

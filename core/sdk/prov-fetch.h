@@ -100,7 +100,8 @@ const char  *prov_fetch_get_host            (ProvFetch   *self);
  *
  * Gets the URL's port.
  *
- * Returns: the URL's port, or the scheme's default port when the URL has none (0 when neither is known)
+ * Returns: the URL's port, or the scheme's default port when the URL has none
+ *   (0 when neither is known)
  *
  * Since: 1.0
  */
@@ -145,7 +146,7 @@ GBytes      *prov_fetch_get_body            (ProvFetch   *self);
  * @self: the fetch
  * @body: (nullable): the request body, or %NULL for none
  *
- * Sets it.
+ * Sets the request body.
  *
  * Since: 1.0
  */
@@ -190,9 +191,11 @@ void         prov_fetch_set_credentials     (ProvFetch   *self,
  * prov_fetch_get_auth_type:
  * @self: the fetch
  *
- * Gets "basic", "digest" or %NULL: the HTTP authentication the profile account allows.
+ * Gets "basic", "digest" or %NULL: the HTTP authentication the profile account
+ * allows.
  *
- * Returns: (nullable): "basic", "digest" or %NULL: the HTTP authentication the profile account allows
+ * Returns: (nullable): "basic", "digest" or %NULL: the HTTP authentication the
+ *   profile account allows
  *
  * Since: 1.0
  */
@@ -202,7 +205,7 @@ const char  *prov_fetch_get_auth_type       (ProvFetch   *self);
  * @self: the fetch
  * @auth_type: (nullable): "basic", "digest" or %NULL for either
  *
- * Sets it.
+ * Sets the HTTP authentication the profile account allows.
  *
  * Since: 1.0
  */
@@ -224,7 +227,7 @@ const char  *prov_fetch_get_user_agent      (ProvFetch   *self);
  * @self: the fetch
  * @user_agent: (nullable): the User-Agent
  *
- * Sets it.
+ * Sets the User-Agent.
  *
  * Since: 1.0
  */
@@ -259,7 +262,8 @@ void         prov_fetch_set_max_size        (ProvFetch   *self,
  *
  * Gets the bound of the whole transfer in seconds (30 unless set).
  *
- * Returns: the bound of the whole transfer in seconds (30 unless set); transports derive their own waits from it
+ * Returns: the bound of the whole transfer in seconds (30 unless set);
+ *   transports derive their own waits from it
  *
  * Since: 1.0
  */
@@ -269,7 +273,7 @@ guint        prov_fetch_get_timeout         (ProvFetch   *self);
  * @self: the fetch
  * @seconds: the bound of the whole transfer
  *
- * Sets it.
+ * Sets the bound of the whole transfer.
  *
  * Since: 1.0
  */
@@ -281,7 +285,8 @@ void         prov_fetch_set_timeout         (ProvFetch   *self,
  *
  * The device file, for the transport's own group ([tftp], [http]…).
  *
- * Returns: (transfer none) (nullable): the device whose settings the transport reads
+ * Returns: (transfer none) (nullable): the device whose settings the transport
+ *   reads
  *
  * Since: 1.0
  */
@@ -291,7 +296,7 @@ ProvDevice  *prov_fetch_get_device          (ProvFetch   *self);
  * @self: the fetch
  * @device: (nullable): the device whose settings the transport reads
  *
- * Sets it.
+ * Sets the device whose settings the transport reads.
  *
  * Since: 1.0
  */
@@ -321,7 +326,7 @@ const char  *prov_fetch_get_state_dir       (ProvFetch   *self);
  * @self: the fetch
  * @state_dir: (nullable): the directory of the daemon's state
  *
- * Sets it.
+ * Sets the directory of the daemon's state.
  *
  * Since: 1.0
  */
@@ -343,7 +348,7 @@ const char  *prov_fetch_get_cache_dir       (ProvFetch   *self);
  * @self: the fetch
  * @cache_dir: (nullable): the cache directory
  *
- * Sets it.
+ * Sets the cache directory.
  *
  * Since: 1.0
  */
@@ -409,7 +414,7 @@ GOutputStream *prov_fetch_get_sink          (ProvFetch   *self);
  * @self: the fetch
  * @sink: (nullable): where the body goes
  *
- * Sets it.
+ * Sets where the body goes.
  *
  * Since: 1.0
  */
@@ -469,7 +474,8 @@ void         prov_fetch_report_progress     (ProvFetch   *self,
  *
  * Gets the address the transport talks to (`$SERVIP`).
  *
- * Returns: (nullable): the address the transport talks to (`$SERVIP`), or %NULL before it is known
+ * Returns: (nullable): the address the transport talks to (`$SERVIP`), or %NULL
+ *   before it is known
  *
  * Since: 1.0
  */
@@ -537,7 +543,7 @@ const char  *prov_fetch_get_content_encoding (ProvFetch  *self);
  * @self: the fetch
  * @encoding: (nullable): the declared Content-Encoding
  *
- * Sets it.
+ * Sets the declared Content-Encoding.
  *
  * Since: 1.0
  */

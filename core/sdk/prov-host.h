@@ -133,7 +133,8 @@ gboolean     prov_store_get_bool      (ProvStore  *self,
 
 /**
  * PROV_STATUS_HISTORY:
- * How many entries prov_status_get_resyncs() and prov_status_get_upgrades() keep.
+ * How many entries prov_status_get_resyncs() and prov_status_get_upgrades()
+ * keep.
  *
  * Since: 1.0
  */

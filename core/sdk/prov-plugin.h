@@ -95,7 +95,8 @@ int                 prov_plugin_get_priority          (ProvPlugin *self);
  *
  * Gets the URL schemes, each optionally with its default port ("tftp:69").
  *
- * Returns: (transfer none) (nullable) (array zero-terminated=1): the URL schemes, each optionally with its default port ("tftp:69")
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): the URL
+ *   schemes, each optionally with its default port ("tftp:69")
  *
  * Since: 1.0
  */
@@ -106,7 +107,8 @@ const char * const *prov_plugin_get_schemes           (ProvPlugin *self);
  *
  * Gets payload prefixes as hex strings ("1f8b").
  *
- * Returns: (transfer none) (nullable) (array zero-terminated=1): payload prefixes as hex strings ("1f8b")
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): payload
+ *   prefixes as hex strings ("1f8b")
  *
  * Since: 1.0
  */
@@ -117,7 +119,8 @@ const char * const *prov_plugin_get_magic             (ProvPlugin *self);
  *
  * Gets the HTTP Content-Encoding tokens it decodes.
  *
- * Returns: (transfer none) (nullable) (array zero-terminated=1): the HTTP Content-Encoding tokens it decodes
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): the HTTP
+ *   Content-Encoding tokens it decodes
  *
  * Since: 1.0
  */
