@@ -148,16 +148,19 @@ char     *prov_url_complete (const char  *url,
 
 /**
  * prov_rule_list_unused:
- * @used: the option names a consumer uses, without dashes ("uid", "pwd",
- *   "post"…), or NULL for every option
+ * @rule: a parsed rule
+ * @used: (nullable) (array zero-terminated=1): the option names a
+ *   consumer uses, without dashes ("uid", "pwd", "post"…), or NULL for
+ *   every option
  * @assignments_used: whether the consumer applies `( … )!` assignments
  *
  * What of @rule a consumer would ignore, for a warning: a rule parameter
  * has one syntax for every consumer.
  *
- * Returns: the options (`--key, --alias`) and "assignments" that some
- * alternative of @rule gives and the consumer ignores, comma-separated,
- * or NULL when there are none. Option arguments are never included.
+ * Returns: (transfer full) (nullable): the options (`--key, --alias`)
+ *   and "assignments" that some alternative of @rule gives and the
+ *   consumer ignores, comma-separated, or NULL when there are none.
+ *   Option arguments are never included.
  *
  * Since: 1.0
  */
