@@ -1,7 +1,8 @@
 #!/bin/sh
 # The plugin cache of the state directory: a process loads the plugins
-# whose cached entry is missing or stale, codecs, and the plugins of the
-# schemes it uses; the rest wait (see core/sdk/internal/prov-plugin-cache.c).
+# whose cached entry is missing or stale, appliers, the plugins of the
+# schemes it uses and the codecs of the data it decodes; the rest wait (see
+# core/sdk/internal/prov-plugin-cache.c).
 #   test-plugin-cache.sh SOURCE_ROOT BUILD_ROOT (PROV_PLUGIN_PATH: every plugin)
 set -eu
 src=$1 build=$2
@@ -25,17 +26,46 @@ for p in file http tftp gzip; do loaded "$p" || fail "first run did not load $p"
 [ "$(stat -c %a "$st/plugin-cache.ini")" = 600 ] || fail "cache mode"
 grep -q '^Name=http$' "$st/plugin-cache.ini" || fail "http not cached"
 
-# With it: the scheme's plugin and the codecs, not libsoup's plugins; and
-# the cache is not written again.
+# With it: the scheme's plugin, not libsoup's plugins nor the codecs of a
+# plain profile; and the cache is not written again.
 touch -d '2000-01-01' "$st/plugin-cache.ini"
 resync || fail "second resync"
 [ "$(stat -c %Y "$st/plugin-cache.ini")" = "$(date -d 2000-01-01 +%s)" ] || fail "cache rewritten"
 loaded file || fail "file not loaded"
-loaded gzip || fail "codecs must all be there"
-for p in http gds action-url tftp sip installer; do
+for p in http gds action-url tftp sip installer gzip aes; do
   loaded "$p" && fail "$p loaded for a file:// resync"
 done
 grep -q '^changed: GPP_A\|^nothing changed' "$tmp/out" || fail "resync output"
+# Nor GnuTLS (the aes codec's, and the custom CA check's when it runs).
+LD_DEBUG=files "$ctl" --state-dir "$st" resync "file://$st/profiles/a.xml" >"$tmp/out" 2>"$tmp/err" \
+  || fail "resync with LD_DEBUG"
+grep -q 'file=libgnutls' "$tmp/out" "$tmp/err" && fail "GnuTLS loaded for a plain file:// resync"
+
+# A gzip profile loads gzip (its magic), not aes; an encrypted one aes.
+printf '<flat-profile><GPP_A>gz</GPP_A></flat-profile>\n' | gzip >"$st/profiles/a.gz"
+"$ctl" --state-dir "$st" resync "file://$st/profiles/a.gz" >"$tmp/out" 2>"$tmp/err" || fail "gzip resync"
+loaded gzip || fail "gzip not loaded for a gzip profile"
+loaded aes && fail "aes loaded for a gzip profile"
+"$ctl" --state-dir "$st" get GPP_A | grep -qx 'gz' || fail "gzip profile not applied"
+printf 'Salted__12345678%032d' 0 >"$st/profiles/a.enc"
+"$ctl" --state-dir "$st" resync "file://$st/profiles/a.enc" >"$tmp/out" 2>"$tmp/err" \
+  && fail "an encrypted profile without a key was applied"
+loaded aes || fail "aes not loaded for an encrypted profile"
+grep -q 'needs --key' "$tmp/err" || fail "no key error for an encrypted profile"
+# A codec asked for by name (encode) is loaded by name.
+"$ctl" --state-dir "$st" encode --gzip "$st/profiles/a.xml" "$tmp/enc.gz" >"$tmp/out" 2>"$tmp/err" \
+  || fail "encode --gzip"
+loaded gzip || fail "gzip not loaded by encode --gzip"
+loaded aes && fail "aes loaded by encode --gzip"
+gzip -dc "$tmp/enc.gz" | grep -q '<GPP_A>one</GPP_A>' || fail "encode --gzip output"
+
+# A cache of an older format is rebuilt (it made every codec eager).
+sed -i 's/^Version=.*/Version=1/' "$st/plugin-cache.ini"
+resync || fail "resync with an old cache"
+loaded gzip || fail "old cache not rebuilt"
+grep -q '^Version=2$' "$st/plugin-cache.ini" || fail "cache format not written"
+resync || fail "resync after the rebuild"
+loaded gzip && fail "gzip loaded after the rebuild"
 
 # Whoever lists the plugins gets all of them, in load order.
 "$ctl" --state-dir "$st" plugins >"$tmp/out" 2>"$tmp/err" || fail "plugins"
