@@ -259,8 +259,8 @@ defer_file (ProvRegistry *self, const char *path, guint order, const char *const
         }
       g_ptr_array_add (claimants, pending);
     }
-  g_debug ("plugin %s deferred until one of its schemes%s is used", path,
-           codec ? " or its encoding" : "");
+  g_debug ("plugin %s deferred until one of its schemes is used%s", path,
+           codec ? " or data it recognizes comes" : "");
 }
 
 static void
