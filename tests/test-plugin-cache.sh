@@ -41,6 +41,22 @@ LD_DEBUG=files "$ctl" --state-dir "$st" resync "file://$st/profiles/a.xml" >"$tm
   || fail "resync with LD_DEBUG"
 grep -q 'file=libgnutls' "$tmp/out" "$tmp/err" && fail "GnuTLS loaded for a plain file:// resync"
 
+# The custom CA check opens GnuTLS itself when it runs (prov-ca-certs.c).
+if command -v openssl >/dev/null; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -keyout "$tmp/ca.key" -out "$st/profiles/ca.pem" -subj "/CN=Cache Test CA" \
+    -addext basicConstraints=critical,CA:TRUE 2>"$tmp/err" || fail "openssl"
+  "$ctl" --state-dir "$st" set "Custom_CA_Rule=file://$st/profiles/ca.pem" >/dev/null
+  LD_DEBUG=files "$ctl" --state-dir "$st" resync "file://$st/profiles/a.xml" >"$tmp/out" 2>"$tmp/err" \
+    || fail "resync with a custom CA rule"
+  grep -q 'file=libgnutls.*dynamically loaded' "$tmp/out" "$tmp/err" || fail "GnuTLS not opened for the CA"
+  "$ctl" --state-dir "$st" status >"$tmp/out" 2>"$tmp/err" || fail "status"
+  grep -q 'Installed Cache Test CA' "$tmp/out" || fail "custom CA not installed"
+  "$ctl" --state-dir "$st" set Custom_CA_Rule= >/dev/null
+else
+  echo "openssl missing: custom CA part skipped" >&2
+fi
+
 # A gzip profile loads gzip (its magic), not aes; an encrypted one aes.
 printf '<flat-profile><GPP_A>gz</GPP_A></flat-profile>\n' | gzip >"$st/profiles/a.gz"
 "$ctl" --state-dir "$st" resync "file://$st/profiles/a.gz" >"$tmp/out" 2>"$tmp/err" || fail "gzip resync"
