@@ -1,8 +1,8 @@
 #!/bin/sh
 # The plugin cache of the state directory: a process loads the plugins
-# whose cached entry is missing or stale, appliers, the plugins of the
-# schemes it uses and the codecs of the data it decodes; the rest wait (see
-# core/sdk/internal/prov-plugin-cache.c).
+# whose cached entry is missing or stale, the plugins of the schemes it
+# uses, the codecs of the data it decodes and the appliers enabled in the
+# device file; the rest wait (see core/sdk/internal/prov-plugin-cache.c).
 #   test-plugin-cache.sh SOURCE_ROOT BUILD_ROOT (PROV_PLUGIN_PATH: every plugin)
 set -eu
 src=$1 build=$2
@@ -32,7 +32,7 @@ touch -d '2000-01-01' "$st/plugin-cache.ini"
 resync || fail "second resync"
 [ "$(stat -c %Y "$st/plugin-cache.ini")" = "$(date -d 2000-01-01 +%s)" ] || fail "cache rewritten"
 loaded file || fail "file not loaded"
-for p in http gds action-url tftp sip installer gzip aes; do
+for p in http gds action-url tftp sip installer gzip aes baresip linphone template; do
   loaded "$p" && fail "$p loaded for a file:// resync"
 done
 grep -q '^changed: GPP_A\|^nothing changed' "$tmp/out" || fail "resync output"
@@ -74,6 +74,23 @@ grep -q 'needs --key' "$tmp/err" || fail "no key error for an encrypted profile"
 loaded gzip || fail "gzip not loaded by encode --gzip"
 loaded aes && fail "aes loaded by encode --gzip"
 gzip -dc "$tmp/enc.gz" | grep -q '<GPP_A>one</GPP_A>' || fail "encode --gzip output"
+
+# An enabled applier is loaded (the daemon applies through it:
+# test-appliers.sh, whose daemon starts with a cache), the others are not;
+# listing the appliers loads them all, in load order.
+cp "$st/device.conf" "$tmp/device.conf"
+printf 'rendered\n' >"$tmp/in.tmpl"
+printf '[template]\nEnabled=true\nTemplate=%s\nOutput=%s\n' "$tmp/in.tmpl" "$tmp/out.conf" \
+  >>"$st/device.conf"
+printf '<flat-profile><GPP_A>tpl</GPP_A></flat-profile>\n' >"$st/profiles/t.xml"
+"$ctl" --state-dir "$st" resync "file://$st/profiles/t.xml" >"$tmp/out" 2>"$tmp/err" \
+  || fail "resync with an enabled applier"
+loaded template || fail "enabled applier not loaded"
+for p in baresip linphone; do loaded "$p" && fail "disabled applier $p loaded"; done
+G_MESSAGES_DEBUG= "$ctl" --state-dir "$st" appliers >"$tmp/out" 2>"$tmp/err" || fail "appliers"
+[ "$(cut -f1,2 "$tmp/out" | tr '\t\n' ': ')" = "baresip:disabled linphone:disabled template:enabled " ] \
+  || fail "appliers: $(cat "$tmp/out")"
+cp "$tmp/device.conf" "$st/device.conf"
 
 # A cache of an older format is rebuilt (it made every codec eager).
 sed -i 's/^Version=.*/Version=1/' "$st/plugin-cache.ini"

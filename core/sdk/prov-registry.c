@@ -10,6 +10,7 @@
 #include "prov-plugin-cache.h"
 #include "prov-plugin-loader.h"
 #include "prov-registry.h"
+#include "prov-registry-private.h"
 #include "prov-trigger.h"
 
 #define MAX_LAYERS 8
@@ -30,6 +31,7 @@ struct _ProvRegistry
   GPtrArray  *pending;         /* Pending* */
   GHashTable *pending_schemes; /* scheme (lower case) → GPtrArray of Pending* */
   GPtrArray  *pending_codecs;  /* Pending* */
+  GPtrArray  *pending_appliers; /* Pending* */
   char       *cache_path;
   GStrv       blocked;
 };
@@ -39,7 +41,7 @@ typedef struct
   char     *path;
   guint     order;
   gboolean  done;
-  char     *name;      /* codecs: what the cache knows of them */
+  char     *name;      /* codecs and appliers: what the cache knows of them */
   GStrv     magic;
   GStrv     encodings;
 } Pending;
@@ -68,6 +70,7 @@ prov_registry_finalize (GObject *object)
   g_hash_table_unref (self->order);
   g_hash_table_unref (self->pending_schemes);
   g_ptr_array_unref (self->pending_codecs);
+  g_ptr_array_unref (self->pending_appliers);
   g_ptr_array_unref (self->pending);
   g_free (self->cache_path);
   g_strfreev (self->blocked);
@@ -92,6 +95,7 @@ prov_registry_init (ProvRegistry *self)
   self->pending_schemes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                  (GDestroyNotify) g_ptr_array_unref);
   self->pending_codecs = g_ptr_array_new ();
+  self->pending_appliers = g_ptr_array_new ();
 }
 
 static guint
@@ -233,7 +237,7 @@ load_file (ProvRegistry *self, const char *path, guint order)
 /* Takes @name, @magic and @encodings. */
 static void
 defer_file (ProvRegistry *self, const char *path, guint order, const char *const *schemes,
-            gboolean codec, char *name, GStrv magic, GStrv encodings)
+            gboolean codec, char *name, GStrv magic, GStrv encodings, gboolean applier)
 {
   Pending *pending = g_new0 (Pending, 1);
 
@@ -245,6 +249,8 @@ defer_file (ProvRegistry *self, const char *path, guint order, const char *const
   g_ptr_array_add (self->pending, pending);
   if (codec)
     g_ptr_array_add (self->pending_codecs, pending);
+  if (applier)
+    g_ptr_array_add (self->pending_appliers, pending);
   for (guint i = 0; schemes[i] != NULL; i++)
     {
       const char *colon = strchr (schemes[i], ':');
@@ -259,8 +265,9 @@ defer_file (ProvRegistry *self, const char *path, guint order, const char *const
         }
       g_ptr_array_add (claimants, pending);
     }
-  g_debug ("plugin %s deferred until one of its schemes is used%s", path,
-           codec ? " or data it recognizes comes" : "");
+  g_debug ("plugin %s deferred until one of its schemes is used%s%s", path,
+           codec ? " or data it recognizes comes" : "",
+           applier ? " or it is enabled as an applier" : "");
 }
 
 static void
@@ -319,6 +326,28 @@ compare_order (gconstpointer a, gconstpointer b, gpointer user_data)
   return x < y ? -1 : x > y;
 }
 
+void
+prov_registry_load_appliers (ProvRegistry *self, ProvRegistryWantFunc wanted, gpointer user_data)
+{
+  gboolean loaded = FALSE;
+
+  g_return_if_fail (PROV_IS_REGISTRY (self));
+
+  for (guint i = 0; i < self->pending_appliers->len; i++)
+    {
+      Pending *pending = self->pending_appliers->pdata[i];
+
+      if (wanted != NULL && !wanted (pending->name, user_data))
+        continue;
+      load_pending (self, pending);
+      g_ptr_array_remove_index (self->pending_appliers, i--);
+      loaded = TRUE;
+    }
+  /* Appliers run in load order. */
+  if (loaded)
+    g_ptr_array_sort_with_data (self->plugins, compare_order, self);
+}
+
 static void
 load_all_pending (ProvRegistry *self)
 {
@@ -327,6 +356,7 @@ load_all_pending (ProvRegistry *self)
   for (guint i = 0; i < self->pending->len; i++)
     load_pending (self, self->pending->pdata[i]);
   g_ptr_array_set_size (self->pending_codecs, 0);
+  g_ptr_array_set_size (self->pending_appliers, 0);
   g_ptr_array_set_size (self->pending, 0);
   g_hash_table_remove_all (self->pending_schemes);
   g_ptr_array_sort_with_data (self->plugins, compare_order, self);
@@ -362,11 +392,12 @@ load_directory (ProvRegistry *self, const char *dir, ProvPluginCache *cache)
       g_auto(GStrv) magic = NULL;
       g_auto(GStrv) encodings = NULL;
       gboolean codec = FALSE;
+      gboolean applier = FALSE;
       guint order = ++self->n_seen;
 
       if (cache != NULL
           && prov_plugin_cache_lookup (cache, path, &cached_name, &schemes, &codec, &magic,
-                                       &encodings))
+                                       &encodings, &applier))
         {
           if (self->blocked != NULL
               && g_strv_contains ((const char *const *) self->blocked, cached_name))
@@ -375,7 +406,7 @@ load_directory (ProvRegistry *self, const char *dir, ProvPluginCache *cache)
             {
               defer_file (self, path, order, (const char *const *) schemes, codec,
                           g_steal_pointer (&cached_name), g_steal_pointer (&magic),
-                          g_steal_pointer (&encodings));
+                          g_steal_pointer (&encodings), applier);
               added++;
             }
           continue;

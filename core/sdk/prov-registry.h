@@ -38,11 +38,11 @@ guint          prov_registry_load_path        (ProvRegistry        *self,
                                                const char          *path,
                                                const char * const  *blocked);
 /* Before prov_registry_load_path: what each plugin file declared is kept
- * in @cache_path, and a later registry with it loads a plugin that is not
- * an applier only when one of its schemes is looked up, a codec when data
- * its magic or content-encodings recognize is decoded or it is looked up
- * by name, or when prov_registry_get_plugins is called (see
- * prov-plugin-cache.c). */
+ * in @cache_path, and a later registry with it loads a plugin only when
+ * one of its schemes is looked up, a codec when data its magic or
+ * content-encodings recognize is decoded or it is looked up by name, an
+ * applier when the core's appliers ask for it, or when
+ * prov_registry_get_plugins is called (see prov-plugin-cache.c). */
 void           prov_registry_set_cache        (ProvRegistry        *self,
                                                const char          *cache_path);
 /* Adds a plugin; FALSE with PROV_ERROR_PLUGIN when it handles nothing. */
@@ -62,8 +62,7 @@ GPtrArray     *prov_registry_get_plugins      (ProvRegistry        *self);
  * prov_registry_get_loaded_plugins:
  * @self: the registry
  *
- * The plugins loaded so far, without loading the deferred ones: appliers
- * are never deferred.
+ * The plugins loaded so far, without loading the deferred ones.
  *
  * Returns: (transfer none) (element-type ProvPlugin): the plugins, in load order
  */

@@ -13,9 +13,10 @@
  * action-url plugins bring libsoup and a dozen libraries bound at load
  * (BIND_NOW), a quarter of a `file://` resync's process, and the aes codec
  * brings GnuTLS and seven. A plugin that the process may not need is
- * loaded when a scheme it declared is asked for, or, a codec, when data
- * starts with its magic or comes with its content-encoding; what it
- * declared comes from this cache, one group per plugin file:
+ * loaded when a scheme it declared is asked for; a codec when data starts
+ * with its magic or comes with its content-encoding; an applier when it is
+ * enabled (ProvAppliers asks for those) or the appliers are listed. What
+ * it declared comes from this cache, one group per plugin file:
  *
  *   [/usr/lib/…/libprov-plugin-gzip.so]
  *   Stat=<dev>:<inode>:<size>:<mtime s.ns>:<ctime s.ns>
@@ -24,10 +25,11 @@
  *   Codec=true
  *   Magic=1f8b;
  *   ContentEncodings=gzip;x-gzip;
+ *   Applier=false
  *   Eager=false
  *
- * Eager plugins (appliers, which take every change of the store, and
- * codecs that recognize data their own way) are loaded every time. A file
+ * Eager plugins (codecs that recognize data their own way) are loaded
+ * every time. A file
  * that changed, or that no process has loaded yet, is loaded at once and
  * its entry written. The cache only decides *when* a plugin file is
  * loaded: the loader still checks the file and its ABI, and the tables
@@ -88,7 +90,7 @@ file_stamp (const char *file)
 
 gboolean
 prov_plugin_cache_lookup (ProvPluginCache *cache, const char *file, char **name, GStrv *schemes,
-                          gboolean *codec, GStrv *magic, GStrv *encodings)
+                          gboolean *codec, GStrv *magic, GStrv *encodings, gboolean *applier)
 {
   g_autofree char *stamp = file_stamp (file);
   g_autofree char *cached = g_key_file_get_string (cache->keyfile, file, "Stat", NULL);
@@ -104,6 +106,7 @@ prov_plugin_cache_lookup (ProvPluginCache *cache, const char *file, char **name,
   *codec = g_key_file_get_boolean (cache->keyfile, file, "Codec", NULL);
   *magic = g_key_file_get_string_list (cache->keyfile, file, "Magic", NULL, NULL);
   *encodings = g_key_file_get_string_list (cache->keyfile, file, "ContentEncodings", NULL, NULL);
+  *applier = g_key_file_get_boolean (cache->keyfile, file, "Applier", NULL);
   *name = g_steal_pointer (&cached_name);
   return TRUE;
 }
@@ -144,9 +147,9 @@ prov_plugin_cache_remember (ProvPluginCache *cache, const char *file, ProvPlugin
       g_key_file_remove_key (cache->keyfile, file, "Magic", NULL);
       g_key_file_remove_key (cache->keyfile, file, "ContentEncodings", NULL);
     }
+  g_key_file_set_boolean (cache->keyfile, file, "Applier", PROV_IS_APPLIER (plugin));
   g_key_file_set_boolean (cache->keyfile, file, "Eager",
-                          PROV_IS_APPLIER (plugin)
-                          || (codec && !prov_codec_recognizes_by_declarations (PROV_CODEC (plugin))));
+                          codec && !prov_codec_recognizes_by_declarations (PROV_CODEC (plugin)));
   cache->changed = TRUE;
 }
 
