@@ -139,6 +139,15 @@ build_view (ProvStore *store)
   return view;
 }
 
+static Slot *
+find_slot (ProvAppliers *self, ProvPlugin *plugin)
+{
+  for (guint i = 0; i < self->slots->len; i++)
+    if ((ProvPlugin *) ((Slot *) self->slots->pdata[i])->applier == plugin)
+      return self->slots->pdata[i];
+  return NULL;
+}
+
 /* A slot for each applier loaded so far that has none yet; a new one goes
  * last, which keeps the index of a run under way (those loaded late are
  * not enabled, see prov_appliers_new). */
@@ -153,14 +162,9 @@ add_slots (ProvAppliers *self)
       ProvPlugin *plugin = plugins->pdata[i];
       g_autofree char *key_result = NULL;
       g_autofree char *key_time = NULL;
-      gboolean known = FALSE;
       Slot *slot;
 
-      if (!PROV_IS_APPLIER (plugin))
-        continue;
-      for (guint j = 0; j < self->slots->len && !known; j++)
-        known = ((Slot *) self->slots->pdata[j])->applier == PROV_APPLIER (plugin);
-      if (known)
+      if (!PROV_IS_APPLIER (plugin) || find_slot (self, plugin) != NULL)
         continue;
       slot = g_new0 (Slot, 1);
       slot->applier = g_object_ref (PROV_APPLIER (plugin));
@@ -442,15 +446,6 @@ prov_appliers_is_busy (ProvAppliers *self)
 {
   g_return_val_if_fail (PROV_IS_APPLIERS (self), FALSE);
   return self->running;
-}
-
-static Slot *
-find_slot (ProvAppliers *self, ProvPlugin *plugin)
-{
-  for (guint i = 0; i < self->slots->len; i++)
-    if ((ProvPlugin *) ((Slot *) self->slots->pdata[i])->applier == plugin)
-      return self->slots->pdata[i];
-  return NULL;
 }
 
 GVariant *
