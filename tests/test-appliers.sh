@@ -66,14 +66,15 @@ Template=$tmp/tpl/in.tmpl
 Output=$tmp/tpl/out.conf"
   ;;
 esac
-cat >"$st/device.conf" <<EOF
-[Device]
-MAC=00:0e:08:ab:cd:ef
-Vendor=Cisco
-ProductName=SPA112
-$settings
-EOF
+device_conf() { # device_conf [SETTINGS]
+  printf '[Device]\nMAC=00:0e:08:ab:cd:ef\nVendor=Cisco\nProductName=SPA112\n%s\n' "${1:-}" \
+    >"$st/device.conf"
+}
+# The schedule off before the applier is enabled: this offline set starts
+# no UA (case baresip 7 tests an offline set that does).
+device_conf
 offline set Resync_On_Reset=No Resync_Periodic=0 >/dev/null
+device_conf "$settings"
 start_bus
 start_nginx
 start_daemon

@@ -56,9 +56,11 @@ guint          prov_registry_load_path        (ProvRegistry        *self,
  * @cache_path: the cache file
  *
  * Call it before prov_registry_load_path(): what each plugin file declared is
- * kept in @cache_path, and a later registry with it loads a plugin that is
- * not a codec or an applier only when one of its schemes is looked up, or
- * when prov_registry_get_plugins() is called.
+ * kept in @cache_path, and a later registry with it loads a plugin only when
+ * one of its schemes is looked up, a codec when data its magic or
+ * content-encodings recognize is decoded or it is looked up by name, an
+ * applier when the core's appliers ask for it, or when
+ * prov_registry_get_plugins() is called.
  *
  * Since: 1.0
  */
@@ -94,8 +96,7 @@ GPtrArray     *prov_registry_get_plugins      (ProvRegistry        *self);
  * prov_registry_get_loaded_plugins:
  * @self: the registry
  *
- * The plugins loaded so far, without loading the deferred ones: codecs and
- * appliers are never deferred.
+ * The plugins loaded so far, without loading the deferred ones.
  *
  * Returns: (transfer none) (element-type ProvPlugin): the plugins, in load order
  *
