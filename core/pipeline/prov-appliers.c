@@ -25,6 +25,7 @@ struct _ProvAppliers
   GPtrArray    *slots;     /* Slot* */
   GHashTable   *committed; /* the view as of the last apply that stands */
   GPtrArray    *pending;   /* char*: changed names not applied yet */
+  GHashTable   *pending_set; /* the same names (not owned): a resync may change 500,000 */
   GPtrArray    *pending_payloads; /* char*: engine keys of the profiles behind them */
   gboolean      pending_rollback;
   gboolean      restoring; /* inside the store apply of a rollback */
@@ -82,6 +83,7 @@ prov_appliers_finalize (GObject *object)
   g_ptr_array_unref (self->slots);
   g_clear_pointer (&self->committed, g_hash_table_unref);
   g_clear_pointer (&self->view, g_hash_table_unref);
+  g_hash_table_unref (self->pending_set);
   g_ptr_array_unref (self->pending);
   g_ptr_array_unref (self->pending_payloads);
   g_strfreev (self->payloads);
@@ -114,6 +116,7 @@ prov_appliers_init (ProvAppliers *self)
 {
   self->slots = g_ptr_array_new_with_free_func ((GDestroyNotify) slot_free);
   self->pending = g_ptr_array_new_with_free_func (g_free);
+  self->pending_set = g_hash_table_new (g_str_hash, g_str_equal);
   self->pending_payloads = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
 }
@@ -240,14 +243,13 @@ static void
 add_pending (ProvAppliers *self, const char *const *names)
 {
   for (guint i = 0; names != NULL && names[i] != NULL; i++)
-    {
-      gboolean seen = FALSE;
+    if (!g_hash_table_contains (self->pending_set, names[i]))
+      {
+        char *name = g_strdup (names[i]);
 
-      for (guint j = 0; j < self->pending->len && !seen; j++)
-        seen = g_str_equal (self->pending->pdata[j], names[i]);
-      if (!seen)
-        g_ptr_array_add (self->pending, g_strdup (names[i]));
-    }
+        g_ptr_array_add (self->pending, name);
+        g_hash_table_add (self->pending_set, name);
+      }
 }
 
 static void
@@ -420,6 +422,7 @@ run_next (ProvAppliers *self)
       return;
     }
   self->running = TRUE;
+  g_hash_table_remove_all (self->pending_set);
   g_ptr_array_add (self->pending, NULL);
   self->changed = (GStrv) g_ptr_array_steal (self->pending, NULL);
   g_ptr_array_add (self->pending_payloads, NULL);
