@@ -13,7 +13,7 @@
 #include "prov-schema.h"
 #include "prov-syslog.h"
 #ifdef PROV_TEST_NGINX
-#include "http-test-util.h"
+#include "prov-test.h"
 
 static TestServer *nginx;
 #endif

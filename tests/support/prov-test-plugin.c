@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <gmodule.h>
+
+#include "prov-test.h"
+
+ProvPlugin *
+test_plugin_load (const char *env_var)
+{
+  const char *path = g_getenv (env_var);
+  const int *major = NULL, *minor = NULL;
+  ProvPluginCreateFunc create = NULL;
+  GModule *module;
+
+  g_assert_nonnull (path);
+  module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+  if (module == NULL)
+    g_error ("%s: %s", path, g_module_error ());
+  /* The module registers types: it must never be unloaded. */
+  g_module_make_resident (module);
+  g_assert_true (g_module_symbol (module, "prov_plugin_abi_major", (gpointer *) &major));
+  g_assert_true (g_module_symbol (module, "prov_plugin_abi_minor", (gpointer *) &minor));
+  g_assert_cmpint (*major, ==, PROV_PLUGIN_ABI_MAJOR);
+  g_assert_cmpint (*minor, <=, PROV_PLUGIN_ABI_MINOR);
+  g_assert_true (g_module_symbol (module, PROV_PLUGIN_ENTRY_POINT, (gpointer *) &create));
+  return create ();
+}
+
+ProvPlugin *
+test_plugin_new (void)
+{
+  return test_plugin_load ("PROV_TEST_PLUGIN");
+}
+
+char *
+test_state_dir_new (const char *prefix, const char *device_conf)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *template = g_strdup_printf ("prov-%s-XXXXXX", prefix);
+  g_autofree char *device = NULL;
+  char *dir = g_dir_make_tmp (template, &error);
+
+  g_assert_no_error (error);
+  device = g_build_filename (dir, "device.conf", NULL);
+  g_assert_true (g_file_set_contents (device, device_conf, -1, NULL));
+  return dir;
+}
+
+int
+test_run_funcs (int *argc, char ***argv, const char *first_path, ...)
+{
+  va_list args;
+
+  g_test_init (argc, argv, NULL);
+  va_start (args, first_path);
+  for (const char *path = first_path; path != NULL; path = va_arg (args, const char *))
+    g_test_add_func (path, va_arg (args, GTestFunc));
+  va_end (args);
+  return g_test_run ();
+}

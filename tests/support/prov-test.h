@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The test-support library of every C test (tests/support/meson.build:
+ * prov_test_dep): temporary files, child processes, real peers on
+ * 127.0.0.1 (nginx, any server that listens on TCP ports), certificates
+ * made by the openssl CLI, the built plugin modules and state directories.
+ * Plugin-specific helpers stay beside their tests. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "prov-plugin.h"
+
+G_BEGIN_DECLS
+
+/* ---- files (prov-test-files.c) ---- */
+
+/* Temporary folder for the whole test program, removed at exit (kept when
+ * $PROV_TEST_KEEP is set). */
+const char *test_tmpdir             (void);
+char       *test_path               (const char   *name);
+/* Writes test_tmpdir()/@name, making its folders; @len -1: a string. */
+void        test_write              (const char   *name,
+                                     const void   *data,
+                                     gssize        len);
+/* Removes @path and everything below it (links are not followed);
+ * whether every entry went. */
+gboolean    test_rm_rf              (const char   *path);
+GBytes     *test_random_bytes       (gsize         size);
+/* Runs @argv in test_tmpdir(); fails the test when it fails. */
+void        test_spawn_check        (const char * const *argv);
+char       *test_spawn_output       (const char * const *argv);
+
+/* ---- peers (prov-test-peer.c) ---- */
+
+/* A TCP port free on 127.0.0.1 now, and whether one accepts connections. */
+guint       test_free_port          (void);
+gboolean    test_port_ready         (guint         port);
+/* Child setup of every peer: it must not outlive a test that crashed (it
+ * would keep the test's output pipe and the namespace open). */
+void        test_die_with_parent    (gpointer      user_data);
+
+/* Lines of an access log containing @needle; waits up to @wait_ms for at
+ * least @at_least of them (servers write the line after answering). */
+GStrv       test_log_lines          (const char   *log_path,
+                                     const char   *needle,
+                                     guint         at_least,
+                                     guint         wait_ms);
+
+/* A server process started with a generated configuration, ready once
+ * each of its ports accepts connections. */
+typedef struct _TestServer TestServer;
+typedef char *(*TestConfigFunc) (const guint *ports, gpointer user_data);
+
+TestServer *test_server_start       (const char * const *argv,
+                                     guint          n_ports,
+                                     TestConfigFunc make_config,
+                                     const char    *config_path,
+                                     gpointer       user_data);
+guint       test_server_port        (TestServer   *server,
+                                     guint         index);
+void        test_server_stop        (TestServer   *server);
+
+/* nginx in the foreground with everything (logs, pid, temp files) under
+ * test_tmpdir()/nginx; @servers returns the server blocks for the ports.
+ * Its access log (test_nginx_log()) has one line per request:
+ * port|method|request-uri|status|user-agent|content-type|if-none-match|authorization|
+ * connection| */
+TestServer *test_nginx_start        (guint          n_ports,
+                                     TestConfigFunc servers,
+                                     gpointer       user_data);
+const char *test_nginx_log          (void);
+
+/* ---- certificates (prov-test-cert.c), in test_tmpdir() ---- */
+
+/* openssl @first … NULL. */
+void        test_openssl            (const char   *first,
+                                     ...) G_GNUC_NULL_TERMINATED;
+/* A self-signed CA: its key in @key, its certificate in @pem. */
+void        test_make_ca            (const char   *key,
+                                     const char   *pem,
+                                     const char   *subject);
+/* NAME.key and NAME.pem signed by CA.pem/CA.key, with @extensions. */
+void        test_make_leaf          (const char   *name,
+                                     const char   *ca,
+                                     const char   *subject,
+                                     const char   *extensions);
+/* ca (subject @ca_subject, trusted by the tests), rogue-ca (trusted by
+ * nobody); server certificates "server" (127.0.0.1, from ca), "rogue"
+ * (127.0.0.1, from rogue-ca), "wrong-name" (another name, from ca); the
+ * device's "client" (@client_subject, from ca). Each as NAME.pem, NAME.key. */
+void        test_make_certificates  (const char   *ca_subject,
+                                     const char   *client_subject);
+
+/* ---- the core and plugins (prov-test-plugin.c) ---- */
+
+/* The module named by $@env_var, opened as the daemon's loader does (ABI
+ * symbols, then the entry point), resident: it registers types. */
+ProvPlugin *test_plugin_load        (const char   *env_var);
+/* The module of $PROV_TEST_PLUGIN. */
+ProvPlugin *test_plugin_new         (void);
+
+/* A new state directory "prov-@prefix-XXXXXX" whose device.conf is
+ * @device_conf. */
+char       *test_state_dir_new      (const char   *prefix,
+                                     const char   *device_conf);
+
+/* g_test_init() and every @funcs pair (path, GTestFunc) until NULL, then
+ * g_test_run(). */
+int         test_run_funcs          (int          *argc,
+                                     char       ***argv,
+                                     const char   *first_path,
+                                     ...) G_GNUC_NULL_TERMINATED;
+
+G_END_DECLS
