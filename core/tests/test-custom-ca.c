@@ -157,13 +157,7 @@ open_context (Fixture *f)
 static void
 set_param (Fixture *f, const char *name, const char *value)
 {
-  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
-  g_autoptr(GError) error = NULL;
-
-  prov_change_set_add (changes, name, value, PROV_ACCESS_UNSET, "test", 0);
-  g_assert_true (prov_store_apply (prov_context_get_store (f->ctx), changes, PROV_CALLER_ADMIN,
-                                   NULL, &error));
-  g_assert_no_error (error);
+  test_store_set (prov_context_get_store (f->ctx), (const char *[]) { name, value, NULL });
 }
 
 static void set_ca_rule (Fixture *f, const char *format, ...) G_GNUC_PRINTF (2, 3);

@@ -70,32 +70,14 @@ peer_start (char **dir)
   return port;
 }
 
-/* The peer's files (messages, config, pid, its work directory) and, for
- * the engine tests, a state directory. */
-static void
-rm_rf (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (path);
-      else
-        g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
-}
-
 static void
 peer_stop (char *dir)
 {
 
   peer_run ("stop", dir, NULL);
-  rm_rf (dir);
+  /* The peer's files (messages, config, pid, its work directory) and, for
+   * the engine tests, a state directory. */
+  g_assert_true (test_rm_rf (dir));
   g_free (dir);
 }
 
@@ -134,12 +116,7 @@ wait_line (const char *dir, const char *marker)
 static void
 set_param (ProvStore *store, const char *name, const char *value)
 {
-  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
-  g_autoptr(GError) error = NULL;
-
-  prov_change_set_add (changes, name, value, PROV_ACCESS_UNSET, "test", 0);
-  prov_store_apply (store, changes, PROV_CALLER_ADMIN, NULL, &error);
-  g_assert_no_error (error);
+  test_store_set (store, (const char *[]) { name, value, NULL });
 }
 
 static void

@@ -3,6 +3,7 @@
 
 #include <gmodule.h>
 
+#include "prov-store.h"
 #include "prov-test.h"
 
 ProvPlugin *
@@ -45,6 +46,18 @@ test_state_dir_new (const char *prefix, const char *device_conf)
   device = g_build_filename (dir, "device.conf", NULL);
   g_assert_true (g_file_set_contents (device, device_conf, -1, NULL));
   return dir;
+}
+
+void
+test_store_set (ProvStore *store, const char *const *pairs)
+{
+  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; pairs[i] != NULL; i += 2)
+    prov_change_set_add (changes, pairs[i], pairs[i + 1], PROV_ACCESS_UNSET, "test", 0);
+  g_assert_true (prov_store_apply (store, changes, PROV_CALLER_ADMIN, NULL, &error));
+  g_assert_no_error (error);
 }
 
 int

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "prov-plugin.h"
+#include "prov-store.h"
 
 G_BEGIN_DECLS
 
@@ -103,6 +104,11 @@ ProvPlugin *test_plugin_new         (void);
  * @device_conf. */
 char       *test_state_dir_new      (const char   *prefix,
                                      const char   *device_conf);
+
+/* Sets each name of @pairs (name, value, …, NULL) to its value, in one
+ * change set applied as the admin (source "test"). */
+void        test_store_set          (ProvStore    *store,
+                                     const char * const *pairs);
 
 /* g_test_init() and every @funcs pair (path, GTestFunc) until NULL, then
  * g_test_run(). */

@@ -12,6 +12,7 @@
 #include <provision.h>
 
 #include "prov-context.h"
+#include "prov-test.h"
 
 #define CHILD_TIMEOUT_S 60 /* the test fails after this, the child is killed */
 #define PASSWORD "s3cret:pass word"
@@ -33,7 +34,6 @@ typedef struct
 {
   char        *dir;
   ProvContext *ctx;
-  GModule     *module;
   ProvPlugin  *plugin;
   guint        port;
   GPtrArray   *fired; /* Fired* */
@@ -103,38 +103,13 @@ assert_fired (Fixture *f, guint index, ProvTriggerAction action, const char *rul
 static void
 set_params (Fixture *f, const char *const *pairs)
 {
-  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
-  g_autoptr(GError) error = NULL;
-
-  for (guint i = 0; pairs[i] != NULL; i += 2)
-    prov_change_set_add (changes, pairs[i], pairs[i + 1], PROV_ACCESS_UNSET, "test", 0);
-  prov_store_apply (prov_context_get_store (f->ctx), changes, PROV_CALLER_ADMIN, NULL, &error);
-  g_assert_no_error (error);
+  test_store_set (prov_context_get_store (f->ctx), pairs);
 }
 
 static void
 set_param (Fixture *f, const char *name, const char *value)
 {
   set_params (f, (const char *[]) { name, value, NULL });
-}
-
-static ProvPlugin *
-load_plugin (Fixture *f)
-{
-  const char *path = g_getenv ("PROV_ACTION_URL_PLUGIN");
-  ProvPluginCreateFunc create = NULL;
-  const int *abi_major = NULL;
-
-  g_assert_nonnull (path);
-  f->module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-  if (f->module == NULL)
-    g_error ("%s: %s", path, g_module_error ());
-  /* The module registers types: it must never be unloaded. */
-  g_module_make_resident (f->module);
-  g_assert_true (g_module_symbol (f->module, "prov_plugin_abi_major", (gpointer *) &abi_major));
-  g_assert_cmpint (*abi_major, ==, PROV_PLUGIN_ABI_MAJOR);
-  g_assert_true (g_module_symbol (f->module, PROV_PLUGIN_ENTRY_POINT, (gpointer *) &create));
-  return create ();
 }
 
 /* A state directory whose device file has @group as [action-url]. */
@@ -157,7 +132,7 @@ make_context (Fixture *f, const char *group)
   g_assert_cmpint (g_mkdir (no_plugins, 0700), ==, 0);
   f->ctx = prov_context_new (f->dir, NULL, no_plugins, &error);
   g_assert_no_error (error);
-  f->plugin = load_plugin (f);
+  f->plugin = test_plugin_load ("PROV_ACTION_URL_PLUGIN");
   g_assert_true (PROV_IS_TRIGGER (f->plugin));
   g_assert_cmpstr (prov_plugin_get_name (f->plugin), ==, "action-url");
   g_signal_connect (f->plugin, "fired", G_CALLBACK (on_fired), f);
@@ -191,24 +166,6 @@ fixture_setup_plain (Fixture *f, gconstpointer data)
 }
 
 static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   if (f->plugin != NULL)
@@ -219,7 +176,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_clear_object (&f->plugin);
   g_clear_object (&f->ctx);
   g_clear_pointer (&f->fired, g_ptr_array_unref);
-  rm_rf (f->dir);
+  test_rm_rf (f->dir);
   g_free (f->dir);
 }
 

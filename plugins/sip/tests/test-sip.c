@@ -10,6 +10,7 @@
 #include "prov-context.h"
 #include "prov-error.h"
 #include "prov-plugin.h"
+#include "prov-test.h"
 #include "prov-trigger.h"
 
 #define SIPP_TIMEOUT_S 30 /* the test fails after this, sipp is killed */
@@ -20,7 +21,6 @@ typedef struct
 {
   char        *dir;
   ProvContext *ctx;
-  GModule     *module;
   ProvPlugin  *plugin;
   guint        port;
   guint        n_fired;
@@ -45,29 +45,7 @@ on_fired (ProvTrigger *trigger, int action, int cause, const char *rule, gpointe
 static void
 set_params (Fixture *f, const char *const *pairs)
 {
-  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
-  g_autoptr(GError) error = NULL;
-
-  for (guint i = 0; pairs[i] != NULL; i += 2)
-    prov_change_set_add (changes, pairs[i], pairs[i + 1], PROV_ACCESS_UNSET, "test", 0);
-  prov_store_apply (prov_context_get_store (f->ctx), changes, PROV_CALLER_ADMIN, NULL, &error);
-  g_assert_no_error (error);
-}
-
-static ProvPlugin *
-load_plugin (Fixture *f)
-{
-  const char *path = g_getenv ("PROV_SIP_PLUGIN");
-  ProvPluginCreateFunc create = NULL;
-
-  g_assert_nonnull (path);
-  f->module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-  if (f->module == NULL)
-    g_error ("%s: %s", path, g_module_error ());
-  /* The module registers types: it must never be unloaded. */
-  g_module_make_resident (f->module);
-  g_assert_true (g_module_symbol (f->module, PROV_PLUGIN_ENTRY_POINT, (gpointer *) &create));
-  return create ();
+  test_store_set (prov_context_get_store (f->ctx), pairs);
 }
 
 /* A state directory whose device file has @sip_group as [sip], and two
@@ -93,7 +71,7 @@ make_context (Fixture *f, const char *sip_group)
   set_params (f, (const char *[]) { "User_ID_1_", "1001", "Password_1_", "line-one-secret",
                                     "User_ID_2_", "1002", "Auth_ID_2_", "auth1002",
                                     "Password_2_", "line-two-secret", NULL });
-  f->plugin = load_plugin (f);
+  f->plugin = test_plugin_load ("PROV_SIP_PLUGIN");
   g_assert_true (PROV_IS_TRIGGER (f->plugin));
   g_assert_cmpstr (prov_plugin_get_name (f->plugin), ==, "sip");
   g_signal_connect (f->plugin, "fired", G_CALLBACK (on_fired), f);
@@ -118,23 +96,6 @@ fixture_setup (Fixture *f, gconstpointer data)
 }
 
 static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   if (f->plugin != NULL)
@@ -145,7 +106,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_clear_object (&f->plugin);
   g_clear_object (&f->ctx);
   g_clear_pointer (&f->rules, g_ptr_array_unref);
-  rm_rf (f->dir);
+  test_rm_rf (f->dir);
   g_free (f->dir);
 }
 

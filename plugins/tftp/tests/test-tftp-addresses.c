@@ -24,7 +24,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  tt_rmdir (f->dir);
+  test_rm_rf (f->dir);
   g_bytes_unref (f->file);
   g_free (f->dir);
 }
@@ -146,7 +146,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  plugin = tt_load_plugin ();
+  plugin = test_plugin_new ();
 
 #define ADD(path, func)                                                                \
   g_test_add ("/tftp/addresses/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -30,7 +30,7 @@ static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   tt_server_stop (f->server);
-  tt_rmdir (f->dir);
+  test_rm_rf (f->dir);
   g_bytes_unref (f->big);
   g_free (f->dir);
 }
@@ -125,7 +125,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  plugin = tt_load_plugin ();
+  plugin = test_plugin_new ();
 
 #define ADD(path, func, args)                                                          \
   g_test_add ("/tftp/atftpd/" path, Fixture, args, fixture_set_up, func, fixture_tear_down)

@@ -41,7 +41,7 @@ static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   tt_server_stop (f->server);
-  tt_rmdir (f->dir);
+  test_rm_rf (f->dir);
   g_bytes_unref (f->file);
   g_free (f->dir);
 }
@@ -108,7 +108,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  plugin = tt_load_plugin ();
+  plugin = test_plugin_new ();
 
   g_test_add ("/tftp/loss/relay/hpa", Fixture, hpa, fixture_set_up, test_relay_loss,
               fixture_tear_down);

@@ -361,7 +361,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  plugin = tt_load_plugin ();
+  plugin = test_plugin_new ();
 
   g_test_add_func ("/tftp/robust/options-ignored", test_options_ignored);
   g_test_add_func ("/tftp/robust/options-refused", test_options_refused);

@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <signal.h>
-#include <sys/prctl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,22 +16,6 @@
 
 #define ATFTPD_DEFAULT "/opt/provisiond-peers/usr/sbin/atftpd"
 
-ProvPlugin *
-tt_load_plugin (void)
-{
-  const char *path = g_getenv ("PROV_TEST_PLUGIN");
-  ProvPluginCreateFunc create = NULL;
-  GModule *module;
-
-  g_assert_nonnull (path);
-  module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-  if (module == NULL)
-    g_error ("%s: %s", path, g_module_error ());
-  g_assert_true (g_module_symbol (module, PROV_PLUGIN_ENTRY_POINT, (gpointer *) &create));
-  g_module_make_resident (module);
-  return create ();
-}
-
 char *
 tt_make_dir (void)
 {
@@ -43,24 +26,6 @@ tt_make_dir (void)
   /* tftpd-hpa serves only world-readable files in readable folders. */
   g_assert_cmpint (chmod (dir, 0755), ==, 0);
   return dir;
-}
-
-void
-tt_rmdir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-        tt_rmdir (path);
-      else
-        g_remove (path);
-    }
-  g_rmdir (dir);
 }
 
 GBytes *
@@ -144,8 +109,7 @@ static void
 server_child_setup (gpointer user_data)
 {
   setpgid (0, 0);
-  /* A test that aborts must not leave its server running. */
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  test_die_with_parent (user_data);
 }
 
 static TtServer *

@@ -4,18 +4,15 @@
 #include <gio/gio.h>
 
 #include "prov-plugin.h"
+#include "prov-test.h"
 
 G_BEGIN_DECLS
 
 /* Every bounded wait of the tests: a guard, not a timing. */
 #define TT_GUARD_SECONDS 120
 
-/* The built module, loaded as the daemon loads it ($PROV_TEST_PLUGIN). */
-ProvPlugin *tt_load_plugin       (void);
-
-/* A world-readable temporary folder for a server; removed by tt_rmdir. */
+/* A world-readable temporary folder for a server; removed by test_rm_rf. */
 char       *tt_make_dir          (void);
-void        tt_rmdir             (const char *dir);
 /* Writes @size deterministic pseudo-random bytes; @name may hold folders
  * ("Cisco/CP-8845-3PCC/x.cfg"), made world-readable. */
 GBytes     *tt_make_file         (const char *dir,
