@@ -9,7 +9,8 @@
 set -eu
 case=$1
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib-dbus.sh"
+. "$here/lib/prov-test.sh"
+prov_dbus_setup
 . "$here/peers/sip-peers.sh"
 
 skip() { echo "SKIP: $*"; exit 77; }

@@ -7,7 +7,7 @@
 #   test-interop.sh SOURCE_ROOT BUILD_ROOT INTEROP_DIR
 set -eu
 src=$1 build=$2 interop=$3
-. "$src/tests/lib-store.sh"
+. "$src/tests/lib/prov-test.sh"
 if [ ! -f "$interop/expected.tsv" ] || [ ! -d "$interop/profiles" ]; then
   echo "SKIP: no interop corpus at $interop" >&2
   exit 77

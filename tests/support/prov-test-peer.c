@@ -246,3 +246,65 @@ test_nginx_start (guint n_ports, TestConfigFunc servers, gpointer user_data)
     return test_server_start (argv, n_ports, nginx_config, conf, &config);
   }
 }
+
+typedef struct
+{
+  gboolean done;
+  gboolean timed_out;
+  char    *out;
+  char    *err;
+  GError  *error;
+} ChildWait;
+
+static void
+on_child_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ChildWait *w = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &w->out, &w->err,
+                                        &w->error);
+  w->done = TRUE;
+}
+
+static gboolean
+on_child_timeout (gpointer user_data)
+{
+  ChildWait *w = user_data;
+
+  w->timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+int
+test_run_child (GSubprocessLauncher *launcher, const char *const *argv, guint timeout_s,
+                char **out, char **err)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cmdline = g_strjoinv (" ", (char **) argv);
+  ChildWait w = { FALSE, FALSE, NULL, NULL, NULL };
+  guint timeout;
+
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (proc, NULL, NULL, on_child_done, &w);
+  timeout = g_timeout_add_seconds (timeout_s, on_child_timeout, &w);
+  while (!w.done && !w.timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (w.timed_out)
+    {
+      g_subprocess_force_exit (proc);
+      while (!w.done)
+        g_main_context_iteration (NULL, TRUE);
+      g_error ("%s did not finish in %u s", cmdline, timeout_s);
+    }
+  g_source_remove (timeout);
+  g_assert_no_error (w.error);
+  if (out != NULL)
+    *out = g_steal_pointer (&w.out);
+  if (err != NULL)
+    *err = g_steal_pointer (&w.err);
+  g_free (w.out);
+  g_free (w.err);
+  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+}

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gmodule.h>
 
 #include "prov-store.h"
+#include "prov-trigger.h"
 #include "prov-test.h"
 
 ProvPlugin *
@@ -71,4 +73,38 @@ test_run_funcs (int *argc, char ***argv, const char *first_path, ...)
     g_test_add_func (path, va_arg (args, GTestFunc));
   va_end (args);
   return g_test_run ();
+}
+
+ProvPlugin *
+test_trigger_open (const char *env_var, const char *name, const char *device_conf, char **dir,
+                   ProvContext **ctx)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *no_plugins = NULL;
+  ProvPlugin *plugin;
+
+  *dir = test_state_dir_new (name, device_conf);
+  /* Only the module under test: an empty plugin directory for the context. */
+  no_plugins = g_build_filename (*dir, "plugins", NULL);
+  g_assert_cmpint (g_mkdir (no_plugins, 0700), ==, 0);
+  *ctx = prov_context_new (*dir, NULL, no_plugins, &error);
+  g_assert_no_error (error);
+  plugin = test_plugin_load (env_var);
+  g_assert_true (PROV_IS_TRIGGER (plugin));
+  g_assert_cmpstr (prov_plugin_get_name (plugin), ==, name);
+  return plugin;
+}
+
+void
+test_trigger_close (ProvPlugin **plugin, ProvContext **ctx, char **dir)
+{
+  if (*plugin != NULL)
+    {
+      prov_trigger_stop (PROV_TRIGGER (*plugin));
+      prov_trigger_stop (PROV_TRIGGER (*plugin)); /* safe twice */
+    }
+  g_clear_object (plugin);
+  g_clear_object (ctx);
+  test_rm_rf (*dir);
+  g_clear_pointer (dir, g_free);
 }

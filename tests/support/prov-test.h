@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "prov-context.h"
 #include "prov-plugin.h"
 #include "prov-store.h"
 
@@ -71,6 +72,15 @@ TestServer *test_nginx_start        (guint          n_ports,
                                      gpointer       user_data);
 const char *test_nginx_log          (void);
 
+/* Runs @argv from @launcher to its end while the main context runs (it
+ * serves the plugin under test); fails the test after @timeout_s. Returns
+ * its exit status (-1: killed), with its output where the launcher pipes it. */
+int         test_run_child          (GSubprocessLauncher *launcher,
+                                     const char * const  *argv,
+                                     guint                timeout_s,
+                                     char               **out,
+                                     char               **err);
+
 /* ---- certificates (prov-test-cert.c), in test_tmpdir() ---- */
 
 /* openssl @first … NULL. */
@@ -104,6 +114,19 @@ ProvPlugin *test_plugin_new         (void);
  * @device_conf. */
 char       *test_state_dir_new      (const char   *prefix,
                                      const char   *device_conf);
+
+/* The trigger module of $@env_var, named @name, and a context on a new
+ * state directory ("prov-@name-XXXXXX", device.conf @device_conf) with no
+ * other plugin; test_trigger_close() stops it (twice: that must be safe)
+ * and removes it all. */
+ProvPlugin *test_trigger_open       (const char   *env_var,
+                                     const char   *name,
+                                     const char   *device_conf,
+                                     char        **dir,
+                                     ProvContext **ctx);
+void        test_trigger_close      (ProvPlugin  **plugin,
+                                     ProvContext **ctx,
+                                     char        **dir);
 
 /* Sets each name of @pairs (name, value, …, NULL) to its value, in one
  * change set applied as the admin (source "test"). */
