@@ -106,8 +106,9 @@ fixture_teardown (Fixture *f, gconstpointer data)
 
 /* Lets a started resync finish (the file plugin answers from a thread). */
 static void
-settle (Fixture *f)
+settle (gpointer data)
 {
+  Fixture *f = data;
   ProvEngine *engine = prov_context_get_engine (f->ctx);
 
   for (guint i = 0; i < 100000 && prov_engine_is_busy (engine); i++)
@@ -119,16 +120,7 @@ settle (Fixture *f)
 static void
 run_until (Fixture *f, gint64 until)
 {
-  for (guint i = 0; i < 100000; i++)
-    {
-      gint64 next = prov_virtual_clock_next_alarm (f->clock);
-      if (next > until)
-        break;
-      prov_virtual_clock_advance_to (f->clock, next);
-      settle (f);
-    }
-  prov_virtual_clock_advance_to (f->clock, until);
-  settle (f);
+  test_clock_run_until (f->clock, until, settle, f);
 }
 
 static void

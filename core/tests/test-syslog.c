@@ -567,37 +567,36 @@ test_one_story_http (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
+  static const TEST_FIXTURE_CASES (Fixture) cases[] = {
+    { "/syslog/identifier", test_identifier, NULL },
+    { "/syslog/timestamp", test_timestamp, NULL },
+    { "/syslog/priority", test_priority, NULL },
+    { "/syslog/truncate", test_truncate, NULL },
+    { "/syslog/control-characters", test_control_characters, NULL },
+    { "/syslog/off", test_off, NULL },
+    { "/syslog/change-server", test_change_server, NULL },
+    { "/syslog/host-name", test_host_name, NULL },
+    { "/syslog/ipv6", test_ipv6, NULL },
+    { "/syslog/invalid-server", test_invalid_server, NULL },
+    { "/syslog/engine", test_engine, NULL },
+    { "/syslog/debug-server", test_debug_server, NULL },
+    { "/syslog/one-story-file", test_one_story_file, NULL },
+  };
+  int status;
+
   /* Local time differs from UTC by a date and a half hour. */
   g_setenv ("TZ", "PROV-5:30", TRUE);
   g_test_init (&argc, &argv, NULL);
-
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
-  ADD ("/syslog/identifier", test_identifier);
-  ADD ("/syslog/timestamp", test_timestamp);
-  ADD ("/syslog/priority", test_priority);
-  ADD ("/syslog/truncate", test_truncate);
-  ADD ("/syslog/control-characters", test_control_characters);
-  ADD ("/syslog/off", test_off);
-  ADD ("/syslog/change-server", test_change_server);
-  ADD ("/syslog/host-name", test_host_name);
-  ADD ("/syslog/ipv6", test_ipv6);
-  ADD ("/syslog/invalid-server", test_invalid_server);
-  ADD ("/syslog/engine", test_engine);
-  ADD ("/syslog/debug-server", test_debug_server);
-  ADD ("/syslog/one-story-file", test_one_story_file);
+  TEST_ADD_FIXTURE_CASES (Fixture, fixture_setup, fixture_teardown, cases);
 #ifdef PROV_TEST_NGINX
   test_write ("htdocs/story.xml", "<flat-profile><GPP_B>story</GPP_B></flat-profile>", -1);
   nginx = test_nginx_start (1, nginx_servers, NULL);
-  ADD ("/syslog/one-story-http", test_one_story_http);
+  g_test_add ("/syslog/one-story-http", Fixture, NULL, fixture_setup, test_one_story_http,
+              fixture_teardown);
 #endif
-#undef ADD
-  {
-    int status = g_test_run ();
-
+  status = g_test_run ();
 #ifdef PROV_TEST_NGINX
-    test_server_stop (nginx);
+  test_server_stop (nginx);
 #endif
-    return status;
-  }
+  return status;
 }

@@ -105,3 +105,14 @@ test_spawn_output (const char *const *argv)
   g_assert_no_error (error);
   return out;
 }
+
+char *
+test_repeat (const char *unit, guint n, const char *tail)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (s, unit);
+  g_string_append (s, tail);
+  return g_string_free (s, FALSE);
+}

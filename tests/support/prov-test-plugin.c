@@ -62,17 +62,21 @@ test_store_set (ProvStore *store, const char *const *pairs)
   g_assert_no_error (error);
 }
 
-int
-test_run_funcs (int *argc, char ***argv, const char *first_path, ...)
+void
+test_clock_run_until (ProvClock *clock, gint64 until, void (*settle) (gpointer data),
+                      gpointer data)
 {
-  va_list args;
+  for (guint i = 0; i < 100000; i++)
+    {
+      gint64 next = prov_virtual_clock_next_alarm (clock);
 
-  g_test_init (argc, argv, NULL);
-  va_start (args, first_path);
-  for (const char *path = first_path; path != NULL; path = va_arg (args, const char *))
-    g_test_add_func (path, va_arg (args, GTestFunc));
-  va_end (args);
-  return g_test_run ();
+      if (next > until)
+        break;
+      prov_virtual_clock_advance_to (clock, next);
+      settle (data);
+    }
+  prov_virtual_clock_advance_to (clock, until);
+  settle (data);
 }
 
 ProvPlugin *

@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "prov-clock.h"
 #include "prov-context.h"
 #include "prov-plugin.h"
 #include "prov-store.h"
@@ -28,6 +29,10 @@ void        test_write              (const char   *name,
  * whether every entry went. */
 gboolean    test_rm_rf              (const char   *path);
 GBytes     *test_random_bytes       (gsize         size);
+/* @unit @n times, then @tail. */
+char       *test_repeat             (const char   *unit,
+                                     guint         n,
+                                     const char   *tail);
 /* Runs @argv in test_tmpdir(); fails the test when it fails. */
 void        test_spawn_check        (const char * const *argv);
 char       *test_spawn_output       (const char * const *argv);
@@ -133,11 +138,44 @@ void        test_trigger_close      (ProvPlugin  **plugin,
 void        test_store_set          (ProvStore    *store,
                                      const char * const *pairs);
 
-/* g_test_init() and every @funcs pair (path, GTestFunc) until NULL, then
- * g_test_run(). */
-int         test_run_funcs          (int          *argc,
-                                     char       ***argv,
-                                     const char   *first_path,
-                                     ...) G_GNUC_NULL_TERMINATED;
+/* Advances the virtual @clock alarm by alarm up to @until (µs), calling
+ * @settle after each (it lets what the alarm started finish). */
+void        test_clock_run_until    (ProvClock    *clock,
+                                     gint64        until,
+                                     void        (*settle) (gpointer data),
+                                     gpointer      data);
+
+
+/* ---- test programs (prov-test-main.c) ---- */
+
+/* One test function. */
+typedef struct
+{
+  const char *path;
+  GTestFunc   func;
+} TestCase;
+
+void        test_add_cases          (const TestCase        *cases,
+                                     gsize                  n_cases);
+/* The whole main() of a program of plain test functions. */
+int         test_main               (int                   *argc,
+                                     char                ***argv,
+                                     const TestCase        *cases,
+                                     gsize                  n_cases);
+
+/* A table of tests of one fixture type: static const
+ * TEST_FIXTURE_CASES (Fixture) cases[] = { { path, func, data }, … };
+ * then TEST_ADD_FIXTURE_CASES (Fixture, setup, teardown, cases). */
+#define TEST_FIXTURE_CASES(Fixture)                                                         \
+  struct                                                                                   \
+  {                                                                                        \
+    const char   *path;                                                                    \
+    void        (*func) (Fixture *, gconstpointer);                                        \
+    gconstpointer data;                                                                    \
+  }
+#define TEST_ADD_FIXTURE_CASES(Fixture, setup, teardown, cases)                             \
+  for (gsize case_ = 0; case_ < G_N_ELEMENTS (cases); case_++)                             \
+    g_test_add ((cases)[case_].path, Fixture, (cases)[case_].data, setup, (cases)[case_].func, \
+                teardown)
 
 G_END_DECLS

@@ -103,3 +103,12 @@ codec_test_assert_corrupt (const GError *error, const char *message, const char 
   if (key != NULL && *key != '\0')
     g_assert_null (strstr (error->message, key));
 }
+
+void
+codec_test_assert_equal (GBytes *a, GBytes *b)
+{
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpmem (g_bytes_get_data (a, NULL), g_bytes_get_size (a), g_bytes_get_data (b, NULL),
+                   g_bytes_get_size (b));
+}
