@@ -22,22 +22,8 @@ can_be_nobody() {
   return 1
 }
 
-st=$tmp/state profiles=$tmp/state/profiles
-mkdir -p "$st/profiles"
-device() { # device [EXTRA-LINES]: the device file, with plugin settings
-  cat >"$st/device.conf" <<EOF
-[Device]
-MAC=00:0e:08:ab:cd:ef
-Vendor=Cisco
-ProductName=CP-8845-3PCC
-SeriesNumber=8845
-SerialNumber=88012BA01234
-SoftwareVersion=1.0.0
-${1:-}
-EOF
-}
-device
-offline set Resync_On_Reset=No >/dev/null
+make_state 1.0.0
+device() { write_device 1.0.0 "${1:-}"; } # device [EXTRA-LINES]: with plugin settings
 start_bus
 
 case $case in

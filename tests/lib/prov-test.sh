@@ -102,10 +102,16 @@ prov_dbus_setup() {
   prov_test_tmp dbus
 }
 
-# A state directory whose boot resync is off: every resync is the test's.
-make_state() {
+# A state directory $st whose boot resync is off (every resync is the
+# test's), with the test phone of software VERSION (default 11.3.1) in its
+# device file, and EXTRA-LINES (plugin settings) after [Device].
+make_state() { # make_state [VERSION [EXTRA-LINES]]
   st=$tmp/state profiles=$tmp/state/profiles
   mkdir -p "$profiles"
+  write_device "${1:-11.3.1}" "${2:-}"
+  offline set Resync_On_Reset=No >/dev/null
+}
+write_device() { # write_device VERSION [EXTRA-LINES]: $st/device.conf
   cat >"$st/device.conf" <<EOF
 [Device]
 MAC=00:0e:08:ab:cd:ef
@@ -113,9 +119,9 @@ Vendor=Cisco
 ProductName=CP-8845-3PCC
 SeriesNumber=8845
 SerialNumber=88012BA01234
-SoftwareVersion=11.3.1
+SoftwareVersion=$1
+${2:-}
 EOF
-  offline set Resync_On_Reset=No >/dev/null
 }
 
 run() { # run EXPECTED_EXIT COMMAND… ; output in $tmp/out and $tmp/err

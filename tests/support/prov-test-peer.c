@@ -10,22 +10,38 @@
 #define SERVER_START_MS 10000
 #define POLL_MS 20
 
-guint
-test_free_port (void)
+GSocket *
+test_tcp_socket (int backlog, guint *port)
 {
-  g_autoptr(GSocket) socket = NULL;
   g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
   g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) socket = NULL;
   g_autoptr(GError) error = NULL;
 
   socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
   g_assert_no_error (error);
-  g_socket_bind (socket, any, FALSE, &error);
+  g_socket_bind (socket, any, backlog >= 0, &error);
   g_assert_no_error (error);
+  if (backlog >= 0)
+    {
+      g_socket_set_listen_backlog (socket, backlog);
+      g_socket_listen (socket, &error);
+      g_assert_no_error (error);
+    }
   bound = g_socket_get_local_address (socket, &error);
   g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return g_steal_pointer (&socket);
+}
+
+guint
+test_free_port (void)
+{
+  guint port;
+  g_autoptr(GSocket) socket = test_tcp_socket (-1, &port);
+
+  return port;
 }
 
 gboolean

@@ -39,6 +39,10 @@ char       *test_spawn_output       (const char * const *argv);
 
 /* ---- peers (prov-test-peer.c) ---- */
 
+/* A TCP socket bound to a free port of 127.0.0.1, listening with @backlog
+ * unless it is negative. */
+GSocket    *test_tcp_socket         (int           backlog,
+                                     guint        *port);
 /* A TCP port free on 127.0.0.1 now, and whether one accepts connections. */
 guint       test_free_port          (void);
 gboolean    test_port_ready         (guint         port);

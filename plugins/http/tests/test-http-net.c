@@ -7,28 +7,6 @@
 /* Failures below HTTP: refused, silent and stalled peers, cancellation.
  * The peers are plain sockets on 127.0.0.1 that never accept or answer. */
 
-static GSocket *
-listener (int backlog, guint *port)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GSocket) socket = NULL;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_socket_bind (socket, address, TRUE, &error);
-  g_assert_no_error (error);
-  g_socket_set_listen_backlog (socket, backlog);
-  g_socket_listen (socket, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  return g_steal_pointer (&socket);
-}
-
 /* Fills the accept queue of a listener that never accepts, so that the
  * kernel drops further SYNs: a connect to it hangs like one to a dead host. */
 static GPtrArray *
@@ -72,7 +50,7 @@ test_connect_timeout (void)
 {
   g_autoptr(ProvPlugin) plugin = test_plugin_new ();
   guint port;
-  g_autoptr(GSocket) server = listener (0, &port);
+  g_autoptr(GSocket) server = test_tcp_socket (0, &port);
   g_autoptr(GPtrArray) clients = fill_accept_queue (port);
   g_autoptr(ProvFetch) fetch = test_fetch_new ("http://127.0.0.1:%u/profile.xml", port);
   g_auto(TestResult) result;
@@ -89,7 +67,7 @@ test_idle_timeout (void)
 {
   g_autoptr(ProvPlugin) plugin = test_plugin_new ();
   guint port;
-  g_autoptr(GSocket) server = listener (16, &port);
+  g_autoptr(GSocket) server = test_tcp_socket (16, &port);
   g_autoptr(ProvFetch) fetch = test_fetch_new ("http://127.0.0.1:%u/profile.xml", port);
   g_auto(TestResult) result;
 
@@ -106,7 +84,7 @@ test_overall_timeout (void)
 {
   g_autoptr(ProvPlugin) plugin = test_plugin_new ();
   guint port;
-  g_autoptr(GSocket) server = listener (16, &port);
+  g_autoptr(GSocket) server = test_tcp_socket (16, &port);
   g_autoptr(ProvFetch) fetch = test_fetch_new ("http://127.0.0.1:%u/profile.xml", port);
   g_auto(TestResult) result;
 
@@ -130,7 +108,7 @@ test_cancel (void)
 {
   g_autoptr(ProvPlugin) plugin = test_plugin_new ();
   guint port;
-  g_autoptr(GSocket) server = listener (16, &port);
+  g_autoptr(GSocket) server = test_tcp_socket (16, &port);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GCancellable) cancelled = g_cancellable_new ();
   g_autoptr(ProvFetch) fetch = test_fetch_new ("http://127.0.0.1:%u/a.xml", port);
