@@ -5,9 +5,7 @@
 set -eu
 src=$1 build=$2
 . "$src/tests/lib/prov-test.sh"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+prov_test_tmp cli
 ctl="$build/core/cli/provisionctl"
 export PROV_SCHEMA_DIR="$src/schemas" PROV_PLUGIN_PATH="$build/plugins/file" PROV_LOCALEDIR="$build/po"
 export LC_ALL=C.UTF-8

@@ -13,9 +13,7 @@ if [ ! -f "$interop/expected.tsv" ] || [ ! -d "$interop/profiles" ]; then
   exit 77
 fi
 interop=$(cd "$interop" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+prov_test_tmp interop
 ctl="$build/core/cli/provisionctl"
 export PROV_SCHEMA_DIR="$src/schemas" PROV_PLUGIN_PATH="$build/plugins/file"
 export LC_ALL=C.UTF-8
