@@ -53,8 +53,8 @@ make_expired_ca (void)
               "[ca_ext]\nbasicConstraints = critical,CA:TRUE\n"
               "keyUsage = critical,keyCertSign,cRLSign\n", -1);
   test_openssl ("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                "-nodes", "-keyout", "expired.key", "-out", "expired.csr", "-subj", "/CN=Expired CA",
-                NULL);
+                "-nodes", "-keyout", "expired.key", "-out", "expired.csr",
+                "-subj", "/CN=Expired CA", NULL);
   test_openssl ("ca", "-batch", "-config", "expired.cnf", "-selfsign", "-keyfile", "expired.key",
                 "-in", "expired.csr", "-out", "htdocs/expired.pem", "-startdate",
                 "20200101000000Z", "-enddate", "20200201000000Z", "-extensions", "ca_ext",

@@ -6,8 +6,9 @@
 #                        peers of $extra_pids, $daemon_pid, $nginx_pid, $bus_pid
 #   prov_dbus_setup      the D-Bus tests' environment and $tmp (prov-dbus)
 #   make_state           $st, a state directory whose boot resync is off
-# and fail, wait_until, run, has, lacks, free_port, start_nginx(_with),
-# start_tftpd, make_server_cert, best_wall, the D-Bus helpers (start_bus, start_daemon, monitor, signals, request, nobody) and
+# and fail, wait_until, run, has, lacks, free_port, port_open,
+# start_nginx(_with), start_tftpd, make_server_cert, best_wall, the D-Bus
+# helpers (start_bus, start_daemon, monitor, signals, request, nobody) and
 # stored_value.
 
 bus_pid='' nginx_pid='' daemon_pid='' extra_pids=''

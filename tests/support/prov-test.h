@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The test-support library of every C test (tests/support/meson.build:
  * prov_test_dep): temporary files, child processes, real peers on
- * 127.0.0.1 (nginx, any server that listens on TCP ports), certificates
- * made by the openssl CLI, the built plugin modules and state directories.
- * Plugin-specific helpers stay beside their tests. */
+ * 127.0.0.1 (nginx, tftpd-hpa, atftpd, any server that listens on TCP
+ * ports), certificates made by the openssl CLI, the built plugin modules,
+ * state directories and test tables. Plugin-specific helpers stay beside
+ * their tests. */
 #pragma once
 
 #include <gio/gio.h>
@@ -89,6 +90,44 @@ int         test_run_child          (GSubprocessLauncher *launcher,
                                      guint                timeout_s,
                                      char               **out,
                                      char               **err);
+
+/* ---- TFTP servers (prov-test-tftpd.c) ---- */
+
+/* A world-readable temporary folder for a server; removed by test_rm_rf(). */
+char       *test_tftp_root_new      (void);
+/* A UDP port free on both 127.0.0.1 and ::1. */
+guint16     test_free_udp_port      (void);
+
+/* A TFTP server process, killed with its children by test_tftpd_stop(). */
+typedef struct
+{
+  GSubprocess *process;
+  guint16      port;
+  char        *log;
+} TestTftpd;
+
+/* tftpd-hpa on every address of the namespace (only loopback): it cannot
+ * bind a given loopback address in a namespace without another interface.
+ * @family is "-4", "-6" or NULL for both. */
+TestTftpd  *test_tftpd_start_hpa    (const char   *dir,
+                                     const char   *family,
+                                     const char * const *extra_args);
+/* The same without --secure: no chroot, requests name the full path. */
+TestTftpd  *test_tftpd_start_hpa_not_secure (const char *dir);
+/* atftpd (RFC 7440) bound to @ip, from $PROV_ATFTPD or
+ * /opt/provisiond-peers/usr/sbin/atftpd (tests/peers/install-atftpd.sh). */
+TestTftpd  *test_tftpd_start_atftpd (const char   *dir,
+                                     const char   *ip,
+                                     const char * const *extra_args);
+void        test_tftpd_stop         (TestTftpd    *server);
+/* Whether the server's log has @text (bounded wait for it to appear). */
+gboolean    test_tftpd_log_contains (TestTftpd    *server,
+                                     const char   *text);
+
+/* Sends a probe request until the server answers (bounded). */
+gboolean    test_tftp_wait_ready    (const char   *ip,
+                                     guint16       port,
+                                     GSubprocess  *process);
 
 /* ---- certificates (prov-test-cert.c), in test_tmpdir() ---- */
 

@@ -270,7 +270,7 @@ test_transfer_bound (void)
 static void
 test_nothing_listens (void)
 {
-  g_autofree char *u = g_strdup_printf ("tftp://127.0.0.1:%u/f", tt_free_port ());
+  g_autofree char *u = g_strdup_printf ("tftp://127.0.0.1:%u/f", test_free_udp_port ());
   TtFetchOptions options = { .settings = "Timeout=2\nRetries=5" };
   TtFetchResult r;
 
