@@ -3,6 +3,7 @@
 
 #include "http-test-util.h"
 #include "prov-error.h"
+#include "prov-test.h"
 
 /* Failures below HTTP: refused, silent and stalled peers, cancellation.
  * The peers are plain sockets on 127.0.0.1 that never accept or answer. */
@@ -142,13 +143,14 @@ test_bad_scheme (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  static const TestCase cases[] = {
+    { "/http/net/connection-refused", test_connection_refused },
+    { "/http/net/connect-timeout", test_connect_timeout },
+    { "/http/net/idle-timeout", test_idle_timeout },
+    { "/http/net/overall-timeout", test_overall_timeout },
+    { "/http/net/cancel", test_cancel },
+    { "/http/net/bad-scheme", test_bad_scheme },
+  };
 
-  g_test_add_func ("/http/net/connection-refused", test_connection_refused);
-  g_test_add_func ("/http/net/connect-timeout", test_connect_timeout);
-  g_test_add_func ("/http/net/idle-timeout", test_idle_timeout);
-  g_test_add_func ("/http/net/overall-timeout", test_overall_timeout);
-  g_test_add_func ("/http/net/cancel", test_cancel);
-  g_test_add_func ("/http/net/bad-scheme", test_bad_scheme);
-  return g_test_run ();
+  return test_main (&argc, &argv, cases, G_N_ELEMENTS (cases));
 }
