@@ -29,7 +29,16 @@ applier=$case
 case $case in
 baresip)
   start_kamailio 1001:secret1001 1002:secret1002
-  start_baresip "$bsdir"
+  # The admin's own config: what a namespace with only lo and no sound
+  # card needs. provisiond adds and owns the rest (module_path, the module
+  # lines, ctrl_tcp_listen = Control=, sip_listen's port = SIP_Port_1_);
+  # baresip starts only when it has written them.
+  ctrl_port=$(tcp_port)
+  mkdir -p "$bsdir"
+  printf '%s\n' '# the admin'"'"'s lines' 'net_interface 127.0.0.1' \
+    "sip_listen 127.0.0.1:$(udp_port)" 'ctrl_tcp_listen 127.0.0.1:9' \
+    'audio_player aufile,/dev/null' 'audio_source aufile,/dev/null' 'module g711.so' \
+    >"$bsdir/config"
   settings="[baresip]
 Enabled=true
 ConfigDir=$bsdir
@@ -92,9 +101,26 @@ resync() { # resync NAME: one resync, then waits for the applier's result
 
 case $case in
 baresip)
+  # 0. The start-up apply wrote baresip's config (baresip is not running
+  # yet, so its control socket did not answer): the owned keys replaced or
+  # added, the admin's lines kept, mode 0600; baresip runs on it.
+  has "applier baresip: failed: cannot reach baresip's control socket" "$tmp/daemon.log"
+  [ "$(stat -c %a "$bsdir/config")" = 600 ] || fail "config is not 0600"
+  for l in "# the admin's lines" 'net_interface 127.0.0.1' 'audio_player aufile,/dev/null' \
+      'module g711.so' "ctrl_tcp_listen 127.0.0.1:$ctrl_port" \
+      'module_path /usr/lib/baresip/modules' 'module_app account.so' 'module_app menu.so' \
+      'module ctrl_tcp.so'; do
+    grep -qxF "$l" "$bsdir/config" || { cat "$bsdir/config"; fail "config lacks: $l"; }
+  done
+  lacks 'ctrl_tcp_listen 127.0.0.1:9$' "$bsdir/config"
+  [ "$(grep -c '^ctrl_tcp_listen' "$bsdir/config")" = 1 ] || fail "ctrl_tcp_listen twice"
+  run_baresip "$bsdir"
   # 1. The provisioned users register.
   serve p1.xml ''
   resync p1.xml
+  # SIP_Port_1_ (5060) is sip_listen's port now, on the admin's address.
+  grep -qx 'sip_listen 127.0.0.1:5060' "$bsdir/config" \
+    || { cat "$bsdir/config"; fail "config: sip_listen is not 127.0.0.1:5060"; }
   wait_until 20 "1001 registered" bound 1001
   wait_until 20 "1002 registered" bound 1002
   has "applier baresip: registered" "$tmp/daemon.log"
@@ -180,6 +206,27 @@ while True:
   lacks "n3w;secret" "$tmp/daemon.log"
   cmp "$tmp/accounts.before" "$bsdir/accounts" || fail "a refused value changed the accounts"
   bound 1001 || fail "1001 lost its binding over a refused value"
+  stop_daemon
+  # 6. baresip restarted on the files provisiond wrote registers line 1
+  # from the port SIP_Port_1_ gave sip_listen.
+  kill -TERM "$baresip_pid"
+  wait_until 20 "1001 unregistered by the stopped baresip" unbound 1001
+  gone() { st_=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) || return 0; [ "$st_" = Z ]; }
+  wait_until 20 "the stopped baresip's exit" gone "$baresip_pid"
+  run_baresip "$bsdir"
+  wait_until 20 "1001 registered by the restarted baresip" bound 1001
+  bindings | grep -q "Address: sip:1001-[^@]*@127.0.0.1:5060$" \
+    || { bindings; fail "1001's contact is not on sip_listen's port 5060"; }
+  # 7. set without a daemon (--state-dir) hands the change to the applier
+  # too: line 2 comes back live, line 1 (p5's refused value put right)
+  # stays as it is.
+  ok_before=$(accepted 1001)
+  run 0 offline set Line_Enable_2_=Yes Password_1_=n3wsecret
+  wait_until 20 "1002 registered after the offline set" bound 1002
+  has "sip:1002@" "$bsdir/accounts"
+  [ "$(accepted 1001)" = "$ok_before" ] || fail "the offline set re-registered the unchanged line 1"
+  run 0 offline appliers
+  has "baresip	enabled	$bsdir/accounts	registered: 1 line(s)" "$tmp/out"
   ;;
 linphone)
   # The reload script started linphonec; stop it by its pid.
@@ -239,5 +286,5 @@ template)
   fail "unknown case $case"
   ;;
 esac
-stop_daemon
+[ "$case" = baresip ] || stop_daemon
 echo "PASS ($case)"

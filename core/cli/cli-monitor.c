@@ -26,190 +26,92 @@ event_done (Monitor *monitor)
     g_main_loop_quit (monitor->loop);
 }
 
-static char *
-join (const char *const *names)
+/* An argument that says what went wrong: shown only when not empty, and as
+ * null in JSON when empty. */
+static gboolean
+is_error_arg (const char *name)
 {
-  return g_strjoinv (",", (char **) names);
+  return g_str_equal (name, "error") || g_str_equal (name, "message");
 }
 
-static void
-on_resync_started (ProvProvisiond1 *proxy, const char *cause, gpointer user_data)
+/* Whether one of the signal's error arguments is set. */
+static gboolean
+signal_failed (GDBusSignalInfo *signal, GVariant *parameters)
 {
-  Monitor *monitor = user_data;
-  g_autoptr(ProvJson) json = prov_json_new ();
-
-  if (monitor->json)
+  for (guint i = 0; signal->args[i] != NULL; i++)
     {
-      prov_json_begin_object (json);
-      prov_json_member (json, "event");
-      prov_json_string (json, "ResyncStarted");
-      prov_json_member (json, "cause");
-      prov_json_string (json, cause);
-      prov_json_end_object (json);
-      prov_json_print (json);
+      g_autoptr(GVariant) value = g_variant_get_child_value (parameters, i);
+
+      if (is_error_arg (signal->args[i]->name) &&
+          g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) &&
+          *g_variant_get_string (value, NULL) != '\0')
+        return TRUE;
     }
-  else
-    g_print ("ResyncStarted cause=%s\n", cause);
-  event_done (monitor);
+  return FALSE;
 }
 
+/* Every signal of the interface, one generic handler: the argument names
+ * come from the introspection data, so a signal added to the XML is shown
+ * without a change here. The text line of a failure shows what comes before
+ * the error and the error, in place of what a success would have reported;
+ * a success leaves its empty error out. Dictionaries (RequestFinished's
+ * result) are not shown. */
 static void
-on_resync_finished (ProvProvisiond1 *proxy, const char *outcome, const char *url,
-                    const char *error, const char *const *changed, gpointer user_data)
+on_signal (GDBusProxy *proxy, const char *sender, const char *signal_name,
+           GVariant *parameters, gpointer user_data)
 {
   Monitor *monitor = user_data;
+  GDBusInterfaceInfo *info = g_dbus_proxy_get_interface_info (proxy);
+  GDBusSignalInfo *signal = info != NULL ? g_dbus_interface_info_lookup_signal (info, signal_name)
+                                         : NULL;
   g_autoptr(ProvJson) json = prov_json_new ();
-  g_autofree char *names = join (changed);
+  g_autoptr(GString) line = g_string_new (signal_name);
+  gboolean failed, past_error = FALSE;
 
-  if (monitor->json)
+  if (signal == NULL)
+    return;
+  failed = signal_failed (signal, parameters);
+  prov_json_begin_object (json);
+  prov_json_member (json, "event");
+  prov_json_string (json, signal_name);
+  for (guint i = 0; signal->args[i] != NULL; i++)
     {
-      prov_json_begin_object (json);
-      prov_json_member (json, "event");
-      prov_json_string (json, "ResyncFinished");
-      prov_json_member (json, "outcome");
-      prov_json_string (json, outcome);
-      prov_json_member (json, "url");
-      prov_json_string (json, url);
-      prov_json_member (json, "error");
-      prov_json_string (json, error[0] != '\0' ? error : NULL);
-      prov_json_member (json, "changed");
-      prov_json_strv (json, changed);
-      prov_json_end_object (json);
-      prov_json_print (json);
+      const char *name = signal->args[i]->name;
+      g_autoptr(GVariant) value = g_variant_get_child_value (parameters, i);
+      gboolean error_arg = is_error_arg (name);
+      g_autofree char *text = NULL;
+
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        {
+          const char *str = g_variant_get_string (value, NULL);
+
+          prov_json_member (json, name);
+          prov_json_string (json, error_arg && *str == '\0' ? NULL : str);
+          text = g_strdup (str);
+        }
+      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
+        {
+          g_autofree const char **strv = g_variant_get_strv (value, NULL);
+
+          prov_json_member (json, name);
+          prov_json_strv (json, strv);
+          text = g_strjoinv (",", (char **) strv);
+        }
+      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT64))
+        {
+          prov_json_member (json, name);
+          prov_json_int (json, (gint64) g_variant_get_uint64 (value));
+          text = g_strdup_printf ("%" G_GUINT64_FORMAT, g_variant_get_uint64 (value));
+        }
+      past_error |= error_arg;
+      if (text != NULL && (failed ? error_arg || !past_error : !error_arg))
+        g_string_append_printf (line, " %s=%s", name, text);
     }
-  else if (error[0] != '\0')
-    g_print ("ResyncFinished outcome=%s url=%s error=%s\n", outcome, url, error);
-  else
-    g_print ("ResyncFinished outcome=%s url=%s changed=%s\n", outcome, url, names);
-  event_done (monitor);
-}
-
-static void
-on_upgrade_started (ProvProvisiond1 *proxy, const char *cause, gpointer user_data)
-{
-  Monitor *monitor = user_data;
-  g_autoptr(ProvJson) json = prov_json_new ();
-
+  prov_json_end_object (json);
   if (monitor->json)
-    {
-      prov_json_begin_object (json);
-      prov_json_member (json, "event");
-      prov_json_string (json, "UpgradeStarted");
-      prov_json_member (json, "cause");
-      prov_json_string (json, cause);
-      prov_json_end_object (json);
-      prov_json_print (json);
-    }
+    prov_json_print (json);
   else
-    g_print ("UpgradeStarted cause=%s\n", cause);
-  event_done (monitor);
-}
-
-static void
-on_upgrade_finished (ProvProvisiond1 *proxy, const char *outcome, const char *url,
-                     const char *error, const char *version, gpointer user_data)
-{
-  Monitor *monitor = user_data;
-  g_autoptr(ProvJson) json = prov_json_new ();
-
-  if (monitor->json)
-    {
-      prov_json_begin_object (json);
-      prov_json_member (json, "event");
-      prov_json_string (json, "UpgradeFinished");
-      prov_json_member (json, "outcome");
-      prov_json_string (json, outcome);
-      prov_json_member (json, "url");
-      prov_json_string (json, url);
-      prov_json_member (json, "error");
-      prov_json_string (json, error[0] != '\0' ? error : NULL);
-      prov_json_member (json, "version");
-      prov_json_string (json, version);
-      prov_json_end_object (json);
-      prov_json_print (json);
-    }
-  else if (error[0] != '\0')
-    g_print ("UpgradeFinished outcome=%s url=%s error=%s\n", outcome, url, error);
-  else
-    g_print ("UpgradeFinished outcome=%s url=%s version=%s\n", outcome, url, version);
-  event_done (monitor);
-}
-
-static void
-on_request_finished (ProvProvisiond1 *proxy, guint64 id, const char *error_name,
-                     const char *message, GVariant *result, gpointer user_data)
-{
-  Monitor *monitor = user_data;
-  g_autoptr(ProvJson) json = prov_json_new ();
-
-  if (monitor->json)
-    {
-      prov_json_begin_object (json);
-      prov_json_member (json, "event");
-      prov_json_string (json, "RequestFinished");
-      prov_json_member (json, "id");
-      prov_json_int (json, (gint64) id);
-      prov_json_member (json, "error");
-      prov_json_string (json, error_name[0] != '\0' ? error_name : NULL);
-      prov_json_member (json, "message");
-      prov_json_string (json, message[0] != '\0' ? message : NULL);
-      prov_json_end_object (json);
-      prov_json_print (json);
-    }
-  else if (error_name[0] != '\0')
-    g_print ("RequestFinished id=%" G_GUINT64_FORMAT " error=%s message=%s\n", id, error_name,
-             message);
-  else
-    g_print ("RequestFinished id=%" G_GUINT64_FORMAT "\n", id);
-  event_done (monitor);
-}
-
-static void
-on_parameters_changed (ProvProvisiond1 *proxy, const char *const *names, gpointer user_data)
-{
-  Monitor *monitor = user_data;
-  g_autoptr(ProvJson) json = prov_json_new ();
-  g_autofree char *joined = join (names);
-
-  if (monitor->json)
-    {
-      prov_json_begin_object (json);
-      prov_json_member (json, "event");
-      prov_json_string (json, "ParametersChanged");
-      prov_json_member (json, "names");
-      prov_json_strv (json, names);
-      prov_json_end_object (json);
-      prov_json_print (json);
-    }
-  else
-    g_print ("ParametersChanged names=%s\n", joined);
-  event_done (monitor);
-}
-
-static void
-on_fetch_progress (ProvProvisiond1 *proxy, const char *url, guint64 received, guint64 total,
-                   gpointer user_data)
-{
-  Monitor *monitor = user_data;
-  g_autoptr(ProvJson) json = prov_json_new ();
-
-  if (monitor->json)
-    {
-      prov_json_begin_object (json);
-      prov_json_member (json, "event");
-      prov_json_string (json, "FetchProgress");
-      prov_json_member (json, "url");
-      prov_json_string (json, url);
-      prov_json_member (json, "received");
-      prov_json_int (json, (gint64) received);
-      prov_json_member (json, "total");
-      prov_json_int (json, (gint64) total);
-      prov_json_end_object (json);
-      prov_json_print (json);
-    }
-  else
-    g_print ("FetchProgress url=%s received=%" G_GUINT64_FORMAT " total=%" G_GUINT64_FORMAT "\n",
-             url, received, total);
+    g_print ("%s\n", line->str);
   event_done (monitor);
 }
 
@@ -256,13 +158,7 @@ prov_cli_cmd_monitor (ProvCli *cli, int argc, char **argv)
   monitor.loop = loop;
   monitor.json = cli->json;
   monitor.remaining = count > 0 ? count : -1;
-  g_signal_connect (proxy, "resync-started", G_CALLBACK (on_resync_started), &monitor);
-  g_signal_connect (proxy, "resync-finished", G_CALLBACK (on_resync_finished), &monitor);
-  g_signal_connect (proxy, "upgrade-started", G_CALLBACK (on_upgrade_started), &monitor);
-  g_signal_connect (proxy, "upgrade-finished", G_CALLBACK (on_upgrade_finished), &monitor);
-  g_signal_connect (proxy, "request-finished", G_CALLBACK (on_request_finished), &monitor);
-  g_signal_connect (proxy, "parameters-changed", G_CALLBACK (on_parameters_changed), &monitor);
-  g_signal_connect (proxy, "fetch-progress", G_CALLBACK (on_fetch_progress), &monitor);
+  g_signal_connect (proxy, "g-signal", G_CALLBACK (on_signal), &monitor);
   g_signal_connect (proxy, "notify::g-name-owner", G_CALLBACK (on_owner_changed), NULL);
   /* A round trip after the match rules were sent: from here on no event is
    * missed, which is what the line below promises to scripts. */

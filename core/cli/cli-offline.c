@@ -54,6 +54,30 @@ offline_list_parameters (ProvCli *cli, GError **error)
   return params;
 }
 
+/* As in the daemon, the enabled appliers take each committed change of
+ * the store (a set, a resync); the command returns when they are done. */
+static void
+follow_appliers (ProvContext *ctx)
+{
+  prov_appliers_start (prov_context_get_appliers (ctx), FALSE);
+}
+
+static void
+wait_appliers (ProvContext *ctx)
+{
+  ProvAppliers *appliers = prov_context_get_appliers (ctx);
+  g_autoptr(GMainLoop) loop = NULL;
+  gulong idle_id;
+
+  if (!prov_appliers_is_busy (appliers))
+    return;
+  loop = g_main_loop_new (NULL, FALSE);
+  idle_id = g_signal_connect_swapped (appliers, "idle", G_CALLBACK (g_main_loop_quit), loop);
+  while (prov_appliers_is_busy (appliers))
+    g_main_loop_run (loop);
+  g_signal_handler_disconnect (appliers, idle_id);
+}
+
 static GStrv
 offline_set_parameters (ProvCli *cli, GPtrArray *values, GError **error)
 {
@@ -63,6 +87,7 @@ offline_set_parameters (ProvCli *cli, GPtrArray *values, GError **error)
 
   if (ctx == NULL)
     return NULL;
+  follow_appliers (ctx);
   for (guint i = 0; i < values->len; i++)
     {
       ProvCliParam *param = values->pdata[i];
@@ -72,6 +97,7 @@ offline_set_parameters (ProvCli *cli, GPtrArray *values, GError **error)
   if (!prov_store_apply (prov_context_get_store (ctx), changes, PROV_CALLER_ADMIN, &changed,
                          error))
     return NULL;
+  wait_appliers (ctx);
   return changed;
 }
 
@@ -129,8 +155,11 @@ offline_resync (ProvCli *cli, const char *rule, ProvCliProgress progress, gpoint
   wait.user_data = user_data;
   log_id = g_signal_connect (engine, "log-message", G_CALLBACK (on_log_message), NULL);
   progress_id = g_signal_connect (engine, "fetch-progress", G_CALLBACK (on_fetch_progress), &wait);
-  prov_engine_resync_async (engine, PROV_CAUSE_EXPLICIT, rule, NULL, on_resync_done, &wait);
+  follow_appliers (ctx);
+  prov_engine_resync_async (engine, PROV_CAUSE_EXPLICIT, rule, NULL, NULL, on_resync_done,
+                            &wait);
   g_main_loop_run (loop);
+  wait_appliers (ctx);
   g_signal_handler_disconnect (engine, log_id);
   g_signal_handler_disconnect (engine, progress_id);
   if (wait.error != NULL)
@@ -231,7 +260,8 @@ offline_upgrade (ProvCli *cli, const char *rule, ProvCliProgress progress, gpoin
   log_id = g_signal_connect (engine, "log-message", G_CALLBACK (on_log_message), NULL);
   g_signal_connect (upgrader, "upgrade-finished", G_CALLBACK (on_upgrade_finished), &wait);
   g_signal_connect (upgrader, "fetch-progress", G_CALLBACK (on_upgrade_progress), &wait);
-  prov_upgrader_upgrade_async (upgrader, PROV_CAUSE_EXPLICIT, rule, NULL, on_upgrade_done, &wait);
+  prov_upgrader_upgrade_async (upgrader, PROV_CAUSE_EXPLICIT, rule, NULL, NULL, on_upgrade_done,
+                               &wait);
   g_main_loop_run (loop);
   g_signal_handler_disconnect (engine, log_id);
   g_signal_handlers_disconnect_by_data (upgrader, &wait);

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "prov-context.h"
+#include "prov-custom-ca.h"
 #include "prov-error.h"
 #include "prov-upgrader.h"
 
@@ -140,6 +141,8 @@ prov_context_new (const char *state_dir, const char *device_path, const char *pl
   prov_upgrader_apply_installed (self->status, self->device);
   self->engine = prov_engine_new (self->store, self->device, self->registry, self->status,
                                   state_dir);
+  /* The custom CA runs before every resync's rules. */
+  prov_custom_ca_attach (self->engine);
   self->appliers = prov_appliers_new (self->engine);
   return g_steal_pointer (&self);
 }

@@ -2,15 +2,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <glib/gstdio.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "prov-atomic-file-private.h"
 #include "prov-custom-ca.h"
 #include "prov-error.h"
 #include "prov-fetch-setup.h"
@@ -191,63 +188,18 @@ installed_path (ProvEngine *engine)
   return dir != NULL ? g_build_filename (dir, PROV_CUSTOM_CA_FILE, NULL) : NULL;
 }
 
-static gboolean
-write_all (int fd, const guint8 *buf, gsize len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, buf, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n == 0)
-        errno = EIO;
-      if (n <= 0)
-        return FALSE;
-      buf += n;
-      len -= n;
-    }
-  return TRUE;
-}
-
-/* Temporary, fsync, rename, fsync of the folder: after a crash the old CA
- * or the new one is in place, never a part. Public data: 0644 whatever
- * the umask. */
+/* Crash-safe (prov_atomic_file_write()): after a crash the old CA or the
+ * new one is in place, never a part. Public data: 0644 whatever the umask. */
 static gboolean
 install_file (const char *path, GBytes *contents, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *tmp = g_strconcat (path, ".XXXXXX", NULL);
   gsize len = 0;
-  const guint8 *buf = g_bytes_get_data (contents, &len);
-  int fd, dir_fd, saved = 0;
+  const char *buf = g_bytes_get_data (contents, &len);
 
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    saved = errno;
-  else
-    {
-      if (fchmod (fd, 0644) != 0 || !write_all (fd, buf, len) || fsync (fd) != 0)
-        saved = errno;
-      if (close (fd) != 0 && saved == 0)
-        saved = errno;
-      if (saved == 0 && g_rename (tmp, path) != 0)
-        saved = errno;
-      if (saved != 0)
-        g_unlink (tmp);
-    }
-  if (saved == 0)
-    {
-      dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (dir_fd < 0 || fsync (dir_fd) != 0)
-        saved = errno;
-      if (dir_fd >= 0)
-        close (dir_fd);
-    }
-  if (saved == 0)
+  if (prov_atomic_file_write (path, buf, len, 0644, NULL))
     return TRUE;
   g_set_error (error, PROV_ERROR, PROV_ERROR_FAILED, "cannot install the custom CA: %s",
-               g_strerror (saved));
+               g_strerror (errno));
   return FALSE;
 }
 
@@ -428,17 +380,18 @@ static ProvFetch *
 prepare_fetch (ProvEngine *engine, ProvRuleAlt *alt, GHashTable *vars, GHashTable *secrets,
                GError **error)
 {
+  ProvFetchSetup *setup = prov_engine_get_fetch_setup (engine);
   g_autofree char *expanded = prov_macro_expand (alt->url, vars, NULL);
-  g_autofree char *url = prov_fetch_setup_complete_url (engine, expanded, NULL, error);
+  g_autofree char *url = prov_fetch_setup_complete_url (setup, expanded, NULL, error);
   g_autoptr(ProvFetch) fetch = NULL;
 
   if (url == NULL)
     return NULL;
-  fetch = prov_fetch_setup_new (engine, url, vars, error);
+  fetch = prov_fetch_setup_new_fetch (setup, url, vars, error);
   if (fetch == NULL)
     return NULL;
   prov_fetch_set_max_size (fetch, PROV_CUSTOM_CA_MAX_SIZE);
-  if (!prov_fetch_setup_apply_options (engine, fetch, alt, vars, secrets, error)
+  if (!prov_fetch_setup_apply_options (setup, fetch, alt, vars, secrets, error)
       || !prov_fetch_setup_check_host (fetch, error))
     return NULL;
   return g_steal_pointer (&fetch);
@@ -552,4 +505,31 @@ prov_custom_ca_update_finish (ProvEngine *engine, GAsyncResult *result, GError *
       return PROV_CUSTOM_CA_FAILED;
     }
   return (ProvCustomCaResult) value;
+}
+
+/* ---- the engine's step before the rules ----------------------------------- */
+
+static gboolean
+update_step (ProvEngine *engine, GHashTable *vars, GHashTable *secrets,
+             GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  const char *text = prov_store_get (prov_engine_get_store (engine), "Custom_CA_Rule");
+
+  if (text == NULL || text[strspn (text, " \t\r\n")] == '\0')
+    return FALSE;
+  prov_custom_ca_update_async (engine, vars, secrets, cancellable, callback, user_data);
+  return TRUE;
+}
+
+static gboolean
+update_step_finish (ProvEngine *engine, GAsyncResult *result, GError **error)
+{
+  return prov_custom_ca_update_finish (engine, result, error) != PROV_CUSTOM_CA_FAILED;
+}
+
+void
+prov_custom_ca_attach (ProvEngine *engine)
+{
+  g_return_if_fail (PROV_IS_ENGINE (engine));
+  prov_engine_set_pre_rules_step (engine, update_step, update_step_finish);
 }

@@ -53,6 +53,10 @@ typedef enum
  * A blank rule leaves an installed CA in place.
  */
 
+/* Makes @engine run the update before the rules of every resync (its step,
+ * prov_engine_set_pre_rules_step()); ProvContext does it. */
+void               prov_custom_ca_attach        (ProvEngine          *engine);
+
 /* @vars, @secrets: (nullable): the macro variables and $SA…$SD (for
  * --uid/--pwd) of the resync this runs in; built from the engine when
  * NULL. Cancellation fails with PROV_ERROR_CANCELLED and records nothing. */

@@ -2,14 +2,13 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/statvfs.h>
-#include <unistd.h>
 
 #include <gio/gunixoutputstream.h>
 #include <glib/gstdio.h>
 
+#include "prov-atomic-file-private.h"
 #include "prov-error.h"
 #include "prov-firmware-dir.h"
 
@@ -78,10 +77,9 @@ check_space (const char *dir, guint64 size, guint64 reclaimable, GError **error)
 /* An image being received: the temporary it is written to as it arrives. */
 struct _ProvFirmwareImage
 {
-  char          *dir;
   char          *path;
-  char          *tmp;
-  GOutputStream *stream; /* owns the fd */
+  int            fd;     /* of `path.tmp` (prov_atomic_file_open()) */
+  GOutputStream *stream; /* writes to fd, does not close it */
   gboolean       committed;
 };
 
@@ -100,38 +98,25 @@ remove_old_images (const char *dir)
       }
 }
 
-static gboolean
-fsync_dir (const char *dir)
-{
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  gboolean ok = fd >= 0 && fsync (fd) == 0;
-
-  if (fd >= 0)
-    close (fd);
-  return ok;
-}
-
-/* fsync, rename, fsync the folder: a crash leaves either no image or a
- * whole one. In a thread: fsync of a large image takes a while. */
+/* prov_atomic_file_commit(): a crash leaves either no image or a whole
+ * one. In a thread: fsync of a large image takes a while. */
 static void
 commit_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   ProvFirmwareImage *image = task_data;
-  int fd = g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (image->stream));
-  int saved = 0;
+  int saved;
 
-  if (fsync (fd) != 0)
-    saved = errno;
-  if (!g_output_stream_close (image->stream, NULL, NULL) && saved == 0)
-    saved = EIO;
-  if (saved == 0 && (g_rename (image->tmp, image->path) != 0 || !fsync_dir (image->dir)))
-    saved = errno;
-  if (saved == 0)
+  /* The stream writes straight to the descriptor, which the commit closes. */
+  g_output_stream_close (image->stream, NULL, NULL);
+  if (prov_atomic_file_commit (image->fd, image->path, TRUE, NULL))
     {
+      image->fd = -1;
       image->committed = TRUE;
       g_task_return_pointer (task, g_strdup (image->path), g_free);
       return;
     }
+  saved = errno;
+  image->fd = -1;
   if (saved == ENOSPC)
     g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_FAILED, "not enough space");
   else
@@ -149,6 +134,7 @@ ProvFirmwareImage *
 prov_firmware_image_create (const char *dir, const char *version, GError **error)
 {
   g_autofree char *name = image_name (version);
+  g_autofree char *path = NULL;
   ProvFirmwareImage *image;
   int fd;
 
@@ -156,20 +142,19 @@ prov_firmware_image_create (const char *dir, const char *version, GError **error
 
   /* Older images go first: their space is counted as free. */
   remove_old_images (dir);
-  image = g_new0 (ProvFirmwareImage, 1);
-  image->dir = g_strdup (dir);
-  image->path = g_build_filename (dir, name, NULL);
-  image->tmp = g_strconcat (image->path, ".tmp", NULL);
-  fd = open (image->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  path = g_build_filename (dir, name, NULL);
+  fd = prov_atomic_file_open (path, 0600, NULL);
   if (fd < 0)
     {
       int saved = errno;
       g_set_error (error, PROV_ERROR, PROV_ERROR_FAILED, "cannot write the image: %s",
                    g_strerror (saved));
-      prov_firmware_image_free (image);
       return NULL;
     }
-  image->stream = g_unix_output_stream_new (fd, TRUE);
+  image = g_new0 (ProvFirmwareImage, 1);
+  image->path = g_steal_pointer (&path);
+  image->fd = fd;
+  image->stream = g_unix_output_stream_new (fd, FALSE);
   return image;
 }
 
@@ -208,11 +193,9 @@ prov_firmware_image_free (ProvFirmwareImage *self)
   if (self->stream != NULL)
     g_output_stream_close (self->stream, NULL, NULL);
   /* Not committed: no partial image is left behind. */
-  if (!self->committed && g_unlink (self->tmp) != 0 && errno != ENOENT)
-    g_warning ("cannot remove %s: %s", self->tmp, g_strerror (errno));
+  if (!self->committed)
+    prov_atomic_file_abort (self->fd, self->path);
   g_clear_object (&self->stream);
-  g_free (self->dir);
   g_free (self->path);
-  g_free (self->tmp);
   g_free (self);
 }

@@ -26,6 +26,7 @@ struct _ProvUpgrader
   GObject     parent_instance;
 
   ProvEngine *engine;
+  ProvFetchSetup *setup; /* the engine's */
   gboolean    busy;
   gboolean    lines_busy;
 };
@@ -115,6 +116,7 @@ prov_upgrader_new (ProvEngine *engine)
   g_return_val_if_fail (PROV_IS_ENGINE (engine), NULL);
   self = g_object_new (PROV_TYPE_UPGRADER, NULL);
   self->engine = g_object_ref (engine);
+  self->setup = prov_engine_get_fetch_setup (engine);
   return self;
 }
 
@@ -301,7 +303,7 @@ fail (GTask *task, GError *error)
 
   prov_error_convert (&error);
   set_var (data->vars, "ERR", error->message);
-  prov_fetch_setup_emit_log (self->engine, PROV_LOG_UPGRADE_FAILURE, data->vars,
+  prov_fetch_setup_emit_log (self->setup, PROV_LOG_UPGRADE_FAILURE, data->vars,
                              data->fetch != NULL ? prov_fetch_get_id (data->fetch) : 0);
   record (self, data, error);
   self->busy = FALSE;
@@ -331,7 +333,7 @@ on_installed (GObject *source, GAsyncResult *res, gpointer user_data)
   record (self, data, NULL);
   text = g_strdup_printf ("installed %s", data->version);
   set_var (data->vars, "ERR", text);
-  prov_fetch_setup_emit_log (self->engine, PROV_LOG_UPGRADE_SUCCESS, data->vars,
+  prov_fetch_setup_emit_log (self->setup, PROV_LOG_UPGRADE_SUCCESS, data->vars,
                              prov_fetch_get_id (data->fetch));
   finish (task, PROV_UPGRADE_INSTALLED);
 }
@@ -542,7 +544,7 @@ upgrade_start (GTask *task)
   /* No host: the one that asked, else the one the profile came from (the
    * seed), else DHCP's. */
   full = prov_fetch_setup_complete_url (
-    self->engine, expanded,
+    self->setup, expanded,
     data->server != NULL ? data->server
                          : prov_status_get_string (status, PROV_STATUS_PROFILE_SERVER),
     &error);
@@ -581,7 +583,7 @@ upgrade_start (GTask *task)
       fail (task, g_error_new (PROV_ERROR, PROV_ERROR_NOT_SUPPORTED, "no installer plugin"));
       return;
     }
-  data->fetch = prov_fetch_setup_new (self->engine, full, data->vars, &error);
+  data->fetch = prov_fetch_setup_new_fetch (self->setup, full, data->vars, &error);
   if (data->fetch == NULL)
     {
       fail (task, error);
@@ -592,7 +594,8 @@ upgrade_start (GTask *task)
   /* Upgrade_Rule has Profile_Rule's syntax: `[--uid u --pwd p]` answers
    * the firmware server; --key and --alias are not for images. */
   secrets = prov_engine_build_secrets (self->engine);
-  if (!prov_fetch_setup_apply_options (self->engine, data->fetch, alt, data->vars, secrets, &error)
+  if (!prov_fetch_setup_apply_options (self->setup, data->fetch, alt, data->vars, secrets,
+                                       &error)
       || !prov_fetch_setup_check_host (data->fetch, &error))
     {
       fail (task, error);
@@ -625,7 +628,8 @@ upgrade_start (GTask *task)
     }
   prov_fetch_set_sink (data->fetch, prov_firmware_image_get_stream (data->file));
 
-  prov_fetch_setup_log_request (self->engine, PROV_LOG_UPGRADE_REQUEST, data->vars, data->fetch);
+  prov_fetch_setup_log_request (self->setup, PROV_LOG_UPGRADE_REQUEST, data->vars,
+                                data->fetch);
   data->fetch_cancellable = g_cancellable_new ();
   if (g_task_get_cancellable (task) != NULL)
     data->cancel_id = g_cancellable_connect (g_task_get_cancellable (task),
@@ -640,21 +644,10 @@ void
 prov_upgrader_upgrade_async (ProvUpgrader        *self,
                              ProvCause            cause,
                              const char          *rule,
+                             const char          *server,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
-{
-  prov_upgrader_upgrade_from_async (self, cause, rule, NULL, cancellable, callback, user_data);
-}
-
-void
-prov_upgrader_upgrade_from_async (ProvUpgrader        *self,
-                                  ProvCause            cause,
-                                  const char          *rule,
-                                  const char          *server,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
 {
   ProvStore *store;
   GTask *task;
@@ -665,7 +658,7 @@ prov_upgrader_upgrade_from_async (ProvUpgrader        *self,
 
   store = prov_engine_get_store (self->engine);
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, prov_upgrader_upgrade_from_async);
+  g_task_set_source_tag (task, prov_upgrader_upgrade_async);
   /* Errors are PROV_ERROR, cancellation included. */
   g_task_set_check_cancellable (task, FALSE);
   if (!prov_store_get_bool (store, "Upgrade_Enable"))

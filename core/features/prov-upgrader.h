@@ -63,6 +63,9 @@ void              prov_upgrader_set_lines_busy (ProvUpgrader        *self,
  * prov_upgrader_upgrade_async:
  * @cause: PROV_CAUSE_RETRY makes $UPGST 2, anything else 1
  * @rule: (nullable): a rule to use instead of Upgrade_Rule
+ * @server: (nullable): the host that asked for it: a URL without a host
+ *   uses it; otherwise such a URL uses the server of the last applied
+ *   profile (the seed), else the DHCP server
  *
  * Fails with PROV_ERROR_DISABLED (Upgrade_Enable No), PROV_ERROR_BUSY (a
  * line, a resync or another upgrade is busy), or the attempt's error.
@@ -70,19 +73,10 @@ void              prov_upgrader_set_lines_busy (ProvUpgrader        *self,
 void              prov_upgrader_upgrade_async  (ProvUpgrader        *self,
                                                 ProvCause            cause,
                                                 const char          *rule,
+                                                const char          *server,
                                                 GCancellable        *cancellable,
                                                 GAsyncReadyCallback  callback,
                                                 gpointer             user_data);
-/* The same, for a request from @server (the host that asked): a URL
- * without a host uses it; otherwise such a URL uses the server of the last
- * applied profile (the seed), else the DHCP server. */
-void              prov_upgrader_upgrade_from_async (ProvUpgrader    *self,
-                                                    ProvCause        cause,
-                                                    const char      *rule,
-                                                    const char      *server,
-                                                    GCancellable    *cancellable,
-                                                    GAsyncReadyCallback callback,
-                                                    gpointer         user_data);
 ProvUpgradeResult prov_upgrader_upgrade_finish (ProvUpgrader        *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);

@@ -11,7 +11,7 @@ typedef struct
 {
   ProvApplier *applier;
   char        *name;
-  guint64      registered; /* lines known registered */
+  guint64      registered; /* lines known registered, kept in status across runs */
   char        *result;
   gint64       result_time;
 } Slot;
@@ -153,6 +153,7 @@ prov_appliers_new (ProvEngine *engine)
       ProvPlugin *plugin = plugins->pdata[i];
       g_autofree char *key_result = NULL;
       g_autofree char *key_time = NULL;
+      g_autofree char *key_registered = NULL;
       Slot *slot;
 
       if (!PROV_IS_APPLIER (plugin))
@@ -164,6 +165,10 @@ prov_appliers_new (ProvEngine *engine)
       key_time = status_key (slot, "time");
       slot->result = g_strdup (prov_status_get_string (status, key_result));
       slot->result_time = prov_status_get_int (status, key_time, 0);
+      /* A line that registered in an earlier run is still one a new
+       * profile must not break. */
+      key_registered = status_key (slot, "registered");
+      slot->registered = (guint64) prov_status_get_int (status, key_registered, 0);
       g_ptr_array_add (self->slots, slot);
     }
   self->committed = build_view (prov_engine_get_store (engine));
@@ -178,13 +183,15 @@ slot_enabled (ProvAppliers *self, Slot *slot)
   return g_key_file_get_boolean (kf, slot->name, "Enabled", NULL);
 }
 
-/* Kept in status, so that `provisionctl appliers` shows it offline too. */
+/* Kept in status, so that `provisionctl appliers` shows it offline too,
+ * with the lines known registered (for the next run's health check). */
 static void
 slot_set_result (ProvAppliers *self, Slot *slot, char *result)
 {
   ProvStatus *status = prov_engine_get_status (self->engine);
   g_autofree char *key_result = status_key (slot, "result");
   g_autofree char *key_time = status_key (slot, "time");
+  g_autofree char *key_registered = status_key (slot, "registered");
   g_autoptr(GError) error = NULL;
 
   g_free (slot->result);
@@ -192,6 +199,7 @@ slot_set_result (ProvAppliers *self, Slot *slot, char *result)
   slot->result_time = g_get_real_time () / G_USEC_PER_SEC;
   prov_status_set_string (status, key_result, result);
   prov_status_set_int (status, key_time, slot->result_time);
+  prov_status_set_int (status, key_registered, (gint64) slot->registered);
   if (!prov_status_save (status, &error))
     g_warning ("cannot save status: %s", error->message);
 }

@@ -19,6 +19,7 @@ G_DECLARE_FINAL_TYPE (ProvAppliers, prov_appliers, PROV, APPLIERS, GObject)
  * committed resync, a `set` over D-Bus or the CLI), one change at a time.
  *
  * When an applier's health report says that a line registered before
+ * (in this process or an earlier one: status keeps applier-NAME-registered)
  * failed with the new values, the previous values of the changed names are
  * restored at once (store, then the consumers' files through the appliers
  * again), the rollback is recorded in status (keys rollback-time and

@@ -7,7 +7,6 @@
 #include "prov-clock.h"
 #include "prov-condition.h"
 #include "prov-condition-private.h"
-#include "prov-custom-ca.h"
 #include "prov-engine.h"
 #include "prov-error.h"
 #include "prov-fetch.h"
@@ -32,10 +31,10 @@ struct _ProvEngine
   ProvDevice   *device;
   ProvRegistry *registry;
   ProvStatus   *status;
-  char         *state_dir;
-  char         *cache_dir;
-  char         *dhcp_server;
+  ProvFetchSetup *fetch_setup; /* holds the folders and the DHCP server */
   ProvClock    *clock;
+  ProvEngineStepFunc   pre_rules_step;
+  ProvEngineStepFinish pre_rules_finish;
   gboolean      busy;
   GPtrArray    *last_payloads; /* char*: keys of the payloads being committed */
   GHashTable   *rejected;      /* the same, of resyncs rolled back since */
@@ -123,9 +122,9 @@ prov_engine_finalize (GObject *object)
   g_clear_object (&self->registry);
   g_clear_object (&self->status);
   g_clear_object (&self->clock);
-  g_free (self->state_dir);
-  g_free (self->cache_dir);
-  g_free (self->dhcp_server);
+  if (self->fetch_setup != NULL)
+    g_signal_handlers_disconnect_by_data (self->fetch_setup, self);
+  g_clear_object (&self->fetch_setup);
   g_clear_pointer (&self->last_payloads, g_ptr_array_unref);
   g_clear_pointer (&self->rejected, g_hash_table_unref);
   G_OBJECT_CLASS (prov_engine_parent_class)->finalize (object);
@@ -159,6 +158,13 @@ prov_engine_init (ProvEngine *self)
 
 static void load_rejected (ProvEngine *self);
 
+static void
+on_log_message (ProvFetchSetup *setup, int kind, const char *text, guint transfer_id,
+                gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_LOG_MESSAGE], 0, kind, text, transfer_id);
+}
+
 ProvEngine *
 prov_engine_new (ProvStore    *store,
                  ProvDevice   *device,
@@ -172,7 +178,8 @@ prov_engine_new (ProvStore    *store,
   self->device = g_object_ref (device);
   self->registry = g_object_ref (registry);
   self->status = status != NULL ? g_object_ref (status) : prov_status_new (NULL);
-  self->state_dir = g_strdup (state_dir);
+  self->fetch_setup = prov_fetch_setup_new (store, device, registry, state_dir);
+  g_signal_connect (self->fetch_setup, "log-message", G_CALLBACK (on_log_message), self);
   load_rejected (self);
   return self;
 }
@@ -209,22 +216,38 @@ const char *
 prov_engine_get_state_dir (ProvEngine *self)
 {
   g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
-  return self->state_dir;
+  return prov_fetch_setup_get_state_dir (self->fetch_setup);
 }
 
 const char *
 prov_engine_get_cache_dir (ProvEngine *self)
 {
   g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
-  return self->cache_dir != NULL ? self->cache_dir : self->state_dir;
+  return prov_fetch_setup_get_cache_dir (self->fetch_setup);
 }
 
 void
 prov_engine_set_cache_dir (ProvEngine *self, const char *cache_dir)
 {
   g_return_if_fail (PROV_IS_ENGINE (self));
-  g_free (self->cache_dir);
-  self->cache_dir = g_strdup (cache_dir);
+  prov_fetch_setup_set_cache_dir (self->fetch_setup, cache_dir);
+}
+
+ProvFetchSetup *
+prov_engine_get_fetch_setup (ProvEngine *self)
+{
+  g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
+  return self->fetch_setup;
+}
+
+void
+prov_engine_set_pre_rules_step (ProvEngine *self, ProvEngineStepFunc step,
+                                ProvEngineStepFinish finish)
+{
+  g_return_if_fail (PROV_IS_ENGINE (self));
+  g_return_if_fail ((step == NULL) == (finish == NULL));
+  self->pre_rules_step = step;
+  self->pre_rules_finish = finish;
 }
 
 ProvClock *
@@ -245,15 +268,14 @@ void
 prov_engine_set_dhcp_server (ProvEngine *self, const char *server)
 {
   g_return_if_fail (PROV_IS_ENGINE (self));
-  g_free (self->dhcp_server);
-  self->dhcp_server = server != NULL && server[0] != '\0' ? g_strdup (server) : NULL;
+  prov_fetch_setup_set_dhcp_server (self->fetch_setup, server);
 }
 
 const char *
 prov_engine_get_dhcp_server (ProvEngine *self)
 {
   g_return_val_if_fail (PROV_IS_ENGINE (self), NULL);
-  return self->dhcp_server;
+  return prov_fetch_setup_get_dhcp_server (self->fetch_setup);
 }
 
 static void
@@ -354,7 +376,7 @@ resync_fail (GTask *task, GError *error)
   g_autoptr(GError) save_error = NULL;
 
   set_var (data->vars, "ERR", error->message);
-  prov_fetch_setup_emit_log (self, PROV_LOG_FAILURE, data->vars,
+  prov_fetch_setup_emit_log (self->fetch_setup, PROV_LOG_FAILURE, data->vars,
                              data->fetch != NULL ? prov_fetch_get_id (data->fetch) : 0);
   entry.time = now_seconds (self);
   entry.cause = data->cause;
@@ -635,7 +657,7 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
                            g_strdup_printf ("%s: %s", data->last_url, error->message));
           /* A success by the parameter's word: its request gets its end. */
           set_var (data->vars, "ERR", error->message);
-          prov_fetch_setup_emit_log (self, PROV_LOG_SUCCESS, data->vars, id);
+          prov_fetch_setup_emit_log (self->fetch_setup, PROV_LOG_SUCCESS, data->vars, id);
           g_hash_table_remove (data->vars, "ERR");
           g_clear_error (&error);
           resync_next_rule (task);
@@ -672,7 +694,7 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
         }
     }
   g_clear_object (&data->sink);
-  prov_fetch_setup_emit_log (self, PROV_LOG_SUCCESS, data->vars, id);
+  prov_fetch_setup_emit_log (self->fetch_setup, PROV_LOG_SUCCESS, data->vars, id);
   resync_next_rule (task);
 }
 
@@ -680,12 +702,13 @@ static gboolean
 prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **error)
 {
   g_autofree char *expanded = prov_macro_expand (alt->url, data->vars, NULL);
-  g_autofree char *url = prov_fetch_setup_complete_url (self, expanded, data->server, error);
+  g_autofree char *url = prov_fetch_setup_complete_url (self->fetch_setup, expanded, data->server,
+                                                        error);
 
   if (url == NULL)
     return FALSE;
   g_clear_object (&data->fetch);
-  data->fetch = prov_fetch_setup_new (self, url, data->vars, error);
+  data->fetch = prov_fetch_setup_new_fetch (self->fetch_setup, url, data->vars, error);
   if (data->fetch == NULL)
     return FALSE;
   /* What status, signals, logs and error origins show: never a password. */
@@ -697,7 +720,8 @@ prepare_fetch (ProvEngine *self, ResyncData *data, ProvRuleAlt *alt, GError **er
   if (alt->key != NULL)
     data->key = prov_macro_expand (alt->key, data->vars, data->secrets);
   data->alias = alt->alias;
-  return prov_fetch_setup_apply_options (self, data->fetch, alt, data->vars, data->secrets, error)
+  return prov_fetch_setup_apply_options (self->fetch_setup, data->fetch, alt, data->vars,
+                                         data->secrets, error)
          && prov_fetch_setup_check_host (data->fetch, error);
 }
 
@@ -827,7 +851,7 @@ resync_next_rule (GTask *task)
                                           prov_fetch_get_scheme (data->fetch)));
           return;
         }
-      prov_fetch_setup_log_request (self, PROV_LOG_REQUEST, data->vars, data->fetch);
+      prov_fetch_setup_log_request (self->fetch_setup, PROV_LOG_REQUEST, data->vars, data->fetch);
       g_signal_connect (data->fetch, "progress", G_CALLBACK (on_fetch_progress), self);
       /* A plain profile is parsed as it arrives; codec layers and an
        * alias's document are decoded whole afterwards. */
@@ -844,15 +868,16 @@ resync_next_rule (GTask *task)
   resync_succeed (task);
 }
 
-/* A failed custom CA is in its own status; the resync goes on, and a
- * fetch that needed the new CA fails by itself. */
+/* A failed step (the custom CA) is in its own status; the resync goes
+ * on, and a fetch that needed the new CA fails by itself. */
 static void
-on_custom_ca (GObject *source, GAsyncResult *res, gpointer user_data)
+on_pre_rules_step (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
+  ProvEngine *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
-  prov_custom_ca_update_finish (PROV_ENGINE (source), res, &error);
+  self->pre_rules_finish (self, res, &error);
   if (g_error_matches (error, PROV_ERROR, PROV_ERROR_CANCELLED))
     {
       resync_fail (task, g_steal_pointer (&error));
@@ -865,30 +890,18 @@ void
 prov_engine_resync_async (ProvEngine          *self,
                           ProvCause            cause,
                           const char          *rule,
+                          const char          *server,
                           GCancellable        *cancellable,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  prov_engine_resync_from_async (self, cause, rule, NULL, cancellable, callback, user_data);
-}
-
-void
-prov_engine_resync_from_async (ProvEngine          *self,
-                               ProvCause            cause,
-                               const char          *rule,
-                               const char          *server,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
-{
   GTask *task;
   ResyncData *data;
-  const char *custom_ca;
 
   g_return_if_fail (PROV_IS_ENGINE (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, prov_engine_resync_from_async);
+  g_task_set_source_tag (task, prov_engine_resync_async);
   if (!prov_store_get_bool (self->store, "Provision_Enable"))
     {
       g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_DISABLED,
@@ -931,14 +944,11 @@ prov_engine_resync_from_async (ProvEngine          *self,
   g_task_set_task_data (task, data, (GDestroyNotify) resync_data_free);
 
   g_signal_emit (self, signals[SIGNAL_RESYNC_STARTED], 0, (int) cause);
-  /* The CA first, so that it already serves this resync's fetches. */
-  custom_ca = prov_store_get (self->store, "Custom_CA_Rule");
-  if (custom_ca != NULL && custom_ca[strspn (custom_ca, " \t\r\n")] != '\0')
-    {
-      prov_custom_ca_update_async (self, data->vars, data->secrets, cancellable, on_custom_ca,
-                                   task);
-      return;
-    }
+  /* The custom CA first, so that it already serves this resync's fetches. */
+  if (self->pre_rules_step != NULL
+      && self->pre_rules_step (self, data->vars, data->secrets, cancellable, on_pre_rules_step,
+                               task))
+    return;
   resync_next_rule (task);
 }
 
@@ -1005,7 +1015,7 @@ prov_engine_explain_rule (ProvEngine *self, const char *text, GError **error)
         {
           g_autofree char *shown = NULL;
 
-          full = prov_fetch_setup_complete_url (self, url, NULL, &url_error);
+          full = prov_fetch_setup_complete_url (self->fetch_setup, url, NULL, &url_error);
           shown = prov_url_mask_secrets (full != NULL ? full : url);
           g_string_append_printf (out, " %s", shown);
           if (full == NULL)

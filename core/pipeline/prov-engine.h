@@ -5,6 +5,7 @@
 
 #include "prov-clock.h"
 #include "prov-device.h"
+#include "prov-fetch-setup.h"
 #include "prov-registry.h"
 #include "prov-status.h"
 #include "prov-store.h"
@@ -25,16 +26,24 @@ typedef struct
 void prov_resync_result_free (ProvResyncResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvResyncResult, prov_resync_result_free)
 
-typedef enum
-{
-  PROV_LOG_REQUEST,
-  PROV_LOG_SUCCESS,
-  PROV_LOG_FAILURE,
-  PROV_LOG_UPGRADE_REQUEST,
-  PROV_LOG_UPGRADE_SUCCESS,
-  PROV_LOG_UPGRADE_FAILURE,
-} ProvLogKind;
+/* ProvLogKind: prov-fetch-setup.h. */
 
+/* A step the engine runs at the start of every resync, before its rules,
+ * with the resync's macro variables and $SA…$SD: the custom CA, which
+ * ProvContext sets (prov_custom_ca_attach()), so that the engine needs
+ * nothing of the layer above it. It returns FALSE when it has nothing to
+ * do (and then never calls @callback). Its failure is its own (it keeps
+ * its own status) and the resync goes on; only PROV_ERROR_CANCELLED ends
+ * the resync. */
+typedef gboolean (*ProvEngineStepFunc)   (ProvEngine          *engine,
+                                          GHashTable          *vars,
+                                          GHashTable          *secrets,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+typedef gboolean (*ProvEngineStepFinish) (ProvEngine          *engine,
+                                          GAsyncResult        *result,
+                                          GError             **error);
 
 /**
  * ProvEngine:
@@ -63,6 +72,13 @@ const char   *prov_engine_get_cache_dir  (ProvEngine          *self);
 void          prov_engine_set_cache_dir  (ProvEngine          *self,
                                           const char          *cache_dir);
 gboolean      prov_engine_is_busy        (ProvEngine          *self);
+/* What turns a rule's URL into a transfer (folders, DHCP server, account,
+ * Log_*_Msg), for the upgrader and the custom CA too. */
+ProvFetchSetup *prov_engine_get_fetch_setup (ProvEngine       *self);
+/* @step, @finish: (nullable): both or neither. */
+void          prov_engine_set_pre_rules_step (ProvEngine         *self,
+                                              ProvEngineStepFunc  step,
+                                              ProvEngineStepFinish finish);
 
 /* Time for status and $PRVTMR; the scheduler passes its clock. */
 void          prov_engine_set_clock       (ProvEngine         *self,
@@ -86,6 +102,9 @@ GHashTable   *prov_engine_build_secrets   (ProvEngine         *self);
 /**
  * prov_engine_resync_async:
  * @rule: (nullable): a rule to run instead of the configured ones
+ * @server: (nullable): the host that asked for it (the peer of
+ *   /admin/resync?/x.cfg): URLs without a host use it rather than the
+ *   DHCP server
  *
  * Fails with PROV_ERROR_DISABLED when Provision_Enable is No and
  * PROV_ERROR_BUSY when a resync runs already (the scheduler coalesces).
@@ -93,19 +112,10 @@ GHashTable   *prov_engine_build_secrets   (ProvEngine         *self);
 void              prov_engine_resync_async  (ProvEngine          *self,
                                              ProvCause            cause,
                                              const char          *rule,
+                                             const char          *server,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
-/* The same, for a request from @server (the host that asked, e.g. the peer
- * of /admin/resync?/x.cfg): URLs without a host use it rather than the
- * DHCP server. */
-void              prov_engine_resync_from_async (ProvEngine      *self,
-                                                 ProvCause        cause,
-                                                 const char      *rule,
-                                                 const char      *server,
-                                                 GCancellable    *cancellable,
-                                                 GAsyncReadyCallback callback,
-                                                 gpointer         user_data);
 ProvResyncResult *prov_engine_resync_finish (ProvEngine          *self,
                                              GAsyncResult        *result,
                                              GError             **error);

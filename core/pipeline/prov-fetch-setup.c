@@ -9,6 +9,114 @@
 #include "prov-rule.h"
 #include "prov-rule-mask.h"
 
+struct _ProvFetchSetup
+{
+  GObject       parent_instance;
+
+  ProvStore    *store;
+  ProvDevice   *device;
+  ProvRegistry *registry;
+  char         *state_dir;
+  char         *cache_dir;
+  char         *dhcp_server;
+};
+
+G_DEFINE_FINAL_TYPE (ProvFetchSetup, prov_fetch_setup, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_LOG_MESSAGE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+prov_fetch_setup_finalize (GObject *object)
+{
+  ProvFetchSetup *self = PROV_FETCH_SETUP (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->device);
+  g_clear_object (&self->registry);
+  g_free (self->state_dir);
+  g_free (self->cache_dir);
+  g_free (self->dhcp_server);
+  G_OBJECT_CLASS (prov_fetch_setup_parent_class)->finalize (object);
+}
+
+static void
+prov_fetch_setup_class_init (ProvFetchSetupClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = prov_fetch_setup_finalize;
+
+  signals[SIGNAL_LOG_MESSAGE] =
+    g_signal_new ("log-message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_STRING, G_TYPE_UINT);
+}
+
+static void
+prov_fetch_setup_init (ProvFetchSetup *self)
+{
+}
+
+ProvFetchSetup *
+prov_fetch_setup_new (ProvStore *store, ProvDevice *device, ProvRegistry *registry,
+                      const char *state_dir)
+{
+  ProvFetchSetup *self = g_object_new (PROV_TYPE_FETCH_SETUP, NULL);
+
+  self->store = g_object_ref (store);
+  self->device = g_object_ref (device);
+  self->registry = g_object_ref (registry);
+  self->state_dir = g_strdup (state_dir);
+  return self;
+}
+
+ProvRegistry *
+prov_fetch_setup_get_registry (ProvFetchSetup *self)
+{
+  g_return_val_if_fail (PROV_IS_FETCH_SETUP (self), NULL);
+  return self->registry;
+}
+
+const char *
+prov_fetch_setup_get_state_dir (ProvFetchSetup *self)
+{
+  g_return_val_if_fail (PROV_IS_FETCH_SETUP (self), NULL);
+  return self->state_dir;
+}
+
+const char *
+prov_fetch_setup_get_cache_dir (ProvFetchSetup *self)
+{
+  g_return_val_if_fail (PROV_IS_FETCH_SETUP (self), NULL);
+  return self->cache_dir != NULL ? self->cache_dir : self->state_dir;
+}
+
+void
+prov_fetch_setup_set_cache_dir (ProvFetchSetup *self, const char *cache_dir)
+{
+  g_return_if_fail (PROV_IS_FETCH_SETUP (self));
+  g_free (self->cache_dir);
+  self->cache_dir = g_strdup (cache_dir);
+}
+
+const char *
+prov_fetch_setup_get_dhcp_server (ProvFetchSetup *self)
+{
+  g_return_val_if_fail (PROV_IS_FETCH_SETUP (self), NULL);
+  return self->dhcp_server;
+}
+
+void
+prov_fetch_setup_set_dhcp_server (ProvFetchSetup *self, const char *server)
+{
+  g_return_if_fail (PROV_IS_FETCH_SETUP (self));
+  g_free (self->dhcp_server);
+  self->dhcp_server = server != NULL && server[0] != '\0' ? g_strdup (server) : NULL;
+}
+
 static const char *const log_params[] = {
   [PROV_LOG_REQUEST] = "Log_Request_Msg",
   [PROV_LOG_SUCCESS] = "Log_Success_Msg",
@@ -19,17 +127,17 @@ static const char *const log_params[] = {
 };
 
 char *
-prov_fetch_setup_complete_url (ProvEngine *engine, const char *url, const char *server,
+prov_fetch_setup_complete_url (ProvFetchSetup *setup, const char *url, const char *server,
                                GError **error)
 {
-  ProvRegistry *registry = prov_engine_get_registry (engine);
+  ProvRegistry *registry = setup->registry;
   const char *scheme = g_uri_peek_scheme (url);
 
   if (scheme != NULL && g_str_has_prefix (url + strlen (scheme), ":///")
       && prov_registry_lookup_transport (registry, scheme) != NULL
       && prov_registry_get_default_port (registry, scheme) == 0)
     return g_strdup (url);
-  return prov_url_complete (url, server != NULL ? server : prov_engine_get_dhcp_server (engine),
+  return prov_url_complete (url, server != NULL ? server : setup->dhcp_server,
                             error);
 }
 
@@ -46,9 +154,10 @@ prov_fetch_setup_server_of (const char *url)
 }
 
 ProvFetch *
-prov_fetch_setup_new (ProvEngine *engine, const char *url, GHashTable *vars, GError **error)
+prov_fetch_setup_new_fetch (ProvFetchSetup *setup, const char *url, GHashTable *vars,
+                            GError **error)
 {
-  ProvStore *store = prov_engine_get_store (engine);
+  ProvStore *store = setup->store;
   g_autoptr(ProvFetch) fetch = prov_fetch_new (url, error);
   g_autofree char *user_agent = NULL;
   const char *restricted;
@@ -56,11 +165,11 @@ prov_fetch_setup_new (ProvEngine *engine, const char *url, GHashTable *vars, GEr
   if (fetch == NULL)
     return NULL;
   prov_fetch_set_default_port (fetch,
-                               prov_registry_get_default_port (prov_engine_get_registry (engine),
+                               prov_registry_get_default_port (setup->registry,
                                                                prov_fetch_get_scheme (fetch)));
-  prov_fetch_set_device (fetch, prov_engine_get_device (engine));
-  prov_fetch_set_state_dir (fetch, prov_engine_get_state_dir (engine));
-  prov_fetch_set_cache_dir (fetch, prov_engine_get_cache_dir (engine));
+  prov_fetch_set_device (fetch, setup->device);
+  prov_fetch_set_state_dir (fetch, setup->state_dir);
+  prov_fetch_set_cache_dir (fetch, prov_fetch_setup_get_cache_dir (setup));
   user_agent = prov_macro_expand (prov_store_get (store, "HTTP_User_Agent"), vars, NULL);
   prov_fetch_set_user_agent (fetch, user_agent);
   restricted = prov_store_get (store, "Restricted_Access_Domains");
@@ -112,9 +221,9 @@ set_xsi_account (ProvStore *store, ProvFetch *fetch)
 }
 
 void
-prov_fetch_setup_set_account (ProvEngine *engine, ProvFetch *fetch)
+prov_fetch_setup_set_account (ProvFetchSetup *setup, ProvFetch *fetch)
 {
-  ProvStore *store = prov_engine_get_store (engine);
+  ProvStore *store = setup->store;
   const char *auth = prov_store_get (store, "Profile_Authentication_Type");
 
   if (g_strcmp0 (auth, "Disabled") == 0)
@@ -133,10 +242,10 @@ prov_fetch_setup_set_account (ProvEngine *engine, ProvFetch *fetch)
 }
 
 gboolean
-prov_fetch_setup_apply_options (ProvEngine *engine, ProvFetch *fetch, const ProvRuleAlt *alt,
+prov_fetch_setup_apply_options (ProvFetchSetup *setup, ProvFetch *fetch, const ProvRuleAlt *alt,
                                 GHashTable *vars, GHashTable *secrets, GError **error)
 {
-  ProvStore *store = prov_engine_get_store (engine);
+  ProvStore *store = setup->store;
 
   /* DNS SRV discovery needs a resolver test bed this project does not have
    * yet: refuse it plainly rather than fetch from the wrong place. */
@@ -153,7 +262,7 @@ prov_fetch_setup_apply_options (ProvEngine *engine, ProvFetch *fetch, const Prov
       prov_fetch_set_credentials (fetch, uid, pwd);
     }
   else
-    prov_fetch_setup_set_account (engine, fetch);
+    prov_fetch_setup_set_account (setup, fetch);
   if (alt->post != 0)
     {
       char param[] = { 'G', 'P', 'P', '_', g_ascii_toupper (alt->post), '\0' };
@@ -194,10 +303,10 @@ prov_fetch_setup_url_vars (GHashTable *vars, ProvFetch *fetch)
 }
 
 void
-prov_fetch_setup_emit_log (ProvEngine *engine, ProvLogKind kind, GHashTable *vars,
+prov_fetch_setup_emit_log (ProvFetchSetup *setup, ProvLogKind kind, GHashTable *vars,
                            guint transfer_id)
 {
-  const char *template = prov_store_get (prov_engine_get_store (engine), log_params[kind]);
+  const char *template = prov_store_get (setup->store, log_params[kind]);
   g_autofree char *expanded = NULL;
   g_autofree char *text = NULL;
   char id[16];
@@ -213,13 +322,13 @@ prov_fetch_setup_emit_log (ProvEngine *engine, ProvLogKind kind, GHashTable *var
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
                     "PROV_TRANSFER_ID", id,
                     "MESSAGE", "[%u] %s", transfer_id, text);
-  g_signal_emit_by_name (engine, "log-message", (int) kind, text, transfer_id);
+  g_signal_emit (setup, signals[SIGNAL_LOG_MESSAGE], 0, (int) kind, text, transfer_id);
 }
 
 /* The request message a fetch still owes, kept on the fetch. */
 typedef struct
 {
-  GWeakRef    engine;
+  GWeakRef    setup;
   ProvLogKind kind;
   GHashTable *vars;
   gulong      handler;
@@ -231,7 +340,7 @@ typedef struct
 static void
 pending_request_free (PendingRequest *pending)
 {
-  g_weak_ref_clear (&pending->engine);
+  g_weak_ref_clear (&pending->setup);
   g_hash_table_unref (pending->vars);
   g_free (pending);
 }
@@ -239,14 +348,14 @@ pending_request_free (PendingRequest *pending)
 static void
 send_request (ProvFetch *fetch, PendingRequest *pending)
 {
-  g_autoptr(ProvEngine) engine = g_weak_ref_get (&pending->engine);
+  g_autoptr(ProvFetchSetup) setup = g_weak_ref_get (&pending->setup);
 
   if (pending->sent)
     return;
   pending->sent = TRUE;
   prov_fetch_setup_url_vars (pending->vars, fetch);
-  if (engine != NULL)
-    prov_fetch_setup_emit_log (engine, pending->kind, pending->vars, prov_fetch_get_id (fetch));
+  if (setup != NULL)
+    prov_fetch_setup_emit_log (setup, pending->kind, pending->vars, prov_fetch_get_id (fetch));
 }
 
 static void
@@ -256,12 +365,12 @@ on_server_ip (ProvFetch *fetch, const char *ip, gpointer user_data)
 }
 
 void
-prov_fetch_setup_log_request (ProvEngine *engine, ProvLogKind kind, GHashTable *vars,
+prov_fetch_setup_log_request (ProvFetchSetup *setup, ProvLogKind kind, GHashTable *vars,
                               ProvFetch *fetch)
 {
   PendingRequest *pending = g_new0 (PendingRequest, 1);
 
-  g_weak_ref_init (&pending->engine, engine);
+  g_weak_ref_init (&pending->setup, setup);
   pending->kind = kind;
   pending->vars = g_hash_table_ref (vars);
   g_object_set_data_full (G_OBJECT (fetch), PENDING_REQUEST, pending,

@@ -2,12 +2,10 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <glib/gstdio.h>
 
+#include "prov-atomic-file-private.h"
 #include "prov-error.h"
 #include "prov-rule-mask.h"
 #include "prov-status.h"
@@ -262,52 +260,20 @@ prov_status_load (ProvStatus *self, GError **error)
  * g_file_set_contents_full() with CONSISTENT made two (GLib 2.74 syncs
  * the directory too), which was most of a small resync's wait. Mode 0600:
  * it holds no secret, but the URLs of the provisioning server are nobody
- * else's business either. */
-static gboolean
-write_synced (int fd, const char *data, gsize len)
-{
-  while (len > 0)
-    {
-      gssize n = write (fd, data, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return FALSE;
-      data += n;
-      len -= (gsize) n;
-    }
-  return fsync (fd) == 0;
-}
-
+ * else's business either. On failure errno says why. */
 static gboolean
 replace_file (const char *path, const char *data, gsize len)
 {
-  g_autofree char *tmp = g_strconcat (path, ".XXXXXX", NULL);
-  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
-  gboolean ok;
-  int saved_errno;
+  int fd = prov_atomic_file_open (path, 0600, NULL);
 
   if (fd < 0)
     return FALSE;
-  ok = write_synced (fd, data, len);
-  saved_errno = errno;
-  if (close (fd) != 0 && ok)
+  if (!prov_atomic_file_write_all (fd, data, len))
     {
-      ok = FALSE;
-      saved_errno = errno;
+      prov_atomic_file_abort (fd, path);
+      return FALSE;
     }
-  if (ok && rename (tmp, path) != 0)
-    {
-      ok = FALSE;
-      saved_errno = errno;
-    }
-  if (!ok)
-    {
-      unlink (tmp);
-      errno = saved_errno;
-    }
-  return ok;
+  return prov_atomic_file_commit (fd, path, FALSE, NULL);
 }
 
 gboolean

@@ -1,14 +1,29 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "prov-plugin-role.h"
 #include "prov-applier.h"
+#include "prov-atomic-file.h"
 #include "prov-error.h"
 
 G_DEFINE_INTERFACE (ProvApplier, prov_applier, G_TYPE_OBJECT)
 
+static ProvApplyReport *
+default_apply_finish (ProvApplier *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 prov_applier_default_init (ProvApplierInterface *iface)
 {
+  prov_plugin_role_set (iface, "applier");
+  iface->apply_finish = default_apply_finish;
 }
 
 ProvApplyReport *
@@ -69,7 +84,8 @@ prov_applier_apply_finish (ProvApplier *self, GAsyncResult *result, GError **err
 {
   g_return_val_if_fail (PROV_IS_APPLIER (self), NULL);
 
-  if (g_async_result_is_tagged (result, prov_applier_apply_async))
+  if (g_async_result_is_tagged (result, prov_applier_apply_async)
+      || g_async_result_is_tagged (result, prov_applier_write_async))
     return g_task_propagate_pointer (G_TASK (result), error);
   return PROV_APPLIER_GET_IFACE (self)->apply_finish (self, result, error);
 }
@@ -144,4 +160,74 @@ gboolean
 prov_applier_run_command_finish (GAsyncResult *result, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+prov_applier_write_file (const char *path, GString *text, GError **error)
+{
+  g_autofree char *dir = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      explicit_bzero (text->str, text->len);
+      g_set_error (error, PROV_ERROR, PROV_ERROR_FAILED, "cannot create %s: %s", dir,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  ok = prov_atomic_file_write (path, text->str, text->len, 0600, error);
+  explicit_bzero (text->str, text->len);
+  return ok;
+}
+
+static void
+on_write_reloaded (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!prov_applier_run_command_finish (res, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, prov_apply_report_new (), (GDestroyNotify) prov_apply_report_free);
+}
+
+void
+prov_applier_write_async (ProvApplier         *self,
+                          const char          *path,
+                          GString             *text,
+                          const char          *reload_command,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (PROV_IS_APPLIER (self));
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (text != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, prov_applier_write_async);
+  if (!prov_applier_write_file (path, text, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (reload_command != NULL)
+    {
+      prov_applier_run_command_async (reload_command, cancellable, on_write_reloaded,
+                                      g_steal_pointer (&task));
+      return;
+    }
+  g_task_return_pointer (task, prov_apply_report_new (), (GDestroyNotify) prov_apply_report_free);
 }

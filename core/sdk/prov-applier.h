@@ -55,7 +55,10 @@ G_DECLARE_INTERFACE (ProvApplier, prov_applier, PROV, APPLIER, GObject)
  *   named like the plugin ([baresip]), which the core has found Enabled.
  * @apply_finish: the report, or an error: PROV_ERROR_INVALID_VALUE when
  *   the plugin's settings are wrong, PROV_ERROR_FAILED when a file cannot
- *   be written or the consumer refuses, PROV_ERROR_CANCELLED.
+ *   be written or the consumer refuses, PROV_ERROR_CANCELLED. The default
+ *   (since plugin ABI 2.2) returns the pointer of a #GTask, so an applier
+ *   whose apply_async completes with g_task_return_pointer() or hands its
+ *   callback to prov_applier_write_async() needs none.
  *
  * ProvAppliers (prov-appliers.h) calls every enabled applier after each
  * committed change of the store and rolls back on a failed health report.
@@ -118,5 +121,49 @@ void             prov_applier_run_command_async  (const char          *command,
                                                   gpointer             user_data);
 gboolean         prov_applier_run_command_finish (GAsyncResult        *result,
                                                   GError             **error);
+
+/**
+ * prov_applier_write_file:
+ * @path: the consumer's file
+ * @text: what it gets; its bytes are wiped once written (or not), since a
+ *   consumer's configuration holds passwords
+ * @error: return location for an error
+ *
+ * Writes @text to @path atomically with mode 0600, creating the folder
+ * (mode 0700) when it is missing.
+ *
+ * Returns: TRUE, or FALSE with PROV_ERROR_FAILED naming the file
+ *
+ * Since: plugin ABI 2.2
+ */
+gboolean         prov_applier_write_file   (const char           *path,
+                                            GString              *text,
+                                            GError              **error);
+/**
+ * prov_applier_write_async:
+ * @self: the applier, the source object of the result
+ * @path: the consumer's file
+ * @text: what it gets; wiped as by prov_applier_write_file()
+ * @reload_command: (nullable): the plugin's ReloadCommand=, run after the
+ *   write as by prov_applier_run_command_async()
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * The common end of an apply_async that has rendered its one file: write
+ * it (prov_applier_write_file()), then run @reload_command when set. An
+ * apply_async may pass its own @callback, since prov_applier_apply_finish()
+ * gives the result: an empty report (health unknown), or the error of the
+ * write or the command.
+ *
+ * Since: plugin ABI 2.2
+ */
+void             prov_applier_write_async  (ProvApplier          *self,
+                                            const char           *path,
+                                            GString              *text,
+                                            const char           *reload_command,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
 
 G_END_DECLS

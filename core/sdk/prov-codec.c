@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "prov-plugin-role.h"
 #include "prov-codec.h"
 #include "prov-error.h"
 #include "prov-plugin.h"
@@ -52,6 +53,7 @@ prov_codec_default_recognize (ProvCodec *self, GBytes *data, const char *content
 static void
 prov_codec_default_init (ProvCodecInterface *iface)
 {
+  prov_plugin_role_set (iface, "codec");
   iface->recognize = prov_codec_default_recognize;
 }
 

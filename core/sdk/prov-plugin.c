@@ -4,12 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prov-applier.h"
-#include "prov-codec.h"
 #include "prov-plugin.h"
-#include "prov-source.h"
-#include "prov-transport.h"
-#include "prov-trigger.h"
+#include "prov-plugin-role.h"
 
 typedef struct
 {
@@ -255,17 +251,13 @@ prov_plugin_describe_handles (ProvPlugin *self)
 {
   GString *out = g_string_new (NULL);
   GPtrArray *roles = g_ptr_array_new ();
+  guint n_ifaces = 0;
+  g_autofree GType *ifaces = g_type_interfaces (G_OBJECT_TYPE (self), &n_ifaces);
 
-  if (PROV_IS_TRANSPORT (self))
-    g_ptr_array_add (roles, "transport");
-  if (PROV_IS_CODEC (self))
-    g_ptr_array_add (roles, "codec");
-  if (PROV_IS_SOURCE (self))
-    g_ptr_array_add (roles, "source");
-  if (PROV_IS_TRIGGER (self))
-    g_ptr_array_add (roles, "trigger");
-  if (PROV_IS_APPLIER (self))
-    g_ptr_array_add (roles, "applier");
+  /* The roles its interfaces name (prov-plugin-role.h), as it declares them. */
+  for (guint i = 0; i < n_ifaces; i++)
+    if (prov_plugin_role_get (ifaces[i]) != NULL)
+      g_ptr_array_add (roles, (gpointer) prov_plugin_role_get (ifaces[i]));
   g_ptr_array_add (roles, NULL);
   append_list (out, "roles", (GStrv) roles->pdata);
   g_ptr_array_free (roles, TRUE);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "prov-error.h"
+#include "prov-plugin-role.h"
 #include "prov-source.h"
 
 G_DEFINE_INTERFACE (ProvSource, prov_source, G_TYPE_OBJECT)
@@ -9,6 +10,7 @@ G_DEFINE_INTERFACE (ProvSource, prov_source, G_TYPE_OBJECT)
 static void
 prov_source_default_init (ProvSourceInterface *iface)
 {
+  prov_plugin_role_set (iface, "source");
 }
 
 void

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "prov-error.h"
+#include "prov-plugin-role.h"
 #include "prov-transport.h"
 
 G_DEFINE_INTERFACE (ProvTransport, prov_transport, G_TYPE_OBJECT)
@@ -9,6 +10,7 @@ G_DEFINE_INTERFACE (ProvTransport, prov_transport, G_TYPE_OBJECT)
 static void
 prov_transport_default_init (ProvTransportInterface *iface)
 {
+  prov_plugin_role_set (iface, "transport");
 }
 
 void

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "prov-error.h"
+#include "prov-plugin-role.h"
 #include "prov-trigger.h"
 
 G_DEFINE_INTERFACE (ProvTrigger, prov_trigger, G_TYPE_OBJECT)
@@ -9,6 +10,7 @@ G_DEFINE_INTERFACE (ProvTrigger, prov_trigger, G_TYPE_OBJECT)
 static void
 prov_trigger_default_init (ProvTriggerInterface *iface)
 {
+  prov_plugin_role_set (iface, "trigger");
   g_signal_new ("fired", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0,
                 NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_INT, G_TYPE_STRING);
 }

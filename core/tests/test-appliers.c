@@ -57,17 +57,11 @@ test_applier_apply_async (ProvApplier *applier, ProvDevice *device, ProvApplierM
   g_task_return_pointer (task, report, (GDestroyNotify) prov_apply_report_free);
 }
 
-static ProvApplyReport *
-test_applier_apply_finish (ProvApplier *applier, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
+/* No apply_finish: the interface's default takes the GTask's report. */
 static void
 test_applier_iface_init (ProvApplierInterface *iface)
 {
   iface->apply_async = test_applier_apply_async;
-  iface->apply_finish = test_applier_apply_finish;
 }
 
 static void
@@ -120,6 +114,31 @@ write_file (Fixture *f, const char *name, const char *contents)
   g_assert_true (g_file_set_contents (path, contents, -1, NULL));
 }
 
+/* What a process (the daemon, an offline provisionctl) opens on f->dir. */
+static void
+open_context (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->ctx = prov_context_new (f->dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (prov_registry_add_plugin (prov_context_get_registry (f->ctx),
+                                           PROV_PLUGIN (f->applier), &error));
+  g_assert_no_error (error);
+  f->appliers = prov_appliers_new (prov_context_get_engine (f->ctx));
+  g_signal_connect (f->appliers, "rolled-back", G_CALLBACK (on_rolled_back), f);
+  prov_appliers_start (f->appliers, FALSE);
+}
+
+static void
+expect_rollback_messages (void)
+{
+  g_test_expect_message ("Prov", G_LOG_LEVEL_MESSAGE, "applier test: rolled back: line 1: 401*");
+  g_test_expect_message ("Prov", G_LOG_LEVEL_WARNING,
+                         "rolled back to the previous parameters: test: line 1: 401*");
+  g_test_expect_message ("Prov", G_LOG_LEVEL_MESSAGE, "applier test: registered");
+}
+
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
@@ -134,15 +153,8 @@ fixture_setup (Fixture *f, gconstpointer data)
   write_file (f, "device.conf", "[Device]\nMAC=00:0e:08:ab:cd:ef\n[test]\nEnabled=true\n");
   write_file (f, "test.map", "[Mapping]\nLines=2\n[Line]\npw=Password_%n_\n");
   g_setenv ("PROV_APPLIER_MAP_DIR", f->dir, TRUE);
-  f->ctx = prov_context_new (f->dir, NULL, NULL, &error);
-  g_assert_no_error (error);
   f->applier = g_object_new (TEST_TYPE_APPLIER, "name", "test", NULL);
-  g_assert_true (prov_registry_add_plugin (prov_context_get_registry (f->ctx),
-                                           PROV_PLUGIN (f->applier), &error));
-  g_assert_no_error (error);
-  f->appliers = prov_appliers_new (prov_context_get_engine (f->ctx));
-  g_signal_connect (f->appliers, "rolled-back", G_CALLBACK (on_rolled_back), f);
-  prov_appliers_start (f->appliers, FALSE);
+  open_context (f);
 }
 
 static void
@@ -193,7 +205,7 @@ resync (Fixture *f, const char *name)
   ProvResyncResult *result = NULL;
 
   prov_engine_resync_async (prov_context_get_engine (f->ctx), PROV_CAUSE_EXPLICIT, url, NULL,
-                            on_resynced, &result);
+                            NULL, on_resynced, &result);
   while (result == NULL || prov_appliers_is_busy (f->appliers))
     g_main_context_iteration (NULL, TRUE);
   return result;
@@ -224,10 +236,7 @@ test_rollback (Fixture *f, gconstpointer data)
   /* Line 1 was registered; the new password breaks it: back to "good". */
   write_file (f, "profiles/b.xml", "<flat-profile><Password_1_>bad</Password_1_></flat-profile>");
   f->applier->fail_next = TRUE;
-  g_test_expect_message ("Prov", G_LOG_LEVEL_MESSAGE, "applier test: rolled back: line 1: 401*");
-  g_test_expect_message ("Prov", G_LOG_LEVEL_WARNING,
-                         "rolled back to the previous parameters: test: line 1: 401*");
-  g_test_expect_message ("Prov", G_LOG_LEVEL_MESSAGE, "applier test: registered");
+  expect_rollback_messages ();
   r2 = resync (f, "b.xml");
   g_test_assert_expected_messages ();
   g_assert_cmpstr (stored (f, "Password_1_"), ==, "good");
@@ -268,6 +277,31 @@ test_rollback (Fixture *f, gconstpointer data)
   r4 = resync (f, "b.xml");
   g_assert_cmpstr (stored (f, "Password_1_"), ==, "better");
   g_assert_cmpuint (f->applier->passwords->len, ==, 4);
+}
+
+/* A line registered in an earlier run (a daemon restart, an offline
+ * provisionctl) counts: status keeps it. */
+static void
+test_rollback_after_restart (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ProvResyncResult) r1 = NULL;
+  g_autoptr(ProvResyncResult) r2 = NULL;
+
+  write_file (f, "profiles/a.xml", "<flat-profile><Password_1_>good</Password_1_></flat-profile>");
+  r1 = resync (f, "a.xml");
+  g_assert_cmpstr (stored (f, "Password_1_"), ==, "good");
+
+  g_clear_object (&f->appliers);
+  g_clear_object (&f->ctx);
+  open_context (f);
+
+  write_file (f, "profiles/b.xml", "<flat-profile><Password_1_>bad</Password_1_></flat-profile>");
+  f->applier->fail_next = TRUE;
+  expect_rollback_messages ();
+  r2 = resync (f, "b.xml");
+  g_test_assert_expected_messages ();
+  g_assert_cmpstr (f->reason, ==, "test: line 1: 401 Unauthorized");
+  g_assert_cmpstr (stored (f, "Password_1_"), ==, "good");
 }
 
 /* A failure of a line never registered is no reason to roll back. */
@@ -347,13 +381,82 @@ test_map (void)
   g_unsetenv ("PROV_APPLIER_MAP_DIR");
 }
 
+static void
+on_written (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (res);
+}
+
+/* prov_applier_write_async(): the file (0600, its folder made 0700), the
+ * text wiped, then the reload command; its failure is the apply's error. */
+static void
+test_write (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("prov-applier-write-XXXXXX", &error);
+  g_autofree char *sub = g_build_filename (dir, "sub", NULL);
+  g_autofree char *path = g_build_filename (sub, "out.conf", NULL);
+  g_autofree char *marker = g_build_filename (dir, "reloaded", NULL);
+  g_autofree char *command = g_strdup_printf ("echo done >'%s'", marker);
+  g_autoptr(TestApplier) applier = g_object_new (TEST_TYPE_APPLIER, "name", "test", NULL);
+  g_autoptr(GString) text = g_string_new ("secret=s3cr3t\n");
+  g_autoptr(ProvApplyReport) report = NULL;
+  g_autofree char *contents = NULL;
+  GAsyncResult *res = NULL;
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  prov_applier_write_async (PROV_APPLIER (applier), path, text, command, NULL, on_written, &res);
+  while (res == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  report = prov_applier_apply_finish (PROV_APPLIER (applier), res, &error);
+  g_clear_object (&res);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  g_assert_cmpint (report->health, ==, PROV_APPLIER_HEALTH_UNKNOWN);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "secret=s3cr3t\n");
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (sub, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_assert_null (memchr (text->str, 's', text->len));
+  g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
+
+  /* A failing command: the file is written, the error says why. */
+  g_string_assign (text, "secret=other\n");
+  prov_applier_write_async (PROV_APPLIER (applier), path, text, "echo oops >&2; exit 3", NULL,
+                            on_written, &res);
+  while (res == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_pointer (&report, prov_apply_report_free);
+  report = prov_applier_apply_finish (PROV_APPLIER (applier), res, &error);
+  g_clear_object (&res);
+  g_assert_null (report);
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==, "reload command failed (status 3): oops");
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "secret=other\n");
+
+  g_unlink (path);
+  g_unlink (marker);
+  g_rmdir (sub);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/appliers/map", test_map);
+  g_test_add_func ("/appliers/write", test_write);
   g_test_add ("/appliers/rollback", Fixture, NULL, fixture_setup, test_rollback,
               fixture_teardown);
+  g_test_add ("/appliers/rollback-after-restart", Fixture, NULL, fixture_setup,
+              test_rollback_after_restart, fixture_teardown);
   g_test_add ("/appliers/no-rollback-without-registration", Fixture, NULL, fixture_setup,
               test_no_rollback_without_registration, fixture_teardown);
   g_test_add ("/appliers/describe", Fixture, NULL, fixture_setup, test_disabled_applier,

@@ -227,7 +227,7 @@ resync (Fixture *f)
   char *message = NULL;
 
   prov_engine_resync_async (prov_context_get_engine (f->ctx), PROV_CAUSE_EXPLICIT, NULL, NULL,
-                            on_resynced, &w);
+                            NULL, on_resynced, &w);
   g_main_loop_run (loop);
   g_assert_true ((w.result == NULL) != (w.error == NULL));
   if (w.error != NULL)
@@ -559,7 +559,8 @@ static ProvUpgradeResult
 upgrade (ProvUpgrader *upgrader, GError **error)
 {
   g_object_set_data (G_OBJECT (upgrader), "result", GINT_TO_POINTER (-1));
-  prov_upgrader_upgrade_async (upgrader, PROV_CAUSE_EXPLICIT, NULL, NULL, on_upgraded, error);
+  prov_upgrader_upgrade_async (upgrader, PROV_CAUSE_EXPLICIT, NULL, NULL, NULL, on_upgraded,
+                               error);
   for (guint i = 0; i < 10000 && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (upgrader), "result")) < 0; i++)
     g_main_context_iteration (NULL, TRUE);
   return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (upgrader), "result"));

@@ -88,7 +88,7 @@ resync (Fixture *f, const char *rule, GError **error)
   Wait w = { loop, NULL, NULL };
 
   prov_engine_resync_async (prov_context_get_engine (f->ctx), PROV_CAUSE_EXPLICIT, rule, NULL,
-                            on_done, &w);
+                            NULL, on_done, &w);
   g_main_loop_run (loop);
   if (w.error != NULL)
     g_propagate_error (error, w.error);

@@ -1138,7 +1138,10 @@ test_lazy_read (void)
 
 /* Crash safety: store-writer is SIGKILLed at a random instant while it
  * replaces a 2000-parameter generation; the store must then hold exactly
- * the old or the new generation, never a mix. */
+ * the old or the new generation, never a mix. The base is replaced by
+ * prov_atomic_file_write(), the core's one crash-safe write (the custom
+ * CA, firmware images and status use its open and commit halves): this is
+ * its crash test. */
 #define CRASH_PARAMS 2000
 
 static guint

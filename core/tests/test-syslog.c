@@ -446,7 +446,7 @@ resync (ProvContext *ctx, const char *rule, GError **error)
   ProvEngine *engine = prov_context_get_engine (ctx);
 
   g_object_set_data (G_OBJECT (engine), "done", NULL);
-  prov_engine_resync_async (engine, PROV_CAUSE_EXPLICIT, rule, NULL, on_resynced, error);
+  prov_engine_resync_async (engine, PROV_CAUSE_EXPLICIT, rule, NULL, NULL, on_resynced, error);
   for (guint i = 0; i < 100000 && g_object_get_data (G_OBJECT (engine), "done") == NULL; i++)
     g_main_context_iteration (NULL, TRUE);
   return error == NULL || *error == NULL;

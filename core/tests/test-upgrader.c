@@ -260,7 +260,7 @@ upgrade (Fixture *f, const char *rule, GError **error)
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   Wait w = { loop, PROV_UPGRADE_FAILED, NULL };
 
-  prov_upgrader_upgrade_async (f->upgrader, PROV_CAUSE_EXPLICIT, rule, NULL, on_upgraded, &w);
+  prov_upgrader_upgrade_async (f->upgrader, PROV_CAUSE_EXPLICIT, rule, NULL, NULL, on_upgraded, &w);
   g_main_loop_run (loop);
   if (w.error != NULL)
     g_propagate_error (error, w.error);
@@ -966,7 +966,7 @@ test_restart_keeps_version (Fixture *f, gconstpointer data)
   /* So the same rule fetches nothing (the image is gone). */
   g_unlink (image_path);
   upgrader2 = prov_upgrader_new (prov_context_get_engine (ctx2));
-  prov_upgrader_upgrade_async (upgrader2, PROV_CAUSE_EXPLICIT, url, NULL, on_upgraded, &w);
+  prov_upgrader_upgrade_async (upgrader2, PROV_CAUSE_EXPLICIT, url, NULL, NULL, on_upgraded, &w);
   g_main_loop_run (loop);
   g_assert_no_error (w.error);
   g_assert_cmpint (w.result, ==, PROV_UPGRADE_CURRENT);

@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
 #include <provision.h>
 
+#include "prov-baresip-config.h"
 #include "prov-baresip-ctrl.h"
 
 /* Renders baresip's `accounts` (one line per enabled line of the mapping)
- * into [baresip] ConfigDir=, mode 0600. With Control= (host:port of the
- * running baresip's ctrl_tcp) the accounts that changed are replaced live
- * (uadel, uanew) and, with RegisterTimeout= > 0, their registrations are
- * the health report; else ReloadCommand= runs when set. */
+ * and the keys of its `config` that provisiond owns (see
+ * prov-baresip-config.h) into [baresip] ConfigDir=, mode 0600. A changed
+ * config needs a restart: ReloadCommand= runs when set. Else, with
+ * Control= (host:port of the running baresip's ctrl_tcp) the accounts that
+ * changed are replaced live (uadel, uanew) and, with RegisterTimeout= > 0,
+ * their registrations are the health report; else ReloadCommand= runs when
+ * set. */
 
 #define GROUP "baresip"
 
@@ -217,18 +219,51 @@ on_ctrl_done (GObject *source, GAsyncResult *res, gpointer user_data)
   g_task_return_pointer (task, g_steal_pointer (&report), (GDestroyNotify) prov_apply_report_free);
 }
 
-static void
-on_reloaded (GObject *source, GAsyncResult *res, gpointer user_data)
+/* The accounts file: one line per account (in @new_lines too). */
+static GString *
+render_accounts (ProvApplierMap *map, GHashTable *params, GPtrArray *new_lines,
+                 GError **error)
 {
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
 
-  if (!prov_applier_run_command_finish (res, &error))
+  g_string_append_printf (text, "# Written by provisiond from %s; changes are overwritten.\n",
+                          prov_applier_map_get_origin (map));
+  for (guint n = 1; n <= prov_applier_map_get_lines (map); n++)
     {
-      g_task_return_error (task, error);
-      return;
+      char *line = render_line (map, params, n, error);
+
+      if (line == NULL && error != NULL && *error != NULL)
+        {
+          explicit_bzero (text->str, text->len);
+          return NULL;
+        }
+      if (line == NULL)
+        continue;
+      g_string_append_printf (text, "%s\n", line);
+      g_ptr_array_add (new_lines, line);
     }
-  g_task_return_pointer (task, prov_apply_report_new (), (GDestroyNotify) prov_apply_report_free);
+  return g_steal_pointer (&text);
+}
+
+/* The owned keys into DIR/config; @changed: whether the file changed. */
+static gboolean
+write_config (const char *dir, ProvApplierMap *map, GHashTable *params, const char *control,
+              gboolean *changed, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, "config", NULL);
+  g_autofree char *old = NULL;
+  g_autoptr(GString) text = NULL;
+  g_autofree char *merged = NULL;
+
+  if (!g_file_get_contents (path, &old, NULL, NULL))
+    g_clear_pointer (&old, g_free);
+  merged = prov_baresip_config_merge (old, prov_applier_map_global (map, params, "sip_port"),
+                                      control, error);
+  if (merged == NULL)
+    return FALSE;
+  text = g_string_new (merged);
+  *changed = g_strcmp0 (old, text->str) != 0;
+  return !*changed || prov_applier_write_file (path, text, error);
 }
 
 static void
@@ -241,7 +276,7 @@ apply_async (ProvApplier         *applier,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (applier, cancellable, callback, user_data);
+  g_autoptr(GTask) task = NULL;
   g_autofree char *dir = prov_applier_get_setting (device, GROUP, "ConfigDir");
   g_autofree char *control = prov_applier_get_setting (device, GROUP, "Control");
   g_autofree char *reload = prov_applier_get_setting (device, GROUP, "ReloadCommand");
@@ -251,75 +286,56 @@ apply_async (ProvApplier         *applier,
   g_autoptr(GPtrArray) new_lines = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) deletes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) creates = g_ptr_array_new ();
-  g_autoptr(GString) text = g_string_new (NULL);
-  Apply *data = g_new0 (Apply, 1);
+  g_autoptr(GString) text = NULL;
+  gboolean config_changed = FALSE;
+  Apply *data;
   GError *error = NULL;
   guint64 timeout = 0;
 
-  g_task_set_source_tag (task, apply_async);
-  data->expect = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) apply_free);
   if (dir == NULL)
     {
-      g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_INVALID_VALUE,
+      g_task_report_new_error (applier, callback, user_data, apply_async, PROV_ERROR,
+                               PROV_ERROR_INVALID_VALUE,
                                "[baresip] ConfigDir= is not set in the device file");
       return;
     }
   if (timeout_text != NULL
       && !g_ascii_string_to_unsigned (timeout_text, 10, 0, 3600, &timeout, NULL))
     {
-      g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_INVALID_VALUE,
+      g_task_report_new_error (applier, callback, user_data, apply_async, PROV_ERROR,
+                               PROV_ERROR_INVALID_VALUE,
                                "[baresip] RegisterTimeout=%s is not a number of seconds "
                                "from 0 to 3600", timeout_text);
       return;
     }
-  data->timeout = (guint) timeout;
-
-  g_string_append_printf (text, "# Written by provisiond from %s; changes are overwritten.\n",
-                          prov_applier_map_get_origin (map));
-  for (guint n = 1; n <= prov_applier_map_get_lines (map); n++)
-    {
-      char *line = render_line (map, params, n, &error);
-
-      if (error != NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      if (line == NULL)
-        continue;
-      g_string_append_printf (text, "%s\n", line);
-      g_ptr_array_add (new_lines, line);
-    }
-
+  text = render_accounts (map, params, new_lines, &error);
   path = g_build_filename (dir, "accounts", NULL);
   old_lines = read_accounts (path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
+  if (text == NULL || !write_config (dir, map, params, control, &config_changed, &error))
     {
-      g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_FAILED, "cannot create %s: %s", dir,
-                               g_strerror (errno));
+      if (text != NULL)
+        explicit_bzero (text->str, text->len);
+      g_task_report_error (applier, callback, user_data, apply_async, error);
       return;
     }
-  if (!prov_atomic_file_write (path, text->str, text->len, 0600, &error))
-    {
-      explicit_bzero (text->str, text->len);
-      g_task_return_error (task, error);
-      return;
-    }
-  explicit_bzero (text->str, text->len);
 
-  if (control == NULL)
+  /* baresip reads its config only when it starts. */
+  if (control == NULL || (config_changed && reload != NULL))
     {
-      if (reload != NULL)
-        {
-          prov_applier_run_command_async (reload, cancellable, on_reloaded,
-                                          g_steal_pointer (&task));
-          return;
-        }
-      g_task_return_pointer (task, prov_apply_report_new (),
-                             (GDestroyNotify) prov_apply_report_free);
+      prov_applier_write_async (applier, path, text, reload, cancellable, callback, user_data);
       return;
     }
+  if (!prov_applier_write_file (path, text, &error))
+    {
+      g_task_report_error (applier, callback, user_data, apply_async, error);
+      return;
+    }
+  task = g_task_new (applier, cancellable, callback, user_data);
+  g_task_set_source_tag (task, apply_async);
+  data = g_new0 (Apply, 1);
+  data->expect = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  data->timeout = (guint) timeout;
+  g_task_set_task_data (task, data, (GDestroyNotify) apply_free);
   /* Only what changed is replaced: other lines stay registered. */
   for (guint i = 0; i < old_lines->len; i++)
     if (!contains (new_lines, old_lines->pdata[i]))
@@ -356,18 +372,11 @@ apply_async (ProvApplier         *applier,
                                cancellable, on_ctrl_done, g_steal_pointer (&task));
 }
 
-static ProvApplyReport *
-apply_finish (ProvApplier *applier, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 prov_baresip_plugin_applier_init (ProvApplierInterface *iface)
 {
   iface->get_target = get_target;
   iface->apply_async = apply_async;
-  iface->apply_finish = apply_finish;
 }
 
 static void

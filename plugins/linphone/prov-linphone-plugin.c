@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
 #include <provision.h>
 
 /* Renders a linphonerc ([proxy_N], [auth_info_N], [sip] keys of the
@@ -114,20 +112,6 @@ get_target (ProvApplier *applier, ProvDevice *device)
 }
 
 static void
-on_reloaded (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!prov_applier_run_command_finish (res, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, prov_apply_report_new (), (GDestroyNotify) prov_apply_report_free);
-}
-
-static void
 apply_async (ProvApplier         *applier,
              ProvDevice          *device,
              ProvApplierMap      *map,
@@ -137,19 +121,17 @@ apply_async (ProvApplier         *applier,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (applier, cancellable, callback, user_data);
   g_autofree char *path = prov_applier_get_setting (device, GROUP, "RcFile");
   g_autofree char *reload = prov_applier_get_setting (device, GROUP, "ReloadCommand");
-  g_autofree char *dir = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
   const char *sip_port = prov_applier_map_global (map, params, "sip_port");
   GError *error = NULL;
   guint k = 0;
 
-  g_task_set_source_tag (task, apply_async);
   if (path == NULL)
     {
-      g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_INVALID_VALUE,
+      g_task_report_new_error (applier, callback, user_data, apply_async, PROV_ERROR,
+                               PROV_ERROR_INVALID_VALUE,
                                "[linphone] RcFile= is not set in the device file");
       return;
     }
@@ -159,7 +141,7 @@ apply_async (ProvApplier         *applier,
     {
       if (!check_value (sip_port, "sip_port", 0, &error))
         {
-          g_task_return_error (task, error);
+          g_task_report_error (applier, callback, user_data, apply_async, error);
           return;
         }
       g_string_append_printf (text, "\n[sip]\nsip_port=%s\n", sip_port);
@@ -171,37 +153,11 @@ apply_async (ProvApplier         *applier,
       else if (error != NULL)
         {
           explicit_bzero (text->str, text->len);
-          g_task_return_error (task, error);
+          g_task_report_error (applier, callback, user_data, apply_async, error);
           return;
         }
     }
-  dir = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      explicit_bzero (text->str, text->len);
-      g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_FAILED, "cannot create %s: %s", dir,
-                               g_strerror (errno));
-      return;
-    }
-  if (!prov_atomic_file_write (path, text->str, text->len, 0600, &error))
-    {
-      explicit_bzero (text->str, text->len);
-      g_task_return_error (task, error);
-      return;
-    }
-  explicit_bzero (text->str, text->len);
-  if (reload != NULL)
-    {
-      prov_applier_run_command_async (reload, cancellable, on_reloaded, g_steal_pointer (&task));
-      return;
-    }
-  g_task_return_pointer (task, prov_apply_report_new (), (GDestroyNotify) prov_apply_report_free);
-}
-
-static ProvApplyReport *
-apply_finish (ProvApplier *applier, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
+  prov_applier_write_async (applier, path, text, reload, cancellable, callback, user_data);
 }
 
 static void
@@ -209,7 +165,6 @@ prov_linphone_plugin_applier_init (ProvApplierInterface *iface)
 {
   iface->get_target = get_target;
   iface->apply_async = apply_async;
-  iface->apply_finish = apply_finish;
 }
 
 static void

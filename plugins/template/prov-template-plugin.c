@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
 #include <provision.h>
 
 /* Renders any text configuration: [template] Template= (a file) into
@@ -148,20 +146,6 @@ get_target (ProvApplier *applier, ProvDevice *device)
 }
 
 static void
-on_reloaded (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!prov_applier_run_command_finish (res, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, prov_apply_report_new (), (GDestroyNotify) prov_apply_report_free);
-}
-
-static void
 apply_async (ProvApplier         *applier,
              ProvDevice          *device,
              ProvApplierMap      *map,
@@ -171,7 +155,6 @@ apply_async (ProvApplier         *applier,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (applier, cancellable, callback, user_data);
   g_autofree char *template_path = prov_applier_get_setting (device, GROUP, "Template");
   g_autofree char *path = prov_applier_get_setting (device, GROUP, "Output");
   g_autofree char *reload = prov_applier_get_setting (device, GROUP, "ReloadCommand");
@@ -179,38 +162,21 @@ apply_async (ProvApplier         *applier,
   g_autoptr(GString) text = g_string_new (NULL);
   GError *error = NULL;
 
-  g_task_set_source_tag (task, apply_async);
   if (template_path == NULL || path == NULL)
     {
-      g_task_return_new_error (task, PROV_ERROR, PROV_ERROR_INVALID_VALUE,
+      g_task_report_new_error (applier, callback, user_data, apply_async, PROV_ERROR,
+                               PROV_ERROR_INVALID_VALUE,
                                "[template] needs Template= and Output= in the device file");
       return;
     }
-  if (!g_file_get_contents (template_path, &template, NULL, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (!render (template, template_path, map, params, text, &error)
-      || !prov_atomic_file_write (path, text->str, text->len, 0600, &error))
+  if (!g_file_get_contents (template_path, &template, NULL, &error)
+      || !render (template, template_path, map, params, text, &error))
     {
       explicit_bzero (text->str, text->len);
-      g_task_return_error (task, error);
+      g_task_report_error (applier, callback, user_data, apply_async, error);
       return;
     }
-  explicit_bzero (text->str, text->len);
-  if (reload != NULL)
-    {
-      prov_applier_run_command_async (reload, cancellable, on_reloaded, g_steal_pointer (&task));
-      return;
-    }
-  g_task_return_pointer (task, prov_apply_report_new (), (GDestroyNotify) prov_apply_report_free);
-}
-
-static ProvApplyReport *
-apply_finish (ProvApplier *applier, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
+  prov_applier_write_async (applier, path, text, reload, cancellable, callback, user_data);
 }
 
 static void
@@ -218,7 +184,6 @@ prov_template_plugin_applier_init (ProvApplierInterface *iface)
 {
   iface->get_target = get_target;
   iface->apply_async = apply_async;
-  iface->apply_finish = apply_finish;
 }
 
 static void

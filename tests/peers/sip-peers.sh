@@ -6,6 +6,8 @@
 #   set_sip_users USER:PASSWORD…    swaps the users in, live (htable.reload)
 #   bound USER / unbound USER       USER has / has no binding in the registrar
 #   start_baresip DIR               baresip with ctrl_tcp on 127.0.0.1:$ctrl_port
+#   run_baresip DIR                 baresip with the config DIR has (its
+#                                   ctrl_tcp_listen on 127.0.0.1:$ctrl_port)
 PATH=$PATH:/usr/sbin
 kam_modules=/usr/lib/x86_64-linux-gnu/kamailio/modules
 
@@ -118,7 +120,11 @@ module_app menu.so
 module ctrl_tcp.so
 ctrl_tcp_listen 127.0.0.1:$ctrl_port
 BSCFG
-  baresip -f "$1" </dev/null >"$tmp/baresip.log" 2>&1 &
+  run_baresip "$1"
+}
+
+run_baresip() { # run_baresip DIR
+  baresip -f "$1" </dev/null >>"$tmp/baresip.log" 2>&1 &
   baresip_pid=$!
   extra_pids="$extra_pids $baresip_pid"
   wait_until 15 "baresip's control socket" python3 -c \

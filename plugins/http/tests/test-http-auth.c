@@ -285,7 +285,7 @@ resync (ProvContext *ctx)
 
   /* The transfer has its own timeouts: the loop ends. */
   prov_engine_resync_async (prov_context_get_engine (ctx), PROV_CAUSE_EXPLICIT, NULL, NULL,
-                            on_resynced, &r);
+                            NULL, on_resynced, &r);
   while (!r.done)
     g_main_context_iteration (NULL, TRUE);
   return r.error;

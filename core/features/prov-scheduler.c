@@ -375,8 +375,8 @@ run (ProvScheduler *self, ProvCause cause, const char *rule, const char *server)
   g_autofree char *shown = rule != NULL ? prov_rule_mask_secrets (rule) : NULL;
 
   g_debug ("resync (%s)%s%s", prov_cause_to_string (cause), shown ? ": " : "", shown ? shown : "");
-  prov_engine_resync_from_async (self->engine, cause, rule, server, self->cancellable,
-                                 on_resync_done, g_object_ref (self));
+  prov_engine_resync_async (self->engine, cause, rule, server, self->cancellable,
+                            on_resync_done, g_object_ref (self));
 }
 
 static void
@@ -432,8 +432,8 @@ run_upgrade (ProvScheduler *self, ProvCause cause, const char *rule, const char 
 
   g_debug ("upgrade (%s)%s%s", prov_cause_to_string (cause), shown ? ": " : "", shown ? shown : "");
   self->upgrade_running_configured = rule == NULL;
-  prov_upgrader_upgrade_from_async (self->upgrader, cause, rule, server, self->cancellable,
-                                    on_upgrade_done, g_object_ref (self));
+  prov_upgrader_upgrade_async (self->upgrader, cause, rule, server, self->cancellable,
+                               on_upgrade_done, g_object_ref (self));
 }
 
 /* Starts a waiting resync; FALSE when none could start. */
