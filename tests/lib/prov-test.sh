@@ -35,12 +35,15 @@ fail() {
   exit 1
 }
 
-# Polls a condition every 50 ms, at most SECONDS long (wall clock).
+# Polls a condition every 50 ms; gives up once SECONDS have passed on the
+# wall clock and SECONDS × 20 polls were made (a slow COMMAND on a loaded
+# machine does not shorten the wait).
 wait_until() { # wait_until SECONDS WHAT COMMAND…
-  end=$(($(date +%s) + $1 + 1)) what=$2
+  end=$(($(date +%s) + $1 + 1)) limit=$(($1 * 20)) what=$2 i=0
   shift 2
   while ! "$@" >/dev/null 2>&1; do
-    [ "$(date +%s)" -lt "$end" ] || fail "timed out waiting for $what"
+    i=$((i + 1))
+    [ "$i" -le "$limit" ] || [ "$(date +%s)" -lt "$end" ] || fail "timed out waiting for $what"
     sleep 0.05
   done
 }
