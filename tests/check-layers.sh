@@ -2,10 +2,11 @@
 # The layering of the tree (core/meson.build draws the layers), from the
 # `#include "…"` lines of every .c and .h under core/ and plugins/:
 #   - a core file includes headers of its own layer and lower ones only:
-#     sdk (with sdk/internal) < schedule < pipeline < features < daemon, cli;
+#     sdk (with sdk/internal) < schedule < pipeline < features < client, daemon, cli;
 #     daemon and cli do not include each other (but for what they share by
 #     design, listed below with the reason);
-#   - an installed SDK header (core/sdk/*.h) includes installed ones only;
+#   - an installed header (core/sdk/*.h, core/client/*.h) includes installed
+#     SDK headers only;
 #   - a plugin's own sources include core/sdk/*.h and their own folder only;
 #   - tests (core/tests, plugins/*/tests) include any core header but the
 #     daemon's and the CLI's, and no plugin's but their own, except the
@@ -26,7 +27,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 # core/meson.build's prov_layer_dirs, in order, then the programs on top.
 RANK = {
     'core/sdk': 0, 'core/sdk/internal': 0, 'core/schedule': 1, 'core/pipeline': 2,
-    'core/features': 3, 'core/daemon': 4, 'core/cli': 4,
+    'core/features': 3, 'core/client': 4, 'core/daemon': 4, 'core/cli': 4,
 }
 
 # What the CLI takes from core/daemon by design (daemon/meson.build).
@@ -154,7 +155,7 @@ def check(root):
                     if not (where == 'core/cli' and name in DAEMON_CLI_SHARED):
                         faults.append('%s: %s includes %s of %s: daemon and cli do not '
                                       'include each other' % (at, where, name, twhere))
-                if (where == 'core/sdk' and src.endswith('.h') and twhere != 'core/sdk'):
+                if (where in ('core/sdk', 'core/client') and src.endswith('.h') and twhere != 'core/sdk'):
                     faults.append('%s: installed SDK header includes %s of %s, which is not '
                                   'installed' % (at, name, twhere))
                 if module_of(src) != module_of(target):

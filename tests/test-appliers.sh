@@ -67,14 +67,15 @@ Template=$tmp/tpl/in.tmpl
 Output=$tmp/tpl/out.conf"
   ;;
 esac
-cat >"$st/device.conf" <<EOF
-[Device]
-MAC=00:0e:08:ab:cd:ef
-Vendor=Cisco
-ProductName=SPA112
-$settings
-EOF
+device_conf() { # device_conf [SETTINGS]
+  printf '[Device]\nMAC=00:0e:08:ab:cd:ef\nVendor=Cisco\nProductName=SPA112\n%s\n' "${1:-}" \
+    >"$st/device.conf"
+}
+# The schedule off before the applier is enabled: this offline set starts
+# no UA (case baresip 7 tests an offline set that does).
+device_conf
 offline set Resync_On_Reset=No Resync_Periodic=0 >/dev/null
+device_conf "$settings"
 start_bus
 start_nginx
 start_daemon
@@ -241,8 +242,8 @@ linphone)
   serve p1.xml ''
   resync p1.xml
   has "applier linphone: ok" "$tmp/daemon.log"
-  wait_until 20 "1001 registered" bound 1001
-  wait_until 20 "1002 registered" bound 1002
+  wait_until 60 "1001 registered" bound 1001
+  wait_until 60 "1002 registered" bound 1002
   [ "$(stat -c %a "$ldir/provisioned.rc")" = 600 ] || fail "the linphonerc is not 0600"
   has "^reg_proxy=<sip:127.0.0.1:$kam_port;transport=udp>" "$ldir/provisioned.rc"
   has '^reg_identity="Ext 1001" <sip:1001@127.0.0.1:'"$kam_port"'>' "$ldir/provisioned.rc"
@@ -256,13 +257,13 @@ linphone)
   serve p2.xml 's|<Password_1_>secret1001<|<Password_1_>n3wsecret<|'
   ok_before=$(accepted 1001)
   resync p2.xml
-  wait_until 20 "1001 registered with the new password" accepted_more_than 1001 "$ok_before"
+  wait_until 60 "1001 registered with the new password" accepted_more_than 1001 "$ok_before"
   has "^passwd=n3wsecret" "$ldir/provisioned.rc"
   # 3. Line 2 disabled: it unregisters.
   serve p4.xml 's|<Line_Enable_2_>Yes<|<Line_Enable_2_>No<|; s|<Password_1_>secret1001<|<Password_1_>n3wsecret<|'
   resync p4.xml
-  wait_until 20 "1002 unregistered" unbound 1002
-  wait_until 20 "1001 registered" bound 1001
+  wait_until 60 "1002 unregistered" unbound 1002
+  wait_until 60 "1001 registered" bound 1001
   lacks "sip:1002@" "$ldir/provisioned.rc"
   ;;
 template)

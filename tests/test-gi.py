@@ -2,8 +2,12 @@
 # Provision-1 through GObject Introspection (PyGObject), against the typelib
 # and libprovision of the build: the public API completes a relative URL,
 # loads the file plugin and fetches a profile over file:// with it, and a
-# path outside the plugin's roots is refused with a PROV_ERROR.
-#   test-gi.py PLUGINS_DIR       (GI_TYPELIB_PATH and LD_LIBRARY_PATH set by meson)
+# path outside the plugin's roots is refused with a PROV_ERROR; a device's
+# values expand a rule's macros; the client API resyncs a file:// profile
+# into a state directory (the parameter is stored, a secret reads back
+# masked) and a missing profile fails with FILE_NOT_FOUND, changing nothing.
+#   test-gi.py PLUGINS_DIR       (GI_TYPELIB_PATH, LD_LIBRARY_PATH and
+#                                 PROV_SCHEMA_DIR set by meson)
 import os
 import sys
 import tempfile
@@ -43,6 +47,76 @@ def fetch(transport, url, state_dir):
     return out
 
 
+def run(start, finish):
+    """Runs an async call to its end in a main loop, bounded by 20 s."""
+    loop = GLib.MainLoop()
+    out = {}
+
+    def done(source, result):
+        try:
+            out['value'] = finish(result)
+        except GLib.Error as e:
+            out['error'] = e
+        loop.quit()
+
+    def timeout():
+        out['error'] = 'timed out'
+        loop.quit()
+        return GLib.SOURCE_REMOVE
+
+    start(done)
+    guard = GLib.timeout_add_seconds(20, timeout)
+    loop.run()
+    if out.get('error') != 'timed out':
+        GLib.source_remove(guard)
+    return out
+
+
+DEVICE = """[Device]
+MAC=00:11:22:AA:BB:CC
+SeriesNumber=PY8845
+SoftwareVersion=1.2.3
+"""
+
+
+def expand_rule():
+    device = Provision.Device.new_from_data(DEVICE)
+    expanded = device.expand_rule('( $SWVER ne 1.2.3 )? file:///p/$PSN/$MA.xml | /$(MAU:6)/$A.cfg')
+    # The device's variables are filled in; $A is the engine's and stays.
+    assert expanded == '( 1.2.3 ne 1.2.3 )? file:///p/PY8845/001122aabbcc.xml | /AABBCC/$A.cfg', \
+        expanded
+
+
+def client_resync(plugins_dir):
+    with tempfile.TemporaryDirectory() as state:
+        os.mkdir(os.path.join(state, 'profiles'))
+        with open(os.path.join(state, 'device.conf'), 'w', encoding='utf-8') as f:
+            f.write(DEVICE)
+        with open(os.path.join(state, 'profiles', 'PY8845.xml'), 'wb') as f:
+            f.write(b'<flat-profile><GPP_A>resynced from python</GPP_A>'
+                    b'<GPP_SA>s3cret</GPP_SA></flat-profile>\n')
+        client = Provision.Client.new(state, None, plugins_dir)
+        assert client.get_parameter('GPP_A') == '', client.get_parameter('GPP_A')
+        assert client.get_parameter('No_Such_Parameter') is None
+
+        # The engine expands the rule with the device's $PSN.
+        rule = 'file://' + os.path.join(state, 'profiles', '$PSN.xml')
+        out = run(lambda cb: client.resync_async(rule, None, cb), client.resync_finish)
+        assert out.get('value') is True, out
+        assert client.get_parameter('GPP_A') == 'resynced from python', client.get_parameter('GPP_A')
+        assert client.get_parameter('GPP_SA') == '********', 'a secret read back unmasked'
+        # Stored in the state directory: a second client reads it back.
+        again = Provision.Client.new(state, None, plugins_dir)
+        assert again.get_parameter('GPP_A') == 'resynced from python'
+
+        missing = 'file://' + os.path.join(state, 'profiles', 'missing.xml')
+        out = run(lambda cb: client.resync_async(missing, None, cb), client.resync_finish)
+        assert isinstance(out.get('error'), GLib.Error), out
+        assert out['error'].domain == 'prov-error-quark', out['error'].domain
+        assert out['error'].code == Provision.Error.FILE_NOT_FOUND, out['error']
+        assert client.get_parameter('GPP_A') == 'resynced from python'
+
+
 def main():
     plugins_dir = sys.argv[1]
     assert Provision.url_complete('/f.xml', 'tftp://10.0.0.1:69/prov') == \
@@ -70,6 +144,9 @@ def main():
         out = fetch(transport, 'file://' + os.path.join(state, 'outside.xml'), state)
         assert isinstance(out.get('error'), GLib.Error), out
         assert out['error'].domain == 'prov-error-quark', out['error'].domain
+
+    expand_rule()
+    client_resync(plugins_dir)
     print('PASS')
 
 

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Each optional part of the install (-Dsystemd, -Dman, -Dbash_completion,
-# -Dnm_dispatcher, -Ddhclient, -Dpolkit, -Dintrospection) in both positions: turned off, it
-# removes exactly its own files from what `meson install` installs (meson
+# -Dnm_dispatcher, -Ddhclient, -Dpolkit, -Dintrospection, -Ddocs) in both
+# positions: turned off, it removes exactly its own files from what `meson
+# install` installs (-Dintrospection=disabled also the API reference, which
+# is made from the GIR; meson
 # introspect --installed of a configured tree, no build needed); then a
 # build with all of them off compiles, and its `meson install --destdir`
 # has none of their files and still the daemon, CLI, library and plugin.
@@ -22,13 +24,14 @@ pattern() {
     nm_dispatcher) echo '/dispatcher\.d/90-provisiond$' ;;
     dhclient) echo '/dhclient-exit-hooks\.d/provisiond$' ;;
     polkit) echo '/polkit-1/actions/org\.provisiond\.provisiond1\.policy$' ;;
-    introspection) echo '/Provision-1\.\(gir\|typelib\)$' ;;
+    introspection) echo '/Provision-1\.\(gir\|typelib\)$\|/doc/provision-1\(/.*\)\?$' ;;
+    docs) echo '/doc/provision-1\(/.*\)\?$' ;;
   esac
 }
-options="systemd man bash_completion nm_dispatcher dhclient polkit introspection"
+options="systemd man bash_completion nm_dispatcher dhclient polkit introspection docs"
 off() {
   case $1 in
-    polkit | introspection) echo "-D$1=disabled" ;;
+    polkit | introspection | docs) echo "-D$1=disabled" ;;
     *) echo "-D$1=false" ;;
   esac
 }
@@ -37,9 +40,12 @@ installed() { # installed DIR: the paths `meson install` would write, sorted
   meson introspect --installed "$1" |
     python3 -c 'import json, sys; print("\n".join(sorted(json.load(sys.stdin).values())))'
 }
+# -Ddocs=auto, not enabled: it follows -Dintrospection=disabled instead of
+# failing; the check of the full list below proves that it is on.
+command -v gi-docgen >/dev/null || fail "gi-docgen is not installed (.ci/install-deps)"
 setup() { # setup DIR OPTIONS…: configure only, quietly
   d=$1; shift
-  meson setup "$d" "$src" -Dtests=false -Dpolkit=enabled -Dintrospection=enabled "$@" >"$work/setup.log" 2>&1 ||
+  meson setup "$d" "$src" -Dtests=false -Dpolkit=enabled -Dintrospection=enabled -Ddocs=auto "$@" >"$work/setup.log" 2>&1 ||
     { cat "$work/setup.log"; fail "meson setup $*"; }
 }
 

@@ -4,10 +4,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
+#include <glib/gstdio.h>
 
 #include "prov-atomic-file-private.h"
+#include "prov-ca-certs.h"
 #include "prov-custom-ca.h"
 #include "prov-error.h"
 #include "prov-fetch-setup.h"
@@ -20,163 +20,6 @@
 #define KEY_RESULT    "CustomCaResult"
 #define KEY_INSTALLED "CustomCaInstalled"
 #define KEY_ERROR     "CustomCaError"
-
-#define PEM_MARKER "-----BEGIN "
-
-/* ---- certificates --------------------------------------------------------- */
-
-typedef struct
-{
-  gnutls_x509_crt_t *certs;
-  unsigned int       n;
-} CertList;
-
-static void
-cert_list_clear (CertList *list)
-{
-  for (unsigned int i = 0; i < list->n; i++)
-    gnutls_x509_crt_deinit (list->certs[i]);
-  gnutls_free (list->certs);
-  list->certs = NULL;
-  list->n = 0;
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CertList, cert_list_clear)
-
-static gsize
-count_pem_blocks (const guint8 *buf, gsize len)
-{
-  const guint8 *end = buf + len;
-  gsize n = 0;
-
-  for (const guint8 *p = memmem (buf, len, PEM_MARKER, strlen (PEM_MARKER)); p != NULL;
-       p = memmem (p, end - p, PEM_MARKER, strlen (PEM_MARKER)))
-    {
-      n++;
-      p += strlen (PEM_MARKER);
-    }
-  return n;
-}
-
-/* PEM certificates, or one DER certificate with nothing after it. */
-static gboolean
-import_certificates (GBytes *data, CertList *list, GError **error)
-{
-  gsize len = 0;
-  const guint8 *buf = g_bytes_get_data (data, &len);
-  gnutls_datum_t datum = { (unsigned char *) buf, (unsigned int) len };
-  gnutls_datum_t der = { NULL, 0 };
-  gsize blocks;
-  gboolean exact;
-
-  if (len > PROV_CUSTOM_CA_MAX_SIZE)
-    {
-      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_TRANSPORT, "too large");
-      return FALSE;
-    }
-  blocks = count_pem_blocks (buf, len);
-  if (blocks > 0)
-    {
-      /* Every block must be a certificate that parses: a truncated bundle,
-       * or one with a private key in it, is refused rather than cut. */
-      if (gnutls_x509_crt_list_import2 (&list->certs, &list->n, &datum, GNUTLS_X509_FMT_PEM, 0) < 0
-          || list->n != blocks)
-        {
-          g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CORRUPT, "corrupt file: bad PEM");
-          return FALSE;
-        }
-      return TRUE;
-    }
-  list->certs = gnutls_calloc (1, sizeof *list->certs);
-  exact = list->certs != NULL && gnutls_x509_crt_init (&list->certs[0]) >= 0;
-  if (exact)
-    list->n = 1;
-  exact = exact && len > 0
-          && gnutls_x509_crt_import (list->certs[0], &datum, GNUTLS_X509_FMT_DER) >= 0
-          && gnutls_x509_crt_export2 (list->certs[0], GNUTLS_X509_FMT_DER, &der) >= 0
-          && der.size == len;
-  gnutls_free (der.data);
-  if (!exact)
-    {
-      g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CORRUPT,
-                           "corrupt file: not a certificate");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* The subject's CN, else the whole subject; valid UTF-8 without control
- * characters, since it goes to D-Bus and to a key file. */
-static char *
-common_name (gnutls_x509_crt_t crt)
-{
-  char buf[1024];
-  size_t size = sizeof buf - 1;
-  gnutls_datum_t dn = { NULL, 0 };
-  g_autofree char *raw = NULL;
-  char *text;
-
-  if (gnutls_x509_crt_get_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, buf, &size) == 0)
-    raw = g_strndup (buf, size);
-  else if (gnutls_x509_crt_get_dn3 (crt, &dn, 0) == 0)
-    raw = g_strndup ((const char *) dn.data, dn.size);
-  else
-    raw = g_strdup ("");
-  gnutls_free (dn.data);
-  text = g_utf8_make_valid (raw, -1);
-  for (char *p = text; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      *p = '?';
-  return text;
-}
-
-static gboolean
-check_certificate (gnutls_x509_crt_t crt, gint64 now, GError **error)
-{
-  g_autofree char *cn = common_name (crt);
-  const char *problem = NULL;
-
-  /* No basicConstraints (an X.509 v1 certificate) is no CA either. */
-  if (gnutls_x509_crt_get_ca_status (crt, NULL) <= 0)
-    problem = "not a CA certificate";
-  else if (gnutls_x509_crt_get_activation_time (crt) > now)
-    problem = "certificate not yet valid";
-  else if (gnutls_x509_crt_get_expiration_time (crt) < now)
-    problem = "certificate expired";
-  if (problem == NULL)
-    return TRUE;
-  g_set_error (error, PROV_ERROR, PROV_ERROR_CORRUPT, "corrupt file: %s (%s)", problem, cn);
-  return FALSE;
-}
-
-/* The certificates of @data as PEM, each checked; @cn: the first one's. */
-static GBytes *
-certificates_to_pem (GBytes *data, char **cn, GError **error)
-{
-  g_auto(CertList) list = { NULL, 0 };
-  g_autoptr(GByteArray) pem = g_byte_array_new ();
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC; /* what TLS checks against */
-
-  if (!import_certificates (data, &list, error))
-    return NULL;
-  for (unsigned int i = 0; i < list.n; i++)
-    {
-      gnutls_datum_t out = { NULL, 0 };
-
-      if (!check_certificate (list.certs[i], now, error))
-        return NULL;
-      if (gnutls_x509_crt_export2 (list.certs[i], GNUTLS_X509_FMT_PEM, &out) < 0)
-        {
-          g_set_error_literal (error, PROV_ERROR, PROV_ERROR_CORRUPT,
-                               "corrupt file: not a certificate");
-          return NULL;
-        }
-      g_byte_array_append (pem, out.data, out.size);
-      gnutls_free (out.data);
-    }
-  *cn = common_name (list.certs[0]);
-  return g_byte_array_free_to_bytes (g_steal_pointer (&pem));
-}
 
 /* ---- the installed file --------------------------------------------------- */
 
@@ -253,7 +96,6 @@ prov_custom_ca_get_installed (ProvEngine *engine)
   g_autofree char *path = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_auto(CertList) list = { NULL, 0 };
   g_autofree char *cn = NULL;
   const char *text;
   gsize len = 0;
@@ -269,9 +111,9 @@ prov_custom_ca_get_installed (ProvEngine *engine)
   if (!g_file_get_contents (path, &contents, &len, NULL))
     return g_strdup ("Not Installed");
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-  if (!import_certificates (bytes, &list, NULL))
+  cn = prov_ca_certs_first_name (bytes, NULL);
+  if (cn == NULL)
     return g_strdup ("Not Installed");
-  cn = common_name (list.certs[0]);
   return g_strdup_printf ("Installed %s", cn);
 }
 
@@ -345,7 +187,7 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
       g_object_unref (task);
       return;
     }
-  pem = certificates_to_pem (payload, &cn, &error);
+  pem = prov_ca_certs_to_pem (payload, &cn, &error);
   if (pem == NULL)
     {
       fail (task, error);

@@ -5,6 +5,7 @@
 #include "prov-error.h"
 #include "prov-macro.h"
 #include "prov-plugin.h"
+#include "prov-registry-private.h"
 
 /* One applier plugin and what it last did. */
 typedef struct
@@ -138,16 +139,24 @@ build_view (ProvStore *store)
   return view;
 }
 
-ProvAppliers *
-prov_appliers_new (ProvEngine *engine)
+static Slot *
+find_slot (ProvAppliers *self, ProvPlugin *plugin)
 {
-  ProvAppliers *self = g_object_new (PROV_TYPE_APPLIERS, NULL);
-  /* Appliers are loaded at once, never deferred by the plugin cache: no
-   * need to load the plugins of schemes this process may not use. */
-  GPtrArray *plugins = prov_registry_get_loaded_plugins (prov_engine_get_registry (engine));
-  ProvStatus *status = prov_engine_get_status (engine);
+  for (guint i = 0; i < self->slots->len; i++)
+    if ((ProvPlugin *) ((Slot *) self->slots->pdata[i])->applier == plugin)
+      return self->slots->pdata[i];
+  return NULL;
+}
 
-  self->engine = g_object_ref (engine);
+/* A slot for each applier loaded so far that has none yet; a new one goes
+ * last, which keeps the index of a run under way (those loaded late are
+ * not enabled, see prov_appliers_new). */
+static void
+add_slots (ProvAppliers *self)
+{
+  GPtrArray *plugins = prov_registry_get_loaded_plugins (prov_engine_get_registry (self->engine));
+  ProvStatus *status = prov_engine_get_status (self->engine);
+
   for (guint i = 0; i < plugins->len; i++)
     {
       ProvPlugin *plugin = plugins->pdata[i];
@@ -156,7 +165,7 @@ prov_appliers_new (ProvEngine *engine)
       g_autofree char *key_registered = NULL;
       Slot *slot;
 
-      if (!PROV_IS_APPLIER (plugin))
+      if (!PROV_IS_APPLIER (plugin) || find_slot (self, plugin) != NULL)
         continue;
       slot = g_new0 (Slot, 1);
       slot->applier = g_object_ref (PROV_APPLIER (plugin));
@@ -171,6 +180,26 @@ prov_appliers_new (ProvEngine *engine)
       slot->registered = (guint64) prov_status_get_int (status, key_registered, 0);
       g_ptr_array_add (self->slots, slot);
     }
+}
+
+static gboolean
+is_enabled (const char *name, gpointer user_data)
+{
+  return g_key_file_get_boolean (user_data, name, "Enabled", NULL);
+}
+
+ProvAppliers *
+prov_appliers_new (ProvEngine *engine)
+{
+  ProvAppliers *self = g_object_new (PROV_TYPE_APPLIERS, NULL);
+
+  self->engine = g_object_ref (engine);
+  /* Only the enabled appliers take changes, and the device file does not
+   * change while the process runs: the others (deferred by the plugin
+   * cache) are loaded only to be listed. */
+  prov_registry_load_appliers (prov_engine_get_registry (engine), is_enabled,
+                               prov_device_get_keyfile (prov_engine_get_device (engine)));
+  add_slots (self);
   self->committed = build_view (prov_engine_get_store (engine));
   return self;
 }
@@ -432,15 +461,23 @@ prov_appliers_describe (ProvAppliers *self)
 {
   GVariantBuilder rows;
   ProvDevice *device;
+  GPtrArray *plugins;
 
   g_return_val_if_fail (PROV_IS_APPLIERS (self), NULL);
   device = prov_engine_get_device (self->engine);
+  prov_registry_load_appliers (prov_engine_get_registry (self->engine), NULL, NULL);
+  add_slots (self);
+  plugins = prov_registry_get_loaded_plugins (prov_engine_get_registry (self->engine));
   g_variant_builder_init (&rows, G_VARIANT_TYPE (PROV_APPLIERS_DESCRIBE_TYPE));
-  for (guint i = 0; i < self->slots->len; i++)
+  /* In load order, as they run. */
+  for (guint i = 0; i < plugins->len; i++)
     {
-      Slot *slot = self->slots->pdata[i];
-      g_autofree char *target = prov_applier_get_target (slot->applier, device);
+      Slot *slot = find_slot (self, plugins->pdata[i]);
+      g_autofree char *target = NULL;
 
+      if (slot == NULL)
+        continue;
+      target = prov_applier_get_target (slot->applier, device);
       g_variant_builder_add (&rows, "(sbssx)", slot->name, slot_enabled (self, slot),
                              target != NULL ? target : "", slot->result ? slot->result : "",
                              slot->result_time * G_USEC_PER_SEC); /* µs, as all times on the bus */

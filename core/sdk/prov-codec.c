@@ -5,6 +5,7 @@
 
 #include "prov-plugin-role.h"
 #include "prov-codec.h"
+#include "prov-codec-private.h"
 #include "prov-error.h"
 #include "prov-plugin.h"
 
@@ -27,20 +28,13 @@ hex_prefix_matches (const char *hex, const guint8 *data, gsize len)
   return TRUE;
 }
 
-/* Recognition from the plugin's declarations: the core never needs to know
- * what a codec is called. */
-static gboolean
-prov_codec_default_recognize (ProvCodec *self, GBytes *data, const char *content_encoding)
+gboolean
+prov_codec_declarations_match (const char *const *magic, const char *const *encodings,
+                               GBytes *data, const char *content_encoding)
 {
-  const char *const *magic = NULL;
-  const char *const *encodings = NULL;
   gsize len = 0;
   const guint8 *buf = data != NULL ? g_bytes_get_data (data, &len) : NULL;
 
-  if (!PROV_IS_PLUGIN (self))
-    return FALSE;
-  magic = prov_plugin_get_magic (PROV_PLUGIN (self));
-  encodings = prov_plugin_get_content_encodings (PROV_PLUGIN (self));
   if (content_encoding != NULL && encodings != NULL
       && g_strv_contains (encodings, content_encoding))
     return TRUE;
@@ -50,11 +44,30 @@ prov_codec_default_recognize (ProvCodec *self, GBytes *data, const char *content
   return FALSE;
 }
 
+/* Recognition from the plugin's declarations: the core never needs to know
+ * what a codec is called. */
+static gboolean
+prov_codec_default_recognize (ProvCodec *self, GBytes *data, const char *content_encoding)
+{
+  if (!PROV_IS_PLUGIN (self))
+    return FALSE;
+  return prov_codec_declarations_match (prov_plugin_get_magic (PROV_PLUGIN (self)),
+                                        prov_plugin_get_content_encodings (PROV_PLUGIN (self)),
+                                        data, content_encoding);
+}
+
 static void
 prov_codec_default_init (ProvCodecInterface *iface)
 {
   prov_plugin_role_set (iface, "codec");
   iface->recognize = prov_codec_default_recognize;
+}
+
+gboolean
+prov_codec_recognizes_by_declarations (ProvCodec *self)
+{
+  return PROV_IS_PLUGIN (self)
+         && PROV_CODEC_GET_IFACE (self)->recognize == prov_codec_default_recognize;
 }
 
 gboolean

@@ -5,6 +5,7 @@
 
 #include "prov-device.h"
 #include "prov-error.h"
+#include "prov-macro.h"
 
 #define DEVICE_GROUP "Device"
 
@@ -315,4 +316,16 @@ prov_device_add_variables (ProvDevice *self, GHashTable *vars)
   add_var (vars, "CCERT", self->client_certificate != NULL ? "Installed" : "Not Installed");
   add_var (vars, "IP", self->ip);
   add_var (vars, "EXTIP", self->external_ip);
+}
+
+char *
+prov_device_expand_rule (ProvDevice *self, const char *rule)
+{
+  g_autoptr(GHashTable) vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  g_return_val_if_fail (PROV_IS_DEVICE (self), NULL);
+  g_return_val_if_fail (rule != NULL, NULL);
+
+  prov_device_add_variables (self, vars);
+  return prov_macro_expand (rule, vars, NULL);
 }

@@ -5,10 +5,24 @@
 
 G_BEGIN_DECLS
 
-/* The most ExecuteItems one object may hold, as on Cisco phones. */
+/**
+ * PROV_EXECUTE_MAX_ITEMS:
+ * The most ExecuteItems one object may hold, as on Cisco phones.
+ *
+ * Since: 1.0
+ */
 #define PROV_EXECUTE_MAX_ITEMS 3
 
-/* One `<ExecuteItem URL="Resync:rule"/>`; @rule NULL = the configured rules. */
+/**
+ * ProvExecuteItem:
+ * @url: the item's URL attribute
+ * @rule: (nullable): the rule of `Resync:rule`, or %NULL for the configured
+ *   rules
+ *
+ * One `<ExecuteItem URL="Resync:rule"/>`: prov_execute_parse().
+ *
+ * Since: 1.0
+ */
 typedef struct
 {
   char *url;
@@ -18,6 +32,8 @@ typedef struct
 /**
  * prov_execute_parse:
  * @xml: the text of a Cisco XML Execute object, UTF-8
+ * @len: its length in bytes
+ * @error: return location for a #PROV_ERROR
  *
  * The Execute object as the direct action URL `/CGI/Execute` and a SIP
  * NOTIFY with `Event: XML-Service` carry it: a root named
@@ -28,6 +44,8 @@ typedef struct
  * never quotes a rule (it may hold a key). Never reads the network.
  *
  * Returns: (transfer full) (element-type ProvExecuteItem): the items, in order
+ *
+ * Since: 1.0
  */
 GPtrArray *prov_execute_parse (const char  *xml,
                                gsize        len,

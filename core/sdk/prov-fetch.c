@@ -76,12 +76,40 @@ prov_fetch_class_init (ProvFetchClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = prov_fetch_finalize;
 
+  /**
+   * ProvFetch::progress:
+   * @self: the fetch
+   * @received: bytes received so far
+   * @total: the size announced, or 0 when unknown
+   *
+   * The transport reports progress: prov_fetch_report_progress().
+   *
+   * Since: 1.0
+   */
   signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                            G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_UINT64);
+  /**
+   * ProvFetch::committed:
+   * @self: the fetch
+   *
+   * The resync that fetched this payload has been applied:
+   * prov_fetch_commit().
+   *
+   * Since: 1.0
+   */
   signals[SIGNAL_COMMITTED] = g_signal_new ("committed", G_TYPE_FROM_CLASS (klass),
                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                             G_TYPE_NONE, 0);
+  /**
+   * ProvFetch::server-ip:
+   * @self: the fetch
+   * @ip: the peer's address
+   *
+   * The address the transport talks to changed: prov_fetch_set_server_ip().
+   *
+   * Since: 1.0
+   */
   signals[SIGNAL_SERVER_IP] = g_signal_new ("server-ip", G_TYPE_FROM_CLASS (klass),
                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                             G_TYPE_NONE, 1, G_TYPE_STRING);

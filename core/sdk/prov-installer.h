@@ -7,6 +7,13 @@
 
 G_BEGIN_DECLS
 
+/**
+ * ProvInstaller:
+ * An installer hands a downloaded firmware image to the system's
+ * installer: see #ProvInstallerInterface.
+ *
+ * Since: 1.0
+ */
 #define PROV_TYPE_INSTALLER (prov_installer_get_type ())
 G_DECLARE_INTERFACE (ProvInstaller, prov_installer, PROV, INSTALLER, GObject)
 
@@ -22,6 +29,8 @@ G_DECLARE_INTERFACE (ProvInstaller, prov_installer, PROV, INSTALLER, GObject)
  *   PROV_ERROR_CANCELLED, PROV_ERROR_FAILED for anything else.
  *
  * The upgrader uses the highest-priority plugin implementing this.
+ *
+ * Since: 1.0
  */
 struct _ProvInstallerInterface
 {
@@ -41,6 +50,20 @@ struct _ProvInstallerInterface
   gpointer padding[8];
 };
 
+/**
+ * prov_installer_install_async:
+ * @self: the installer
+ * @device: the device, for the plugin's settings (its own group)
+ * @image_path: the downloaded image; the installer must not remove it
+ * @version: the version the upgrade rule names
+ * @cancellable: (nullable): cancels the installation
+ * @callback: (scope async): called when it is over
+ * @user_data: (closure): for @callback
+ *
+ * Installs the firmware image at @image_path.
+ *
+ * Since: 1.0
+ */
 void     prov_installer_install_async  (ProvInstaller       *self,
                                         ProvDevice          *device,
                                         const char          *image_path,
@@ -48,6 +71,19 @@ void     prov_installer_install_async  (ProvInstaller       *self,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data);
+/**
+ * prov_installer_install_finish:
+ * @self: the installer
+ * @result: the result given to the callback
+ * @error: return location for a #PROV_ERROR
+ *
+ * Finishes prov_installer_install_async().
+ *
+ * Returns: %TRUE once the image is installed, or %FALSE with an error whose
+ *   message is the `$ERR` text of Log_Upgrade_Failure_Msg
+ *
+ * Since: 1.0
+ */
 gboolean prov_installer_install_finish (ProvInstaller       *self,
                                         GAsyncResult        *result,
                                         GError             **error);

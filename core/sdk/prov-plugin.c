@@ -130,13 +130,64 @@ prov_plugin_class_init (ProvPluginClass *klass)
   object_class->get_property = prov_plugin_get_property;
   object_class->set_property = prov_plugin_set_property;
 
+  /**
+   * ProvPlugin:name:
+   *
+   * The plugin's name ("tftp"), which also names its group of the device
+   * file.
+   *
+   * Since: 1.0
+   */
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
+  /**
+   * ProvPlugin:description:
+   *
+   * A one-line description, for `provisionctl plugins`.
+   *
+   * Since: 1.0
+   */
   properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, flags);
+  /**
+   * ProvPlugin:version:
+   *
+   * The plugin's version (the core's by default).
+   *
+   * Since: 1.0
+   */
   properties[PROP_VERSION] = g_param_spec_string ("version", NULL, NULL, PROV_VERSION, flags);
+  /**
+   * ProvPlugin:priority:
+   *
+   * Higher wins when two plugins claim the same scheme or payload.
+   *
+   * Since: 1.0
+   */
   properties[PROP_PRIORITY] = g_param_spec_int ("priority", NULL, NULL, G_MININT, G_MAXINT, 0,
                                                 flags);
+  /**
+   * ProvPlugin:schemes:
+   *
+   * URL schemes, each optionally with its default port ("tftp:69",
+   * "https:443", "file"); for transports and sources.
+   *
+   * Since: 1.0
+   */
   properties[PROP_SCHEMES] = g_param_spec_boxed ("schemes", NULL, NULL, G_TYPE_STRV, flags);
+  /**
+   * ProvPlugin:magic:
+   *
+   * Payload prefixes as hex strings ("1f8b"); for codecs.
+   *
+   * Since: 1.0
+   */
   properties[PROP_MAGIC] = g_param_spec_boxed ("magic", NULL, NULL, G_TYPE_STRV, flags);
+  /**
+   * ProvPlugin:content-encodings:
+   *
+   * HTTP Content-Encoding tokens; for codecs.
+   *
+   * Since: 1.0
+   */
   properties[PROP_CONTENT_ENCODINGS] = g_param_spec_boxed ("content-encodings", NULL, NULL,
                                                            G_TYPE_STRV, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);

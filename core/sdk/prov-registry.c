@@ -5,10 +5,12 @@
 
 #include "prov-error.h"
 #include "prov-applier.h"
+#include "prov-codec-private.h"
 #include "prov-installer.h"
 #include "prov-plugin-cache.h"
 #include "prov-plugin-loader.h"
 #include "prov-registry.h"
+#include "prov-registry-private.h"
 #include "prov-trigger.h"
 
 #define MAX_LAYERS 8
@@ -24,9 +26,12 @@ struct _ProvRegistry
   GHashTable *order;      /* ProvPlugin* → its place in the load order, from 1 */
   guint       n_seen;     /* plugin files and plugins met so far */
   /* Plugins known from the cache, loaded when one of their schemes is
-   * asked for (or all of them, by prov_registry_get_plugins). */
+   * asked for, codecs when data they recognize comes (or all of them, by
+   * prov_registry_get_plugins). */
   GPtrArray  *pending;         /* Pending* */
   GHashTable *pending_schemes; /* scheme (lower case) → GPtrArray of Pending* */
+  GPtrArray  *pending_codecs;  /* Pending* */
+  GPtrArray  *pending_appliers; /* Pending* */
   char       *cache_path;
   GStrv       blocked;
 };
@@ -36,12 +41,18 @@ typedef struct
   char     *path;
   guint     order;
   gboolean  done;
+  char     *name;      /* codecs and appliers: what the cache knows of them */
+  GStrv     magic;
+  GStrv     encodings;
 } Pending;
 
 static void
 pending_free (Pending *pending)
 {
   g_free (pending->path);
+  g_free (pending->name);
+  g_strfreev (pending->magic);
+  g_strfreev (pending->encodings);
   g_free (pending);
 }
 
@@ -58,6 +69,8 @@ prov_registry_finalize (GObject *object)
   g_ptr_array_unref (self->plugins);
   g_hash_table_unref (self->order);
   g_hash_table_unref (self->pending_schemes);
+  g_ptr_array_unref (self->pending_codecs);
+  g_ptr_array_unref (self->pending_appliers);
   g_ptr_array_unref (self->pending);
   g_free (self->cache_path);
   g_strfreev (self->blocked);
@@ -81,6 +94,8 @@ prov_registry_init (ProvRegistry *self)
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
   self->pending_schemes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                  (GDestroyNotify) g_ptr_array_unref);
+  self->pending_codecs = g_ptr_array_new ();
+  self->pending_appliers = g_ptr_array_new ();
 }
 
 static guint
@@ -122,13 +137,19 @@ claim_schemes (ProvRegistry *self, GHashTable *table, ProvPlugin *plugin)
     }
 }
 
+/* Highest priority first; on a tie the first in load order (a codec of
+ * the cache may be loaded later than its turn). */
 static int
-compare_priority (gconstpointer a, gconstpointer b)
+compare_priority (gconstpointer a, gconstpointer b, gpointer user_data)
 {
+  ProvRegistry *self = user_data;
   ProvPlugin *pa = *(ProvPlugin **) a;
   ProvPlugin *pb = *(ProvPlugin **) b;
+  guint x = order_of (self, pa), y = order_of (self, pb);
 
-  return prov_plugin_get_priority (pb) - prov_plugin_get_priority (pa);
+  if (prov_plugin_get_priority (pa) != prov_plugin_get_priority (pb))
+    return prov_plugin_get_priority (pb) - prov_plugin_get_priority (pa);
+  return x < y ? -1 : x > y;
 }
 
 gboolean
@@ -154,7 +175,7 @@ prov_registry_add_plugin (ProvRegistry *self, ProvPlugin *plugin, GError **error
   if (PROV_IS_CODEC (plugin))
     {
       g_ptr_array_add (self->codecs, plugin);
-      g_ptr_array_sort (self->codecs, compare_priority);
+      g_ptr_array_sort_with_data (self->codecs, compare_priority, self);
       handles = TRUE;
     }
   /* Triggers, installers and appliers are looked up by interface. */
@@ -213,14 +234,23 @@ load_file (ProvRegistry *self, const char *path, guint order)
   return g_steal_pointer (&plugin);
 }
 
+/* Takes @name, @magic and @encodings. */
 static void
-defer_file (ProvRegistry *self, const char *path, guint order, const char *const *schemes)
+defer_file (ProvRegistry *self, const char *path, guint order, const char *const *schemes,
+            gboolean codec, char *name, GStrv magic, GStrv encodings, gboolean applier)
 {
   Pending *pending = g_new0 (Pending, 1);
 
   pending->path = g_strdup (path);
   pending->order = order;
+  pending->name = name;
+  pending->magic = magic;
+  pending->encodings = encodings;
   g_ptr_array_add (self->pending, pending);
+  if (codec)
+    g_ptr_array_add (self->pending_codecs, pending);
+  if (applier)
+    g_ptr_array_add (self->pending_appliers, pending);
   for (guint i = 0; schemes[i] != NULL; i++)
     {
       const char *colon = strchr (schemes[i], ':');
@@ -235,7 +265,9 @@ defer_file (ProvRegistry *self, const char *path, guint order, const char *const
         }
       g_ptr_array_add (claimants, pending);
     }
-  g_debug ("plugin %s deferred until one of its schemes is used", path);
+  g_debug ("plugin %s deferred until one of its schemes is used%s%s", path,
+           codec ? " or data it recognizes comes" : "",
+           applier ? " or it is enabled as an applier" : "");
 }
 
 static void
@@ -265,6 +297,26 @@ load_scheme (ProvRegistry *self, const char *scheme)
   g_hash_table_remove (self->pending_schemes, lower);
 }
 
+/* Every pending codec that @data (or @name, a codec's name) calls for is
+ * loaded before the codecs are looked at. */
+static void
+load_codecs (ProvRegistry *self, GBytes *data, const char *content_encoding, const char *name)
+{
+  for (guint i = 0; i < self->pending_codecs->len; i++)
+    {
+      Pending *pending = self->pending_codecs->pdata[i];
+
+      if (name != NULL ? g_strcmp0 (name, pending->name) == 0
+                       : prov_codec_declarations_match ((const char *const *) pending->magic,
+                                                        (const char *const *) pending->encodings,
+                                                        data, content_encoding))
+        {
+          load_pending (self, pending);
+          g_ptr_array_remove_index (self->pending_codecs, i--);
+        }
+    }
+}
+
 static int
 compare_order (gconstpointer a, gconstpointer b, gpointer user_data)
 {
@@ -274,6 +326,28 @@ compare_order (gconstpointer a, gconstpointer b, gpointer user_data)
   return x < y ? -1 : x > y;
 }
 
+void
+prov_registry_load_appliers (ProvRegistry *self, ProvRegistryWantFunc wanted, gpointer user_data)
+{
+  gboolean loaded = FALSE;
+
+  g_return_if_fail (PROV_IS_REGISTRY (self));
+
+  for (guint i = 0; i < self->pending_appliers->len; i++)
+    {
+      Pending *pending = self->pending_appliers->pdata[i];
+
+      if (wanted != NULL && !wanted (pending->name, user_data))
+        continue;
+      load_pending (self, pending);
+      g_ptr_array_remove_index (self->pending_appliers, i--);
+      loaded = TRUE;
+    }
+  /* Appliers run in load order. */
+  if (loaded)
+    g_ptr_array_sort_with_data (self->plugins, compare_order, self);
+}
+
 static void
 load_all_pending (ProvRegistry *self)
 {
@@ -281,6 +355,8 @@ load_all_pending (ProvRegistry *self)
     return;
   for (guint i = 0; i < self->pending->len; i++)
     load_pending (self, self->pending->pdata[i]);
+  g_ptr_array_set_size (self->pending_codecs, 0);
+  g_ptr_array_set_size (self->pending_appliers, 0);
   g_ptr_array_set_size (self->pending, 0);
   g_hash_table_remove_all (self->pending_schemes);
   g_ptr_array_sort_with_data (self->plugins, compare_order, self);
@@ -313,16 +389,24 @@ load_directory (ProvRegistry *self, const char *dir, ProvPluginCache *cache)
       g_autoptr(ProvPlugin) plugin = NULL;
       g_autofree char *cached_name = NULL;
       g_auto(GStrv) schemes = NULL;
+      g_auto(GStrv) magic = NULL;
+      g_auto(GStrv) encodings = NULL;
+      gboolean codec = FALSE;
+      gboolean applier = FALSE;
       guint order = ++self->n_seen;
 
-      if (cache != NULL && prov_plugin_cache_lookup (cache, path, &cached_name, &schemes))
+      if (cache != NULL
+          && prov_plugin_cache_lookup (cache, path, &cached_name, &schemes, &codec, &magic,
+                                       &encodings, &applier))
         {
           if (self->blocked != NULL
               && g_strv_contains ((const char *const *) self->blocked, cached_name))
             g_info ("plugin %s (%s) blocked by PROV_PLUGIN_BLOCK", cached_name, path);
           else
             {
-              defer_file (self, path, order, (const char *const *) schemes);
+              defer_file (self, path, order, (const char *const *) schemes, codec,
+                          g_steal_pointer (&cached_name), g_steal_pointer (&magic),
+                          g_steal_pointer (&encodings), applier);
               added++;
             }
           continue;
@@ -427,6 +511,7 @@ prov_registry_find_codec (ProvRegistry *self, GBytes *data, const char *content_
 {
   g_return_val_if_fail (PROV_IS_REGISTRY (self), NULL);
 
+  load_codecs (self, data, content_encoding, NULL);
   for (guint i = 0; i < self->codecs->len; i++)
     if (prov_codec_recognize (self->codecs->pdata[i], data, content_encoding))
       return self->codecs->pdata[i];
@@ -438,6 +523,7 @@ prov_registry_lookup_codec (ProvRegistry *self, const char *name)
 {
   g_return_val_if_fail (PROV_IS_REGISTRY (self), NULL);
 
+  load_codecs (self, NULL, NULL, name);
   for (guint i = 0; i < self->codecs->len; i++)
     if (g_strcmp0 (prov_plugin_get_name (self->codecs->pdata[i]), name) == 0)
       return self->codecs->pdata[i];

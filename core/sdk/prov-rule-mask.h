@@ -5,11 +5,27 @@
 
 G_BEGIN_DECLS
 
-/* What a secret becomes. */
+/**
+ * PROV_RULE_MASK:
+ * What a secret becomes in a masked rule or URL.
+ *
+ * Since: 1.0
+ */
 #define PROV_RULE_MASK "…"
 
-/* TRUE when the parameter @name holds a secret (an assignment's value is
- * then masked). @name is normalized: `a` is GPP_A. */
+/**
+ * ProvRuleMaskSecretFunc:
+ * @name: a parameter name, normalized (`a` is GPP_A)
+ * @user_data: (closure): the caller's data
+ *
+ * Says which assignment names are secret, for
+ * prov_rule_mask_secrets_full().
+ *
+ * Returns: %TRUE when the parameter @name holds a secret (an assignment's
+ *   value is then masked)
+ *
+ * Since: 1.0
+ */
 typedef gboolean (*ProvRuleMaskSecretFunc) (const char *name, gpointer user_data);
 
 /**
@@ -42,6 +58,8 @@ typedef gboolean (*ProvRuleMaskSecretFunc) (const char *name, gpointer user_data
  * prov_rule_mask_check().
  *
  * Returns: (transfer full): the masked rule
+ *
+ * Since: 1.0
  */
 char *prov_rule_mask_secrets      (const char             *rule);
 
@@ -55,6 +73,8 @@ char *prov_rule_mask_secrets      (const char             *rule);
  * are secret (the store passes its schema).
  *
  * Returns: (transfer full): the masked rule
+ *
+ * Since: 1.0
  */
 char *prov_rule_mask_secrets_full (const char             *rule,
                                    ProvRuleMaskSecretFunc  is_secret,
@@ -69,12 +89,22 @@ char *prov_rule_mask_secrets_full (const char             *rule,
  * daemon shows or logs goes through it.
  *
  * Returns: (transfer full): the masked URL
+ *
+ * Since: 1.0
  */
 char *prov_url_mask_secrets       (const char             *url);
 
-/* Text that is no rule (a condition, a parameter's value): only the
- * passwords of URLs after a `scheme://` become `…`, so that
- * `sip:1001@host` stays as it is. */
+/**
+ * prov_text_mask_url_passwords:
+ * @text: text that is no rule (a condition, a parameter's value)
+ *
+ * Only the passwords of URLs after a `scheme://` become `…`, so that
+ * `sip:1001@host` stays as it is.
+ *
+ * Returns: (transfer full): the masked text
+ *
+ * Since: 1.0
+ */
 char *prov_text_mask_url_passwords (const char             *text);
 
 /**
@@ -92,6 +122,8 @@ char *prov_text_mask_url_passwords (const char             *text);
  * in its URL, is read leniently (see prov_rule_mask_secrets()) and passes.
  *
  * Returns: TRUE, or FALSE with @error saying what went wrong
+ *
+ * Since: 1.0
  */
 gboolean prov_rule_mask_check     (const char             *rule,
                                    GError                **error);

@@ -5,8 +5,15 @@
 
 G_BEGIN_DECLS
 
-/* One `NAME = "value" ;` of an alternative's `( … )!`; @name is normalized
- * (a…p → GPP_A…GPP_P), @value is raw (expanded when applied). */
+/**
+ * ProvAssignment:
+ * @name: the parameter, normalized (a…p become GPP_A…GPP_P)
+ * @value: the raw value (expanded when applied)
+ *
+ * One `NAME = "value" ;` of an alternative's `( … )!`.
+ *
+ * Since: 1.0
+ */
 typedef struct
 {
   char *name;
@@ -17,10 +24,17 @@ typedef struct
  * ProvRuleAlt:
  * @condition: raw text inside `( … )?`, or NULL when there is none
  * @assignments: (element-type ProvAssignment): from `( … )!`
- * @key, @uid, @pwd: raw (unexpanded, unquoted) option arguments or NULL
- * @post, @alias: the register letter 'a'…'p' (lower case), or 0
+ * @key: the `--key` argument, raw (unexpanded, unquoted), or %NULL
+ * @uid: the `--uid` argument, raw, or %NULL
+ * @pwd: the `--pwd` argument, raw, or %NULL
+ * @post: the `--post` register letter 'a'…'p' (lower case), or 0
+ * @alias: the `--alias` register letter 'a'…'p' (lower case), or 0
  * @srv: `--srv` given
  * @url: raw URL text (may be empty: an alternative with no URL)
+ *
+ * One alternative of a rule (SPEC §4).
+ *
+ * Since: 1.0
  */
 typedef struct
 {
@@ -35,6 +49,14 @@ typedef struct
   char      *url;
 } ProvRuleAlt;
 
+/**
+ * ProvRule:
+ * @alts: (element-type ProvRuleAlt): the alternatives, in order
+ *
+ * A parsed rule: prov_rule_parse().
+ *
+ * Since: 1.0
+ */
 typedef struct
 {
   GPtrArray *alts; /* ProvRuleAlt* */
@@ -61,17 +83,34 @@ typedef struct
  * message names the problem and the 1-based column, in characters
  * ("column 14: unbalanced parenthesis", "column 3: unknown option --foo",
  * "column 9: unterminated quote"). Option arguments are never echoed.
+ *
+ * Since: 1.0
  */
 ProvRule *prov_rule_parse  (const char  *text,
                             GError     **error);
+/**
+ * prov_rule_free:
+ * @rule: (nullable): a rule
+ *
+ * Frees @rule.
+ *
+ * Since: 1.0
+ */
 void      prov_rule_free   (ProvRule    *rule);
 
 /**
  * prov_rule_choose:
- * Evaluates conditions left to right with @vars; returns the index of the
- * first alternative whose condition holds or that has none, -1 when none is
- * taken (the rule is skipped, not failed), or -1 with @error set when a
- * condition does not parse.
+ * @rule: a parsed rule
+ * @vars: (element-type utf8 utf8): the macro variables, name → value
+ * @error: return location for a #PROV_ERROR
+ *
+ * Evaluates conditions left to right with @vars.
+ *
+ * Returns: the index of the first alternative whose condition holds or
+ *   that has none, -1 when none is taken (the rule is skipped, not
+ *   failed), or -1 with @error set when a condition does not parse
+ *
+ * Since: 1.0
  */
 int       prov_rule_choose (ProvRule    *rule,
                             GHashTable  *vars,
@@ -82,6 +121,7 @@ int       prov_rule_choose (ProvRule    *rule,
  * @url: an expanded URL: `[scheme '://'] [host [':' port]] '/' path`
  * @default_server: (nullable): the DHCP-given server (a host, host:port or
  *   a whole URL, as options 160/159/66/150 give) for a URL with no host
+ * @error: return location for a #PROV_ERROR
  *
  * Fills in the default scheme (`tftp`) and the server. Returns a full URL
  * `scheme://host[:port]/path`, or NULL with PROV_ERROR_TRANSPORT "no server"
@@ -97,6 +137,10 @@ int       prov_rule_choose (ProvRule    *rule,
  * scheme names. A URL without a scheme needs a `/` (`basic.txt` is an
  * error). A bad @default_server is PROV_ERROR_TRANSPORT "bad server
  * address".
+ *
+ * Returns: (transfer full): the full URL, or %NULL with @error set
+ *
+ * Since: 1.0
  */
 char     *prov_url_complete (const char  *url,
                              const char  *default_server,
@@ -104,13 +148,21 @@ char     *prov_url_complete (const char  *url,
 
 /**
  * prov_rule_list_unused:
- * @used: the option names a consumer uses, without dashes ("uid", "pwd",
- *   "post"…), or NULL for every option
+ * @rule: a parsed rule
+ * @used: (nullable) (array zero-terminated=1): the option names a
+ *   consumer uses, without dashes ("uid", "pwd", "post"…), or NULL for
+ *   every option
  * @assignments_used: whether the consumer applies `( … )!` assignments
  *
- * Returns: the options (`--key, --alias`) and "assignments" that some
- * alternative of @rule gives and the consumer ignores, comma-separated,
- * or NULL when there are none. Option arguments are never included.
+ * What of @rule a consumer would ignore, for a warning: a rule parameter
+ * has one syntax for every consumer.
+ *
+ * Returns: (transfer full) (nullable): the options (`--key, --alias`)
+ *   and "assignments" that some alternative of @rule gives and the
+ *   consumer ignores, comma-separated, or NULL when there are none.
+ *   Option arguments are never included.
+ *
+ * Since: 1.0
  */
 char     *prov_rule_list_unused (ProvRule           *rule,
                                  const char * const *used,

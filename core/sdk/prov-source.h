@@ -7,6 +7,13 @@
 
 G_BEGIN_DECLS
 
+/**
+ * ProvSource:
+ * A source turns a rule URL of its scheme into parameters: see
+ * #ProvSourceInterface.
+ *
+ * Since: 1.0
+ */
 #define PROV_TYPE_SOURCE (prov_source_get_type ())
 G_DECLARE_INTERFACE (ProvSource, prov_source, PROV, SOURCE, GObject)
 
@@ -25,6 +32,8 @@ G_DECLARE_INTERFACE (ProvSource, prov_source, PROV, SOURCE, GObject)
  * "schemes", like `gds://`) into the parameters the device uses from then
  * on, typically a new Profile_Rule. The engine applies them through the
  * schema, like any profile, and then runs the new rules once.
+ *
+ * Since: 1.0
  */
 struct _ProvSourceInterface
 {
@@ -45,6 +54,18 @@ struct _ProvSourceInterface
   gpointer padding[7];
 };
 
+/**
+ * prov_source_resolve_async:
+ * @self: the source
+ * @fetch: the rule URL and the transfer's settings
+ * @cancellable: (nullable): cancels the resolution
+ * @callback: (scope async): called when it is over
+ * @user_data: (closure): for @callback
+ *
+ * Works out the parameters for the URL of @fetch.
+ *
+ * Since: 1.0
+ */
 void        prov_source_resolve_async  (ProvSource          *self,
                                         ProvFetch           *fetch,
                                         GCancellable        *cancellable,
@@ -56,11 +77,29 @@ void        prov_source_resolve_async  (ProvSource          *self,
  * @result: the result passed to the callback of prov_source_resolve_async()
  * @error: return location for a #PROV_ERROR
  *
+ * A source that waits for something (an activation code entered by the user)
+ * fails with %PROV_ERROR_BUSY and a message saying what it waits for.
+ *
  * Returns: (transfer full) (element-type utf8 utf8): name → value
+ *
+ * Since: 1.0
  */
 GHashTable *prov_source_resolve_finish (ProvSource          *self,
                                         GAsyncResult        *result,
                                         GError             **error);
+/**
+ * prov_source_submit:
+ * @self: the source
+ * @input: user input the source waits for (an activation code)
+ * @error: return location for a #PROV_ERROR
+ *
+ * The source validates @input locally and keeps it for the next resolve.
+ *
+ * Returns: %TRUE, or %FALSE with %PROV_ERROR_INVALID_ARGS (malformed input)
+ *   or %PROV_ERROR_NOT_SUPPORTED (the source takes no input)
+ *
+ * Since: 1.0
+ */
 gboolean    prov_source_submit         (ProvSource          *self,
                                         const char          *input,
                                         GError             **error);

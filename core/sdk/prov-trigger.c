@@ -11,6 +11,19 @@ static void
 prov_trigger_default_init (ProvTriggerInterface *iface)
 {
   prov_plugin_role_set (iface, "trigger");
+  /**
+   * ProvTrigger::fired:
+   * @self: the trigger
+   * @action: a #ProvTriggerAction
+   * @cause: a #ProvCause
+   * @rule: (nullable): the rule to run, or %NULL for the configured rules
+   *
+   * A resync or an upgrade is due: prov_trigger_fire(). The daemon routes it
+   * to the scheduler, which applies Provision_Enable, busy lines and
+   * coalescing.
+   *
+   * Since: 1.0
+   */
   g_signal_new ("fired", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0,
                 NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_INT, G_TYPE_STRING);
 }

@@ -8,9 +8,25 @@
 
 G_BEGIN_DECLS
 
+/**
+ * ProvTrigger:
+ * Something that decides a resync (or upgrade) is due: see
+ * #ProvTriggerInterface.
+ *
+ * Since: 1.0
+ */
 #define PROV_TYPE_TRIGGER (prov_trigger_get_type ())
 G_DECLARE_INTERFACE (ProvTrigger, prov_trigger, PROV, TRIGGER, GObject)
 
+/**
+ * ProvTriggerAction:
+ * @PROV_TRIGGER_ACTION_RESYNC: run a resync
+ * @PROV_TRIGGER_ACTION_UPGRADE: run an upgrade attempt
+ *
+ * What a trigger asks for.
+ *
+ * Since: 1.0
+ */
 typedef enum
 {
   PROV_TRIGGER_ACTION_RESYNC,
@@ -30,6 +46,8 @@ typedef enum
  * ProvCause, const char *rule or NULL for the configured rules); the daemon
  * routes that to the scheduler, which applies Provision_Enable, busy lines
  * and coalescing.
+ *
+ * Since: 1.0
  */
 struct _ProvTriggerInterface
 {
@@ -43,23 +61,74 @@ struct _ProvTriggerInterface
   gpointer padding[8];
 };
 
+/**
+ * prov_trigger_start:
+ * @self: the trigger
+ * @engine: the engine, for the trigger's settings and status
+ * @error: return location for a #PROV_ERROR
+ *
+ * Begins listening (a trigger that is configured off does nothing).
+ *
+ * Returns: %TRUE, or %FALSE with @error set when it cannot
+ *
+ * Since: 1.0
+ */
 gboolean prov_trigger_start (ProvTrigger        *self,
                              ProvEngine         *engine,
                              GError            **error);
+/**
+ * prov_trigger_stop:
+ * @self: the trigger
+ *
+ * Stops listening; safe to call twice.
+ *
+ * Since: 1.0
+ */
 void     prov_trigger_stop  (ProvTrigger        *self);
+/**
+ * prov_trigger_fire:
+ * @self: the trigger
+ * @action: a resync or an upgrade
+ * @cause: why
+ * @rule: (nullable): the rule to run, or %NULL for the configured rules
+ *
+ * Emits "fired"; the daemon routes it to the scheduler.
+ *
+ * Since: 1.0
+ */
 void     prov_trigger_fire  (ProvTrigger        *self,
                              ProvTriggerAction   action,
                              ProvCause           cause,
                              const char         *rule);
-/* As prov_trigger_fire(), for a request from @requester (the peer's
- * address): a rule URL without a host uses it, as phones do. "fired"
- * handlers read it with prov_trigger_get_requester(). */
+/**
+ * prov_trigger_fire_from:
+ * @self: the trigger
+ * @action: a resync or an upgrade
+ * @cause: why
+ * @rule: (nullable): the rule to run, or %NULL for the configured rules
+ * @requester: the peer's address
+ *
+ * As prov_trigger_fire(), for a request from @requester: a rule URL without
+ * a host uses it, as phones do.
+ *
+ * Since: 1.0
+ */
 void     prov_trigger_fire_from (ProvTrigger        *self,
                                  ProvTriggerAction   action,
                                  ProvCause           cause,
                                  const char         *rule,
                                  const char         *requester);
-/* During a "fired" emission: the host that asked, or NULL. */
+/**
+ * prov_trigger_get_requester:
+ * @self: the trigger
+ *
+ * For "fired" handlers.
+ *
+ * Returns: (nullable): during a "fired" emission, the host that asked, or
+ *   %NULL
+ *
+ * Since: 1.0
+ */
 const char *prov_trigger_get_requester (ProvTrigger *self);
 
 G_END_DECLS

@@ -2,8 +2,9 @@
 #pragma once
 
 /* The plugin SDK: everything a plugin needs from libprovision, and only
- * that (every header here is installed; every function they declare is
- * exported, see core/sdk/libprovision.symbols). Link plugins with
+ * that, and the client API for applications (prov-client.h); every header
+ * here is installed, every function they declare is exported (see
+ * core/sdk/libprovision.symbols). Link plugins with
  * -Wl,--version-script=plugin.map (pkg-config --variable=plugin_map
  * provision-1), so that a plugin exports its ABI versions and entry point
  * only. */

@@ -13,14 +13,20 @@ typedef struct _ProvPluginCache ProvPluginCache;
 /* A missing or unreadable cache is an empty one. */
 ProvPluginCache *prov_plugin_cache_load     (const char       *path);
 void             prov_plugin_cache_free     (ProvPluginCache  *cache);
-/* TRUE with the plugin's name and URL schemes when @file is cached and
- * unchanged (device, inode, size, mtime, ctime) and may wait until a
- * scheme of it is asked for: not a codec (codecs are chosen by content, so
- * every one must be there). */
+/* TRUE with what the plugin declared when @file is cached and unchanged
+ * (device, inode, size, mtime, ctime) and may wait until it is needed:
+ * until one of its URL @schemes is asked for; when @codec, until data
+ * comes that its @magic or @encodings (content-encodings) recognize; when
+ * @applier, until the appliers that are enabled are asked for. A codec
+ * that recognizes data its own way is never deferred. */
 gboolean         prov_plugin_cache_lookup   (ProvPluginCache  *cache,
                                              const char       *file,
                                              char            **name,
-                                             GStrv            *schemes);
+                                             GStrv            *schemes,
+                                             gboolean         *codec,
+                                             GStrv            *magic,
+                                             GStrv            *encodings,
+                                             gboolean         *applier);
 void             prov_plugin_cache_remember (ProvPluginCache  *cache,
                                              const char       *file,
                                              ProvPlugin       *plugin);
