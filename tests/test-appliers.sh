@@ -7,6 +7,11 @@
 # Environment (meson sets it): PROVISIOND PROVISIONCTL PROV_PLUGIN_PATH
 # PROV_SCHEMA_DIR PROV_APPLIER_MAP_DIR PROV_INTEROP_DIR
 set -eu
+# The UAs listen on the profile's fixed SIP port (5060): each case gets a
+# network namespace of its own, so that cases run in parallel do not meet.
+if [ "${PROV_APPLIERS_NETNS:-}" != 1 ]; then
+  PROV_APPLIERS_NETNS=1 PROV_IN_NETNS= exec "$(dirname "$0")/in-netns" "$0" "$@"
+fi
 case=$1
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/prov-test.sh"

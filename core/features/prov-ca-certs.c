@@ -8,7 +8,6 @@
 #include <gnutls/x509.h>
 
 #include "prov-ca-certs.h"
-#include "prov-custom-ca.h"
 #include "prov-error.h"
 
 /* GnuTLS is opened the first time a certificate is checked, not linked:

@@ -5,6 +5,9 @@
 
 G_BEGIN_DECLS
 
+/* The largest CA file accepted: a bundle of roots, not a download. */
+#define PROV_CUSTOM_CA_MAX_SIZE (1024 * 1024)
+
 /* Checking custom CA certificates (prov-custom-ca.c) with a GnuTLS that is
  * loaded on first use: a process that never installs a custom CA does not
  * load GnuTLS and its seven libraries (see prov-ca-certs.c). */

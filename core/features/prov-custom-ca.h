@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "prov-ca-certs.h"
 #include "prov-engine.h"
 #include "prov-fetch.h"
 
@@ -11,9 +12,6 @@ G_BEGIN_DECLS
 /* The installed custom CA, in the state directory. Transports that verify
  * servers trust it (when it exists) besides the system store. */
 /* PROV_CUSTOM_CA_FILE: prov-fetch.h. */
-
-/* The largest CA file accepted: a bundle of roots, not a download. */
-#define PROV_CUSTOM_CA_MAX_SIZE (1024 * 1024)
 
 /* What an update ended with, when it did not fail. */
 typedef enum
