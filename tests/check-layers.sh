@@ -41,8 +41,6 @@ DAEMON_CLI_SHARED = {
 # anything under tests/, the shared test library).
 SHARED_TEST_LIBS = {
     'codec-test-util.h': 'plugins/gzip/tests: the codec test library, for the aes tests too',
-    'http-test-util.h': 'plugins/http/tests: the nginx and certificate helpers, for the core '
-                        "custom-CA and syslog tests too",
 }
 
 

@@ -14,7 +14,8 @@ if [ "${PROV_APPLIERS_NETNS:-}" != 1 ]; then
 fi
 case=$1
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib-dbus.sh"
+. "$here/lib/prov-test.sh"
+prov_dbus_setup
 . "$here/peers/sip-peers.sh"
 
 skip() { echo "SKIP: $*"; exit 77; }

@@ -7,9 +7,8 @@
 #   test-cli-ja.sh SOURCE_ROOT BUILD_ROOT
 set -eu
 src=$1 build=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$src/tests/lib/prov-test.sh"
+prov_test_tmp cli-ja
 ctl="$build/core/cli/provisionctl"
 export PROV_SCHEMA_DIR="$src/schemas" PROV_PLUGIN_PATH="$build/plugins/file" PROV_LOCALEDIR="$build/po"
 locale -a 2>/dev/null | grep -qi '^ja_JP.utf8$' ||

@@ -4,11 +4,9 @@
 #   test-cli.sh SOURCE_ROOT BUILD_ROOT
 set -eu
 src=$1 build=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$src/tests/lib/prov-test.sh"
+prov_test_tmp cli
 ctl="$build/core/cli/provisionctl"
-. "$src/tests/lib-store.sh"
 export PROV_SCHEMA_DIR="$src/schemas" PROV_PLUGIN_PATH="$build/plugins/file" PROV_LOCALEDIR="$build/po"
 export LC_ALL=C.UTF-8
 st="$tmp/state"

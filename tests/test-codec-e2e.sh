@@ -6,9 +6,8 @@
 #   test-codec-e2e.sh SOURCE_ROOT BUILD_ROOT
 set -eu
 src=$1 build=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$src/tests/lib/prov-test.sh"
+prov_test_tmp codec-e2e
 ctl="$build/core/cli/provisionctl"
 export PROV_SCHEMA_DIR="$src/schemas" LC_ALL=C.UTF-8
 export PROV_PLUGIN_PATH="$build/plugins/file:$build/plugins/gzip:$build/plugins/aes"

@@ -7,22 +7,12 @@
 #   test-daemon-schedule.sh SOURCE_ROOT BUILD_ROOT
 set -eu
 src=$1 build=$2
-tmp=$(mktemp -d)
-fail() { echo "FAIL: $*" >&2; exit 1; }
-daemon_pid= nginx_pid=
-cleanup() {
-  [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null
-  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
-  "$src/tests/peers/rsyslog.sh" stop "$tmp/syslog" >/dev/null 2>&1 || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$src/tests/lib/prov-test.sh"
+prov_test_tmp daemon-schedule
+trap '"$src/tests/peers/rsyslog.sh" stop "$tmp/syslog" >/dev/null 2>&1 || true; cleanup' EXIT
 export PROV_SCHEMA_DIR="$src/schemas" PROV_PLUGIN_PATH="$build/plugins/file:$build/plugins/http"
 ctl="$build/core/cli/provisionctl" daemon="$build/core/daemon/provisiond"
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 # Waits until FILE has at least N lines matching RE (bounded: 20 s).
 wait_lines() {
   i=0
@@ -36,20 +26,8 @@ mkdir -p "$tmp/syslog" "$tmp/www" "$tmp/state"
 syslog_port=$("$src/tests/peers/rsyslog.sh" start "$tmp/syslog")
 printf '<flat-profile><GPP_A>periodic</GPP_A></flat-profile>\n' >"$tmp/www/basic.xml"
 http_port=$(free_port)
-cat >"$tmp/nginx.conf" <<CONF
-daemon off;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $tmp; proxy_temp_path $tmp; fastcgi_temp_path $tmp;
-  uwsgi_temp_path $tmp; scgi_temp_path $tmp;
-  server { listen 127.0.0.1:$http_port; root $tmp/www; }
-}
-CONF
-nginx -p "$tmp" -c "$tmp/nginx.conf" &
-nginx_pid=$!
+start_nginx_with "$http_port" "  server { listen 127.0.0.1:$http_port; root $tmp/www; }" \
+  "  access_log off;"
 cp "$src/data/examples/device.conf" "$tmp/state/device.conf"
 "$ctl" --state-dir "$tmp/state" set Resync_Random_Delay=0 Resync_Periodic=1 \
   Resync_Error_Retry_Delay=1 "Syslog_Server=127.0.0.1:$syslog_port" Syslog_Identifier=None \

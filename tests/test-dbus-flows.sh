@@ -9,12 +9,9 @@
 set -eu
 case=$1
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib-dbus.sh"
+. "$here/lib/prov-test.sh"
+prov_dbus_setup
 
-free_udp_port() {
-  python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 json_get() { # json_get FILE PYTHON-EXPRESSION-ON-d
   python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
@@ -25,22 +22,8 @@ can_be_nobody() {
   return 1
 }
 
-st=$tmp/state profiles=$tmp/state/profiles
-mkdir -p "$st/profiles"
-device() { # device [EXTRA-LINES]: the device file, with plugin settings
-  cat >"$st/device.conf" <<EOF
-[Device]
-MAC=00:0e:08:ab:cd:ef
-Vendor=Cisco
-ProductName=CP-8845-3PCC
-SeriesNumber=8845
-SerialNumber=88012BA01234
-SoftwareVersion=1.0.0
-${1:-}
-EOF
-}
-device
-offline set Resync_On_Reset=No >/dev/null
+make_state 1.0.0
+device() { write_device 1.0.0 "${1:-}"; } # device [EXTRA-LINES]: with plugin settings
 start_bus
 
 case $case in
@@ -48,19 +31,7 @@ activate)
   start_nginx
   printf '<flat-profile><GPP_A>activated</GPP_A></flat-profile>\n' >"$tmp/www/phone.xml"
   rule="http://127.0.0.1:$port/phone.xml"
-  # A CA and a server certificate for 127.0.0.1, made with the openssl CLI.
-  (
-    cd "$tmp"
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key \
-      -out ca.pem -days 2 -subj "/CN=Activation Test CA" \
-      -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
-    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key \
-      -out server.csr -subj "/CN=127.0.0.1"
-    printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n' \
-      >server.ext
-    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem \
-      -days 2 -extfile server.ext
-  ) >"$tmp/openssl.log" 2>&1 || fail "openssl"
+  make_server_cert "$tmp" "Activation Test CA"
   cat >"$tmp/codes.json" <<EOF
 {"1234567890123456": {"profile_rule": "$rule"},
  "2222333344445555": {"profile_rule": "$rule", "expires": 1000000000},
@@ -170,13 +141,7 @@ upgrade)
   head -c $((1536 * 1024)) /dev/urandom >"$tmp/www/slow/fw.1.2.0.img"
   head -c 70000 /dev/urandom >"$tmp/tftp/fw.1.3.0.img"
   head -c 1000 /dev/urandom >"$tmp/www/fw.1.0.5.img"
-  tport=$(free_udp_port)
-  # tftpd-hpa resolves a named address with AI_ADDRCONFIG, which fails
-  # where loopback is the only interface; in here the wildcard is loopback.
-  /usr/sbin/in.tftpd --foreground -4 --address ":$tport" --secure --user root \
-    "$tmp/tftp" >"$tmp/tftpd.log" 2>&1 &
-  extra_pids="$extra_pids $!"
-  wait_until 10 tftpd sh -c "ss -Huln 'sport = :$tport' | grep -q ."
+  start_tftpd "$tmp/tftp"
   # The installer: a copy, or a failure with a message while $tmp/fail exists.
   cat >"$tmp/install.sh" <<EOF
 #!/bin/sh

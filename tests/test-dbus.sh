@@ -8,23 +8,10 @@
 set -eu
 case=$1
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib-dbus.sh"
-. "$here/lib-store.sh"
+. "$here/lib/prov-test.sh"
+prov_dbus_setup
 
-# A state directory whose boot resync is off: every resync is the test's.
-st=$tmp/state
-mkdir -p "$st/profiles"
-cat >"$st/device.conf" <<EOF
-[Device]
-MAC=00:0e:08:ab:cd:ef
-Vendor=Cisco
-ProductName=CP-8845-3PCC
-SeriesNumber=8845
-SerialNumber=88012BA01234
-SoftwareVersion=11.3.1
-EOF
-offline set Resync_On_Reset=No >/dev/null
-profiles=$st/profiles
+make_state
 start_bus
 
 case $case in

@@ -7,15 +7,13 @@
 #   test-interop.sh SOURCE_ROOT BUILD_ROOT INTEROP_DIR
 set -eu
 src=$1 build=$2 interop=$3
-. "$src/tests/lib-store.sh"
+. "$src/tests/lib/prov-test.sh"
 if [ ! -f "$interop/expected.tsv" ] || [ ! -d "$interop/profiles" ]; then
   echo "SKIP: no interop corpus at $interop" >&2
   exit 77
 fi
 interop=$(cd "$interop" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+prov_test_tmp interop
 ctl="$build/core/cli/provisionctl"
 export PROV_SCHEMA_DIR="$src/schemas" PROV_PLUGIN_PATH="$build/plugins/file"
 export LC_ALL=C.UTF-8

@@ -7,8 +7,8 @@
 set -eu
 src=$1 build=$2
 : "${PROV_PLUGIN_PATH:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$src/tests/lib/prov-test.sh"
+prov_test_tmp plugin-cache
 fail() { echo "FAIL: $*" >&2; cat "$tmp/err" >&2; exit 1; }
 ctl="$build/core/cli/provisionctl"
 export PROV_SCHEMA_DIR="$src/schemas" LC_ALL=C.UTF-8 G_MESSAGES_DEBUG=Prov

@@ -7,9 +7,8 @@
 #   test-sdk-symbols.sh SOURCE_ROOT BUILD_ROOT
 set -eu
 src=$1 build=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$src/tests/lib/prov-test.sh"
+prov_test_tmp sdk-symbols
 
 grep -v '^#' "$src/core/sdk/libprovision.symbols" | sed '/^$/d' | sort >"$tmp/expected"
 [ "$(wc -l <"$tmp/expected")" -gt 50 ] || fail "the symbol list is suspiciously short"

@@ -9,24 +9,13 @@
 # PROV_SCHEMA_DIR PROV_LOCALEDIR.
 set -eu
 case=$1
-. "$(dirname "$0")/lib-dbus.sh"
+. "$(dirname "$0")/lib/prov-test.sh"
+prov_dbus_setup
 
-st=$tmp/state
-mkdir -p "$st/profiles"
-cat >"$st/device.conf" <<EOF
-[Device]
-MAC=00:0e:08:ab:cd:ef
-Vendor=Cisco
-ProductName=CP-8845-3PCC
-SeriesNumber=8845
-SerialNumber=88012BA01234
-SoftwareVersion=11.3.1
-EOF
-offline set Resync_On_Reset=No >/dev/null
-profiles=$st/profiles
+make_state
 start_bus
 
-# The unprivileged caller (use_nobody and as_nobody come from lib-dbus.sh).
+# The unprivileged caller (use_nobody and as_nobody come from lib/prov-test.sh).
 asuser() { as_nobody "$nobody_ctl" --session "$@"; }
 user_call() { # user_call METHOD ARG…
   method=$1

@@ -8,27 +8,18 @@
 set -eu
 src=$1 build=$2
 [ -x /usr/sbin/in.tftpd ] || { echo "SKIP: /usr/sbin/in.tftpd missing (tftpd-hpa)"; exit 77; }
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$src/tests/lib/prov-test.sh"
+prov_test_tmp streaming
 ctl="$build/core/cli/provisionctl"
 export PROV_SCHEMA_DIR="$src/schemas" LC_ALL=C.UTF-8
 export PROV_PLUGIN_PATH="$build/plugins/tftp:$build/plugins/installer"
 st="$tmp/state"
 srv="$tmp/srv"
 mkdir -p "$st" "$srv"
-chmod 0755 "$tmp" "$srv"
+chmod 0755 "$srv"
 
-# The namespace is ours alone: a fixed port is free.
-port=6969
-/usr/sbin/in.tftpd --foreground --address ":$port" --secure --user root "$srv" \
-  >"$tmp/tftpd.log" 2>&1 &
-pid=$!
+start_tftpd "$srv"
+port=$tport
 cat >"$st/device.conf" <<CONF
 [Device]
 MAC=00:0e:08:ab:cd:ef
@@ -45,14 +36,6 @@ run() { # run EXPECTED_EXIT ARGS… ; output in $tmp/out, $tmp/err
   set +e; "$ctl" --state-dir "$st" "$@" >"$tmp/out" 2>"$tmp/err"; got=$?; set -e
   [ "$got" = "$want" ] || { cat "$tmp/out" "$tmp/err"; fail "'$*' exited $got, expected $want"; }
 }
-# Bounded wait for the server, without sleeping blind.
-ready=
-for _ in $(seq 1 200); do
-  if ss -Huln "sport = :$port" | grep -q .; then ready=1; break; fi
-  kill -0 "$pid" 2>/dev/null || break
-  python3 -c "import time; time.sleep(0.05)"
-done
-[ -n "$ready" ] || { cat "$tmp/tftpd.log"; fail "tftpd-hpa did not listen"; }
 
 # Firmware: 3 MiB against a 1 MiB cap, in 512-byte blocks of unknown total.
 head -c $((3 * 1024 * 1024)) /dev/urandom >"$srv/fw-2.0.img"

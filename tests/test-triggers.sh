@@ -13,45 +13,14 @@ case=$1
 export LC_ALL=C.UTF-8 no_proxy='*'
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib/prov-test.sh"
 src=$(dirname "$here")
 scenarios=$src/plugins/sip/tests
 
-tmp=$(mktemp -d /tmp/prov-triggers-XXXXXX)
+prov_test_tmp triggers
 st=$tmp/state tftproot=$tmp/tftp
 mkdir -p "$st" "$tftproot"
-daemon_pid='' tftpd_pid='' tftpd69_pid=''
-cleanup() {
-  for p in $daemon_pid $tftpd_pid $tftpd69_pid; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL ($case): $*" >&2
-  for f in "$tmp"/*.log; do
-    [ -f "$f" ] && { echo "== $f" >&2; tail -n 30 "$f" >&2; }
-  done
-  exit 1
-}
 
-# Polls a condition every 50 ms, at most SECONDS long (wall clock).
-wait_until() { # wait_until SECONDS WHAT COMMAND…
-  end=$(($(date +%s) + $1 + 1)) what=$2
-  shift 2
-  while ! "$@" >/dev/null 2>&1; do
-    [ "$(date +%s)" -lt "$end" ] || fail "timed out waiting for $what"
-    sleep 0.05
-  done
-}
-
-free_port() { # free_port tcp|udp
-  python3 -c 'import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])' "$1"
-}
-
-offline() { "$PROVISIONCTL" --state-dir "$st" "$@"; }
 param_is() { [ "$(offline get "$1" 2>/dev/null)" = "$2" ]; }
 wait_param() { # wait_param NAME VALUE: the daemon applied it (bounded: 20 s)
   wait_until 20 "$1 = $2" param_is "$1" "$2"
@@ -64,8 +33,6 @@ alive() { kill -0 "$daemon_pid" 2>/dev/null || fail "provisiond died"; }
 # Resyncs the daemon finished (its log says so once per resync).
 n_resyncs() { grep -c -E "resync (succeeded|failed)" "$tmp/daemon.log" || true; }
 resyncs_are() { [ "$(n_resyncs)" = "$1" ]; }
-has() { grep -q -- "$1" "$2" || { cat "$2" >&2; fail "$2 lacks: $1"; }; }
-lacks() { ! grep -q -- "$1" "$2" || { cat "$2" >&2; fail "$2 has: $1"; }; }
 
 profile() { # profile FILE NAME VALUE [NAME VALUE…]: a flat profile in the TFTP root
   file=$tftproot/$1
@@ -78,21 +45,6 @@ profile() { # profile FILE NAME VALUE [NAME VALUE…]: a flat profile in the TFT
   mv "$file.tmp" "$file"
 }
 
-start_tftpd() {
-  tport=$(free_port udp)
-  # Not --address 127.0.0.1:PORT: with loopback only, tftpd-hpa's
-  # getaddrinfo (AI_ADDRCONFIG) refuses the address and it exits (66). The
-  # namespace has nothing but loopback, so the wildcard is 127.0.0.1 anyway.
-  /usr/sbin/in.tftpd --foreground -4 --address ":$tport" --secure --user root \
-    "$tftproot" >"$tmp/tftpd.log" 2>&1 &
-  tftpd_pid=$!
-  # Ready when it answers a read request (with the file or an error).
-  wait_until 10 "tftpd" python3 -c 'import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(0.2)
-s.sendto(b"\0\1probe\0octet\0", ("127.0.0.1", int(sys.argv[1])))
-s.recvfrom(600)' "$tport"
-}
 
 # The device file: the example identity plus the groups given.
 device() { # device GROUP-TEXT
@@ -111,7 +63,7 @@ start_daemon() {
 # Base parameters: nothing runs by itself, no retry after a failure.
 offline set Resync_On_Reset=No Resync_Periodic=0 Resync_Random_Delay=0 \
   Resync_Error_Retry_Delay=0 >/dev/null
-start_tftpd
+start_tftpd "$tftproot"
 
 # ---- action-url ------------------------------------------------------------
 
@@ -498,12 +450,8 @@ Command=cp %f $tmp/installed.img"
 relative_rules() {
   /usr/sbin/in.tftpd --foreground -4 --address ":69" --secure --user root \
     "$tftproot" >"$tmp/tftpd69.log" 2>&1 &
-  tftpd69_pid=$!
-  wait_until 10 "tftpd on 69" python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(0.2)
-s.sendto(b"\0\1probe\0octet\0", ("127.0.0.1", 69))
-s.recvfrom(600)'
+  extra_pids="$extra_pids $!"
+  wait_until 10 "tftpd on 69" tftp_answers 69
   before=$(n_resyncs)
   profile rel.txt GPP_A relative-1
   expect_http 200 "admin:$pass" "/admin/resync?/rel.txt"

@@ -9,8 +9,8 @@ set -eu
 src=$1 probe=$2
 wrap="$src/tests/valgrind-wrap" netns="$src/tests/in-netns"
 command -v valgrind >/dev/null || { echo "SKIP: valgrind is not installed"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$src/tests/lib/prov-test.sh"
+prov_test_tmp valgrind-wrap
 fail() { echo "FAIL: $*" >&2; [ -f "$tmp/err" ] && cat "$tmp/err" >&2; exit 1; }
 
 # Runs the wrapper; sets $rc and keeps stderr in $tmp/err.

@@ -7,6 +7,7 @@
 #include "prov-alias.h"
 #include "prov-error.h"
 #include "prov-parse-steps.h"
+#include "prov-test.h"
 
 static void
 test_alias_map (void)
@@ -66,8 +67,10 @@ test_alias_linear (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/alias/map", test_alias_map);
-  g_test_add_func ("/alias/linear", test_alias_linear);
-  return g_test_run ();
+  static const TestCase cases[] = {
+    { "/alias/map", test_alias_map },
+    { "/alias/linear", test_alias_linear },
+  };
+
+  return test_main (&argc, &argv, cases, G_N_ELEMENTS (cases));
 }

@@ -7,6 +7,7 @@
 #include "prov-condition.h"
 #include "prov-error.h"
 #include "prov-parse-steps.h"
+#include "prov-test.h"
 
 static GHashTable *
 make_vars (void)
@@ -442,16 +443,18 @@ test_condition_columns (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/condition/eval", test_condition_eval);
-  g_test_add_func ("/condition/errors", test_condition_errors);
-  g_test_add_func ("/condition/no-short-circuit", test_condition_no_short_circuit);
-  g_test_add_func ("/condition/null-vars", test_condition_null_vars);
-  g_test_add_func ("/condition/deep", test_condition_deep);
-  g_test_add_func ("/condition/linear", test_condition_linear);
-  g_test_add_func ("/condition/columns", test_condition_columns);
-  g_test_add_func ("/condition/macro-budget", test_condition_macro_budget);
-  g_test_add_func ("/version/compare", test_version_compare);
-  g_test_add_func ("/version/sorted", test_version_sorted);
-  return g_test_run ();
+  static const TestCase cases[] = {
+    { "/condition/eval", test_condition_eval },
+    { "/condition/errors", test_condition_errors },
+    { "/condition/no-short-circuit", test_condition_no_short_circuit },
+    { "/condition/null-vars", test_condition_null_vars },
+    { "/condition/deep", test_condition_deep },
+    { "/condition/linear", test_condition_linear },
+    { "/condition/columns", test_condition_columns },
+    { "/condition/macro-budget", test_condition_macro_budget },
+    { "/version/compare", test_version_compare },
+    { "/version/sorted", test_version_sorted },
+  };
+
+  return test_main (&argc, &argv, cases, G_N_ELEMENTS (cases));
 }

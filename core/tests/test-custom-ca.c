@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "http-test-util.h"
+#include "prov-test.h"
 #include "prov-context.h"
 #include "prov-custom-ca.h"
 #include "prov-error.h"
@@ -40,33 +40,6 @@ typedef struct
 
 /* ---- certificates and servers ------------------------------------------- */
 
-static void
-openssl (const char *first, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) "openssl");
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  test_spawn_check ((const char *const *) argv->pdata);
-}
-
-static void
-make_ca (const char *name, const char *subject)
-{
-  g_autofree char *key = g_strdup_printf ("%s.key", name);
-  g_autofree char *pem = g_strdup_printf ("htdocs/%s.pem", name);
-
-  openssl ("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-           "-keyout", key, "-out", pem, "-days", "2", "-subj", subject,
-           "-addext", "basicConstraints=critical,CA:TRUE",
-           "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL);
-}
-
 /* A CA whose validity ended in 2020: `openssl ca` is the one that backdates. */
 static void
 make_expired_ca (void)
@@ -79,11 +52,13 @@ make_expired_ca (void)
               "[any]\ncommonName = supplied\n"
               "[ca_ext]\nbasicConstraints = critical,CA:TRUE\n"
               "keyUsage = critical,keyCertSign,cRLSign\n", -1);
-  openssl ("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-           "-keyout", "expired.key", "-out", "expired.csr", "-subj", "/CN=Expired CA", NULL);
-  openssl ("ca", "-batch", "-config", "expired.cnf", "-selfsign", "-keyfile", "expired.key",
-           "-in", "expired.csr", "-out", "htdocs/expired.pem", "-startdate", "20200101000000Z",
-           "-enddate", "20200201000000Z", "-extensions", "ca_ext", "-notext", NULL);
+  test_openssl ("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                "-nodes", "-keyout", "expired.key", "-out", "expired.csr",
+                "-subj", "/CN=Expired CA", NULL);
+  test_openssl ("ca", "-batch", "-config", "expired.cnf", "-selfsign", "-keyfile", "expired.key",
+                "-in", "expired.csr", "-out", "htdocs/expired.pem", "-startdate",
+                "20200101000000Z", "-enddate", "20200201000000Z", "-extensions", "ca_ext",
+                "-notext", NULL);
 }
 
 static char *
@@ -110,18 +85,19 @@ make_files (void)
   gsize ca_len;
 
   test_write ("htdocs/profile.xml", PROFILE, -1);
-  make_ca ("ca", "/CN=" CA_CN);
-  make_ca ("other-ca", "/CN=Second Custom CA");
+  test_make_ca ("ca.key", "htdocs/ca.pem", "/CN=" CA_CN);
+  test_make_ca ("other-ca.key", "htdocs/other-ca.pem", "/CN=Second Custom CA");
   make_expired_ca ();
   /* The server's certificate, signed by our CA: also the non-CA leaf. */
   test_write ("server.ext", "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
                             "subjectAltName=IP:127.0.0.1\n", -1);
-  openssl ("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-           "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1", NULL);
-  openssl ("x509", "-req", "-in", "server.csr", "-CA", "htdocs/ca.pem", "-CAkey", "ca.key",
-           "-CAcreateserial", "-out", "htdocs/leaf.pem", "-days", "2", "-extfile", "server.ext",
-           NULL);
-  openssl ("x509", "-in", "htdocs/ca.pem", "-outform", "DER", "-out", "htdocs/ca.der", NULL);
+  test_openssl ("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1",
+                NULL);
+  test_openssl ("x509", "-req", "-in", "server.csr", "-CA", "htdocs/ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-out", "htdocs/leaf.pem", "-days", "2", "-extfile",
+                "server.ext", NULL);
+  test_openssl ("x509", "-in", "htdocs/ca.pem", "-outform", "DER", "-out", "htdocs/ca.der", NULL);
 
   ca = read_test_file ("htdocs/ca.pem", &ca_len);
   other = read_test_file ("htdocs/other-ca.pem", NULL);
@@ -181,13 +157,7 @@ open_context (Fixture *f)
 static void
 set_param (Fixture *f, const char *name, const char *value)
 {
-  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
-  g_autoptr(GError) error = NULL;
-
-  prov_change_set_add (changes, name, value, PROV_ACCESS_UNSET, "test", 0);
-  g_assert_true (prov_store_apply (prov_context_get_store (f->ctx), changes, PROV_CALLER_ADMIN,
-                                   NULL, &error));
-  g_assert_no_error (error);
+  test_store_set (prov_context_get_store (f->ctx), (const char *[]) { name, value, NULL });
 }
 
 static void set_ca_rule (Fixture *f, const char *format, ...) G_GNUC_PRINTF (2, 3);
@@ -207,17 +177,12 @@ set_ca_rule (Fixture *f, const char *format, ...)
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("+05:30");
   g_autoptr(GDateTime) when = g_date_time_new (tz, 2024, 11, 4, 1, 2, 3);
-  g_autofree char *device = NULL;
   g_autofree char *rule = NULL;
 
-  f->dir = g_dir_make_tmp ("prov-custom-ca-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = test_state_dir_new ("custom-ca", DEVICE);
   f->ca_file = g_build_filename (f->dir, PROV_CUSTOM_CA_FILE, NULL);
-  device = g_build_filename (f->dir, "device.conf", NULL);
-  g_assert_true (g_file_set_contents (device, DEVICE, -1, NULL));
   f->clock = prov_clock_new_virtual (g_date_time_to_unix (when) * G_USEC_PER_SEC);
   open_context (f);
   rule = g_strdup_printf ("https://127.0.0.1:%u/profile.xml", test_server_port (nginx, PORT_HTTPS));
@@ -225,29 +190,11 @@ fixture_setup (Fixture *f, gconstpointer data)
 }
 
 static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->ctx);
   g_clear_object (&f->clock);
-  rm_rf (f->dir);
+  test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->ca_file);
 }

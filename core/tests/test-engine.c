@@ -9,6 +9,7 @@
 #include "prov-context.h"
 #include "prov-error.h"
 #include "prov-parse-steps.h"
+#include "prov-test.h"
 
 typedef struct
 {
@@ -55,27 +56,10 @@ fixture_setup (Fixture *f, gconstpointer data)
 }
 
 static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->ctx);
-  rm_rf (f->dir);
+  test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->profiles);
   g_ptr_array_unref (f->log);
@@ -131,13 +115,7 @@ store_bytes (Fixture *f)
 static void
 set_params (Fixture *f, const char *name, const char *value)
 {
-  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
-  g_autoptr(GError) error = NULL;
-
-  prov_change_set_add (changes, name, value, PROV_ACCESS_UNSET, "test", 0);
-  g_assert_true (prov_store_apply (prov_context_get_store (f->ctx), changes, PROV_CALLER_ADMIN,
-                                   NULL, &error));
-  g_assert_no_error (error);
+  test_store_set (prov_context_get_store (f->ctx), (const char *[]) { name, value, NULL });
 }
 
 static void

@@ -8,6 +8,7 @@
 #include "prov-macro.h"
 #include "prov-macro-private.h"
 #include "prov-parse-steps.h"
+#include "prov-test.h"
 
 static GHashTable *
 make_vars (void)
@@ -284,17 +285,6 @@ hashed_by (GHashTable *vars, const char *text)
   return hashed_bytes;
 }
 
-static char *
-repeat (const char *unit, guint n, const char *tail)
-{
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; i < n; i++)
-    g_string_append (s, unit);
-  g_string_append (s, tail);
-  return g_string_free (s, FALSE);
-}
-
 /* Issue 12: `$` and 200,000 letters took 17 s, every name prefix being
  * looked up. The work of the lookups must not grow with the run. */
 static void
@@ -307,8 +297,8 @@ test_macro_long_name (void)
   guint64 at_n, at_2n;
 
   g_hash_table_insert (vars, "MA", "000e08abcdef");
-  n = repeat ("x", 20000, "");
-  n2 = repeat ("x", 40000, "");
+  n = test_repeat ("x", 20000, "");
+  n2 = test_repeat ("x", 40000, "");
   n[0] = n2[0] = '$';
   at_n = hashed_by (vars, n);
   at_2n = hashed_by (vars, n2);
@@ -333,7 +323,7 @@ assert_linear (GHashTable *vars, const char *unit)
 
   for (guint i = 0; i < 2; i++)
     {
-      g_autofree char *text = repeat (unit, 10000 << i, "");
+      g_autofree char *text = test_repeat (unit, 10000 << i, "");
       g_autofree char *out = NULL;
       guint64 before = prov_parse_steps;
 
@@ -363,7 +353,7 @@ static void
 test_macro_unclosed (void)
 {
   g_autoptr (GHashTable) vars = make_vars ();
-  g_autofree char *text = repeat ("$(A:1", 1000, "");
+  g_autofree char *text = test_repeat ("$(A:1", 1000, "");
   g_autofree char *out = prov_macro_expand (text, vars, NULL);
   g_autofree char *closed = prov_macro_expand ("$(A:1$(A:1)", vars, NULL);
 
@@ -378,7 +368,7 @@ test_macro_bounded (void)
 {
   g_autoptr (GHashTable) vars = make_vars ();
   g_autofree char *big = g_strnfill (4096, 'v');
-  g_autofree char *text = repeat ("$Z", 8192, ""); /* 32 MiB when expanded */
+  g_autofree char *text = test_repeat ("$Z", 8192, ""); /* 32 MiB when expanded */
   g_autofree char *out = NULL;
   gsize inserted;
 
@@ -393,16 +383,18 @@ test_macro_bounded (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/macro/examples", test_macro_examples);
-  g_test_add_func ("/macro/names", test_macro_names);
-  g_test_add_func ("/macro/parens", test_macro_parens);
-  g_test_add_func ("/macro/secrets", test_macro_secrets);
-  g_test_add_func ("/macro/no-vars", test_macro_no_vars);
-  g_test_add_func ("/macro/long", test_macro_long);
-  g_test_add_func ("/macro/long-name", test_macro_long_name);
-  g_test_add_func ("/macro/linear", test_macro_linear);
-  g_test_add_func ("/macro/unclosed", test_macro_unclosed);
-  g_test_add_func ("/macro/bounded", test_macro_bounded);
-  return g_test_run ();
+  static const TestCase cases[] = {
+    { "/macro/examples", test_macro_examples },
+    { "/macro/names", test_macro_names },
+    { "/macro/parens", test_macro_parens },
+    { "/macro/secrets", test_macro_secrets },
+    { "/macro/no-vars", test_macro_no_vars },
+    { "/macro/long", test_macro_long },
+    { "/macro/long-name", test_macro_long_name },
+    { "/macro/linear", test_macro_linear },
+    { "/macro/unclosed", test_macro_unclosed },
+    { "/macro/bounded", test_macro_bounded },
+  };
+
+  return test_main (&argc, &argv, cases, G_N_ELEMENTS (cases));
 }

@@ -7,6 +7,7 @@
 
 #include "prov-error.h"
 #include "prov-profile.h"
+#include "prov-test.h"
 
 /* The push parser, fed @len bytes in pieces of @piece bytes, as a
  * transport delivers them. */
@@ -857,35 +858,37 @@ test_write_entry (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  static const TestCase cases[] = {
+    { "/profile/spec-example", test_spec_example },
+    { "/profile/depth-and-several", test_depth_and_several },
+    { "/profile/namespaces", test_namespaces },
+    { "/profile/groups", test_groups },
+    { "/profile/trim-fold", test_trim_fold },
+    { "/profile/entities", test_entities },
+    { "/profile/empty-vs-self-closing", test_empty_vs_self_closing },
+    { "/profile/preserve-value", test_preserve_value },
+    { "/profile/ua", test_ua },
+    { "/profile/ua-warnings", test_ua_warnings },
+    { "/profile/last-wins", test_last_wins },
+    { "/profile/stray-comments-cdata", test_stray_comments_cdata },
+    { "/profile/encodings", test_encodings },
+    { "/profile/malformed", test_malformed },
+    { "/profile/empty-and-nul", test_empty_and_nul },
+    { "/profile/wide-nul", test_wide_nul },
+    { "/profile/no-flat-profile", test_no_flat_profile },
+    { "/profile/dtd-refused", test_dtd_refused },
+    { "/profile/limits", test_limits },
+    { "/profile/silent", test_silent },
+    { "/profile/error-handler-restored", test_error_handler_restored },
+    { "/profile/write-entry", test_write_entry },
+    { "/profile/streamed-refusals", test_streamed_refusals },
+  };
 
-  g_test_add_func ("/profile/spec-example", test_spec_example);
-  g_test_add_func ("/profile/depth-and-several", test_depth_and_several);
-  g_test_add_func ("/profile/namespaces", test_namespaces);
-  g_test_add_func ("/profile/groups", test_groups);
-  g_test_add_func ("/profile/trim-fold", test_trim_fold);
-  g_test_add_func ("/profile/entities", test_entities);
-  g_test_add_func ("/profile/empty-vs-self-closing", test_empty_vs_self_closing);
-  g_test_add_func ("/profile/preserve-value", test_preserve_value);
-  g_test_add_func ("/profile/ua", test_ua);
-  g_test_add_func ("/profile/ua-warnings", test_ua_warnings);
-  g_test_add_func ("/profile/last-wins", test_last_wins);
-  g_test_add_func ("/profile/stray-comments-cdata", test_stray_comments_cdata);
-  g_test_add_func ("/profile/encodings", test_encodings);
-  g_test_add_func ("/profile/malformed", test_malformed);
-  g_test_add_func ("/profile/empty-and-nul", test_empty_and_nul);
-  g_test_add_func ("/profile/wide-nul", test_wide_nul);
-  g_test_add_func ("/profile/no-flat-profile", test_no_flat_profile);
-  g_test_add_func ("/profile/dtd-refused", test_dtd_refused);
-  g_test_add_func ("/profile/limits", test_limits);
+  g_test_init (&argc, &argv, NULL);
+  test_add_cases (cases, G_N_ELEMENTS (cases));
   g_test_add_data_func ("/profile/many-names", GUINT_TO_POINTER (0), test_many_names);
   g_test_add_data_func ("/profile/many-names-default-ns", GUINT_TO_POINTER (1),
                         test_many_names);
   g_test_add_data_func ("/profile/many-names-prefixed", GUINT_TO_POINTER (2), test_many_names);
-  g_test_add_func ("/profile/silent", test_silent);
-  g_test_add_func ("/profile/error-handler-restored", test_error_handler_restored);
-  g_test_add_func ("/profile/write-entry", test_write_entry);
-  g_test_add_func ("/profile/streamed-refusals", test_streamed_refusals);
-
   return g_test_run ();
 }

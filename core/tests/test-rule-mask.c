@@ -7,6 +7,7 @@
 
 #include "prov-rule.h"
 #include "prov-rule-mask.h"
+#include "prov-test.h"
 
 #define M PROV_RULE_MASK
 
@@ -562,12 +563,14 @@ test_random_tokens (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/rule-mask/fixed", test_fixed);
-  g_test_add_func ("/rule-mask/url", test_url);
-  g_test_add_func ("/rule-mask/full", test_full);
-  g_test_add_func ("/rule-mask/random-round-trip", test_random_round_trip);
-  g_test_add_func ("/rule-mask/random-broken", test_random_broken);
-  g_test_add_func ("/rule-mask/random-tokens", test_random_tokens);
-  return g_test_run ();
+  static const TestCase cases[] = {
+    { "/rule-mask/fixed", test_fixed },
+    { "/rule-mask/url", test_url },
+    { "/rule-mask/full", test_full },
+    { "/rule-mask/random-round-trip", test_random_round_trip },
+    { "/rule-mask/random-broken", test_random_broken },
+    { "/rule-mask/random-tokens", test_random_tokens },
+  };
+
+  return test_main (&argc, &argv, cases, G_N_ELEMENTS (cases));
 }

@@ -7,6 +7,7 @@
 #include "prov-error.h"
 #include "prov-parse-steps.h"
 #include "prov-rule.h"
+#include "prov-test.h"
 
 /* One expected alternative; assignments as "NAME=value" joined by "\n". */
 typedef struct
@@ -478,17 +479,6 @@ test_url_no_server_message (void)
   g_assert_cmpstr (error->message, ==, "no server");
 }
 
-static char *
-repeat (const char *unit, guint n, const char *tail)
-{
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; i < n; i++)
-    g_string_append (s, unit);
-  g_string_append (s, tail);
-  return g_string_free (s, FALSE);
-}
-
 /* Issue 12: every condition of a rule counted its column from the start
  * of the rule, so a rule of many alternatives was quadratic. The work
  * counted inside the parser at n and 2n repetitions: linear is twice. */
@@ -515,7 +505,7 @@ test_rule_linear (void)
 
       for (guint k = 0; k < 2; k++)
         {
-          g_autofree char *text = repeat (cases[i].unit, 10000 << k, cases[i].tail);
+          g_autofree char *text = test_repeat (cases[i].unit, 10000 << k, cases[i].tail);
           guint64 before = prov_parse_steps;
           ProvRule *rule = prov_rule_parse (text, NULL);
 
@@ -540,7 +530,7 @@ test_rule_choose_bounded (void)
 {
   g_autoptr (GHashTable) vars = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *big = g_strnfill (64 * 1024, 'z');
-  g_autofree char *text = repeat ("( \"$Z\" eq \"1\" )?/a|", 400, "/b");
+  g_autofree char *text = test_repeat ("( \"$Z\" eq \"1\" )?/a|", 400, "/b");
   g_autoptr (GError) error = NULL;
   g_autoptr (ProvRule) rule = NULL;
   guint64 before;
@@ -572,18 +562,20 @@ test_rule_condition_columns (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/rule/parse", test_rule_parse);
-  g_test_add_func ("/rule/empty", test_rule_empty);
-  g_test_add_func ("/rule/errors", test_rule_errors);
-  g_test_add_func ("/rule/errors-hide-arguments", test_rule_errors_hide_arguments);
-  g_test_add_func ("/rule/unused", test_rule_unused);
-  g_test_add_func ("/rule/choose", test_rule_choose);
-  g_test_add_func ("/rule/linear", test_rule_linear);
-  g_test_add_func ("/rule/choose-bounded", test_rule_choose_bounded);
-  g_test_add_func ("/rule/condition-columns", test_rule_condition_columns);
-  g_test_add_func ("/rule/choose-error", test_rule_choose_error);
-  g_test_add_func ("/url/complete", test_url_complete);
-  g_test_add_func ("/url/no-server-message", test_url_no_server_message);
-  return g_test_run ();
+  static const TestCase cases[] = {
+    { "/rule/parse", test_rule_parse },
+    { "/rule/empty", test_rule_empty },
+    { "/rule/errors", test_rule_errors },
+    { "/rule/errors-hide-arguments", test_rule_errors_hide_arguments },
+    { "/rule/unused", test_rule_unused },
+    { "/rule/choose", test_rule_choose },
+    { "/rule/linear", test_rule_linear },
+    { "/rule/choose-bounded", test_rule_choose_bounded },
+    { "/rule/condition-columns", test_rule_condition_columns },
+    { "/rule/choose-error", test_rule_choose_error },
+    { "/url/complete", test_url_complete },
+    { "/url/no-server-message", test_url_no_server_message },
+  };
+
+  return test_main (&argc, &argv, cases, G_N_ELEMENTS (cases));
 }

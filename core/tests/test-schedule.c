@@ -4,6 +4,7 @@
 
 #include "prov-error.h"
 #include "prov-schedule.h"
+#include "prov-test.h"
 
 typedef struct
 {
@@ -166,11 +167,13 @@ test_schedule_long (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/schedule/valid", test_schedule_valid);
-  g_test_add_func ("/schedule/off", test_schedule_off);
-  g_test_add_func ("/schedule/errors", test_schedule_errors);
-  g_test_add_func ("/schedule/null", test_schedule_null);
-  g_test_add_func ("/schedule/long", test_schedule_long);
-  return g_test_run ();
+  static const TestCase cases[] = {
+    { "/schedule/valid", test_schedule_valid },
+    { "/schedule/off", test_schedule_off },
+    { "/schedule/errors", test_schedule_errors },
+    { "/schedule/null", test_schedule_null },
+    { "/schedule/long", test_schedule_long },
+  };
+
+  return test_main (&argc, &argv, cases, G_N_ELEMENTS (cases));
 }

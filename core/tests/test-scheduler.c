@@ -10,6 +10,7 @@
 #include "prov-context.h"
 #include "prov-error.h"
 #include "prov-scheduler.h"
+#include "prov-test.h"
 
 #define S(x) ((gint64) (x) * G_USEC_PER_SEC)
 /* 2026-11-24 00:00:00 UTC */
@@ -42,12 +43,7 @@ on_started (ProvEngine *engine, int cause, gpointer user_data)
 static void
 set_param (Fixture *f, const char *name, const char *value)
 {
-  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
-  g_autoptr(GError) error = NULL;
-
-  prov_change_set_add (changes, name, value, PROV_ACCESS_UNSET, "test", 0);
-  prov_store_apply (prov_context_get_store (f->ctx), changes, PROV_CALLER_ADMIN, NULL, &error);
-  g_assert_no_error (error);
+  test_store_set (prov_context_get_store (f->ctx), (const char *[]) { name, value, NULL });
 }
 
 static void
@@ -110,8 +106,9 @@ fixture_teardown (Fixture *f, gconstpointer data)
 
 /* Lets a started resync finish (the file plugin answers from a thread). */
 static void
-settle (Fixture *f)
+settle (gpointer data)
 {
+  Fixture *f = data;
   ProvEngine *engine = prov_context_get_engine (f->ctx);
 
   for (guint i = 0; i < 100000 && prov_engine_is_busy (engine); i++)
@@ -123,16 +120,7 @@ settle (Fixture *f)
 static void
 run_until (Fixture *f, gint64 until)
 {
-  for (guint i = 0; i < 100000; i++)
-    {
-      gint64 next = prov_virtual_clock_next_alarm (f->clock);
-      if (next > until)
-        break;
-      prov_virtual_clock_advance_to (f->clock, next);
-      settle (f);
-    }
-  prov_virtual_clock_advance_to (f->clock, until);
-  settle (f);
+  test_clock_run_until (f->clock, until, settle, f);
 }
 
 static void

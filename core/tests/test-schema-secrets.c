@@ -10,6 +10,7 @@
 #include "prov-rule-mask.h"
 #include "prov-schema.h"
 #include "prov-store.h"
+#include "prov-test.h"
 
 static ProvStore *
 new_store (void)
@@ -162,9 +163,11 @@ test_show (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/schema-secrets/interop-corpus", test_interop_corpus);
-  g_test_add_func ("/schema-secrets/known", test_known);
-  g_test_add_func ("/schema-secrets/show", test_show);
-  return g_test_run ();
+  static const TestCase cases[] = {
+    { "/schema-secrets/interop-corpus", test_interop_corpus },
+    { "/schema-secrets/known", test_known },
+    { "/schema-secrets/show", test_show },
+  };
+
+  return test_main (&argc, &argv, cases, G_N_ELEMENTS (cases));
 }

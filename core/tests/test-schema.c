@@ -7,6 +7,7 @@
 
 #include "prov-error.h"
 #include "prov-schema.h"
+#include "prov-test.h"
 
 static ProvSchema *
 load_core (void)
@@ -510,22 +511,22 @@ test_type_names (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  static const TestCase cases[] = {
+    { "/schema/core", test_core },
+    { "/schema/ranges", test_ranges },
+    { "/schema/drop-in", test_drop_in },
+    { "/schema/bool", test_bool },
+    { "/schema/int", test_int },
+    { "/schema/enum", test_enum },
+    { "/schema/lists", test_lists },
+    { "/schema/free-text", test_free_text },
+    { "/schema/parsed", test_parsed },
+    { "/schema/secret-messages", test_secret_messages },
+    { "/schema/keep-unknown", test_keep_unknown },
+    { "/schema/bad-files", test_bad_files },
+    { "/schema/bad-file-path", test_bad_file_path },
+    { "/schema/type-names", test_type_names },
+  };
 
-  g_test_add_func ("/schema/core", test_core);
-  g_test_add_func ("/schema/ranges", test_ranges);
-  g_test_add_func ("/schema/drop-in", test_drop_in);
-  g_test_add_func ("/schema/bool", test_bool);
-  g_test_add_func ("/schema/int", test_int);
-  g_test_add_func ("/schema/enum", test_enum);
-  g_test_add_func ("/schema/lists", test_lists);
-  g_test_add_func ("/schema/free-text", test_free_text);
-  g_test_add_func ("/schema/parsed", test_parsed);
-  g_test_add_func ("/schema/secret-messages", test_secret_messages);
-  g_test_add_func ("/schema/keep-unknown", test_keep_unknown);
-  g_test_add_func ("/schema/bad-files", test_bad_files);
-  g_test_add_func ("/schema/bad-file-path", test_bad_file_path);
-  g_test_add_func ("/schema/type-names", test_type_names);
-
-  return g_test_run ();
+  return test_main (&argc, &argv, cases, G_N_ELEMENTS (cases));
 }

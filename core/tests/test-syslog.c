@@ -13,7 +13,7 @@
 #include "prov-schema.h"
 #include "prov-syslog.h"
 #ifdef PROV_TEST_NGINX
-#include "http-test-util.h"
+#include "prov-test.h"
 
 static TestServer *nginx;
 #endif
@@ -70,32 +70,14 @@ peer_start (char **dir)
   return port;
 }
 
-/* The peer's files (messages, config, pid, its work directory) and, for
- * the engine tests, a state directory. */
-static void
-rm_rf (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (path);
-      else
-        g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
-}
-
 static void
 peer_stop (char *dir)
 {
 
   peer_run ("stop", dir, NULL);
-  rm_rf (dir);
+  /* The peer's files (messages, config, pid, its work directory) and, for
+   * the engine tests, a state directory. */
+  g_assert_true (test_rm_rf (dir));
   g_free (dir);
 }
 
@@ -134,12 +116,7 @@ wait_line (const char *dir, const char *marker)
 static void
 set_param (ProvStore *store, const char *name, const char *value)
 {
-  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
-  g_autoptr(GError) error = NULL;
-
-  prov_change_set_add (changes, name, value, PROV_ACCESS_UNSET, "test", 0);
-  prov_store_apply (store, changes, PROV_CALLER_ADMIN, NULL, &error);
-  g_assert_no_error (error);
+  test_store_set (store, (const char *[]) { name, value, NULL });
 }
 
 static void
@@ -590,37 +567,36 @@ test_one_story_http (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
+  static const TEST_FIXTURE_CASES (Fixture) cases[] = {
+    { "/syslog/identifier", test_identifier, NULL },
+    { "/syslog/timestamp", test_timestamp, NULL },
+    { "/syslog/priority", test_priority, NULL },
+    { "/syslog/truncate", test_truncate, NULL },
+    { "/syslog/control-characters", test_control_characters, NULL },
+    { "/syslog/off", test_off, NULL },
+    { "/syslog/change-server", test_change_server, NULL },
+    { "/syslog/host-name", test_host_name, NULL },
+    { "/syslog/ipv6", test_ipv6, NULL },
+    { "/syslog/invalid-server", test_invalid_server, NULL },
+    { "/syslog/engine", test_engine, NULL },
+    { "/syslog/debug-server", test_debug_server, NULL },
+    { "/syslog/one-story-file", test_one_story_file, NULL },
+  };
+  int status;
+
   /* Local time differs from UTC by a date and a half hour. */
   g_setenv ("TZ", "PROV-5:30", TRUE);
   g_test_init (&argc, &argv, NULL);
-
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
-  ADD ("/syslog/identifier", test_identifier);
-  ADD ("/syslog/timestamp", test_timestamp);
-  ADD ("/syslog/priority", test_priority);
-  ADD ("/syslog/truncate", test_truncate);
-  ADD ("/syslog/control-characters", test_control_characters);
-  ADD ("/syslog/off", test_off);
-  ADD ("/syslog/change-server", test_change_server);
-  ADD ("/syslog/host-name", test_host_name);
-  ADD ("/syslog/ipv6", test_ipv6);
-  ADD ("/syslog/invalid-server", test_invalid_server);
-  ADD ("/syslog/engine", test_engine);
-  ADD ("/syslog/debug-server", test_debug_server);
-  ADD ("/syslog/one-story-file", test_one_story_file);
+  TEST_ADD_FIXTURE_CASES (Fixture, fixture_setup, fixture_teardown, cases);
 #ifdef PROV_TEST_NGINX
   test_write ("htdocs/story.xml", "<flat-profile><GPP_B>story</GPP_B></flat-profile>", -1);
   nginx = test_nginx_start (1, nginx_servers, NULL);
-  ADD ("/syslog/one-story-http", test_one_story_http);
+  g_test_add ("/syslog/one-story-http", Fixture, NULL, fixture_setup, test_one_story_http,
+              fixture_teardown);
 #endif
-#undef ADD
-  {
-    int status = g_test_run ();
-
+  status = g_test_run ();
 #ifdef PROV_TEST_NGINX
-    test_server_stop (nginx);
+  test_server_stop (nginx);
 #endif
-    return status;
-  }
+  return status;
 }

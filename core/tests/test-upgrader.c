@@ -16,6 +16,7 @@
 #include "prov-installer.h"
 #include "prov-parse-steps.h"
 #include "prov-scheduler.h"
+#include "prov-test.h"
 #include "prov-upgrader.h"
 
 #define S(x) ((gint64) (x) * G_USEC_PER_SEC)
@@ -125,12 +126,7 @@ write_device (Fixture *f, const char *version, const char *command)
 static void
 set_param (Fixture *f, const char *name, const char *value)
 {
-  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
-  g_autoptr(GError) error = NULL;
-
-  prov_change_set_add (changes, name, value, PROV_ACCESS_UNSET, "test", 0);
-  prov_store_apply (prov_context_get_store (f->ctx), changes, PROV_CALLER_ADMIN, NULL, &error);
-  g_assert_no_error (error);
+  test_store_set (prov_context_get_store (f->ctx), (const char *[]) { name, value, NULL });
 }
 
 static char *
@@ -221,23 +217,6 @@ fixture_setup (Fixture *f, gconstpointer data)
 }
 
 static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   if (f->scheduler != NULL)
@@ -251,7 +230,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_clear_object (&f->scheduler);
   g_clear_object (&f->ctx);
   g_clear_object (&f->clock);
-  rm_rf (f->dir);
+  test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->profiles);
   g_free (f->installed);
@@ -290,8 +269,9 @@ upgrade (Fixture *f, const char *rule, GError **error)
 
 /* Lets started resyncs and upgrades finish (threads and child processes). */
 static void
-settle (Fixture *f)
+settle (gpointer data)
 {
+  Fixture *f = data;
   ProvEngine *engine = prov_context_get_engine (f->ctx);
 
   for (guint i = 0; i < 100000 && (prov_engine_is_busy (engine)
@@ -304,16 +284,7 @@ settle (Fixture *f)
 static void
 run_until (Fixture *f, gint64 until)
 {
-  for (guint i = 0; i < 100000; i++)
-    {
-      gint64 next = prov_virtual_clock_next_alarm (f->clock);
-      if (next > until)
-        break;
-      prov_virtual_clock_advance_to (f->clock, next);
-      settle (f);
-    }
-  prov_virtual_clock_advance_to (f->clock, until);
-  settle (f);
+  test_clock_run_until (f->clock, until, settle, f);
 }
 
 static void

@@ -19,75 +19,32 @@ for tool in nginx curl openssl python3; do
     exit 1
   fi
 done
-nginx=$(command -v nginx || echo /usr/sbin/nginx)
-
-tmp=$(mktemp -d /tmp/prov-http-bench-XXXXXX)
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
+. "$top/tests/lib/prov-test.sh"
+prov_test_tmp http-bench
 
 # The namespace is ours alone: fixed ports are free.
 http_port=8080
 https_port=8443
-mkdir -p "$tmp/htdocs" "$tmp/tmp"
+mkdir -p "$tmp/htdocs"
 head -c $((10 * 1024 * 1024)) /dev/urandom > "$tmp/htdocs/10m.bin"
 echo ok > "$tmp/htdocs/tiny.txt"
-(
-  cd "$tmp"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key \
-    -out ca.pem -days 2 -subj "/CN=Bench CA" -addext basicConstraints=critical,CA:TRUE 2>/dev/null
-  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key \
-    -out server.csr -subj "/CN=127.0.0.1" 2>/dev/null
-  printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > server.ext
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem \
-    -days 2 -extfile server.ext 2>/dev/null
-)
-cat > "$tmp/nginx.conf" <<CONF
-master_process off;
-pid $tmp/nginx.pid;
-error_log $tmp/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/tmp/body;
-  proxy_temp_path $tmp/tmp/proxy;
-  fastcgi_temp_path $tmp/tmp/fastcgi;
-  uwsgi_temp_path $tmp/tmp/uwsgi;
-  scgi_temp_path $tmp/tmp/scgi;
-  sendfile on;
-  server {
+make_server_cert "$tmp" "Bench CA"
+start_nginx_with "$http_port $https_port" "  server {
     listen 127.0.0.1:$http_port;
     listen 127.0.0.1:$https_port ssl;
     ssl_certificate $tmp/server.pem;
     ssl_certificate_key $tmp/server.key;
     root $tmp/htdocs;
-  }
-}
-CONF
-"$nginx" -p "$tmp" -e "$tmp/error.log" -c "$tmp/nginx.conf" -g 'daemon off;' &
-pid=$!
+  }" "  access_log off;
+  sendfile on;"
 
 python3 - "$get" "$tmp" "$http_port" "$https_port" "$runs" <<'PY'
-import filecmp, os, socket, statistics, subprocess, sys, time
+import filecmp, os, statistics, subprocess, sys, time
 
 get, tmp = sys.argv[1], sys.argv[2]
 http_port, https_port, runs = (int(arg) for arg in sys.argv[3:6])
 ca = os.path.join(tmp, "ca.pem")
 out = os.path.join(tmp, "out.bin")
-
-deadline = time.monotonic() + 10
-for port in (http_port, https_port):
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                sys.exit("run-http-bench: nginx did not start")
-            time.sleep(0.02)
 
 cases = {
     "http": f"http://127.0.0.1:{http_port}/10m.bin",

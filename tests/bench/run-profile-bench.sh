@@ -7,6 +7,7 @@
 set -eu
 
 srcdir=$(cd "$(dirname "$0")" && pwd)
+. "$srcdir/../lib/prov-test.sh"
 builddir=${1:-build}
 runs=${2:-5}
 bench="$builddir/tests/bench/bench-profile"
@@ -17,24 +18,8 @@ if [ ! -x "$bench" ]; then
 fi
 command -v xmllint >/dev/null || { echo "xmllint not found" >&2; exit 1; }
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+prov_test_tmp profile-bench
 python3 "$srcdir/gen-profile.py" "$tmp"
-
-# Best wall-clock time of $runs runs of a command, in seconds.
-best_wall () {
-  best=
-  i=0
-  while [ "$i" -lt "$runs" ]; do
-    start=$(date +%s%N)
-    "$@" >/dev/null
-    end=$(date +%s%N)
-    t=$((end - start))
-    if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
-    i=$((i + 1))
-  done
-  awk -v ns="$best" 'BEGIN { printf "%.3f", ns / 1e9 }'
-}
 
 echo
 echo "libxml2 $(xmllint --version 2>&1 | sed -n 's/.*using libxml version //p'), best of $runs runs"

@@ -8,31 +8,16 @@
 # Usage: tests/bench/run-resync-bench.sh [BUILDDIR [RUNS]]
 set -eu
 srcdir=$(cd "$(dirname "$0")" && pwd)
+. "$srcdir/../lib/prov-test.sh"
 top=$(cd "$srcdir/../.." && pwd)
 builddir=${1:-$top/build}
 runs=${2:-3}
 ctl="$builddir/core/cli/provisionctl"
 [ -x "$ctl" ] || { echo "no $ctl: build first" >&2; exit 1; }
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+prov_test_tmp resync-bench
 python3 "$srcdir/gen-profile.py" "$tmp" >/dev/null
 export PROV_SCHEMA_DIR="$top/schemas" PROV_PLUGIN_PATH="$builddir/plugins/file"
-
-best_wall () {
-  best=
-  i=0
-  while [ "$i" -lt "$runs" ]; do
-    [ -n "${prepare:-}" ] && $prepare
-    start=$(date +%s%N)
-    "$@" >/dev/null
-    end=$(date +%s%N)
-    t=$((end - start))
-    if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
-    i=$((i + 1))
-  done
-  awk -v ns="$best" 'BEGIN { printf "%.3f", ns / 1e9 }'
-}
 
 fresh_state () {
   rm -rf "$tmp/state"

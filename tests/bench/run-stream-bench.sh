@@ -19,44 +19,22 @@ ctl=$build/core/cli/provisionctl
 for tool in curl xmllint python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "run-stream-bench: $tool missing" >&2; exit 1; }
 done
-nginx=$(command -v nginx || echo /usr/sbin/nginx)
+. "$top/tests/lib/prov-test.sh"
+prov_test_tmp stream-bench
 
-tmp=$(mktemp -d /tmp/prov-stream-bench-XXXXXX)
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-
+# The namespace is ours alone: a fixed port is free.
 port=8080
-mkdir -p "$tmp/htdocs" "$tmp/tmp"
+mkdir -p "$tmp/htdocs"
 head -c $((200 * 1000 * 1000)) /dev/urandom >"$tmp/htdocs/fw-2.0.img"
 python3 "$top/tests/bench/gen-profile.py" "$tmp/htdocs" >/dev/null
-cat >"$tmp/nginx.conf" <<CONF
-master_process off;
-pid $tmp/nginx.pid;
-error_log $tmp/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/tmp/body;
-  proxy_temp_path $tmp/tmp/proxy;
-  fastcgi_temp_path $tmp/tmp/fastcgi;
-  uwsgi_temp_path $tmp/tmp/uwsgi;
-  scgi_temp_path $tmp/tmp/scgi;
-  sendfile on;
-  server {
+start_nginx_with "$port" "  server {
     listen 127.0.0.1:$port;
     root $tmp/htdocs;
-  }
-}
-CONF
-"$nginx" -p "$tmp" -e "$tmp/error.log" -c "$tmp/nginx.conf" -g 'daemon off;' &
-pid=$!
+  }" "  access_log off;
+  sendfile on;"
 
 python3 - "$build" "$top" "$tmp" "$port" "$runs" <<'PY'
-import os, shutil, socket, statistics, subprocess, sys, time
+import os, shutil, statistics, subprocess, sys, time
 
 build, top, tmp = sys.argv[1:4]
 port, runs = int(sys.argv[4]), int(sys.argv[5])
@@ -68,16 +46,6 @@ plugins = ":".join(sorted(os.path.join(build, "plugins", d)
                           if os.path.isdir(os.path.join(build, "plugins", d))))
 env = dict(os.environ, PROV_SCHEMA_DIR=os.path.join(top, "schemas"), LC_ALL="C.UTF-8",
            PROV_PLUGIN_PATH=plugins)
-
-deadline = time.monotonic() + 10
-while True:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        break
-    except OSError:
-        if time.monotonic() > deadline:
-            sys.exit("run-stream-bench: nginx did not start")
-        time.sleep(0.02)
 
 def state(n):
     """A fresh state directory: an upgrade to the same version is skipped."""

@@ -1,5 +1,5 @@
 # Real SIP peers for the applier tests and the demo, sourced after $tmp,
-# $extra_pids, fail() and wait_until() exist (see tests/lib-dbus.sh). The
+# $extra_pids, fail() and wait_until() exist (see tests/lib/prov-test.sh). The
 # facts behind the settings are in ../shared/notes/sip-peers.md.
 #   sip_peers_missing               prints what is not installed
 #   start_kamailio USER:PASSWORD…   registrar with Digest on 127.0.0.1:$kam_port

@@ -12,6 +12,7 @@
 #include "prov-action-url-query.h"
 #include "prov-action-url-xml.h"
 #include "prov-status.h"
+#include "prov-test.h"
 
 static void
 test_query_plain (void)
@@ -404,19 +405,20 @@ test_status_document (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  static const TestCase cases[] = {
+    { "/action-url/query/plain", test_query_plain },
+    { "/action-url/query/credentials", test_query_credentials },
+    { "/action-url/query/invalid", test_query_invalid },
+    { "/action-url/secret-equal", test_secret_equal },
+    { "/action-url/nonce", test_nonce },
+    { "/action-url/execute/valid", test_execute_valid },
+    { "/action-url/execute/seed-unquoted", test_execute_seed_unquoted },
+    { "/action-url/execute/invalid", test_execute_invalid },
+    { "/action-url/execute/encodings", test_execute_encodings },
+    { "/action-url/execute/documents", test_execute_documents },
+    { "/action-url/mask-url", test_mask_url },
+    { "/action-url/status-document", test_status_document },
+  };
 
-  g_test_add_func ("/action-url/query/plain", test_query_plain);
-  g_test_add_func ("/action-url/query/credentials", test_query_credentials);
-  g_test_add_func ("/action-url/query/invalid", test_query_invalid);
-  g_test_add_func ("/action-url/secret-equal", test_secret_equal);
-  g_test_add_func ("/action-url/nonce", test_nonce);
-  g_test_add_func ("/action-url/execute/valid", test_execute_valid);
-  g_test_add_func ("/action-url/execute/seed-unquoted", test_execute_seed_unquoted);
-  g_test_add_func ("/action-url/execute/invalid", test_execute_invalid);
-  g_test_add_func ("/action-url/execute/encodings", test_execute_encodings);
-  g_test_add_func ("/action-url/execute/documents", test_execute_documents);
-  g_test_add_func ("/action-url/mask-url", test_mask_url);
-  g_test_add_func ("/action-url/status-document", test_status_document);
-  return g_test_run ();
+  return test_main (&argc, &argv, cases, G_N_ELEMENTS (cases));
 }

@@ -12,6 +12,7 @@
 #include <provision.h>
 
 #include "prov-context.h"
+#include "prov-test.h"
 
 #define CHILD_TIMEOUT_S 60 /* the test fails after this, the child is killed */
 #define PASSWORD "s3cret:pass word"
@@ -33,7 +34,6 @@ typedef struct
 {
   char        *dir;
   ProvContext *ctx;
-  GModule     *module;
   ProvPlugin  *plugin;
   guint        port;
   GPtrArray   *fired; /* Fired* */
@@ -103,13 +103,7 @@ assert_fired (Fixture *f, guint index, ProvTriggerAction action, const char *rul
 static void
 set_params (Fixture *f, const char *const *pairs)
 {
-  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
-  g_autoptr(GError) error = NULL;
-
-  for (guint i = 0; pairs[i] != NULL; i += 2)
-    prov_change_set_add (changes, pairs[i], pairs[i + 1], PROV_ACCESS_UNSET, "test", 0);
-  prov_store_apply (prov_context_get_store (f->ctx), changes, PROV_CALLER_ADMIN, NULL, &error);
-  g_assert_no_error (error);
+  test_store_set (prov_context_get_store (f->ctx), pairs);
 }
 
 static void
@@ -118,48 +112,16 @@ set_param (Fixture *f, const char *name, const char *value)
   set_params (f, (const char *[]) { name, value, NULL });
 }
 
-static ProvPlugin *
-load_plugin (Fixture *f)
-{
-  const char *path = g_getenv ("PROV_ACTION_URL_PLUGIN");
-  ProvPluginCreateFunc create = NULL;
-  const int *abi_major = NULL;
-
-  g_assert_nonnull (path);
-  f->module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-  if (f->module == NULL)
-    g_error ("%s: %s", path, g_module_error ());
-  /* The module registers types: it must never be unloaded. */
-  g_module_make_resident (f->module);
-  g_assert_true (g_module_symbol (f->module, "prov_plugin_abi_major", (gpointer *) &abi_major));
-  g_assert_cmpint (*abi_major, ==, PROV_PLUGIN_ABI_MAJOR);
-  g_assert_true (g_module_symbol (f->module, PROV_PLUGIN_ENTRY_POINT, (gpointer *) &create));
-  return create ();
-}
-
 /* A state directory whose device file has @group as [action-url]. */
 static void
 make_context (Fixture *f, const char *group)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *device = NULL;
-  g_autofree char *device_text = NULL;
-  g_autofree char *no_plugins = NULL;
+  g_autofree char *device_text = g_strdup_printf (
+    "[Device]\nMAC=00:0e:08:ab:cd:ef\n\n[action-url]\n%s", group);
 
   f->fired = g_ptr_array_new_with_free_func (fired_free);
-  f->dir = g_dir_make_tmp ("prov-action-url-XXXXXX", &error);
-  g_assert_no_error (error);
-  device = g_build_filename (f->dir, "device.conf", NULL);
-  device_text = g_strdup_printf ("[Device]\nMAC=00:0e:08:ab:cd:ef\n\n[action-url]\n%s", group);
-  g_assert_true (g_file_set_contents (device, device_text, -1, NULL));
-  /* Only the module under test: an empty plugin directory for the context. */
-  no_plugins = g_build_filename (f->dir, "plugins", NULL);
-  g_assert_cmpint (g_mkdir (no_plugins, 0700), ==, 0);
-  f->ctx = prov_context_new (f->dir, NULL, no_plugins, &error);
-  g_assert_no_error (error);
-  f->plugin = load_plugin (f);
-  g_assert_true (PROV_IS_TRIGGER (f->plugin));
-  g_assert_cmpstr (prov_plugin_get_name (f->plugin), ==, "action-url");
+  f->plugin = test_trigger_open ("PROV_ACTION_URL_PLUGIN", "action-url", device_text, &f->dir,
+                                 &f->ctx);
   g_signal_connect (f->plugin, "fired", G_CALLBACK (on_fired), f);
 }
 
@@ -191,67 +153,10 @@ fixture_setup_plain (Fixture *f, gconstpointer data)
 }
 
 static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  if (f->plugin != NULL)
-    {
-      prov_trigger_stop (PROV_TRIGGER (f->plugin));
-      prov_trigger_stop (PROV_TRIGGER (f->plugin)); /* safe twice */
-    }
-  g_clear_object (&f->plugin);
-  g_clear_object (&f->ctx);
+  test_trigger_close (&f->plugin, &f->ctx, &f->dir);
   g_clear_pointer (&f->fired, g_ptr_array_unref);
-  rm_rf (f->dir);
-  g_free (f->dir);
-}
-
-typedef struct
-{
-  GMainLoop *loop;
-  gboolean   done;
-  gboolean   timed_out;
-  char      *out;
-  char      *err;
-  GError    *error;
-} Wait;
-
-static void
-on_communicated (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Wait *w = user_data;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &w->out, &w->err,
-                                        &w->error);
-  w->done = TRUE;
-  g_main_loop_quit (w->loop);
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  Wait *w = user_data;
-
-  w->timed_out = TRUE;
-  g_main_loop_quit (w->loop);
-  return G_SOURCE_REMOVE;
 }
 
 /* Runs a child to its end while the main loop serves the plugin; returns
@@ -260,36 +165,14 @@ static int
 run_child (const char *const *argv, char **out, char **err)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *cmdline = g_strjoinv (" ", (char **) argv);
-  Wait w = { loop, FALSE, FALSE, NULL, NULL, NULL };
   const char *proxy_vars[] = { "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY" };
-  guint timeout;
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                         | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   /* Only loopback exists here, but never let a proxy setting intervene. */
   for (guint i = 0; i < G_N_ELEMENTS (proxy_vars); i++)
     g_subprocess_launcher_unsetenv (launcher, proxy_vars[i]);
-  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (proc, NULL, NULL, on_communicated, &w);
-  timeout = g_timeout_add_seconds (CHILD_TIMEOUT_S, on_timeout, &w);
-  g_main_loop_run (loop);
-  if (w.timed_out)
-    {
-      g_subprocess_force_exit (proc);
-      while (!w.done)
-        g_main_context_iteration (NULL, TRUE);
-      g_error ("%s did not finish in %d s", cmdline, CHILD_TIMEOUT_S);
-    }
-  g_source_remove (timeout);
-  g_assert_no_error (w.error);
-  *out = w.out;
-  *err = w.err;
-  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+  return test_run_child (launcher, argv, CHILD_TIMEOUT_S, out, err);
 }
 
 static char *

@@ -78,15 +78,6 @@ chain_decode (GBytes *data, GError **error)
 }
 
 static void
-assert_bytes_equal (GBytes *a, GBytes *b)
-{
-  g_assert_nonnull (a);
-  g_assert_nonnull (b);
-  g_assert_cmpmem (g_bytes_get_data (a, NULL), g_bytes_get_size (a), g_bytes_get_data (b, NULL),
-                   g_bytes_get_size (b));
-}
-
-static void
 test_declarations (void)
 {
   g_autoptr (GBytes) salted = g_bytes_new_static ("Salted__12345678", 16);
@@ -121,7 +112,7 @@ test_decode_openssl (void)
 
         g_test_message ("derivation %u, plaintext %u", d, p);
         g_assert_no_error (error);
-        assert_bytes_equal (out, plains[p]);
+        codec_test_assert_equal (out, plains[p]);
       }
 }
 
@@ -176,7 +167,7 @@ test_decode_judge (void)
   enc_xml = openssl_enc (&derivations[2], FALSE, KEY, xml);
   out = prov_codec_decode (aes_codec, enc_text, &context, &error);
   g_assert_no_error (error);
-  assert_bytes_equal (out, text);
+  codec_test_assert_equal (out, text);
   g_assert_cmpuint (calls, >=, 1);
   none = prov_codec_decode (aes_codec, enc_xml, &context, &error);
   g_assert_null (none);
@@ -207,7 +198,7 @@ test_decode_iterations (void)
   g_key_file_set_string (config, "aes", "Iterations", "1000, 5000");
   out = prov_codec_decode (aes_codec, enc, &context, &error);
   g_assert_no_error (error);
-  assert_bytes_equal (out, xml);
+  codec_test_assert_equal (out, xml);
 }
 
 static void
@@ -242,7 +233,7 @@ test_decode_keys (void)
   /* `--key "my key"`: the quotes belong to the rule, not to the key. */
   enc_space = openssl_enc (&derivations[1], FALSE, "my key", xml);
   out = aes_decode (enc_space, "\"my key\"", 0, NULL);
-  assert_bytes_equal (out, xml);
+  codec_test_assert_equal (out, xml);
 }
 
 /* About 8 KiB of AES(gzip(profile)). */
@@ -390,10 +381,10 @@ test_encode_openssl (void)
         /* A fresh salt each time. */
         g_assert_false (g_bytes_equal (enc, again));
         back = openssl_enc (cases[c], TRUE, KEY, enc);
-        assert_bytes_equal (back, plains[p]);
+        codec_test_assert_equal (back, plains[p]);
         ours = prov_codec_decode (aes_codec, enc, &context, &error);
         g_assert_no_error (error);
-        assert_bytes_equal (ours, plains[p]);
+        codec_test_assert_equal (ours, plains[p]);
       }
 }
 

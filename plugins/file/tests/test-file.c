@@ -12,6 +12,7 @@
 #include "prov-error.h"
 #include "prov-fetch.h"
 #include "prov-plugin.h"
+#include "prov-test.h"
 #include "prov-transport.h"
 
 /* A guard, not a timing: a fetch that waits on a FIFO never ends. */
@@ -35,22 +36,6 @@ result_clear (Result *r)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-static ProvPlugin *
-load_plugin (void)
-{
-  const char *path = g_getenv ("PROV_TEST_PLUGIN");
-  ProvPluginCreateFunc create = NULL;
-  GModule *module;
-
-  g_assert_nonnull (path);
-  module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-  if (module == NULL)
-    g_error ("%s: %s", path, g_module_error ());
-  g_assert_true (g_module_symbol (module, PROV_PLUGIN_ENTRY_POINT, (gpointer *) &create));
-  g_module_make_resident (module);
-  return create ();
-}
 
 static void
 on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
@@ -204,24 +189,6 @@ test_cancelled_during (void)
   g_assert_null (r.payload);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -229,7 +196,7 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  plugin = load_plugin ();
+  plugin = test_plugin_new ();
   root = g_dir_make_tmp ("prov-file-XXXXXX", &error);
   g_assert_no_error (error);
 
@@ -242,7 +209,7 @@ main (int argc, char **argv)
   g_test_add_func ("/file/cancelled-during", test_cancelled_during);
   status = g_test_run ();
 
-  remove_tree (root);
+  test_rm_rf (root);
   g_free (root);
   g_object_unref (plugin);
   return status;

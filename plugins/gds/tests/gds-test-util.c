@@ -2,11 +2,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <gmodule.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "gds-test-util.h"
 #include "prov-error.h"
@@ -15,144 +12,7 @@
 #define RESOLVE_GUARD_SECONDS 60
 #define SERVICE_START_SECONDS 20
 
-static char *tmpdir;
-
-static void
-remove_tmpdir (void)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (tmpdir == NULL || g_getenv ("PROV_TEST_KEEP") != NULL)
-    return;
-  dir = g_dir_open (tmpdir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = test_path (name);
-
-      g_unlink (path);
-    }
-  g_rmdir (tmpdir);
-}
-
-const char *
-test_tmpdir (void)
-{
-  if (tmpdir == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      tmpdir = g_dir_make_tmp ("prov-gds-test-XXXXXX", &error);
-      g_assert_no_error (error);
-      atexit (remove_tmpdir);
-    }
-  return tmpdir;
-}
-
-char *
-test_path (const char *name)
-{
-  return g_build_filename (test_tmpdir (), name, NULL);
-}
-
-void
-test_write (const char *name, const char *contents)
-{
-  g_autofree char *path = test_path (name);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
-/* ---- certificates ---- */
-
-static void
-openssl (const char *first, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  int status = 0;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) "openssl");
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (test_tmpdir (), (char **) argv->pdata, NULL,
-                G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &out,
-                &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("openssl %s failed: %s", first, out);
-}
-
-static void
-make_ca (const char *name, const char *subject)
-{
-  g_autofree char *key = g_strdup_printf ("%s.key", name);
-  g_autofree char *pem = g_strdup_printf ("%s.pem", name);
-
-  openssl ("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-           "-keyout", key, "-out", pem, "-days", "2", "-subj", subject,
-           "-addext", "basicConstraints=critical,CA:TRUE",
-           "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL);
-}
-
-static void
-make_leaf (const char *name, const char *ca, const char *subject, const char *extensions)
-{
-  g_autofree char *key = g_strdup_printf ("%s.key", name);
-  g_autofree char *csr = g_strdup_printf ("%s.csr", name);
-  g_autofree char *pem = g_strdup_printf ("%s.pem", name);
-  g_autofree char *ext = g_strdup_printf ("%s.ext", name);
-  g_autofree char *ca_pem = g_strdup_printf ("%s.pem", ca);
-  g_autofree char *ca_key = g_strdup_printf ("%s.key", ca);
-
-  test_write (ext, extensions);
-  openssl ("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-           "-keyout", key, "-out", csr, "-subj", subject, NULL);
-  openssl ("x509", "-req", "-in", csr, "-CA", ca_pem, "-CAkey", ca_key, "-CAcreateserial",
-           "-out", pem, "-days", "2", "-extfile", ext, NULL);
-}
-
-void
-test_make_certificates (void)
-{
-  const char *server_ext = "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
-                           "subjectAltName=IP:127.0.0.1\n";
-
-  make_ca ("ca", "/CN=Activation Test CA");
-  make_ca ("rogue-ca", "/CN=Rogue CA");
-  make_leaf ("server", "ca", "/CN=127.0.0.1", server_ext);
-  make_leaf ("rogue", "rogue-ca", "/CN=127.0.0.1", server_ext);
-  make_leaf ("wrong-name", "ca", "/CN=wrong.example.org",
-             "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
-             "subjectAltName=DNS:wrong.example.org\n");
-  make_leaf ("client", "ca", "/O=Provisiond Test/CN=" TEST_CLIENT_CN,
-             "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n");
-}
-
 /* ---- the reference service ---- */
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static gboolean
-port_accepts (guint port)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) port, NULL, NULL);
-  return connection != NULL;
-}
 
 TestService *
 test_service_start (const char *server, guint port, gboolean require_client_cert)
@@ -173,7 +33,7 @@ test_service_start (const char *server, guint port, gboolean require_client_cert
   if (port == 0)
     g_unlink (service->log);
   g_unlink (port_file);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, test_die_with_parent, NULL, NULL);
   service->process = g_subprocess_launcher_spawn (
     launcher, &error, g_getenv ("PROV_TEST_PYTHON3"), g_getenv ("PROV_TEST_ACTIVATION_SERVICE"),
     "--cert", cert, "--key", key, "--codes", codes, "--port", port_text, "--port-file",
@@ -199,7 +59,7 @@ test_service_start (const char *server, guint port, gboolean require_client_cert
   g_assert_cmpuint (service->port, >, 0);
   if (port != 0)
     g_assert_cmpuint (service->port, ==, port);
-  g_assert_true (port_accepts (service->port));
+  g_assert_true (test_port_ready (service->port));
   return service;
 }
 
@@ -291,30 +151,6 @@ test_service_post (TestService *service, const char *content_type, const char *b
 }
 
 /* ---- the plugin ---- */
-
-ProvPlugin *
-test_plugin_new (void)
-{
-  const char *path = g_getenv ("PROV_TEST_PLUGIN");
-  static GModule *module;
-  const int *major = NULL, *minor = NULL;
-  ProvPluginCreateFunc create = NULL;
-
-  g_assert_nonnull (path);
-  if (module == NULL)
-    {
-      module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-      if (module == NULL)
-        g_error ("%s: %s", path, g_module_error ());
-      g_module_make_resident (module);
-    }
-  g_assert_true (g_module_symbol (module, "prov_plugin_abi_major", (gpointer *) &major));
-  g_assert_true (g_module_symbol (module, "prov_plugin_abi_minor", (gpointer *) &minor));
-  g_assert_cmpint (*major, ==, PROV_PLUGIN_ABI_MAJOR);
-  g_assert_cmpint (*minor, <=, PROV_PLUGIN_ABI_MINOR);
-  g_assert_true (g_module_symbol (module, PROV_PLUGIN_ENTRY_POINT, (gpointer *) &create));
-  return create ();
-}
 
 ProvFetch *
 test_fetch_new (const char *format, ...)

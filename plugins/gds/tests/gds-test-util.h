@@ -5,6 +5,7 @@
 
 #include "prov-fetch.h"
 #include "prov-plugin.h"
+#include "prov-test.h"
 
 G_BEGIN_DECLS
 
@@ -15,19 +16,6 @@ G_BEGIN_DECLS
 #define TEST_VERSION "11.3.1"
 #define TEST_USER_AGENT "Cisco-" TEST_PRODUCT "/" TEST_VERSION " (" TEST_MAC ")"
 #define TEST_CLIENT_CN "device-" TEST_MAC
-
-/* Temporary folder for the whole test program, removed at exit. */
-const char *test_tmpdir             (void);
-char       *test_path               (const char   *name);
-void        test_write              (const char   *name,
-                                     const char   *contents);
-
-/* With the openssl CLI, in test_tmpdir(): ca (trusted by the tests),
- * rogue-ca (trusted by nobody); server certificates "server" (127.0.0.1,
- * from ca), "rogue" (127.0.0.1, from rogue-ca), "wrong-name" (another
- * name, from ca); the device's "client" (TEST_CLIENT_CN, from ca). Each
- * as NAME.pem and NAME.key. */
-void        test_make_certificates  (void);
 
 /* tests/peers/activation-service.py with test_tmpdir()/codes.json. */
 typedef struct
@@ -49,9 +37,6 @@ GHashTable  *test_service_last_request (TestService *service);
 char        *test_service_post      (TestService  *service,
                                      const char   *content_type,
                                      const char   *body);
-
-/* The module named by $PROV_TEST_PLUGIN, opened as the daemon's loader does. */
-ProvPlugin  *test_plugin_new        (void);
 
 /* A gds:// fetch for the test device; @format adds to its device file
  * (still in [Device]). */

@@ -7,6 +7,7 @@
 #include "prov-gds-code.h"
 #include "prov-gds-json.h"
 #include "prov-gds-response.h"
+#include "prov-test.h"
 
 /* The plugin's pure parts: code entry, the JSON reader and writer, and the
  * mapping of the service's answers to errors (README.md, "Responses"). */
@@ -266,18 +267,19 @@ test_response_transport (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  static const TestCase cases[] = {
+    { "/gds/code/accepted", test_code_accepted },
+    { "/gds/code/refused", test_code_refused },
+    { "/gds/code/redact", test_code_redact },
+    { "/gds/json/good", test_json_good },
+    { "/gds/json/bad", test_json_bad },
+    { "/gds/json/embedded-nul", test_json_embedded_nul },
+    { "/gds/json/round-trip", test_json_round_trip },
+    { "/gds/response/success", test_response_success },
+    { "/gds/response/corrupt", test_response_corrupt },
+    { "/gds/response/refused", test_response_refused },
+    { "/gds/response/transport", test_response_transport },
+  };
 
-  g_test_add_func ("/gds/code/accepted", test_code_accepted);
-  g_test_add_func ("/gds/code/refused", test_code_refused);
-  g_test_add_func ("/gds/code/redact", test_code_redact);
-  g_test_add_func ("/gds/json/good", test_json_good);
-  g_test_add_func ("/gds/json/bad", test_json_bad);
-  g_test_add_func ("/gds/json/embedded-nul", test_json_embedded_nul);
-  g_test_add_func ("/gds/json/round-trip", test_json_round_trip);
-  g_test_add_func ("/gds/response/success", test_response_success);
-  g_test_add_func ("/gds/response/corrupt", test_response_corrupt);
-  g_test_add_func ("/gds/response/refused", test_response_refused);
-  g_test_add_func ("/gds/response/transport", test_response_transport);
-  return g_test_run ();
+  return test_main (&argc, &argv, cases, G_N_ELEMENTS (cases));
 }

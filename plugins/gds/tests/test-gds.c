@@ -56,7 +56,7 @@ make_codes (void)
     g_string_append_printf (codes, ",\n\"%s\": {\"profile_rule\": \"%s\"}", plain[i],
                             PROFILE_RULE);
   g_string_append (codes, "\n}\n");
-  test_write ("codes.json", codes->str);
+  test_write ("codes.json", codes->str, -1);
 }
 
 static void
@@ -427,7 +427,7 @@ test_custom_ca (void)
   g_assert_cmpint (g_mkdir_with_parents (state, 0700), ==, 0);
   prov_fetch_set_state_dir (without, state);
   assert_resolve_error (plugin, without, PROV_ERROR_TRANSPORT, "tls: certificate not trusted");
-  test_write (installed, pem);
+  test_write (installed, pem, -1);
   prov_fetch_set_state_dir (fetch, state);
   assert_resolves_to_profile (plugin, fetch);
 }
@@ -482,7 +482,7 @@ main (int argc, char **argv)
       g_test_message ("openssl or python3 missing: network tests skipped");
       return g_test_run ();
     }
-  test_make_certificates ();
+  test_make_certificates ("/CN=Activation Test CA", "/O=Provisiond Test/CN=" TEST_CLIENT_CN);
   make_codes ();
   g_test_add_func ("/gds/resolve/without-code", test_resolve_without_code);
   g_test_add_func ("/gds/resolve/success", test_resolve_success);

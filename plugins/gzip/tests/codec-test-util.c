@@ -6,27 +6,14 @@
 #include "codec-test-util.h"
 #include "prov-error.h"
 #include "prov-plugin.h"
+#include "prov-test.h"
 
-/* Loads the built module named by @env_var the way the daemon's loader
- * does: ABI symbols first, then the entry point. */
+/* The built module named by @env_var (tests/support), a codec. */
 ProvCodec *
 codec_test_load_plugin (const char *env_var)
 {
-  const char *path = g_getenv (env_var);
-  GModule *module;
-  ProvPluginCreateFunc create = NULL;
-  const int *abi_major = NULL;
-  ProvPlugin *plugin;
+  ProvPlugin *plugin = test_plugin_load (env_var);
 
-  g_assert_nonnull (path);
-  module = g_module_open (path, G_MODULE_BIND_LOCAL);
-  if (module == NULL)
-    g_error ("%s: %s", path, g_module_error ());
-  g_module_make_resident (module);
-  g_assert_true (g_module_symbol (module, "prov_plugin_abi_major", (gpointer *) &abi_major));
-  g_assert_cmpint (*abi_major, ==, PROV_PLUGIN_ABI_MAJOR);
-  g_assert_true (g_module_symbol (module, PROV_PLUGIN_ENTRY_POINT, (gpointer *) &create));
-  plugin = create ();
   g_assert_true (PROV_IS_CODEC (plugin));
   return PROV_CODEC (plugin);
 }
@@ -115,4 +102,13 @@ codec_test_assert_corrupt (const GError *error, const char *message, const char 
     g_assert_cmpstr (error->message, ==, message);
   if (key != NULL && *key != '\0')
     g_assert_null (strstr (error->message, key));
+}
+
+void
+codec_test_assert_equal (GBytes *a, GBytes *b)
+{
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpmem (g_bytes_get_data (a, NULL), g_bytes_get_size (a), g_bytes_get_data (b, NULL),
+                   g_bytes_get_size (b));
 }

@@ -18,6 +18,8 @@ GBytes    *codec_test_slice           (GBytes              *data,
 GBytes    *codec_test_flip            (GBytes              *data,
                                        gsize                offset,
                                        guint8               mask);
+void       codec_test_assert_equal    (GBytes              *a,
+                                       GBytes              *b);
 void       codec_test_assert_corrupt  (const GError        *error,
                                        const char          *message,
                                        const char          *key);

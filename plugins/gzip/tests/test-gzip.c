@@ -29,15 +29,6 @@ decode (GBytes *data, guint64 max_output, GError **error)
 }
 
 static void
-assert_bytes_equal (GBytes *a, GBytes *b)
-{
-  g_assert_nonnull (a);
-  g_assert_nonnull (b);
-  g_assert_cmpmem (g_bytes_get_data (a, NULL), g_bytes_get_size (a), g_bytes_get_data (b, NULL),
-                   g_bytes_get_size (b));
-}
-
-static void
 test_declarations (void)
 {
   ProvPlugin *plugin = PROV_PLUGIN (gzip_codec);
@@ -72,7 +63,7 @@ test_decode_cli (void)
         g_autoptr (GBytes) out = decode (gz, 0, &error);
 
         g_assert_no_error (error);
-        assert_bytes_equal (out, plains[p]);
+        codec_test_assert_equal (out, plains[p]);
       }
 }
 
@@ -104,7 +95,7 @@ test_decode_concatenated (void)
 
   out = decode (joined, 0, &error);
   g_assert_no_error (error);
-  assert_bytes_equal (out, want);
+  codec_test_assert_equal (out, want);
 }
 
 static void
@@ -215,7 +206,7 @@ test_decode_cap (void)
   gz = gzip_cli (profile, "-6");
   out = decode (gz, size, &error);
   g_assert_no_error (error);
-  assert_bytes_equal (out, profile);
+  codec_test_assert_equal (out, profile);
   none = decode (gz, size - 1, &error);
   g_assert_null (none);
   codec_test_assert_corrupt (error, "corrupt file: too large", NULL);
@@ -294,10 +285,10 @@ test_encode (void)
         g_assert_no_error (error);
         g_assert_true (prov_codec_recognize (gzip_codec, gz, NULL));
         back = codec_test_run (argv, gz);
-        assert_bytes_equal (back, plains[p]);
+        codec_test_assert_equal (back, plains[p]);
         ours = decode (gz, 0, &error);
         g_assert_no_error (error);
-        assert_bytes_equal (ours, plains[p]);
+        codec_test_assert_equal (ours, plains[p]);
         if (p == 0)
           sizes[l] = g_bytes_get_size (gz);
       }

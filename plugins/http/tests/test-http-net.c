@@ -3,31 +3,10 @@
 
 #include "http-test-util.h"
 #include "prov-error.h"
+#include "prov-test.h"
 
 /* Failures below HTTP: refused, silent and stalled peers, cancellation.
  * The peers are plain sockets on 127.0.0.1 that never accept or answer. */
-
-static GSocket *
-listener (int backlog, guint *port)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GSocket) socket = NULL;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_socket_bind (socket, address, TRUE, &error);
-  g_assert_no_error (error);
-  g_socket_set_listen_backlog (socket, backlog);
-  g_socket_listen (socket, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  return g_steal_pointer (&socket);
-}
 
 /* Fills the accept queue of a listener that never accepts, so that the
  * kernel drops further SYNs: a connect to it hangs like one to a dead host. */
@@ -72,7 +51,7 @@ test_connect_timeout (void)
 {
   g_autoptr(ProvPlugin) plugin = test_plugin_new ();
   guint port;
-  g_autoptr(GSocket) server = listener (0, &port);
+  g_autoptr(GSocket) server = test_tcp_socket (0, &port);
   g_autoptr(GPtrArray) clients = fill_accept_queue (port);
   g_autoptr(ProvFetch) fetch = test_fetch_new ("http://127.0.0.1:%u/profile.xml", port);
   g_auto(TestResult) result;
@@ -89,7 +68,7 @@ test_idle_timeout (void)
 {
   g_autoptr(ProvPlugin) plugin = test_plugin_new ();
   guint port;
-  g_autoptr(GSocket) server = listener (16, &port);
+  g_autoptr(GSocket) server = test_tcp_socket (16, &port);
   g_autoptr(ProvFetch) fetch = test_fetch_new ("http://127.0.0.1:%u/profile.xml", port);
   g_auto(TestResult) result;
 
@@ -106,7 +85,7 @@ test_overall_timeout (void)
 {
   g_autoptr(ProvPlugin) plugin = test_plugin_new ();
   guint port;
-  g_autoptr(GSocket) server = listener (16, &port);
+  g_autoptr(GSocket) server = test_tcp_socket (16, &port);
   g_autoptr(ProvFetch) fetch = test_fetch_new ("http://127.0.0.1:%u/profile.xml", port);
   g_auto(TestResult) result;
 
@@ -130,7 +109,7 @@ test_cancel (void)
 {
   g_autoptr(ProvPlugin) plugin = test_plugin_new ();
   guint port;
-  g_autoptr(GSocket) server = listener (16, &port);
+  g_autoptr(GSocket) server = test_tcp_socket (16, &port);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GCancellable) cancelled = g_cancellable_new ();
   g_autoptr(ProvFetch) fetch = test_fetch_new ("http://127.0.0.1:%u/a.xml", port);
@@ -164,13 +143,14 @@ test_bad_scheme (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  static const TestCase cases[] = {
+    { "/http/net/connection-refused", test_connection_refused },
+    { "/http/net/connect-timeout", test_connect_timeout },
+    { "/http/net/idle-timeout", test_idle_timeout },
+    { "/http/net/overall-timeout", test_overall_timeout },
+    { "/http/net/cancel", test_cancel },
+    { "/http/net/bad-scheme", test_bad_scheme },
+  };
 
-  g_test_add_func ("/http/net/connection-refused", test_connection_refused);
-  g_test_add_func ("/http/net/connect-timeout", test_connect_timeout);
-  g_test_add_func ("/http/net/idle-timeout", test_idle_timeout);
-  g_test_add_func ("/http/net/overall-timeout", test_overall_timeout);
-  g_test_add_func ("/http/net/cancel", test_cancel);
-  g_test_add_func ("/http/net/bad-scheme", test_bad_scheme);
-  return g_test_run ();
+  return test_main (&argc, &argv, cases, G_N_ELEMENTS (cases));
 }

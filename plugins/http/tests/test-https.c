@@ -23,74 +23,17 @@ enum { PORT_GOOD, PORT_WRONG_NAME, PORT_ROGUE, PORT_CLIENT_AUTH, PORT_PLAIN, N_P
 static TestServer *nginx;
 
 static void
-openssl (const char *first, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) "openssl");
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  test_spawn_check ((const char *const *) argv->pdata);
-}
-
-static void
-make_ca (const char *name, const char *subject)
-{
-  g_autofree char *key = g_strdup_printf ("%s.key", name);
-  g_autofree char *pem = g_strdup_printf ("%s.pem", name);
-
-  openssl ("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-           "-keyout", key, "-out", pem, "-days", "2", "-subj", subject,
-           "-addext", "basicConstraints=critical,CA:TRUE",
-           "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL);
-}
-
-static void
-make_leaf (const char *name, const char *ca, const char *subject, const char *extensions)
-{
-  g_autofree char *key = g_strdup_printf ("%s.key", name);
-  g_autofree char *csr = g_strdup_printf ("%s.csr", name);
-  g_autofree char *pem = g_strdup_printf ("%s.pem", name);
-  g_autofree char *ext = g_strdup_printf ("%s.ext", name);
-  g_autofree char *ca_pem = g_strdup_printf ("%s.pem", ca);
-  g_autofree char *ca_key = g_strdup_printf ("%s.key", ca);
-
-  test_write (ext, extensions, -1);
-  openssl ("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-           "-keyout", key, "-out", csr, "-subj", subject, NULL);
-  openssl ("x509", "-req", "-in", csr, "-CA", ca_pem, "-CAkey", ca_key, "-CAcreateserial",
-           "-out", pem, "-days", "2", "-extfile", ext, NULL);
-}
-
-static void
 make_certificates (void)
 {
-  const char *server_ext = "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
-                           "subjectAltName=IP:127.0.0.1\n";
+  g_autofree char *ca = test_path ("ca.pem");
+  g_autofree char *pem = NULL;
+  gsize len;
 
-  make_ca ("ca", "/CN=Provisiond Test CA");
-  make_ca ("rogue-ca", "/CN=Rogue CA");
-  make_leaf ("server", "ca", "/CN=127.0.0.1", server_ext);
-  make_leaf ("wrong-name", "ca", "/CN=wrong.example.org",
-             "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
-             "subjectAltName=DNS:wrong.example.org\n");
-  make_leaf ("rogue", "rogue-ca", "/CN=127.0.0.1", server_ext);
-  make_leaf ("client", "ca", CLIENT_SUBJECT,
-             "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n");
+  test_make_certificates ("/CN=Provisiond Test CA", CLIENT_SUBJECT);
   /* A CA directory: our CA among files that are not certificates. */
-  {
-    g_autofree char *ca = test_path ("ca.pem");
-    g_autofree char *pem = NULL;
-    gsize len;
-
-    g_assert_true (g_file_get_contents (ca, &pem, &len, NULL));
-    test_write ("ca-dir/provisioning-ca.pem", pem, (gssize) len);
-    test_write ("ca-dir/README", "not a certificate\n", -1);
-  }
+  g_assert_true (g_file_get_contents (ca, &pem, &len, NULL));
+  test_write ("ca-dir/provisioning-ca.pem", pem, (gssize) len);
+  test_write ("ca-dir/README", "not a certificate\n", -1);
 }
 
 static char *

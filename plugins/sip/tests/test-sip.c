@@ -10,6 +10,7 @@
 #include "prov-context.h"
 #include "prov-error.h"
 #include "prov-plugin.h"
+#include "prov-test.h"
 #include "prov-trigger.h"
 
 #define SIPP_TIMEOUT_S 30 /* the test fails after this, sipp is killed */
@@ -20,7 +21,6 @@ typedef struct
 {
   char        *dir;
   ProvContext *ctx;
-  GModule     *module;
   ProvPlugin  *plugin;
   guint        port;
   guint        n_fired;
@@ -45,29 +45,7 @@ on_fired (ProvTrigger *trigger, int action, int cause, const char *rule, gpointe
 static void
 set_params (Fixture *f, const char *const *pairs)
 {
-  g_autoptr(ProvChangeSet) changes = prov_change_set_new ();
-  g_autoptr(GError) error = NULL;
-
-  for (guint i = 0; pairs[i] != NULL; i += 2)
-    prov_change_set_add (changes, pairs[i], pairs[i + 1], PROV_ACCESS_UNSET, "test", 0);
-  prov_store_apply (prov_context_get_store (f->ctx), changes, PROV_CALLER_ADMIN, NULL, &error);
-  g_assert_no_error (error);
-}
-
-static ProvPlugin *
-load_plugin (Fixture *f)
-{
-  const char *path = g_getenv ("PROV_SIP_PLUGIN");
-  ProvPluginCreateFunc create = NULL;
-
-  g_assert_nonnull (path);
-  f->module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-  if (f->module == NULL)
-    g_error ("%s: %s", path, g_module_error ());
-  /* The module registers types: it must never be unloaded. */
-  g_module_make_resident (f->module);
-  g_assert_true (g_module_symbol (f->module, PROV_PLUGIN_ENTRY_POINT, (gpointer *) &create));
-  return create ();
+  test_store_set (prov_context_get_store (f->ctx), pairs);
 }
 
 /* A state directory whose device file has @sip_group as [sip], and two
@@ -75,27 +53,13 @@ load_plugin (Fixture *f)
 static void
 make_context (Fixture *f, const char *sip_group)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *device = NULL;
-  g_autofree char *device_text = NULL;
-  g_autofree char *no_plugins = NULL;
+  g_autofree char *device_text = g_strdup_printf ("[Device]\nMAC=00:0e:08:ab:cd:ef\n\n[sip]\n%s",
+                                                  sip_group);
 
-  f->dir = g_dir_make_tmp ("prov-sip-XXXXXX", &error);
-  g_assert_no_error (error);
-  device = g_build_filename (f->dir, "device.conf", NULL);
-  device_text = g_strdup_printf ("[Device]\nMAC=00:0e:08:ab:cd:ef\n\n[sip]\n%s", sip_group);
-  g_assert_true (g_file_set_contents (device, device_text, -1, NULL));
-  /* Only the module under test: an empty plugin directory for the context. */
-  no_plugins = g_build_filename (f->dir, "plugins", NULL);
-  g_assert_cmpint (g_mkdir (no_plugins, 0700), ==, 0);
-  f->ctx = prov_context_new (f->dir, NULL, no_plugins, &error);
-  g_assert_no_error (error);
+  f->plugin = test_trigger_open ("PROV_SIP_PLUGIN", "sip", device_text, &f->dir, &f->ctx);
   set_params (f, (const char *[]) { "User_ID_1_", "1001", "Password_1_", "line-one-secret",
                                     "User_ID_2_", "1002", "Auth_ID_2_", "auth1002",
                                     "Password_2_", "line-two-secret", NULL });
-  f->plugin = load_plugin (f);
-  g_assert_true (PROV_IS_TRIGGER (f->plugin));
-  g_assert_cmpstr (prov_plugin_get_name (f->plugin), ==, "sip");
   g_signal_connect (f->plugin, "fired", G_CALLBACK (on_fired), f);
 }
 
@@ -118,62 +82,10 @@ fixture_setup (Fixture *f, gconstpointer data)
 }
 
 static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  if (f->plugin != NULL)
-    {
-      prov_trigger_stop (PROV_TRIGGER (f->plugin));
-      prov_trigger_stop (PROV_TRIGGER (f->plugin)); /* safe twice */
-    }
-  g_clear_object (&f->plugin);
-  g_clear_object (&f->ctx);
+  test_trigger_close (&f->plugin, &f->ctx, &f->dir);
   g_clear_pointer (&f->rules, g_ptr_array_unref);
-  rm_rf (f->dir);
-  g_free (f->dir);
-}
-
-typedef struct
-{
-  GMainLoop *loop;
-  gboolean   done;
-  gboolean   timed_out;
-} Wait;
-
-static void
-on_exited (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Wait *w = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  w->done = TRUE;
-  g_main_loop_quit (w->loop);
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  Wait *w = user_data;
-
-  w->timed_out = TRUE;
-  g_main_loop_quit (w->loop);
-  return G_SOURCE_REMOVE;
 }
 
 /* Runs a child to its end while the main loop serves the plugin; returns
@@ -181,37 +93,20 @@ on_timeout (gpointer user_data)
 static int
 run_child (Fixture *f, const char *const *argv)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_autofree char *log = g_build_filename (f->dir, "child.log", NULL);
   g_autofree char *output = NULL;
   g_autofree char *cmdline = g_strjoinv (" ", (char **) argv);
-  Wait w = { loop, FALSE, FALSE };
-  guint timeout;
+  int status;
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_set_cwd (launcher, f->dir);
   g_subprocess_launcher_set_stdout_file_path (launcher, log);
   g_subprocess_launcher_set_stderr_file_path (launcher, log);
-  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_async (proc, NULL, on_exited, &w);
-  timeout = g_timeout_add_seconds (SIPP_TIMEOUT_S, on_timeout, &w);
-  g_main_loop_run (loop);
-  if (w.timed_out)
-    {
-      g_subprocess_force_exit (proc);
-      while (!w.done)
-        g_main_context_iteration (NULL, TRUE);
-      g_error ("%s did not finish in %d s", cmdline, SIPP_TIMEOUT_S);
-    }
-  g_source_remove (timeout);
+  status = test_run_child (launcher, argv, SIPP_TIMEOUT_S, NULL, NULL);
   if (g_file_get_contents (log, &output, NULL, NULL))
     g_test_message ("%s:\n%s", cmdline, output);
   g_unlink (log);
-  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+  return status;
 }
 
 static int

@@ -17,14 +17,14 @@ typedef struct
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  f->dir = tt_make_dir ();
+  f->dir = test_tftp_root_new ();
   f->file = tt_make_file (f->dir, "basic.txt", 100000, 7);
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  tt_rmdir (f->dir);
+  test_rm_rf (f->dir);
   g_bytes_unref (f->file);
   g_free (f->dir);
 }
@@ -53,13 +53,13 @@ localhost_first_family (void)
 static void
 test_ipv6_literal (Fixture *f, gconstpointer data)
 {
-  TtServer *server = tt_server_start_hpa (f->dir, "-6", NULL);
+  TestTftpd *server = test_tftpd_start_hpa (f->dir, "-6", NULL);
   g_autofree char *u = g_strdup_printf ("tftp://[::1]:%u/basic.txt", server->port);
   TtFetchOptions options = { .settings = "BlockSize=1448" };
   TtFetchResult r;
 
   tt_fetch (plugin, u, &options, &r);
-  tt_server_stop (server);
+  test_tftpd_stop (server);
   g_assert_no_error (r.error);
   tt_assert_bytes_equal (f->file, r.payload);
   g_assert_cmpstr (r.server_ip, ==, "::1");
@@ -73,13 +73,13 @@ test_localhost_refused_then_next (Fixture *f, gconstpointer data)
 {
   GSocketFamily first = localhost_first_family ();
   gboolean v6_first = first == G_SOCKET_FAMILY_IPV6;
-  TtServer *server = tt_server_start_hpa (f->dir, v6_first ? "-4" : "-6", NULL);
+  TestTftpd *server = test_tftpd_start_hpa (f->dir, v6_first ? "-4" : "-6", NULL);
   g_autofree char *u = g_strdup_printf ("tftp://localhost:%u/basic.txt", server->port);
   TtFetchOptions options = { .settings = "Timeout=2" };
   TtFetchResult r;
 
   tt_fetch (plugin, u, &options, &r);
-  tt_server_stop (server);
+  test_tftpd_stop (server);
   g_assert_no_error (r.error);
   tt_assert_bytes_equal (f->file, r.payload);
   g_assert_cmpstr (r.server_ip, ==, v6_first ? "127.0.0.1" : "::1");
@@ -94,7 +94,7 @@ test_localhost_silent_then_next (Fixture *f, gconstpointer data)
 {
   GSocketFamily first = localhost_first_family ();
   gboolean v6_first = first == G_SOCKET_FAMILY_IPV6;
-  TtServer *server = tt_server_start_hpa (f->dir, v6_first ? "-4" : "-6", NULL);
+  TestTftpd *server = test_tftpd_start_hpa (f->dir, v6_first ? "-4" : "-6", NULL);
   TtFake silent = { .mode = TT_FAKE_SILENT, .ip = v6_first ? "::1" : "127.0.0.1",
                     .port = server->port };
   g_autofree char *u = g_strdup_printf ("tftp://localhost:%u/basic.txt", server->port);
@@ -104,7 +104,7 @@ test_localhost_silent_then_next (Fixture *f, gconstpointer data)
   tt_fake_start (&silent);
   tt_fetch (plugin, u, &options, &r);
   tt_fake_stop (&silent);
-  tt_server_stop (server);
+  test_tftpd_stop (server);
   g_assert_no_error (r.error);
   tt_assert_bytes_equal (f->file, r.payload);
   g_assert_cmpstr (r.server_ip, ==, v6_first ? "127.0.0.1" : "::1");
@@ -120,7 +120,7 @@ test_localhost_silent_then_next (Fixture *f, gconstpointer data)
 static void
 test_localhost_share_of_bound (Fixture *f, gconstpointer data)
 {
-  guint16 port = tt_free_port ();
+  guint16 port = test_free_udp_port ();
   TtFake v4 = { .mode = TT_FAKE_SILENT, .ip = "127.0.0.1", .port = port };
   TtFake v6 = { .mode = TT_FAKE_SILENT, .ip = "::1", .port = port };
   g_autofree char *u = g_strdup_printf ("tftp://localhost:%u/basic.txt", port);
@@ -146,7 +146,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  plugin = tt_load_plugin ();
+  plugin = test_plugin_new ();
 
 #define ADD(path, func)                                                                \
   g_test_add ("/tftp/addresses/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -13,7 +13,7 @@ typedef struct
 {
   char     *dir;
   GBytes   *big;
-  TtServer *server;
+  TestTftpd *server;
 } Fixture;
 
 static void
@@ -21,16 +21,16 @@ fixture_set_up (Fixture *f, gconstpointer data)
 {
   const char * const *extra_args = data;
 
-  f->dir = tt_make_dir ();
+  f->dir = test_tftp_root_new ();
   f->big = tt_make_file (f->dir, "big.bin", BIG_SIZE, 11);
-  f->server = tt_server_start_atftpd (f->dir, "127.0.0.1", extra_args);
+  f->server = test_tftpd_start_atftpd (f->dir, "127.0.0.1", extra_args);
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  tt_server_stop (f->server);
-  tt_rmdir (f->dir);
+  test_tftpd_stop (f->server);
+  test_rm_rf (f->dir);
   g_bytes_unref (f->big);
   g_free (f->dir);
 }
@@ -48,9 +48,9 @@ fetch_big (Fixture *f, const char *settings, const char *acked_window)
   tt_assert_bytes_equal (f->big, r.payload);
   g_assert_cmpuint (r.progress_total, ==, BIG_SIZE);
   if (acked_window != NULL)
-    g_assert_true (tt_server_log_contains (f->server, acked_window));
+    g_assert_true (test_tftpd_log_contains (f->server, acked_window));
   else
-    g_assert_false (tt_server_log_contains (f->server, "windowsize option ->"));
+    g_assert_false (test_tftpd_log_contains (f->server, "windowsize option ->"));
   g_test_message ("10 MB with %s: %.2f s", g_strdelimit (label, "\n", ' '), r.seconds);
   tt_fetch_result_clear (&r);
 }
@@ -117,7 +117,7 @@ test_device_path (Fixture *f, gconstpointer data)
   tt_fetch (plugin, u, NULL, &r);
   g_assert_no_error (r.error);
   tt_assert_bytes_equal (file, r.payload);
-  g_assert_true (tt_server_log_contains (f->server, "Serving /Cisco/CP-8845-3PCC/x.cfg to "));
+  g_assert_true (test_tftpd_log_contains (f->server, "Serving /Cisco/CP-8845-3PCC/x.cfg to "));
   tt_fetch_result_clear (&r);
 }
 
@@ -125,7 +125,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  plugin = tt_load_plugin ();
+  plugin = test_plugin_new ();
 
 #define ADD(path, func, args)                                                          \
   g_test_add ("/tftp/atftpd/" path, Fixture, args, fixture_set_up, func, fixture_tear_down)

@@ -16,7 +16,7 @@ typedef struct
   char     *dir;
   GBytes   *small;
   GBytes   *big;
-  TtServer *server;
+  TestTftpd *server;
 } Fixture;
 
 static void
@@ -24,17 +24,17 @@ fixture_set_up (Fixture *f, gconstpointer data)
 {
   const char * const *extra_args = data;
 
-  f->dir = tt_make_dir ();
+  f->dir = test_tftp_root_new ();
   f->small = tt_make_file (f->dir, "basic.txt", 3000, 1);
   f->big = tt_make_file (f->dir, "big.bin", BIG_SIZE, 2);
-  f->server = tt_server_start_hpa (f->dir, NULL, extra_args);
+  f->server = test_tftpd_start_hpa (f->dir, NULL, extra_args);
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  tt_server_stop (f->server);
-  tt_rmdir (f->dir);
+  test_tftpd_stop (f->server);
+  test_rm_rf (f->dir);
   g_bytes_unref (f->small);
   g_bytes_unref (f->big);
   g_free (f->dir);
@@ -209,9 +209,9 @@ test_device_path (Fixture *f, gconstpointer data)
 static void
 test_not_secure (void)
 {
-  g_autofree char *dir = tt_make_dir ();
+  g_autofree char *dir = test_tftp_root_new ();
   g_autoptr(GBytes) file = tt_make_file (dir, DEVICE_PATH, 700, 6);
-  TtServer *server = tt_server_start_hpa_not_secure (dir);
+  TestTftpd *server = test_tftpd_start_hpa_not_secure (dir);
   g_autofree char *full = g_strdup_printf ("tftp://127.0.0.1:%u%s/%s", server->port, dir,
                                            DEVICE_PATH);
   g_autofree char *outside = g_strdup_printf ("tftp://127.0.0.1:%u/%s", server->port,
@@ -229,8 +229,8 @@ test_not_secure (void)
   g_assert_cmpstr (r.error->message, ==, "tftp error 2: Forbidden directory");
   tt_fetch_result_clear (&r);
 
-  tt_server_stop (server);
-  tt_rmdir (dir);
+  test_tftpd_stop (server);
+  test_rm_rf (dir);
 }
 
 static const char *refuse_all[] = {
@@ -277,7 +277,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  plugin = tt_load_plugin ();
+  plugin = test_plugin_new ();
 
 #define ADD(path, func, args)                                                          \
   g_test_add ("/tftp/hpa/" path, Fixture, args, fixture_set_up, func, fixture_tear_down)

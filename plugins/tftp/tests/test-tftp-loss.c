@@ -16,7 +16,7 @@ typedef struct
 {
   char     *dir;
   GBytes   *file;
-  TtServer *server;
+  TestTftpd *server;
 } Fixture;
 
 static const char *hpa = "hpa";
@@ -29,19 +29,19 @@ fixture_set_up (Fixture *f, gconstpointer data)
    * costs a twentieth of a second, not a second. */
   static const char *hpa_args[] = { "--retransmit", "50000", NULL };
 
-  f->dir = tt_make_dir ();
+  f->dir = test_tftp_root_new ();
   f->file = tt_make_file (f->dir, "loss.bin", FILE_SIZE, 21);
   if (data == hpa)
-    f->server = tt_server_start_hpa (f->dir, "-4", hpa_args);
+    f->server = test_tftpd_start_hpa (f->dir, "-4", hpa_args);
   else
-    f->server = tt_server_start_atftpd (f->dir, "127.0.0.1", NULL);
+    f->server = test_tftpd_start_atftpd (f->dir, "127.0.0.1", NULL);
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  tt_server_stop (f->server);
-  tt_rmdir (f->dir);
+  test_tftpd_stop (f->server);
+  test_rm_rf (f->dir);
   g_bytes_unref (f->file);
   g_free (f->dir);
 }
@@ -108,7 +108,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  plugin = tt_load_plugin ();
+  plugin = test_plugin_new ();
 
   g_test_add ("/tftp/loss/relay/hpa", Fixture, hpa, fixture_set_up, test_relay_loss,
               fixture_tear_down);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "prov-error.h"
+#include "prov-test.h"
 #include "prov-tftp-packet.h"
 
 static void
@@ -184,14 +185,16 @@ test_oack_refused (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/tftp/packet/rrq-plain", test_rrq_plain);
-  g_test_add_func ("/tftp/packet/rrq-options", test_rrq_options);
-  g_test_add_func ("/tftp/packet/rrq-too-long", test_rrq_too_long);
-  g_test_add_func ("/tftp/packet/ack-error", test_ack_error);
-  g_test_add_func ("/tftp/packet/parse", test_parse);
-  g_test_add_func ("/tftp/packet/error-text-sanitized", test_error_text_sanitized);
-  g_test_add_func ("/tftp/packet/oack", test_oack);
-  g_test_add_func ("/tftp/packet/oack-refused", test_oack_refused);
-  return g_test_run ();
+  static const TestCase cases[] = {
+    { "/tftp/packet/rrq-plain", test_rrq_plain },
+    { "/tftp/packet/rrq-options", test_rrq_options },
+    { "/tftp/packet/rrq-too-long", test_rrq_too_long },
+    { "/tftp/packet/ack-error", test_ack_error },
+    { "/tftp/packet/parse", test_parse },
+    { "/tftp/packet/error-text-sanitized", test_error_text_sanitized },
+    { "/tftp/packet/oack", test_oack },
+    { "/tftp/packet/oack-refused", test_oack_refused },
+  };
+
+  return test_main (&argc, &argv, cases, G_N_ELEMENTS (cases));
 }

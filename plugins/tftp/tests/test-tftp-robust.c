@@ -14,6 +14,18 @@ fake_url (TtFake *fake, const char *name)
   return g_strdup_printf ("tftp://127.0.0.1:%u/%s", fake->port, name);
 }
 
+/* Fetches @path from @fake, started for this fetch alone. */
+static void
+fetch_from_fake (TtFake *fake, const char *path, const TtFetchOptions *options, TtFetchResult *r)
+{
+  g_autofree char *u = NULL;
+
+  tt_fake_start (fake);
+  u = fake_url (fake, path);
+  tt_fetch (plugin, u, options, r);
+  tt_fake_stop (fake);
+}
+
 static GBytes *
 random_bytes (gsize size, guint32 seed)
 {
@@ -31,13 +43,9 @@ test_options_ignored (void)
 {
   g_autoptr(GBytes) file = random_bytes (100000, 1);
   TtFake fake = { .mode = TT_FAKE_IGNORE_OPTIONS, .file = file };
-  g_autofree char *u = NULL;
   TtFetchResult r;
 
-  tt_fake_start (&fake);
-  u = fake_url (&fake, "cfg/phone.xml");
-  tt_fetch (plugin, u, NULL, &r);
-  tt_fake_stop (&fake);
+  fetch_from_fake (&fake, "cfg/phone.xml", NULL, &r);
   g_assert_no_error (r.error);
   tt_assert_bytes_equal (file, r.payload);
   g_assert_cmpuint (fake.requests->len, ==, 1);
@@ -55,13 +63,9 @@ test_options_refused (void)
 {
   g_autoptr(GBytes) file = random_bytes (5000, 2);
   TtFake fake = { .mode = TT_FAKE_REFUSE_OPTIONS, .file = file };
-  g_autofree char *u = NULL;
   TtFetchResult r;
 
-  tt_fake_start (&fake);
-  u = fake_url (&fake, "a%20b.txt");
-  tt_fetch (plugin, u, NULL, &r);
-  tt_fake_stop (&fake);
+  fetch_from_fake (&fake, "a%20b.txt", NULL, &r);
   g_assert_no_error (r.error);
   tt_assert_bytes_equal (file, r.payload);
   g_assert_cmpuint (fake.requests->len, ==, 2);
@@ -108,13 +112,9 @@ test_bogus_oack (void)
 {
   g_autoptr(GBytes) file = random_bytes (3000, 9);
   TtFake fake = { .mode = TT_FAKE_OACK, .file = file, .bogus_oack = TRUE };
-  g_autofree char *u = NULL;
   TtFetchResult r;
 
-  tt_fake_start (&fake);
-  u = fake_url (&fake, "f");
-  tt_fetch (plugin, u, NULL, &r);
-  tt_fake_stop (&fake);
+  fetch_from_fake (&fake, "f", NULL, &r);
   g_assert_no_error (r.error);
   tt_assert_bytes_equal (file, r.payload);
   g_assert_cmpuint (fake.client_error, ==, 8);
@@ -136,13 +136,9 @@ test_wrong_tid (void)
     .intruder_block = 5,
     .intruder_count = 20,
   };
-  g_autofree char *u = NULL;
   TtFetchResult r;
 
-  tt_fake_start (&fake);
-  u = fake_url (&fake, "f");
-  tt_fetch (plugin, u, NULL, &r);
-  tt_fake_stop (&fake);
+  fetch_from_fake (&fake, "f", NULL, &r);
   g_assert_no_error (r.error);
   tt_assert_bytes_equal (file, r.payload);
   g_assert_cmpuint (fake.intruder_errors, ==, 20);
@@ -161,13 +157,9 @@ test_duplicates_no_ack_storm (void)
   /* A timeout no scheduling hiccup reaches: a duplicate is re-ACKed
    * only once that long has passed. */
   TtFetchOptions options = { .settings = "Timeout=5" };
-  g_autofree char *u = NULL;
   TtFetchResult r;
 
-  tt_fake_start (&fake);
-  u = fake_url (&fake, "f");
-  tt_fetch (plugin, u, &options, &r);
-  tt_fake_stop (&fake);
+  fetch_from_fake (&fake, "f", &options, &r);
   g_assert_no_error (r.error);
   tt_assert_bytes_equal (file, r.payload);
   g_assert_cmpuint (fake.data_sent, ==, 2 * 201);
@@ -183,13 +175,9 @@ test_too_large_error_3 (void)
 {
   g_autoptr(GBytes) file = random_bytes (1000, 6);
   TtFake fake = { .mode = TT_FAKE_OACK, .file = file, .claimed_tsize = 1 << 30 };
-  g_autofree char *u = NULL;
   TtFetchResult r;
 
-  tt_fake_start (&fake);
-  u = fake_url (&fake, "f");
-  tt_fetch (plugin, u, NULL, &r);
-  tt_fake_stop (&fake);
+  fetch_from_fake (&fake, "f", NULL, &r);
   g_assert_error (r.error, PROV_ERROR, PROV_ERROR_TRANSPORT);
   g_assert_cmpstr (r.error->message, ==, "too large");
   g_assert_cmpuint (fake.client_error, ==, 3);
@@ -247,13 +235,9 @@ test_silent_timeout (void)
 {
   TtFake fake = { .mode = TT_FAKE_SILENT };
   TtFetchOptions options = { .settings = "Timeout=0.2\nRetries=2" };
-  g_autofree char *u = NULL;
   TtFetchResult r;
 
-  tt_fake_start (&fake);
-  u = fake_url (&fake, "f");
-  tt_fetch (plugin, u, &options, &r);
-  tt_fake_stop (&fake);
+  fetch_from_fake (&fake, "f", &options, &r);
   g_assert_error (r.error, PROV_ERROR, PROV_ERROR_TRANSPORT);
   g_assert_cmpstr (r.error->message, ==, "timeout");
   g_assert_cmpfloat (r.seconds, >=, 1.3);
@@ -270,13 +254,9 @@ test_transfer_bound (void)
 {
   TtFake fake = { .mode = TT_FAKE_SILENT };
   TtFetchOptions options = { .settings = "Timeout=1\nRetries=100", .timeout = 2 };
-  g_autofree char *u = NULL;
   TtFetchResult r;
 
-  tt_fake_start (&fake);
-  u = fake_url (&fake, "f");
-  tt_fetch (plugin, u, &options, &r);
-  tt_fake_stop (&fake);
+  fetch_from_fake (&fake, "f", &options, &r);
   g_assert_error (r.error, PROV_ERROR, PROV_ERROR_TRANSPORT);
   g_assert_cmpstr (r.error->message, ==, "timeout");
   g_assert_cmpfloat (r.seconds, >=, 1.9);
@@ -290,7 +270,7 @@ test_transfer_bound (void)
 static void
 test_nothing_listens (void)
 {
-  g_autofree char *u = g_strdup_printf ("tftp://127.0.0.1:%u/f", tt_free_port ());
+  g_autofree char *u = g_strdup_printf ("tftp://127.0.0.1:%u/f", test_free_udp_port ());
   TtFetchOptions options = { .settings = "Timeout=2\nRetries=5" };
   TtFetchResult r;
 
@@ -306,13 +286,9 @@ test_cancel_during_request (void)
 {
   TtFake fake = { .mode = TT_FAKE_SILENT };
   TtFetchOptions options = { .cancel_after_ms = 300 };
-  g_autofree char *u = NULL;
   TtFetchResult r;
 
-  tt_fake_start (&fake);
-  u = fake_url (&fake, "f");
-  tt_fetch (plugin, u, &options, &r);
-  tt_fake_stop (&fake);
+  fetch_from_fake (&fake, "f", &options, &r);
   g_assert_error (r.error, PROV_ERROR, PROV_ERROR_CANCELLED);
   g_assert_cmpstr (r.error->message, ==, "cancelled");
   g_assert_cmpfloat (r.cancel_seconds, <, 0.5);
@@ -328,13 +304,9 @@ test_cancel_during_transfer (void)
   g_autoptr(GBytes) file = random_bytes (1024 * 1024, 8);
   TtFake fake = { .mode = TT_FAKE_IGNORE_OPTIONS, .file = file };
   TtFetchOptions options = { .cancel_at = 128 * 1024 };
-  g_autofree char *u = NULL;
   TtFetchResult r;
 
-  tt_fake_start (&fake);
-  u = fake_url (&fake, "f");
-  tt_fetch (plugin, u, &options, &r);
-  tt_fake_stop (&fake);
+  fetch_from_fake (&fake, "f", &options, &r);
   g_assert_error (r.error, PROV_ERROR, PROV_ERROR_CANCELLED);
   g_assert_cmpfloat (r.cancel_seconds, <, 0.5);
   g_assert_false (fake.completed);
@@ -361,7 +333,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  plugin = tt_load_plugin ();
+  plugin = test_plugin_new ();
 
   g_test_add_func ("/tftp/robust/options-ignored", test_options_ignored);
   g_test_add_func ("/tftp/robust/options-refused", test_options_refused);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "prov-device.h"
+#include "prov-test.h"
 #include "prov-tftp-settings.h"
 
 static void
@@ -68,9 +69,11 @@ test_invalid (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/tftp/settings/defaults", test_defaults);
-  g_test_add_func ("/tftp/settings/values", test_values);
-  g_test_add_func ("/tftp/settings/invalid", test_invalid);
-  return g_test_run ();
+  static const TestCase cases[] = {
+    { "/tftp/settings/defaults", test_defaults },
+    { "/tftp/settings/values", test_values },
+    { "/tftp/settings/invalid", test_invalid },
+  };
+
+  return test_main (&argc, &argv, cases, G_N_ELEMENTS (cases));
 }
