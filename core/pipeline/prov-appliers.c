@@ -24,6 +24,7 @@ struct _ProvAppliers
   ProvEngine   *engine;
   GPtrArray    *slots;     /* Slot* */
   GHashTable   *committed; /* the view as of the last apply that stands */
+  gboolean      any_enabled; /* else nothing is followed: no view of the store is built */
   GPtrArray    *pending;   /* char*: changed names not applied yet */
   GHashTable   *pending_set; /* the same names (not owned): a resync may change 500,000 */
   GPtrArray    *pending_payloads; /* char*: engine keys of the profiles behind them */
@@ -191,6 +192,8 @@ is_enabled (const char *name, gpointer user_data)
   return g_key_file_get_boolean (user_data, name, "Enabled", NULL);
 }
 
+static gboolean slot_enabled (ProvAppliers *self, Slot *slot);
+
 ProvAppliers *
 prov_appliers_new (ProvEngine *engine)
 {
@@ -203,7 +206,11 @@ prov_appliers_new (ProvEngine *engine)
   prov_registry_load_appliers (prov_engine_get_registry (engine), is_enabled,
                                prov_device_get_keyfile (prov_engine_get_device (engine)));
   add_slots (self);
-  self->committed = build_view (prov_engine_get_store (engine));
+  for (guint i = 0; i < self->slots->len && !self->any_enabled; i++)
+    self->any_enabled = slot_enabled (self, self->slots->pdata[i]);
+  /* A view is every parameter: built only when an applier will take it. */
+  if (self->any_enabled)
+    self->committed = build_view (prov_engine_get_store (engine));
   return self;
 }
 
@@ -440,10 +447,12 @@ prov_appliers_start (ProvAppliers *self, gboolean apply_now)
   ProvStore *store;
 
   g_return_if_fail (PROV_IS_APPLIERS (self));
+  if (!self->any_enabled)
+    return;
   store = prov_engine_get_store (self->engine);
   if (self->changed_id == 0)
     self->changed_id = g_signal_connect (store, "changed", G_CALLBACK (on_store_changed), self);
-  if (apply_now && self->slots->len > 0)
+  if (apply_now)
     {
       g_auto(GStrv) names = prov_store_list_names (store, PROV_CALLER_ADMIN);
       add_pending (self, (const char *const *) names);
