@@ -356,7 +356,24 @@ errors)
   # the offline mode.
   request Resync "file://$profiles/missing.xml"
   has "'$name.Error.FileNotFound'" "$tmp/out"
+  # monitor: a failure's line shows its error in place of what a success
+  # reports; in JSON the error is set and changed is empty.
+  monitor_json=1
+  start_monitor
+  monitor_json=
   run 3 ctl resync "file://$profiles/missing.xml"
+  wait_until 10 ResyncFinished grep -q '"event": *"ResyncFinished"' "$tmp/monitor.out"
+  has '"event": *"ResyncFinished", *"outcome": *"file-not-found", *"url": *"file://'"$profiles"'/missing.xml", *"error": *"[^"]' "$tmp/monitor.out"
+  has '"changed": *\[\]' "$tmp/monitor.out"
+  kill -TERM "$(cat "$tmp/monitor.pid")"
+  [ "$(monitor_exit 30)" = 0 ] || fail "monitor exited non-zero on SIGTERM"
+  start_monitor
+  run 3 ctl resync "file://$profiles/missing.xml"
+  wait_until 10 ResyncFinished grep -q '^ResyncFinished' "$tmp/monitor.out"
+  has "^ResyncFinished outcome=file-not-found url=file://$profiles/missing.xml error=." "$tmp/monitor.out"
+  lacks "changed=" "$tmp/monitor.out"
+  kill -TERM "$(cat "$tmp/monitor.pid")"
+  [ "$(monitor_exit 30)" = 0 ] || fail "monitor exited non-zero on SIGTERM"
   printf '<flat-profile><GPP_A>x</GPP_B></flat-profile>' >"$profiles/bad.xml"
   request Resync "file://$profiles/bad.xml"
   has "'$name.Error.Corrupt'" "$tmp/out"

@@ -278,10 +278,12 @@ s.sendto(b"\0\1probe\0octet\0", ("127.0.0.1", int(sys.argv[1])))
 s.recvfrom(600)' "$1"
 }
 
-start_monitor() { # start_monitor [--count N]: events in $tmp/monitor.out
+start_monitor() { # start_monitor [--count N]: events in $tmp/monitor.out ($monitor_json=1: --json)
   rm -f "$tmp/monitor.rc" "$tmp/monitor.pid"
   (
-    "$PROVISIONCTL" --session monitor "$@" >"$tmp/monitor.out" 2>"$tmp/monitor.err" &
+    json=
+    [ "${monitor_json:-}" = 1 ] && json=--json
+    "$PROVISIONCTL" --session $json monitor "$@" >"$tmp/monitor.out" 2>"$tmp/monitor.err" &
     echo $! >"$tmp/monitor.pid"
     wait $! && echo 0 >"$tmp/monitor.rc" || echo $? >"$tmp/monitor.rc"
   ) &
