@@ -43,6 +43,26 @@ json_strings (ProvJson *json, GPtrArray *strings)
   prov_json_end_array (json);
 }
 
+/* The values as they are now, as the caller may see them, of the first
+ * @max of @names (NULL-terminated); NULL when there are none. */
+static GHashTable *
+changed_values (ProvCli *cli, const ProvCliBackend *backend, char **names, guint max)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  GHashTable *values;
+
+  for (guint i = 0; i < max && names[i] != NULL; i++)
+    g_ptr_array_add (batch, names[i]);
+  if (batch->len == 0)
+    return NULL;
+  g_ptr_array_add (batch, NULL);
+  values = backend->get_parameters (cli, (const char *const *) batch->pdata, &error);
+  if (values == NULL)
+    g_debug ("cannot read the changed values: %s", error->message);
+  return values;
+}
+
 static void
 print_resync_json (ProvCliResync *resync, GHashTable *values)
 {
@@ -76,9 +96,15 @@ print_resync_json (ProvCliResync *resync, GHashTable *values)
   prov_json_print (json);
 }
 
+/* The values of the changed names are read this many at a time: a
+ * profile that changed 500,000 names never has them all in memory twice. */
+#define VALUES_BATCH 1024
+
 static void
-print_resync (ProvCliResync *resync, GHashTable *values)
+print_resync (ProvCli *cli, const ProvCliBackend *backend, ProvCliResync *resync)
 {
+  g_autoptr(GHashTable) values = NULL;
+
   for (guint i = 0; i < resync->fetched->len; i++)
     g_print (_("fetched: %s\n"), (char *) resync->fetched->pdata[i]);
   for (guint i = 0; i < resync->skipped->len; i++)
@@ -89,7 +115,14 @@ print_resync (ProvCliResync *resync, GHashTable *values)
   for (guint i = 0; resync->changed[i] != NULL; i++)
     {
       const char *name = resync->changed[i];
-      const char *value = values != NULL ? g_hash_table_lookup (values, name) : NULL;
+      const char *value;
+
+      if (i % VALUES_BATCH == 0)
+        {
+          g_clear_pointer (&values, g_hash_table_unref);
+          values = changed_values (cli, backend, resync->changed + i, VALUES_BATCH);
+        }
+      value = values != NULL ? g_hash_table_lookup (values, name) : NULL;
 
       /* A user sees the names of what changed, not the `na` values. */
       if (value != NULL)
@@ -107,7 +140,6 @@ run_resync (ProvCli *cli, const char *rule, const char *code)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ProvCliResync) resync = NULL;
-  g_autoptr(GHashTable) values = NULL;
   const ProvCliBackend *backend;
   gboolean bar_shown = FALSE;
   ProvCliProgress progress = isatty (STDERR_FILENO) ? prov_cli_draw_progress : NULL;
@@ -133,19 +165,14 @@ run_resync (ProvCli *cli, const char *rule, const char *code)
        * arguments are not. */
       return status == PROV_EXIT_USAGE && code == NULL ? PROV_EXIT_FAILURE : status;
     }
-  /* The values as they are now, as the caller may see them. */
-  if (resync->changed[0] != NULL)
-    {
-      g_autoptr(GError) values_error = NULL;
-      values = backend->get_parameters (cli, (const char *const *) resync->changed,
-                                        &values_error);
-      if (values == NULL)
-        g_debug ("cannot read the changed values: %s", values_error->message);
-    }
   if (cli->json)
-    print_resync_json (resync, values);
+    {
+      g_autoptr(GHashTable) values = changed_values (cli, backend, resync->changed, G_MAXUINT);
+
+      print_resync_json (resync, values);
+    }
   else
-    print_resync (resync, values);
+    print_resync (cli, backend, resync);
   return PROV_EXIT_OK;
 }
 

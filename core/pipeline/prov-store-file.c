@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "prov-atomic-file.h"
+#include "prov-atomic-file-private.h"
 #include "prov-error.h"
 #include "prov-store-file.h"
 #include "prov-types.h"
@@ -493,38 +493,166 @@ prov_store_base_scan (ProvStoreBase *base, ProvStoreEntryFunc func, gpointer use
   return TRUE;
 }
 
+/* One byte of @name as escaped in a file; -1 at its end. */
+typedef struct
+{
+  const char *p;
+  char        second; /* the escape's second byte, still to come */
+} EscapedIter;
+
 static int
-compare_lines (gconstpointer a, gconstpointer b)
+escaped_next (EscapedIter *it)
 {
-  const char *x = *(const char *const *) a, *y = *(const char *const *) b;
-  const char *xs, *ys;
-  gsize xl, yl;
+  char c;
 
-  /* Lines built by prov_store_file_append_entry always have a name span. */
-  name_span (x, x + strlen (x), &xs, &xl);
-  name_span (y, y + strlen (y), &ys, &yl);
-  return compare_spans (xs, xl, ys, yl);
+  if (it->second != '\0')
+    {
+      c = it->second;
+      it->second = '\0';
+      return (guchar) c;
+    }
+  if (*it->p == '\0')
+    return -1;
+  c = *it->p++;
+  switch (c)
+    {
+    case '\\':
+      it->second = '\\';
+      return '\\';
+    case '\t':
+      it->second = 't';
+      return '\\';
+    case '\n':
+      it->second = 'n';
+      return '\\';
+    case '\r':
+      it->second = 'r';
+      return '\\';
+    default:
+      return (guchar) c;
+    }
 }
 
-GString *
-prov_store_base_build (GPtrArray *lines)
+int
+prov_store_file_compare_names (const char *a, const char *b)
 {
-  GString *out = g_string_new (MAGIC_V2);
+  EscapedIter x = { a, '\0' }, y = { b, '\0' };
 
-  g_ptr_array_sort (lines, compare_lines);
-  for (guint i = 0; i < lines->len; i++)
-    g_string_append (out, lines->pdata[i]);
-  g_string_append_printf (out, "end %u %016" G_GINT64_MODIFIER "x\n", lines->len,
-                          fnv1a (out->str, out->len));
-  return out;
+  /* compare_spans() on the escaped names, without escaping them. */
+  for (;;)
+    {
+      int cx = escaped_next (&x), cy = escaped_next (&y);
+
+      if (cx != cy)
+        return cx < cy ? -1 : 1;
+      if (cx < 0)
+        return 0;
+    }
 }
 
-/* Crash-safe replacement (prov_atomic_file_write()): whatever instant the
- * power goes, the file holds either the old or the new base, never a mix. */
+/* What is written goes out in pieces of this size: the base is never
+ * held whole in memory. */
+#define WRITER_CHUNK (64 * 1024)
+
+struct _ProvStoreBaseWriter
+{
+  char     *path;
+  int       fd;
+  GString  *buf;
+  guint64   hash;   /* FNV-1a of every byte written so far */
+  guint     count;
+  int       saved_errno; /* 0, or why a write failed */
+  GString  *last;   /* the name written last, for the order check */
+};
+
+static void
+writer_flush (ProvStoreBaseWriter *w)
+{
+  for (gsize i = 0; i < w->buf->len; i++)
+    {
+      w->hash ^= (guchar) w->buf->str[i];
+      w->hash *= 0x100000001b3ULL;
+    }
+  if (w->saved_errno == 0 && !prov_atomic_file_write_all (w->fd, w->buf->str, w->buf->len))
+    w->saved_errno = errno != 0 ? errno : EIO;
+  g_string_truncate (w->buf, 0);
+}
+
+ProvStoreBaseWriter *
+prov_store_base_writer_new (const char *path, GError **error)
+{
+  int fd = prov_atomic_file_open (path, 0600, error);
+  ProvStoreBaseWriter *w;
+
+  if (fd < 0)
+    return NULL;
+  w = g_new0 (ProvStoreBaseWriter, 1);
+  w->path = g_strdup (path);
+  w->fd = fd;
+  w->buf = g_string_sized_new (WRITER_CHUNK + 4096);
+  w->last = g_string_new (NULL);
+  w->hash = 0xcbf29ce484222325ULL;
+  g_string_append (w->buf, MAGIC_V2);
+  return w;
+}
+
+void
+prov_store_base_writer_add (ProvStoreBaseWriter *w, const char *name, const char *value,
+                            int access)
+{
+  /* A base out of order would lose names to lookups: never write one. */
+  if (w->count > 0 && prov_store_file_compare_names (w->last->str, name) >= 0)
+    {
+      g_critical ("store base written out of order: %s after %s", name, w->last->str);
+      w->saved_errno = w->saved_errno != 0 ? w->saved_errno : EINVAL;
+    }
+  g_string_assign (w->last, name);
+  prov_store_file_append_entry (w->buf, name, value, access);
+  w->count++;
+  if (w->buf->len >= WRITER_CHUNK)
+    writer_flush (w);
+}
+
+static void
+writer_free (ProvStoreBaseWriter *w)
+{
+  g_string_free (w->buf, TRUE);
+  g_string_free (w->last, TRUE);
+  g_free (w->path);
+  g_free (w);
+}
+
+void
+prov_store_base_writer_abort (ProvStoreBaseWriter *w)
+{
+  if (w == NULL)
+    return;
+  prov_atomic_file_abort (w->fd, w->path);
+  writer_free (w);
+}
+
 gboolean
-prov_store_file_replace (const char *path, const GString *contents, GError **error)
+prov_store_base_writer_commit (ProvStoreBaseWriter *w, GError **error)
 {
-  return prov_atomic_file_write (path, contents->str, contents->len, 0600, error);
+  gboolean ok;
+
+  writer_flush (w);
+  g_string_append_printf (w->buf, "end %u %016" G_GINT64_MODIFIER "x\n", w->count, w->hash);
+  writer_flush (w);
+  if (w->saved_errno != 0)
+    {
+      g_autofree char *tmp = g_strconcat (w->path, ".tmp", NULL);
+
+      errno = w->saved_errno;
+      prov_atomic_file_error (error, tmp);
+      prov_store_base_writer_abort (w);
+      return FALSE;
+    }
+  /* Crash-safe: whatever instant the power goes, the file holds either
+   * the old or the new base, never a mix. */
+  ok = prov_atomic_file_commit (w->fd, w->path, TRUE, error);
+  writer_free (w);
+  return ok;
 }
 
 static void

@@ -57,13 +57,30 @@ void           prov_store_file_append_entry (GString          *out,
                                              const char       *name,
                                              const char       *value,
                                              int               access);
-/* The whole base file from @lines (each from prov_store_file_append_entry,
- * one name each, any order): sorts them and adds the trailer. */
-GString       *prov_store_base_build     (GPtrArray           *lines);
-/* write a temporary, fsync, rename, fsync the directory. */
-gboolean       prov_store_file_replace   (const char          *path,
-                                          const GString       *contents,
-                                          GError             **error);
+/* The order of a base: names compared as escaped in the file. */
+int            prov_store_file_compare_names (const char *a,
+                                              const char *b);
+
+/* A new base written as it is made, never held whole in memory: into
+ * "@path.tmp" (0600), then fsync, rename, fsync the directory; a crash at
+ * any instant leaves the old base or the new one. Entries must come in
+ * prov_store_file_compare_names() order, one per name (@access: -1 for the
+ * schema's). A write error is kept and reported by the commit. */
+typedef struct _ProvStoreBaseWriter ProvStoreBaseWriter;
+
+ProvStoreBaseWriter *prov_store_base_writer_new    (const char          *path,
+                                                    GError             **error);
+void                 prov_store_base_writer_add    (ProvStoreBaseWriter *writer,
+                                                    const char          *name,
+                                                    const char          *value,
+                                                    int                  access);
+/* Frees @writer in any case; on failure the temporary is removed. */
+gboolean             prov_store_base_writer_commit (ProvStoreBaseWriter *writer,
+                                                    GError             **error);
+/* Gives up: removes the temporary and frees @writer. */
+void                 prov_store_base_writer_abort  (ProvStoreBaseWriter *writer);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvStoreBaseWriter, prov_store_base_writer_abort)
 
 /* Replays the journal at @path that extends the base with @base_checksum
  * (0: no base); a journal of another base (left by a crash after a

@@ -649,24 +649,60 @@ user_may_read (ProvStore *self, const char *name)
          && !prov_store_is_secret (self, name);
 }
 
+/* The stored state of @name without keeping it in memory: a read that
+ * copies the value out (the CLI showing what 500,000 names became) leaves
+ * nothing behind. Returns whether the name is stored; *@owned: the value
+ * when it came from the base. */
+static gboolean
+peek_entry (ProvStore *self, const char *name, const char **value, int *access, char **owned)
+{
+  g_autoptr (GError) error = NULL;
+  Entry *entry = g_hash_table_lookup (self->entries, name);
+
+  *value = NULL;
+  *access = PROV_ACCESS_UNSET;
+  *owned = NULL;
+  if (entry != NULL)
+    {
+      *value = entry->value;
+      *access = entry->access;
+      return !is_absent (entry);
+    }
+  if (self->complete || self->base == NULL)
+    return FALSE;
+  if (!prov_store_base_lookup (self->base, name, owned, access, &error) && error != NULL)
+    g_warning ("%s", error->message);
+  *value = *owned;
+  return *value != NULL || *access != PROV_ACCESS_UNSET;
+}
+
 gboolean
 prov_store_read (ProvStore *self, const char *name, ProvCaller caller, char **value,
                  GError **error)
 {
-  const char *current;
+  const ProvParamSpec *spec;
+  g_autofree char *owned = NULL;
+  const char *stored, *current;
+  gboolean has_entry;
+  int access;
 
   g_return_val_if_fail (PROV_IS_STORE (self), FALSE);
   g_return_val_if_fail (name != NULL && value != NULL, FALSE);
 
-  current = prov_store_get (self, name);
+  spec = prov_schema_lookup (self->schema, name);
+  has_entry = peek_entry (self, name, &stored, &access, &owned);
+  current = effective_value (spec, stored, has_entry);
   /* One answer for unknown, `na` and secret: a user learns nothing. */
-  if (current == NULL || (caller != PROV_CALLER_ADMIN && !user_may_read (self, name)))
+  if (current == NULL
+      || (caller != PROV_CALLER_ADMIN
+          && (effective_access (spec, access) == PROV_ACCESS_NA
+              || prov_store_is_secret (self, name))))
     {
       g_set_error (error, PROV_ERROR, PROV_ERROR_PERMISSION_DENIED,
                    "no such parameter: %s", name);
       return FALSE;
     }
-  *value = g_strdup (current);
+  *value = owned != NULL && current == owned ? g_steal_pointer (&owned) : g_strdup (current);
   return TRUE;
 }
 
@@ -1012,106 +1048,167 @@ append_pending (GString *out, const Pending *p)
                                 ? PROV_STORE_FILE_REMOVED : access);
 }
 
-/* One base line into @text, ended by a NUL, its offset into @starts. */
-static void
-add_line (GString *text, GArray *starts, const char *name, const char *value, int access)
+/* The merge of a compaction: the old base as it is scanned (sorted), the
+ * entries in memory (the journal's and those read), and the changed names
+ * of the apply, the two last sorted; for one name the change wins over the
+ * entry, which wins over the base. */
+typedef struct
 {
-  gsize start = text->len;
+  ProvStoreBaseWriter *writer;
+  GArray              *pending;
+  GPtrArray           *entries;  /* Entry*, sorted */
+  GArray              *changed;  /* guint: indices in @pending, sorted */
+  guint                next_entry;
+  guint                next_change;
+} Merge;
 
-  g_array_append_val (starts, start);
-  prov_store_file_append_entry (text, name, value, access);
-  g_string_append_c (text, '\0');
+static void
+merge_write (Merge *m, const char *name, const char *value, int access)
+{
+  if (value != NULL || access != PROV_ACCESS_UNSET)
+    prov_store_base_writer_add (m->writer, name, value, access);
+}
+
+/* Writes what memory holds for the names before @name (all when NULL);
+ * returns whether memory holds @name itself, written in place of the
+ * base's line. */
+static gboolean
+merge_until (Merge *m, const char *name)
+{
+  for (;;)
+    {
+      const Entry *entry = m->next_entry < m->entries->len
+        ? m->entries->pdata[m->next_entry] : NULL;
+      const Pending *p = m->next_change < m->changed->len
+        ? &g_array_index (m->pending, Pending, g_array_index (m->changed, guint, m->next_change))
+        : NULL;
+      int cmp, cmp_name;
+      const char *head;
+
+      if (entry == NULL && p == NULL)
+        return FALSE;
+      cmp = entry == NULL ? 1 : p == NULL ? -1 : prov_store_file_compare_names (entry->name, p->name);
+      head = cmp < 0 ? entry->name : p->name;
+      cmp_name = name != NULL ? prov_store_file_compare_names (head, name) : -1;
+      if (cmp_name > 0)
+        return FALSE;
+      if (cmp < 0)
+        merge_write (m, entry->name, entry->value, entry->access);
+      else
+        merge_write (m, p->name, pending_value (p), pending_access (p));
+      if (cmp <= 0)
+        m->next_entry++;
+      if (cmp >= 0)
+        m->next_change++;
+      if (cmp_name == 0)
+        return TRUE;
+    }
+}
+
+static gboolean
+merge_base_line (char *name, char *value, int access, gpointer user_data, const char **problem)
+{
+  Merge *m = user_data;
+
+  if (!merge_until (m, name))
+    merge_write (m, name, value, access);
+  g_free (name);
+  g_free (value);
+  return TRUE;
+}
+
+static int
+compare_entries (gconstpointer a, gconstpointer b)
+{
+  const Entry *x = *(const Entry *const *) a, *y = *(const Entry *const *) b;
+
+  return prov_store_file_compare_names (x->name, y->name);
+}
+
+static int
+compare_changes (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  GArray *pending = user_data;
+
+  return prov_store_file_compare_names (
+      g_array_index (pending, Pending, *(const guint *) a).name,
+      g_array_index (pending, Pending, *(const guint *) b).name);
 }
 
 /* Writes a new base holding everything once @pending is applied, and
- * drops the journal it replaces. @reopened: the new base serves reads, so
- * the names it adds need no entry in memory. */
+ * drops the journal it replaces. Neither base is ever in memory: the old
+ * one is read line by line while the new one is written, so what this
+ * costs beyond the change set is an index per changed name and one per
+ * entry in memory. @reopened: the new base serves reads, so the names it
+ * adds need no entry in memory. */
 static gboolean
-compact (ProvStore *self, GArray *pending, GHashTable *by_name, gboolean *reopened,
-         GError **error)
+compact (ProvStore *self, GArray *pending, gboolean *reopened, GError **error)
 {
-  /* The lines in one buffer: a string each would cost its allocation. */
-  g_autoptr (GString) text = NULL;
-  g_autoptr (GArray) starts = NULL;
-  g_autoptr (GPtrArray) lines = NULL;
-  g_autoptr (GString) contents = NULL;
+  g_autoptr (GPtrArray) entries = g_ptr_array_sized_new (g_hash_table_size (self->entries));
+  g_autoptr (GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (ProvStoreBaseWriter) writer = NULL;
   g_autoptr (GError) local_error = NULL;
+  ProvStoreBase *base;
   GHashTableIter iter;
   Entry *entry;
-  gpointer index;
   gboolean legacy;
+  Merge m;
 
-  if (!ensure_complete (self, error))
-    return FALSE;
-  text = g_string_new (NULL);
-  starts = g_array_sized_new (FALSE, FALSE, sizeof (gsize),
-                              g_hash_table_size (self->entries) + pending->len);
   g_hash_table_iter_init (&iter, self->entries);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
-    {
-      const char *value = entry->value;
-      int access = entry->access;
-
-      if (g_hash_table_lookup_extended (by_name, entry->name, NULL, &index))
-        {
-          const Pending *p = &g_array_index (pending, Pending, GPOINTER_TO_UINT (index) - 1);
-
-          if (p->value_changed || p->access_changed)
-            {
-              value = pending_value (p);
-              access = pending_access (p);
-            }
-        }
-      if (value != NULL || access != PROV_ACCESS_UNSET)
-        add_line (text, starts, entry->name, value, access);
-    }
+    g_ptr_array_add (entries, entry);
+  g_ptr_array_sort (entries, compare_entries);
   for (guint i = 0; i < pending->len; i++)
     {
       const Pending *p = &g_array_index (pending, Pending, i);
 
-      if (p->entry == NULL && (p->value_changed || p->access_changed)
-          && !g_hash_table_contains (self->entries, p->name))
-        add_line (text, starts, p->name, pending_value (p), pending_access (p));
+      if (p->value_changed || p->access_changed)
+        g_array_append_val (changed, i);
     }
-  lines = g_ptr_array_sized_new (starts->len);
-  for (guint i = 0; i < starts->len; i++)
-    g_ptr_array_add (lines, text->str + g_array_index (starts, gsize, i));
-  g_clear_pointer (&starts, g_array_unref);
-  contents = prov_store_base_build (lines);
-  g_clear_pointer (&lines, g_ptr_array_unref);
-  g_string_free (g_steal_pointer (&text), TRUE);
-  if (!prov_store_file_replace (self->path, contents, error))
+  g_array_sort_with_data (changed, compare_changes, pending);
+
+  writer = prov_store_base_writer_new (self->path, error);
+  if (writer == NULL)
+    return FALSE;
+  m = (Merge) { writer, pending, entries, changed, 0, 0 };
+  /* The scan checks every byte of the old base on the way. */
+  if (self->base != NULL && !prov_store_base_scan (self->base, merge_base_line, &m, error))
+    return FALSE;
+  merge_until (&m, NULL);
+  if (!prov_store_base_writer_commit (g_steal_pointer (&writer), error))
     return FALSE;
   /* The journal names the old base now, so it is ignored even if this fails. */
   if (unlink (self->journal_path) != 0 && errno != ENOENT)
     g_warning ("cannot remove %s: %s", self->journal_path, g_strerror (errno));
   self->journal_len = 0;
-  g_clear_pointer (&self->base, prov_store_base_free);
-  self->base = prov_store_base_open (self->path, NULL, NULL, &legacy, &local_error);
-  if (self->base == NULL)
-    g_warning ("cannot reopen %s: %s", self->path,
-               local_error != NULL ? local_error->message : "gone");
-  else
+  base = prov_store_base_open (self->path, NULL, NULL, &legacy, &local_error);
+  if (base == NULL)
     {
-      /* Reads of the names not in memory go to the new base. */
-      self->complete = FALSE;
-      *reopened = TRUE;
+      /* The old base's mapping still reads the old contents, and memory
+       * holds the journal's entries and (commit) this apply's. */
+      g_warning ("cannot reopen %s: %s", self->path,
+                 local_error != NULL ? local_error->message : "gone");
+      return TRUE;
     }
+  g_clear_pointer (&self->base, prov_store_base_free);
+  self->base = base;
+  /* Reads of the names not in memory go to the new base. */
+  self->complete = FALSE;
+  *reopened = TRUE;
   return TRUE;
 }
 
 /* Persists @pending (@n_changed names change): one journal record, or a
  * new base when there is none yet or the journal has grown too big. */
 static gboolean
-persist (ProvStore *self, GArray *pending, GHashTable *by_name, gboolean *reopened,
-         GError **error)
+persist (ProvStore *self, GArray *pending, gboolean *reopened, GError **error)
 {
   g_autoptr (GString) record = g_string_new (NULL);
   gsize limit;
   guint count = 0;
 
   if (self->base == NULL)
-    return compact (self, pending, by_name, reopened, error);
+    return compact (self, pending, reopened, error);
   limit = MAX (JOURNAL_MIN_LIMIT, prov_store_base_get_size (self->base) / 8);
   for (guint i = 0; i < pending->len; i++)
     {
@@ -1126,7 +1223,7 @@ persist (ProvStore *self, GArray *pending, GHashTable *by_name, gboolean *reopen
       if (self->journal_len + record->len > limit)
         {
           g_string_free (g_steal_pointer (&record), TRUE);
-          return compact (self, pending, by_name, reopened, error);
+          return compact (self, pending, reopened, error);
         }
     }
   /* A rewrite used to mend a base someone made readable; the journal
@@ -1190,11 +1287,14 @@ prov_store_apply (ProvStore *self, ProvChangeSet *changes, ProvCaller caller, GS
 
   names = diff_changes (self, pending);
   if (names->len > 0 && self->path != NULL
-      && !persist (self, pending, changes->by_name, &reopened, error))
+      && !persist (self, pending, &reopened, error))
     return FALSE;
+  commit (self, pending, reopened);
+  /* The names (the change set's) outlive it: a big profile's result is
+   * made without the apply's array alongside. */
+  g_clear_pointer (&pending, g_array_unref);
   g_ptr_array_add (names, NULL);
   result = g_strdupv ((char **) names->pdata);
-  commit (self, pending, reopened);
 
   if (result[0] != NULL)
     g_signal_emit (self, signals[SIGNAL_CHANGED], 0, result);
