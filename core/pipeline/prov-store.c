@@ -833,23 +833,70 @@ prov_store_show (ProvStore *self, const char *name, const char *value, ProvCalle
 
 /* ---- applying ---- */
 
-/* What a change set does to one name; the last value and access win. */
+/* What an apply makes of each Change of the set (which holds the name,
+ * the value and the access level): a byte of flags, in the set's order,
+ * and the values normalizing changed (known names only, so few). A byte
+ * where a struct of pointers took 40: a profile of 500,000 names is
+ * applied with its change set and little more. */
+enum
+{
+  PENDING_SKIP           = 1 << 0, /* dropped (unknown), or invalid */
+  PENDING_SET_VALUE      = 1 << 1, /* the change gives a value */
+  PENDING_DEFAULT        = 1 << 2, /* ... which restores the default */
+  PENDING_VALUE_CHANGED  = 1 << 3,
+  PENDING_ACCESS_CHANGED = 1 << 4,
+};
+
 typedef struct
 {
-  const char *name;          /* borrowed from the change set; NULL: skipped */
-  Entry      *entry;         /* current entry, or NULL */
-  const char *value;         /* normalized; NULL with set_value = the default */
-  char       *owned;         /* @value when normalizing changed it, else NULL */
-  int         access;        /* PROV_ACCESS_UNSET: keep */
-  guint       set_value : 1;
-  guint       value_changed : 1;
-  guint       access_changed : 1;
+  ProvChangeSet *changes;
+  guint8        *flags;
+  GHashTable    *normalized; /* index → the value normalizing made */
 } Pending;
 
-static void
-pending_clear (Pending *pending)
+static Pending *
+pending_new (ProvChangeSet *changes)
 {
-  g_free (pending->owned);
+  Pending *pending = g_new0 (Pending, 1);
+
+  pending->changes = changes;
+  pending->flags = g_new0 (guint8, changes->changes->len);
+  pending->normalized = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  return pending;
+}
+
+static void
+pending_free (Pending *pending)
+{
+  g_free (pending->flags);
+  g_hash_table_unref (pending->normalized);
+  g_free (pending);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Pending, pending_free)
+
+static const Change *
+pending_change (const Pending *pending, guint i)
+{
+  return &g_array_index (pending->changes->changes, Change, i);
+}
+
+static gboolean
+pending_changes (const Pending *pending, guint i)
+{
+  return (pending->flags[i] & (PENDING_VALUE_CHANGED | PENDING_ACCESS_CHANGED)) != 0;
+}
+
+/* The value the change gives, normalized; NULL: the default. */
+static const char *
+pending_new_value (const Pending *pending, guint i)
+{
+  const char *normalized;
+
+  if (pending->flags[i] & PENDING_DEFAULT)
+    return NULL;
+  normalized = g_hash_table_lookup (pending->normalized, GUINT_TO_POINTER (i));
+  return normalized != NULL ? normalized : pending_change (pending, i)->value;
 }
 
 /* An empty value sends a typed parameter back to its default (SPEC §2.1);
@@ -966,7 +1013,7 @@ keep_earliest (GError **first, guint *first_seq, GError *error, guint seq)
  * order) without touching the store. */
 static gboolean
 collect_changes (ProvStore *self, ProvChangeSet *changes, ProvCaller caller,
-                 GArray *pending, GError **error)
+                 Pending *pending, GError **error)
 {
   gboolean keep_unknown = prov_schema_get_keep_unknown (self->schema);
   g_autoptr (GError) first = NULL;
@@ -988,17 +1035,15 @@ collect_changes (ProvStore *self, ProvChangeSet *changes, ProvCaller caller,
                          &local_error))
         keep_earliest (&first, &first_seq, local_error, change->seq);
     }
-  g_array_set_size (pending, changes->changes->len);
   for (guint i = 0; i < changes->changes->len; i++)
     {
       const Change *change = &g_array_index (changes->changes, Change, i);
-      Pending *p = &g_array_index (pending, Pending, i);
       g_autofree char *owned = NULL;
       const char *value;
       GError *local_error = NULL;
       gboolean skip;
 
-      p->access = PROV_ACCESS_UNSET;
+      pending->flags[i] = PENDING_SKIP;
       if (!check_change (self, change, caller, keep_unknown, &skip, &value, &owned,
                          &local_error))
         {
@@ -1007,14 +1052,12 @@ collect_changes (ProvStore *self, ProvChangeSet *changes, ProvCaller caller,
         }
       if (skip)
         continue;
-      p->name = change->name;
-      if (change->value != NULL)
-        {
-          p->value = value;
-          p->owned = g_steal_pointer (&owned);
-          p->set_value = TRUE;
-        }
-      p->access = change->access;
+      pending->flags[i] = 0;
+      if (change->value == NULL)
+        continue;
+      pending->flags[i] = PENDING_SET_VALUE | (value == NULL ? PENDING_DEFAULT : 0);
+      if (owned != NULL)
+        g_hash_table_insert (pending->normalized, GUINT_TO_POINTER (i), g_steal_pointer (&owned));
     }
   if (first != NULL)
     {
@@ -1024,68 +1067,85 @@ collect_changes (ProvStore *self, ProvChangeSet *changes, ProvCaller caller,
   return TRUE;
 }
 
+/* The entry of a stored name; after diff_changes(), which read from the
+ * base every name of the set it holds, without reading the base. */
+static Entry *
+stored_entry (ProvStore *self, const char *name)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, name);
+
+  return entry != NULL && !is_absent (entry) ? entry : NULL;
+}
+
 /* Marks what really changes; returns the changed names, sorted. */
 static GPtrArray *
-diff_changes (ProvStore *self, GArray *pending)
+diff_changes (ProvStore *self, Pending *pending)
 {
   GPtrArray *changed = g_ptr_array_new ();
 
-  for (guint i = 0; i < pending->len; i++)
+  for (guint i = 0; i < pending->changes->changes->len; i++)
     {
-      Pending *p = &g_array_index (pending, Pending, i);
+      const Change *change = pending_change (pending, i);
+      guint8 *flags = &pending->flags[i];
       const ProvParamSpec *spec;
       const char *old_value = NULL;
       int old_access = PROV_ACCESS_UNSET;
+      Entry *entry;
 
-      if (p->name == NULL)
+      if (*flags & PENDING_SKIP)
         continue;
-      spec = prov_schema_lookup (self->schema, p->name);
+      spec = prov_schema_lookup (self->schema, change->name);
       /* A profile's new names would each leave an entry that says absent. */
-      p->entry = find_entry_full (self, p->name, FALSE);
-      if (p->entry != NULL)
+      entry = find_entry_full (self, change->name, FALSE);
+      if (entry != NULL)
         {
-          old_value = p->entry->value;
-          old_access = p->entry->access;
+          old_value = entry->value;
+          old_access = entry->access;
         }
-      p->value_changed = p->set_value
-        && g_strcmp0 (effective_value (spec, old_value, p->entry != NULL),
-                      effective_value (spec, p->value, TRUE)) != 0;
+      if ((*flags & PENDING_SET_VALUE)
+          && g_strcmp0 (effective_value (spec, old_value, entry != NULL),
+                        effective_value (spec, pending_new_value (pending, i), TRUE)) != 0)
+        *flags |= PENDING_VALUE_CHANGED;
       /* An unknown name a profile gives an access level (`<X ua="na"/>`)
        * comes to exist, even at the access it would have had. */
-      p->access_changed = p->access != PROV_ACCESS_UNSET
-        && (effective_access (spec, old_access) != effective_access (spec, p->access)
-            || (spec == NULL && p->entry == NULL));
-      if (p->value_changed || p->access_changed)
-        g_ptr_array_add (changed, (gpointer) p->name);
+      if (change->access != PROV_ACCESS_UNSET
+          && (effective_access (spec, old_access) != effective_access (spec, change->access)
+              || (spec == NULL && entry == NULL)))
+        *flags |= PENDING_ACCESS_CHANGED;
+      if (pending_changes (pending, i))
+        g_ptr_array_add (changed, (gpointer) change->name);
     }
   g_ptr_array_sort (changed, compare_strings);
   return changed;
 }
 
-static const char *
-pending_value (const Pending *p)
+/* The state a changed name ends in. */
+static void
+pending_final (ProvStore *self, const Pending *pending, guint i, const char **value,
+               int *access)
 {
-  if (p->value_changed)
-    return p->value;
-  return p->entry != NULL ? p->entry->value : NULL;
-}
+  const Change *change = pending_change (pending, i);
+  const Entry *entry = stored_entry (self, change->name);
 
-static int
-pending_access (const Pending *p)
-{
-  if (p->access_changed)
-    return p->access;
-  return p->entry != NULL ? p->entry->access : PROV_ACCESS_UNSET;
+  if (pending->flags[i] & PENDING_VALUE_CHANGED)
+    *value = pending_new_value (pending, i);
+  else
+    *value = entry != NULL ? entry->value : NULL;
+  if (pending->flags[i] & PENDING_ACCESS_CHANGED)
+    *access = change->access;
+  else
+    *access = entry != NULL ? entry->access : PROV_ACCESS_UNSET;
 }
 
 /* The final state of a changed name, as a file line. */
 static void
-append_pending (GString *out, const Pending *p)
+append_pending (GString *out, ProvStore *self, const Pending *pending, guint i)
 {
-  const char *value = pending_value (p);
-  int access = pending_access (p);
+  const char *value;
+  int access;
 
-  prov_store_file_append_entry (out, p->name, value,
+  pending_final (self, pending, i, &value, &access);
+  prov_store_file_append_entry (out, pending_change (pending, i)->name, value,
                                 value == NULL && access == PROV_ACCESS_UNSET
                                 ? PROV_STORE_FILE_REMOVED : access);
 }
@@ -1097,7 +1157,8 @@ append_pending (GString *out, const Pending *p)
 typedef struct
 {
   ProvStoreBaseWriter *writer;
-  GArray              *pending;
+  ProvStore           *store;
+  const Pending       *pending;
   GPtrArray           *entries;  /* Entry*, sorted */
   GArray              *changed;  /* guint: indices in @pending, sorted */
   guint                next_entry;
@@ -1121,23 +1182,30 @@ merge_until (Merge *m, const char *name)
     {
       const Entry *entry = m->next_entry < m->entries->len
         ? m->entries->pdata[m->next_entry] : NULL;
-      const Pending *p = m->next_change < m->changed->len
-        ? &g_array_index (m->pending, Pending, g_array_index (m->changed, guint, m->next_change))
-        : NULL;
+      guint i = m->next_change < m->changed->len
+        ? g_array_index (m->changed, guint, m->next_change) : G_MAXUINT;
+      const Change *change = i != G_MAXUINT ? pending_change (m->pending, i) : NULL;
       int cmp, cmp_name;
       const char *head;
 
-      if (entry == NULL && p == NULL)
+      if (entry == NULL && change == NULL)
         return FALSE;
-      cmp = entry == NULL ? 1 : p == NULL ? -1 : prov_store_file_compare_names (entry->name, p->name);
-      head = cmp < 0 ? entry->name : p->name;
+      cmp = entry == NULL ? 1
+        : change == NULL ? -1 : prov_store_file_compare_names (entry->name, change->name);
+      head = cmp < 0 ? entry->name : change->name;
       cmp_name = name != NULL ? prov_store_file_compare_names (head, name) : -1;
       if (cmp_name > 0)
         return FALSE;
       if (cmp < 0)
         merge_write (m, entry->name, entry->value, entry->access);
       else
-        merge_write (m, p->name, pending_value (p), pending_access (p));
+        {
+          const char *value;
+          int access;
+
+          pending_final (m->store, m->pending, i, &value, &access);
+          merge_write (m, change->name, value, access);
+        }
       if (cmp <= 0)
         m->next_entry++;
       if (cmp >= 0)
@@ -1170,11 +1238,10 @@ compare_entries (gconstpointer a, gconstpointer b)
 static int
 compare_changes (gconstpointer a, gconstpointer b, gpointer user_data)
 {
-  GArray *pending = user_data;
+  const Pending *pending = user_data;
 
-  return prov_store_file_compare_names (
-      g_array_index (pending, Pending, *(const guint *) a).name,
-      g_array_index (pending, Pending, *(const guint *) b).name);
+  return prov_store_file_compare_names (pending_change (pending, *(const guint *) a)->name,
+                                        pending_change (pending, *(const guint *) b)->name);
 }
 
 /* Writes a new base holding everything once @pending is applied, and
@@ -1184,7 +1251,7 @@ compare_changes (gconstpointer a, gconstpointer b, gpointer user_data)
  * entry in memory. @reopened: the new base serves reads, so the names it
  * adds need no entry in memory. */
 static gboolean
-compact (ProvStore *self, GArray *pending, gboolean *reopened, GError **error)
+compact (ProvStore *self, Pending *pending, gboolean *reopened, GError **error)
 {
   g_autoptr (GPtrArray) entries = g_ptr_array_sized_new (g_hash_table_size (self->entries));
   g_autoptr (GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -1200,11 +1267,9 @@ compact (ProvStore *self, GArray *pending, gboolean *reopened, GError **error)
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
     g_ptr_array_add (entries, entry);
   g_ptr_array_sort (entries, compare_entries);
-  for (guint i = 0; i < pending->len; i++)
+  for (guint i = 0; i < pending->changes->changes->len; i++)
     {
-      const Pending *p = &g_array_index (pending, Pending, i);
-
-      if (p->value_changed || p->access_changed)
+      if (pending_changes (pending, i))
         g_array_append_val (changed, i);
     }
   g_array_sort_with_data (changed, compare_changes, pending);
@@ -1212,7 +1277,7 @@ compact (ProvStore *self, GArray *pending, gboolean *reopened, GError **error)
   writer = prov_store_base_writer_new (self->path, error);
   if (writer == NULL)
     return FALSE;
-  m = (Merge) { writer, pending, entries, changed, 0, 0 };
+  m = (Merge) { writer, self, pending, entries, changed, 0, 0 };
   /* The scan checks every byte of the old base on the way. */
   if (self->base != NULL && !prov_store_base_scan (self->base, merge_base_line, &m, error))
     return FALSE;
@@ -1243,7 +1308,7 @@ compact (ProvStore *self, GArray *pending, gboolean *reopened, GError **error)
 /* Persists @pending (@n_changed names change): one journal record, or a
  * new base when there is none yet or the journal has grown too big. */
 static gboolean
-persist (ProvStore *self, GArray *pending, gboolean *reopened, GError **error)
+persist (ProvStore *self, Pending *pending, gboolean *reopened, GError **error)
 {
   g_autoptr (GString) record = g_string_new (NULL);
   gsize limit;
@@ -1252,13 +1317,11 @@ persist (ProvStore *self, GArray *pending, gboolean *reopened, GError **error)
   if (self->base == NULL)
     return compact (self, pending, reopened, error);
   limit = MAX (JOURNAL_MIN_LIMIT, prov_store_base_get_size (self->base) / 8);
-  for (guint i = 0; i < pending->len; i++)
+  for (guint i = 0; i < pending->changes->changes->len; i++)
     {
-      const Pending *p = &g_array_index (pending, Pending, i);
-
-      if (p->value_changed || p->access_changed)
+      if (pending_changes (pending, i))
         {
-          append_pending (record, p);
+          append_pending (record, self, pending, i);
           count++;
         }
       /* Not held while compacting. */
@@ -1278,30 +1341,37 @@ persist (ProvStore *self, GArray *pending, gboolean *reopened, GError **error)
 
 /* @reopened: a new base holds the names that have no entry yet. */
 static void
-commit (ProvStore *self, GArray *pending, gboolean reopened)
+commit (ProvStore *self, Pending *pending, gboolean reopened)
 {
-  for (guint i = 0; i < pending->len; i++)
+  for (guint i = 0; i < pending->changes->changes->len; i++)
     {
-      Pending *p = &g_array_index (pending, Pending, i);
-      Entry *entry = p->entry;
+      const Change *change = pending_change (pending, i);
+      guint8 flags = pending->flags[i];
+      Entry *entry;
+      gpointer normalized;
 
-      if (!p->value_changed && !p->access_changed)
+      if (!pending_changes (pending, i))
         continue;
+      /* Also an entry that says absent: it is no longer. */
+      entry = g_hash_table_lookup (self->entries, change->name);
       if (entry == NULL && reopened)
         continue;
       if (entry == NULL)
         {
-          entry = entry_new (p->name, strlen (p->name), NULL, PROV_ACCESS_UNSET);
-          /* replace: an entry known absent may be there, its name the key. */
-          g_hash_table_replace (self->entries, entry->name, entry);
+          entry = entry_new (change->name, strlen (change->name), NULL, PROV_ACCESS_UNSET);
+          g_hash_table_insert (self->entries, entry->name, entry);
         }
-      if (p->value_changed)
+      if (flags & PENDING_VALUE_CHANGED)
         {
           g_free (entry->value);
-          entry->value = p->owned != NULL ? g_steal_pointer (&p->owned) : g_strdup (p->value);
+          if (g_hash_table_steal_extended (pending->normalized, GUINT_TO_POINTER (i), NULL,
+                                           &normalized))
+            entry->value = normalized;
+          else
+            entry->value = g_strdup (pending_new_value (pending, i));
         }
-      if (p->access_changed)
-        entry->access = p->access;
+      if (flags & PENDING_ACCESS_CHANGED)
+        entry->access = change->access;
       /* Kept while the base may still hold the name: it is absent now. */
       if (is_absent (entry) && self->complete)
         g_hash_table_remove (self->entries, entry->name);
@@ -1312,7 +1382,7 @@ gboolean
 prov_store_apply (ProvStore *self, ProvChangeSet *changes, ProvCaller caller, GStrv *changed,
                   GError **error)
 {
-  g_autoptr (GArray) pending = g_array_new (FALSE, TRUE, sizeof (Pending));
+  g_autoptr (Pending) pending = NULL;
   g_autoptr (GPtrArray) names = NULL;
   g_auto (GStrv) result = NULL;
   gboolean reopened = FALSE;
@@ -1323,7 +1393,7 @@ prov_store_apply (ProvStore *self, ProvChangeSet *changes, ProvCaller caller, GS
   /* A checked set did not check the states it replaced for a user. */
   g_return_val_if_fail (changes->schema == NULL || caller == PROV_CALLER_ADMIN, FALSE);
 
-  g_array_set_clear_func (pending, (GDestroyNotify) pending_clear);
+  pending = pending_new (changes);
   if (!collect_changes (self, changes, caller, pending, error))
     return FALSE;
 
@@ -1334,7 +1404,7 @@ prov_store_apply (ProvStore *self, ProvChangeSet *changes, ProvCaller caller, GS
   commit (self, pending, reopened);
   /* The names (the change set's) outlive it: a big profile's result is
    * made without the apply's array alongside. */
-  g_clear_pointer (&pending, g_array_unref);
+  g_clear_pointer (&pending, pending_free);
   g_ptr_array_add (names, NULL);
   result = g_strdupv ((char **) names->pdata);
 
