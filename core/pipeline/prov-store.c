@@ -11,8 +11,8 @@
 
 #include "prov-error.h"
 #include "prov-rule-mask.h"
-#include "prov-store.h"
 #include "prov-store-file.h"
+#include "prov-store-private.h"
 
 /* The files (a sorted base read through mmap, and an append-only journal of
  * changes) are described in prov-store-file.c. In memory, @entries holds the
@@ -24,311 +24,6 @@
 /* Compaction when the journal would outgrow max(this, base / 8). */
 #define JOURNAL_MIN_LIMIT (256 * 1024)
 #define MASK "********"
-
-/* ---- change sets ---- */
-
-/* One name's change; @seq is the number of adds when it was last set (the
- * first add is 1), @first_seq when the name first came. */
-typedef struct
-{
-  const char *name;   /* the schema's copy, or in the set's @strings */
-  const char *value;  /* in @strings; NULL: keep the value */
-  char       *origin; /* GRefString, shared by consecutive entries */
-  guint       line;
-  guint       seq;
-  guint       first_seq; /* in @replaced: the index in @changes */
-  int         access; /* PROV_ACCESS_UNSET: keep the access level */
-} Change;
-
-struct _ProvChangeSet
-{
-  GArray     *changes;    /* Change, one per name, in the order names came */
-  /* The index of each name's Change: open addressing over @changes, a
-   * slot holds an index + 1 (0: free). 4 bytes a slot where a GHashTable
-   * took 20: a profile of 500,000 names holds this while it is parsed. */
-  guint32    *slots;
-  guint       n_slots;    /* a power of 2, at most 3/4 used */
-  /* Unknown names and every value, each distinct value once: a profile
-   * says "Yes" a thousand times. Never freed one by one, so a replaced
-   * value costs nothing more unless it is new. */
-  GStringChunk *strings;
-  guint       n_added;
-  /* Without a schema: every state a later add replaced, checked by the
-   * apply as before (a later valid value does not excuse an invalid one)
-   * and the undo log of a truncate. With a schema, replaced values are
-   * checked as they are replaced and only the states from before the
-   * mark are kept. */
-  GArray     *replaced;   /* Change, in the order they were replaced */
-  ProvSchema *schema;
-  guint       mark;
-  GError     *replaced_error; /* the earliest invalid replaced value */
-  guint       replaced_error_seq;
-  guint       replaced_error_at; /* when it was replaced */
-};
-
-static void
-change_clear (Change *change)
-{
-  g_clear_pointer (&change->origin, g_ref_string_release);
-}
-
-static void reindex (ProvChangeSet *self, guint n_names);
-
-static ProvChangeSet *
-change_set_new (ProvSchema *schema)
-{
-  ProvChangeSet *self = g_new0 (ProvChangeSet, 1);
-
-  self->changes = g_array_new (FALSE, FALSE, sizeof (Change));
-  g_array_set_clear_func (self->changes, (GDestroyNotify) change_clear);
-  self->replaced = g_array_new (FALSE, FALSE, sizeof (Change));
-  g_array_set_clear_func (self->replaced, (GDestroyNotify) change_clear);
-  self->strings = g_string_chunk_new (64 * 1024);
-  self->schema = schema != NULL ? g_object_ref (schema) : NULL;
-  reindex (self, 0);
-  return self;
-}
-
-ProvChangeSet *
-prov_change_set_new (void)
-{
-  return change_set_new (NULL);
-}
-
-ProvChangeSet *
-prov_change_set_new_checked (ProvSchema *schema)
-{
-  g_return_val_if_fail (PROV_IS_SCHEMA (schema), NULL);
-
-  return change_set_new (schema);
-}
-
-void
-prov_change_set_free (ProvChangeSet *self)
-{
-  if (self == NULL)
-    return;
-  g_free (self->slots);
-  g_array_unref (self->replaced);
-  g_array_unref (self->changes);
-  g_string_chunk_free (self->strings);
-  g_clear_object (&self->schema);
-  g_clear_error (&self->replaced_error);
-  g_free (self);
-}
-
-/* The slot of @name: the one holding it, or the free one it would take. */
-static guint32 *
-find_slot (ProvChangeSet *self, const char *name)
-{
-  guint mask = self->n_slots - 1;
-
-  for (guint i = g_str_hash (name) & mask;; i = (i + 1) & mask)
-    {
-      guint32 *slot = &self->slots[i];
-
-      if (*slot == 0
-          || strcmp (g_array_index (self->changes, Change, *slot - 1).name, name) == 0)
-        return slot;
-    }
-}
-
-/* Indexes every Change anew, in a table with room for @n_names. */
-static void
-reindex (ProvChangeSet *self, guint n_names)
-{
-  guint n_slots = 64;
-
-  while (n_slots / 4 * 3 < n_names)
-    n_slots *= 2;
-  g_free (self->slots);
-  self->slots = g_new0 (guint32, n_slots);
-  self->n_slots = n_slots;
-  for (guint i = 0; i < self->changes->len; i++)
-    *find_slot (self, g_array_index (self->changes, Change, i).name) = i + 1;
-}
-
-static void set_change_error (GError **error, const Change *change, const GError *cause);
-
-/* With a schema: checks a value a later add replaces, keeping the
- * earliest error (by add) for the apply to report. */
-static void
-check_replaced (ProvChangeSet *self, const Change *old)
-{
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *normalized = NULL;
-
-  if (old->value == NULL || old->value[0] == '\0'
-      || (self->replaced_error != NULL && self->replaced_error_seq < old->seq)
-      || prov_schema_lookup (self->schema, old->name) == NULL
-      || prov_schema_normalize (self->schema, old->name, old->value, &normalized, &local_error))
-    return;
-  g_clear_error (&self->replaced_error);
-  set_change_error (&self->replaced_error, old, local_error);
-  self->replaced_error_seq = old->seq;
-  self->replaced_error_at = self->n_added;
-}
-
-static char *
-origin_ref (ProvChangeSet *self, const char *origin, const Change *near)
-{
-  /* A profile adds thousands of entries from one origin: share it. */
-  if (origin == NULL)
-    return NULL;
-  if (near != NULL && near->origin != NULL && strcmp (near->origin, origin) == 0)
-    return g_ref_string_acquire (near->origin);
-  if (self->changes->len > 0)
-    {
-      Change *last = &g_array_index (self->changes, Change, self->changes->len - 1);
-
-      if (last->origin != NULL && strcmp (last->origin, origin) == 0)
-        return g_ref_string_acquire (last->origin);
-    }
-  return g_ref_string_new (origin);
-}
-
-void
-prov_change_set_add (ProvChangeSet *self, const char *name, const char *value, int access,
-                     const char *origin, guint line)
-{
-  guint32 *slot;
-  Change *change;
-
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (name != NULL);
-  g_return_if_fail (access == PROV_ACCESS_UNSET
-                    || (access >= PROV_ACCESS_NA && access <= PROV_ACCESS_RW));
-
-  self->n_added++;
-  slot = find_slot (self, name);
-  if (*slot != 0)
-    {
-      Change *old;
-      Change saved;
-
-      change = &g_array_index (self->changes, Change, *slot - 1);
-      old = change;
-      if (self->schema == NULL || change->seq <= self->mark)
-        {
-          /* Kept: checked by the apply, restored by a truncate. */
-          saved = *change;
-          saved.first_seq = *slot - 1;
-          saved.origin = change->origin != NULL ? g_ref_string_acquire (change->origin) : NULL;
-          g_array_append_val (self->replaced, saved);
-        }
-      if (self->schema != NULL && value != NULL)
-        check_replaced (self, old);
-      if (value != NULL)
-        change->value = g_string_chunk_insert_const (self->strings, value);
-      if (access != PROV_ACCESS_UNSET)
-        change->access = access;
-      /* The place of the value, which is what an error is about; an add
-       * that only sets the access level is placed when there is none. */
-      if (value != NULL || (access != PROV_ACCESS_UNSET && change->value == NULL))
-        {
-          char *ref = origin_ref (self, origin, change);
-
-          g_clear_pointer (&change->origin, g_ref_string_release);
-          change->origin = ref;
-          change->line = line;
-        }
-      change->seq = self->n_added;
-      return;
-    }
-
-  {
-    Change fresh = { 0 };
-    const ProvParamSpec *spec = self->schema != NULL
-      ? prov_schema_lookup (self->schema, name) : NULL;
-
-    /* A known name shares the schema's copy, which the set keeps alive. */
-    fresh.name = spec != NULL ? spec->name : g_string_chunk_insert (self->strings, name);
-    fresh.value = value != NULL ? g_string_chunk_insert_const (self->strings, value) : NULL;
-    fresh.access = access;
-    fresh.line = line;
-    fresh.seq = fresh.first_seq = self->n_added;
-    fresh.origin = origin_ref (self, origin, NULL);
-    g_array_append_val (self->changes, fresh);
-    *slot = self->changes->len;
-    if (self->changes->len > self->n_slots / 4 * 3)
-      reindex (self, self->changes->len);
-  }
-}
-
-guint
-prov_change_set_get_size (ProvChangeSet *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->n_added;
-}
-
-guint
-prov_change_set_get_n_names (ProvChangeSet *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->changes->len;
-}
-
-guint
-prov_change_set_mark (ProvChangeSet *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  self->mark = self->n_added;
-  return self->mark;
-}
-
-void
-prov_change_set_truncate (ProvChangeSet *self, guint size)
-{
-  gboolean truncated = FALSE;
-
-  g_return_if_fail (self != NULL);
-  /* With a schema only the states from before the mark were kept. */
-  g_return_if_fail (self->schema == NULL || size == self->mark || size >= self->n_added);
-
-  if (size >= self->n_added)
-    return;
-  /* Names that came after @size are the tail of @changes. */
-  while (self->changes->len > 0
-         && g_array_index (self->changes, Change, self->changes->len - 1).first_seq > size)
-    {
-      g_array_set_size (self->changes, self->changes->len - 1);
-      truncated = TRUE;
-    }
-  /* Open addressing removes no slot alone: index anew (a payload that is
-   * not applied, rarely). */
-  if (truncated)
-    reindex (self, self->changes->len);
-  /* Undo the replacements made after @size, latest first. */
-  while (self->replaced->len > 0)
-    {
-      Change *saved = &g_array_index (self->replaced, Change, self->replaced->len - 1);
-      Change *change;
-
-      if (saved->first_seq >= self->changes->len)
-        {
-          g_array_set_size (self->replaced, self->replaced->len - 1);
-          continue;
-        }
-      change = &g_array_index (self->changes, Change, saved->first_seq);
-      if (change->seq <= size)
-        break;
-      g_clear_pointer (&change->origin, g_ref_string_release);
-      change->value = saved->value;
-      change->origin = g_steal_pointer (&saved->origin);
-      change->access = saved->access;
-      change->line = saved->line;
-      change->seq = saved->seq;
-      g_array_set_size (self->replaced, self->replaced->len - 1);
-    }
-  if (self->replaced_error != NULL && self->replaced_error_at > size)
-    g_clear_error (&self->replaced_error);
-  self->n_added = size;
-  self->mark = MIN (self->mark, size);
-}
 
 /* ---- the store ---- */
 
@@ -920,19 +615,6 @@ empty_restores_default (const ProvParamSpec *spec)
     }
 }
 
-static void
-set_change_error (GError **error, const Change *change, const GError *cause)
-{
-  g_autoptr (GString) msg = g_string_new (NULL);
-
-  if (change->origin != NULL)
-    g_string_append_printf (msg, "%s: ", change->origin);
-  if (change->line > 0)
-    g_string_append_printf (msg, "line %u: ", change->line);
-  g_string_append (msg, cause->message);
-  g_set_error_literal (error, PROV_ERROR, cause->code, msg->str);
-}
-
 /* A user writes only `rw` parameters and never changes an access level. */
 static gboolean
 check_user_write (ProvStore *self, const Change *change, GError **error)
@@ -957,8 +639,9 @@ check_user_write (ProvStore *self, const Change *change, GError **error)
  * default); @owned: @value when normalizing changed it (the change's own
  * value is used as is otherwise, without a copy). */
 static gboolean
-check_change (ProvStore *self, const Change *change, ProvCaller caller, gboolean keep_unknown,
-              gboolean *skip, const char **value, char **owned, GError **error)
+check_change (ProvStore *self, ProvChangeSet *changes, const Change *change, ProvCaller caller,
+              gboolean keep_unknown, gboolean *skip, const char **value, char **owned,
+              GError **error)
 {
   const ProvParamSpec *spec = prov_schema_lookup (self->schema, change->name);
   g_autoptr (GError) local_error = NULL;
@@ -968,7 +651,7 @@ check_change (ProvStore *self, const Change *change, ProvCaller caller, gboolean
   *skip = spec == NULL && !keep_unknown;
   if (caller != PROV_CALLER_ADMIN && !check_user_write (self, change, &local_error))
     {
-      set_change_error (error, change, local_error);
+      prov_change_set_error (error, changes, change, local_error);
       return FALSE;
     }
   if (*skip)
@@ -980,7 +663,7 @@ check_change (ProvStore *self, const Change *change, ProvCaller caller, gboolean
       && !prov_schema_normalize (self->schema, change->name, change->value, owned,
                                  &local_error))
     {
-      set_change_error (error, change, local_error);
+      prov_change_set_error (error, changes, change, local_error);
       return FALSE;
     }
   if (*owned != NULL && strcmp (*owned, change->value) == 0)
@@ -1031,7 +714,7 @@ collect_changes (ProvStore *self, ProvChangeSet *changes, ProvCaller caller,
       GError *local_error = NULL;
       gboolean skip;
 
-      if (!check_change (self, change, caller, keep_unknown, &skip, &value, &owned,
+      if (!check_change (self, changes, change, caller, keep_unknown, &skip, &value, &owned,
                          &local_error))
         keep_earliest (&first, &first_seq, local_error, change->seq);
     }
@@ -1044,7 +727,7 @@ collect_changes (ProvStore *self, ProvChangeSet *changes, ProvCaller caller,
       gboolean skip;
 
       pending->flags[i] = PENDING_SKIP;
-      if (!check_change (self, change, caller, keep_unknown, &skip, &value, &owned,
+      if (!check_change (self, changes, change, caller, keep_unknown, &skip, &value, &owned,
                          &local_error))
         {
           keep_earliest (&first, &first_seq, local_error, change->seq);
