@@ -47,9 +47,7 @@ prov_change_set_free (ProvChangeSet *self)
 {
   if (self == NULL)
     return;
-  g_free (self->slots);
-  g_array_unref (self->replaced);
-  g_array_unref (self->changes);
+  prov_change_set_spend (self);
   g_string_chunk_free (self->strings);
   g_hash_table_unref (self->origin_index);
   g_ptr_array_unref (self->origins);
@@ -203,6 +201,14 @@ prov_change_set_add (ProvChangeSet *self, const char *name, const char *value, i
     if (self->changes->len > self->n_slots / 4 * 3)
       reindex (self, self->changes->len);
   }
+}
+
+void
+prov_change_set_spend (ProvChangeSet *self)
+{
+  g_clear_pointer (&self->slots, g_free);
+  g_clear_pointer (&self->replaced, g_array_unref);
+  g_clear_pointer (&self->changes, g_array_unref);
 }
 
 guint

@@ -406,7 +406,9 @@ resync_succeed (GTask *task)
   /* Before the store says "changed": its listeners may ask for them. */
   g_ptr_array_unref (self->last_payloads);
   self->last_payloads = g_steal_pointer (&data->payloads);
-  if (!prov_store_apply (self->store, data->changes, PROV_CALLER_ADMIN, &changed, &error))
+  /* The set is spent either way: its memory goes before the result's. */
+  if (!prov_store_apply_take (self->store, g_steal_pointer (&data->changes), PROV_CALLER_ADMIN,
+                              &changed, &error))
     {
       resync_fail (task, error);
       return;

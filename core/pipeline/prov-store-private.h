@@ -51,6 +51,10 @@ struct _ProvChangeSet
   guint       replaced_error_at; /* when it was replaced */
 };
 
+/* Frees what only adds and the apply need (the changes, their index),
+ * keeping the strings the names are in: the set is spent. */
+void prov_change_set_spend (ProvChangeSet *set);
+
 /* @error for @change, which @cause refused: "origin: line N: cause". */
 void prov_change_set_error (GError              **error,
                             const ProvChangeSet  *set,

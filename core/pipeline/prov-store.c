@@ -1061,9 +1061,10 @@ commit (ProvStore *self, Pending *pending, gboolean reopened)
     }
 }
 
-gboolean
-prov_store_apply (ProvStore *self, ProvChangeSet *changes, ProvCaller caller, GStrv *changed,
-                  GError **error)
+/* @spent: the caller is done with @changes. */
+static gboolean
+apply (ProvStore *self, ProvChangeSet *changes, ProvCaller caller, gboolean spent,
+       GStrv *changed, GError **error)
 {
   g_autoptr (Pending) pending = NULL;
   g_autoptr (GPtrArray) names = NULL;
@@ -1088,6 +1089,8 @@ prov_store_apply (ProvStore *self, ProvChangeSet *changes, ProvCaller caller, GS
   /* The names (the change set's) outlive it: a big profile's result is
    * made without the apply's array alongside. */
   g_clear_pointer (&pending, pending_free);
+  if (spent)
+    prov_change_set_spend (changes);
   g_ptr_array_add (names, NULL);
   result = g_strdupv ((char **) names->pdata);
 
@@ -1096,4 +1099,20 @@ prov_store_apply (ProvStore *self, ProvChangeSet *changes, ProvCaller caller, GS
   if (changed != NULL)
     *changed = g_steal_pointer (&result);
   return TRUE;
+}
+
+gboolean
+prov_store_apply (ProvStore *self, ProvChangeSet *changes, ProvCaller caller, GStrv *changed,
+                  GError **error)
+{
+  return apply (self, changes, caller, FALSE, changed, error);
+}
+
+gboolean
+prov_store_apply_take (ProvStore *self, ProvChangeSet *changes, ProvCaller caller,
+                       GStrv *changed, GError **error)
+{
+  g_autoptr (ProvChangeSet) owned = changes;
+
+  return apply (self, owned, caller, TRUE, changed, error);
 }

@@ -134,5 +134,14 @@ gboolean     prov_store_apply        (ProvStore      *self,
                                       ProvCaller      caller,
                                       GStrv          *changed,
                                       GError        **error);
+/* prov_store_apply() of a set its caller is done with (@changes: transfer
+ * full), freed in any case: its memory goes once the apply has written
+ * everything, before the changed names are copied out, so that a profile
+ * of 500,000 names does not hold both. */
+gboolean     prov_store_apply_take   (ProvStore      *self,
+                                      ProvChangeSet  *changes,
+                                      ProvCaller      caller,
+                                      GStrv          *changed,
+                                      GError        **error);
 
 G_END_DECLS
