@@ -29,6 +29,8 @@ offline_get_parameters (ProvCli *cli, const char *const *names, GError **error)
         g_hash_table_replace (values, g_strdup (names[i]),
                               g_strdup (prov_store_mask (store, names[i], value)));
     }
+  /* The CLI reads a resync's changed names a batch at a time. */
+  prov_store_trim (store);
   return values;
 }
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -451,6 +452,17 @@ prov_store_base_lookup (ProvStoreBase *base, const char *name, char **value, int
         lo = end + 1;
     }
   return FALSE;
+}
+
+void
+prov_store_base_drop_pages (ProvStoreBase *base)
+{
+  gsize len = g_mapped_file_get_length (base->map);
+
+  /* A read-only private mapping of a file that is only ever replaced,
+   * never written in place: dropped pages read the same bytes again. */
+  if (len > 0 && madvise ((void *) base->data, len, MADV_DONTNEED) != 0)
+    g_debug ("%s: madvise: %s", base->path, g_strerror (errno));
 }
 
 gboolean

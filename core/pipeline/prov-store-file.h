@@ -43,6 +43,9 @@ gboolean       prov_store_base_lookup    (ProvStoreBase       *base,
                                           char               **value,
                                           int                 *access,
                                           GError             **error);
+/* Gives back the pages of the mapping read so far; they stay in the page
+ * cache and are read again when needed. */
+void           prov_store_base_drop_pages (ProvStoreBase      *base);
 /* Reads and checks every byte: checksums, order, count. */
 gboolean       prov_store_base_scan      (ProvStoreBase       *base,
                                           ProvStoreEntryFunc   func,

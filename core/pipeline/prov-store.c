@@ -488,6 +488,15 @@ prov_store_list_names (ProvStore *self, ProvCaller caller)
   return g_strdupv ((char **) names->pdata);
 }
 
+void
+prov_store_trim (ProvStore *self)
+{
+  g_return_if_fail (PROV_IS_STORE (self));
+
+  if (self->base != NULL)
+    prov_store_base_drop_pages (self->base);
+}
+
 const char *
 prov_store_mask (ProvStore *self, const char *name, const char *value)
 {
@@ -760,11 +769,11 @@ stored_entry (ProvStore *self, const char *name)
   return entry != NULL && !is_absent (entry) ? entry : NULL;
 }
 
-/* Marks what really changes; returns the changed names, sorted. */
-static GPtrArray *
+/* Marks what really changes; returns how many names do. */
+static guint
 diff_changes (ProvStore *self, Pending *pending)
 {
-  GPtrArray *changed = g_ptr_array_new ();
+  guint n_changed = 0;
 
   for (guint i = 0; i < pending->changes->changes->len; i++)
     {
@@ -796,10 +805,23 @@ diff_changes (ProvStore *self, Pending *pending)
               || (spec == NULL && entry == NULL)))
         *flags |= PENDING_ACCESS_CHANGED;
       if (pending_changes (pending, i))
-        g_ptr_array_add (changed, (gpointer) change->name);
+        n_changed++;
     }
-  g_ptr_array_sort (changed, compare_strings);
-  return changed;
+  return n_changed;
+}
+
+/* The changed names (the change set's strings), unsorted. */
+static GPtrArray *
+changed_names (const Pending *pending, guint n_changed)
+{
+  GPtrArray *names = g_ptr_array_sized_new (n_changed + 1);
+
+  for (guint i = 0; i < pending->changes->changes->len; i++)
+    {
+      if (pending_changes (pending, i))
+        g_ptr_array_add (names, (gpointer) pending_change (pending, i)->name);
+    }
+  return names;
 }
 
 /* The state a changed name ends in. */
@@ -1070,6 +1092,7 @@ apply (ProvStore *self, ProvChangeSet *changes, ProvCaller caller, gboolean spen
   g_autoptr (GPtrArray) names = NULL;
   g_auto (GStrv) result = NULL;
   gboolean reopened = FALSE;
+  guint n_changed;
 
   g_return_val_if_fail (PROV_IS_STORE (self), FALSE);
   g_return_val_if_fail (changes != NULL, FALSE);
@@ -1081,16 +1104,19 @@ apply (ProvStore *self, ProvChangeSet *changes, ProvCaller caller, gboolean spen
   if (!collect_changes (self, changes, caller, pending, error))
     return FALSE;
 
-  names = diff_changes (self, pending);
-  if (names->len > 0 && self->path != NULL
+  n_changed = diff_changes (self, pending);
+  if (n_changed > 0 && self->path != NULL
       && !persist (self, pending, &reopened, error))
     return FALSE;
   commit (self, pending, reopened);
-  /* The names (the change set's) outlive it: a big profile's result is
-   * made without the apply's array alongside. */
+  /* The names are the change set's strings, which outlive its changes:
+   * a big profile's result is made without the apply's memory, nor the
+   * set's when it is spent, alongside. */
+  names = changed_names (pending, n_changed);
   g_clear_pointer (&pending, pending_free);
   if (spent)
     prov_change_set_spend (changes);
+  g_ptr_array_sort (names, compare_strings);
   g_ptr_array_add (names, NULL);
   result = g_strdupv ((char **) names->pdata);
 

@@ -101,6 +101,11 @@ gboolean     prov_store_read         (ProvStore      *self,
  * admin, the non-`na`, non-secret ones for a user. */
 GStrv        prov_store_list_names   (ProvStore      *self,
                                       ProvCaller      caller);
+/* Gives back the memory of what reads brought in from the store file (its
+ * pages stay in the page cache): a caller that reads many names, the CLI
+ * showing what a resync of 500,000 names changed, does not end up with
+ * the whole file in its memory. */
+void         prov_store_trim         (ProvStore      *self);
 /* The value to show a person: secrets become "********" (empty stays empty). */
 const char  *prov_store_mask         (ProvStore      *self,
                                       const char     *name,
