@@ -975,6 +975,265 @@ test_large (void)
   tmp_store_clear (&t);
 }
 
+/* What a path names, as a state: its bytes, or "-" when it is absent. */
+static char *
+file_state (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return g_strdup ("-");
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
+}
+
+/* Names whose escaped form sorts unlike the name: a tab escapes to "\t",
+ * after "A" where the tab itself comes before it. */
+static const char *const odd_names[] = { "Odd\tname", "Odd\nname", "Odd\\name", "OddA", "Odd" };
+
+/* A compaction merges the old base, the journal's entries and the changes
+ * as it writes the new base: every old name stays, the changed ones and
+ * the journal's are replaced, an entry back at its default goes. */
+static void
+test_compaction_merge (void)
+{
+  guint n_old = 3000, n_new = quick () ? 12000 : 40000;
+  g_autoptr (ProvSchema) schema = make_schema ();
+  g_autoptr (ProvStore) store = NULL;
+  g_autoptr (ProvChangeSet) first = prov_change_set_new ();
+  g_autoptr (ProvChangeSet) small = prov_change_set_new ();
+  g_autoptr (ProvChangeSet) big = prov_change_set_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *journal = NULL;
+  g_autofree char *tmp = NULL;
+  g_auto (GStrv) changed = NULL;
+  g_auto (GStrv) names = NULL;
+  GStatBuf st;
+  TmpStore t;
+
+  tmp_store_init (&t);
+  journal = g_strconcat (t.path, ".journal", NULL);
+  tmp = g_strconcat (t.path, ".tmp", NULL);
+  store = open_store (schema, t.path);
+  for (guint i = 0; i < n_old; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Old_%05u", i);
+      g_autofree char *value = g_strdup_printf ("old %u", i);
+
+      prov_change_set_add (first, name, value, PROV_ACCESS_UNSET, NULL, 0);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (odd_names); i++)
+    prov_change_set_add (first, odd_names[i], odd_names[i], PROV_ACCESS_UNSET, NULL, 0);
+  g_assert_true (prov_store_apply (store, first, PROV_CALLER_ADMIN, NULL, &error));
+  g_assert_no_error (error);
+
+  /* A journal record on top of the base, and a name read (kept in memory). */
+  prov_change_set_add (small, "Old_00001", "journal", PROV_ACCESS_UNSET, NULL, 0);
+  prov_change_set_add (small, "Old_00002", NULL, PROV_ACCESS_RO, NULL, 0);
+  prov_change_set_add (small, "GPP_A", "j", PROV_ACCESS_UNSET, NULL, 0);
+  prov_change_set_add (small, "Resync_Random_Delay", "5", PROV_ACCESS_UNSET, NULL, 0);
+  prov_change_set_add (small, "Odd\nname", "journal", PROV_ACCESS_UNSET, NULL, 0);
+  g_assert_true (prov_store_apply (store, small, PROV_CALLER_ADMIN, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (journal, G_FILE_TEST_EXISTS));
+  g_assert_cmpstr (prov_store_get (store, "Old_00003"), ==, "old 3");
+
+  /* More than the journal takes: a new base. */
+  for (guint i = 0; i < n_new; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("New_%05u", i);
+      g_autofree char *value = g_strdup_printf ("new %u", i);
+
+      prov_change_set_add (big, name, value, PROV_ACCESS_UNSET, NULL, 0);
+    }
+  prov_change_set_add (big, "Old_00001", "replaced", PROV_ACCESS_UNSET, NULL, 0);
+  prov_change_set_add (big, "Old_00003", "replaced", PROV_ACCESS_NA, NULL, 0);
+  prov_change_set_add (big, "Old_02999", "replaced", PROV_ACCESS_UNSET, NULL, 0);
+  prov_change_set_add (big, "Resync_Random_Delay", "", PROV_ACCESS_UNSET, NULL, 0);
+  prov_change_set_add (big, "Odd\tname", "replaced", PROV_ACCESS_UNSET, NULL, 0);
+  prov_change_set_add (big, "Odd\tnew", "new", PROV_ACCESS_UNSET, NULL, 0);
+  g_assert_true (prov_store_apply_take (store, g_steal_pointer (&big), PROV_CALLER_ADMIN,
+                                        &changed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (changed), ==, n_new + 6);
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_stat (t.path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpstr (prov_store_get (store, "Old_00003"), ==, "replaced");
+  g_assert_cmpstr (prov_store_get (store, "New_00007"), ==, "new 7");
+  g_clear_object (&store);
+
+  store = open_store (schema, t.path);
+  g_assert_true (prov_store_check (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (prov_store_get (store, "Old_00000"), ==, "old 0");
+  g_assert_cmpstr (prov_store_get (store, "Old_00001"), ==, "replaced");
+  g_assert_cmpstr (prov_store_get (store, "Old_00002"), ==, "old 2");
+  g_assert_cmpint (prov_store_get_access (store, "Old_00002"), ==, PROV_ACCESS_RO);
+  g_assert_cmpstr (prov_store_get (store, "Old_00003"), ==, "replaced");
+  g_assert_cmpint (prov_store_get_access (store, "Old_00003"), ==, PROV_ACCESS_NA);
+  g_assert_cmpstr (prov_store_get (store, "Old_01234"), ==, "old 1234");
+  g_assert_cmpstr (prov_store_get (store, "Old_02999"), ==, "replaced");
+  g_assert_cmpstr (prov_store_get (store, "GPP_A"), ==, "j");
+  g_assert_cmpstr (prov_store_get (store, "Resync_Random_Delay"), ==, "2");
+  g_assert_cmpstr (prov_store_get (store, "New_00000"), ==, "new 0");
+  g_assert_cmpstr (prov_store_get (store, "New_11999"), ==, "new 11999");
+  g_assert_cmpstr (prov_store_get (store, "Odd\tname"), ==, "replaced");
+  g_assert_cmpstr (prov_store_get (store, "Odd\tnew"), ==, "new");
+  g_assert_cmpstr (prov_store_get (store, "Odd\nname"), ==, "journal");
+  g_assert_cmpstr (prov_store_get (store, "Odd\\name"), ==, "Odd\\name");
+  g_assert_cmpstr (prov_store_get (store, "OddA"), ==, "OddA");
+  g_assert_cmpstr (prov_store_get (store, "Odd"), ==, "Odd");
+  names = prov_store_list_names (store, PROV_CALLER_ADMIN);
+  g_assert_true (g_strv_contains ((const char *const *) names, "Old_00000"));
+  g_assert_true (g_strv_contains ((const char *const *) names, "Odd\tnew"));
+  g_clear_object (&store);
+  tmp_store_clear (&t);
+}
+
+/* A profile of many names with an invalid value in the middle changes
+ * nothing, whether the apply would have written a journal record or a
+ * new base; the error names the first invalid value's place. */
+static void
+test_large_invalid (void)
+{
+  guint n = quick () ? 10000 : 50000;
+  g_autoptr (ProvSchema) schema = make_schema ();
+  g_autoptr (GError) error = NULL;
+  TmpStore t;
+
+  tmp_store_init (&t);
+  for (guint with_base = 0; with_base < 2; with_base++)
+    {
+      g_autoptr (ProvStore) store = open_store (schema, t.path);
+      g_autoptr (ProvChangeSet) changes = prov_change_set_new_checked (schema);
+      g_autofree char *journal = g_strconcat (t.path, ".journal", NULL);
+      g_autofree char *tmp = g_strconcat (t.path, ".tmp", NULL);
+      g_autofree char *base_before = NULL, *journal_before = NULL;
+      g_autofree char *base_after = NULL, *journal_after = NULL;
+      g_auto (GStrv) changed = NULL;
+
+      if (with_base)
+        admin_set (store, "GPP_A", "kept", PROV_ACCESS_UNSET);
+      base_before = file_state (t.path);
+      journal_before = file_state (journal);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *name = g_strdup_printf ("Big_%06u", i);
+
+          prov_change_set_add (changes, name, "Yes", PROV_ACCESS_RW, "big.xml", i + 3);
+          if (i == n / 2)
+            prov_change_set_add (changes, "Resync_Random_Delay", "soon", PROV_ACCESS_UNSET,
+                                 "big.xml", i + 3);
+          if (i == n / 2 + 10)
+            prov_change_set_add (changes, "Provision_Enable", "maybe", PROV_ACCESS_UNSET,
+                                 "big.xml", i + 3);
+        }
+      /* A later valid value does not excuse it. */
+      prov_change_set_add (changes, "Resync_Random_Delay", "7", PROV_ACCESS_UNSET, "more.xml", 2);
+      g_assert_false (prov_store_apply_take (store, g_steal_pointer (&changes),
+                                             PROV_CALLER_ADMIN, &changed, &error));
+      g_assert_error (error, PROV_ERROR, PROV_ERROR_INVALID_VALUE);
+      g_assert_true (g_str_has_prefix (error->message, "big.xml: line "));
+      g_assert_nonnull (strstr (error->message, ": Resync_Random_Delay: "));
+      g_clear_error (&error);
+      g_assert_null (changed);
+
+      base_after = file_state (t.path);
+      journal_after = file_state (journal);
+      g_assert_cmpstr (base_after, ==, base_before);
+      g_assert_cmpstr (journal_after, ==, journal_before);
+      g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
+      g_assert_cmpstr (prov_store_get (store, "Big_000000"), ==, NULL);
+      g_assert_cmpstr (prov_store_get (store, "Resync_Random_Delay"), ==, "2");
+      g_clear_object (&store);
+      store = open_store (schema, t.path);
+      g_assert_cmpstr (prov_store_get (store, "Big_000001"), ==, NULL);
+      g_assert_cmpstr (prov_store_get (store, "GPP_A"), ==, with_base ? "kept" : "");
+    }
+  tmp_store_clear (&t);
+}
+
+/* A big profile naming each name twice: one entry per name, the last
+ * value wins, an add of the access level only keeps the value. */
+static void
+test_large_last_wins (void)
+{
+  guint n = quick () ? 10000 : 100000;
+  g_autoptr (ProvSchema) schema = make_schema ();
+  g_autoptr (ProvStore) store = NULL;
+  g_autoptr (ProvChangeSet) changes = prov_change_set_new_checked (schema);
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) changed = NULL;
+  TmpStore t;
+
+  tmp_store_init (&t);
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < n; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("Dup_%06u", i);
+        g_autofree char *value = g_strdup_printf ("%s %u", pass == 0 ? "first" : "last", i);
+
+        prov_change_set_add (changes, name, value, pass == 0 ? PROV_ACCESS_RW : PROV_ACCESS_UNSET,
+                             "dup.xml", pass * n + i + 3);
+      }
+  prov_change_set_add (changes, "Dup_000005", NULL, PROV_ACCESS_NA, "dup.xml", 2 * n + 3);
+  g_assert_cmpuint (prov_change_set_get_n_names (changes), ==, n);
+  g_assert_cmpuint (prov_change_set_get_size (changes), ==, 2 * n + 1);
+  store = open_store (schema, t.path);
+  g_assert_true (prov_store_apply_take (store, g_steal_pointer (&changes), PROV_CALLER_ADMIN,
+                                        &changed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (changed), ==, n);
+  g_assert_cmpstr (changed[0], ==, "Dup_000000");
+  g_clear_object (&store);
+
+  store = open_store (schema, t.path);
+  g_assert_cmpstr (prov_store_get (store, "Dup_000000"), ==, "last 0");
+  g_assert_cmpint (prov_store_get_access (store, "Dup_000000"), ==, PROV_ACCESS_RW);
+  g_assert_cmpstr (prov_store_get (store, "Dup_000005"), ==, "last 5");
+  g_assert_cmpint (prov_store_get_access (store, "Dup_000005"), ==, PROV_ACCESS_NA);
+  g_assert_cmpstr (prov_store_get (store, "Dup_009999"), ==, "last 9999");
+  g_clear_object (&store);
+  tmp_store_clear (&t);
+}
+
+/* The reads of the CLI's output leave nothing of the store behind them. */
+static void
+test_read_keeps_nothing (void)
+{
+  g_autoptr (ProvSchema) schema = make_schema ();
+  g_autoptr (ProvStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *value = NULL;
+  TmpStore t;
+
+  tmp_store_init (&t);
+  store = open_store (schema, t.path);
+  admin_set (store, "GPP_A", "base", PROV_ACCESS_UNSET);
+  admin_set (store, "Secret_Pin", "1234", PROV_ACCESS_UNSET);
+  g_clear_object (&store);
+  store = open_store (schema, t.path);
+  g_assert_true (prov_store_read (store, "GPP_A", PROV_CALLER_ADMIN, &value, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, "base");
+  g_clear_pointer (&value, g_free);
+  prov_store_trim (store);
+  g_assert_true (prov_store_read (store, "Secret_Pin", PROV_CALLER_ADMIN, &value, &error));
+  g_assert_cmpstr (value, ==, "1234");
+  g_clear_pointer (&value, g_free);
+  /* The same answers as before for a user. */
+  g_assert_false (prov_store_read (store, "Secret_Pin", PROV_CALLER_USER, &value, &error));
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_false (prov_store_read (store, "No_Such_Name", PROV_CALLER_ADMIN, &value, &error));
+  g_assert_error (error, PROV_ERROR, PROV_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_clear_object (&store);
+  tmp_store_clear (&t);
+}
+
 /* The values of the journal test's three names, "-" for none. */
 static char *
 journal_state (ProvStore *store)
@@ -1263,6 +1522,10 @@ main (int argc, char **argv)
   g_test_add_func ("/store/leftover-tmp", test_leftover_tmp);
   g_test_add_func ("/store/get-fallback", test_get_fallback);
   g_test_add_func ("/store/large", test_large);
+  g_test_add_func ("/store/large-invalid", test_large_invalid);
+  g_test_add_func ("/store/large-last-wins", test_large_last_wins);
+  g_test_add_func ("/store/compaction-merge", test_compaction_merge);
+  g_test_add_func ("/store/read-keeps-nothing", test_read_keeps_nothing);
   g_test_add_func ("/store/journal", test_journal);
   g_test_add_func ("/store/lazy-read", test_lazy_read);
   g_test_add_func ("/store/crash-safety", test_crash_safety);
