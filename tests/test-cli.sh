@@ -34,6 +34,18 @@ grep -q '<GPP_A ua="na">12345678</GPP_A>' "$tmp/out" || fail "dump GPP_A"
 grep -q s3cret "$tmp/out" && fail "dump shows a secret"
 [ "$(stat -c %a "$st/params.db")" = 600 ] || fail "params.db mode"
 
+# The changed values are read a batch at a time (1024 names): every line
+# of a bigger resync still shows its value.
+python3 -c '
+import sys
+print("<flat-profile>")
+for i in range(2600):
+    print("<Many_%04d ua=\"rw\">v%d</Many_%04d>" % (i, i, i))
+print("</flat-profile>")' >"$st/profiles/many.xml"
+run 0 resync "file://$st/profiles/many.xml"
+[ "$(grep -c '^changed: Many_[0-9]* = v[0-9]*$' "$tmp/out")" = 2600 ] || fail "a big resync's changed values"
+grep -q '^changed: Many_2599 = v2599$' "$tmp/out" || fail "the last batch's values"
+
 # Exit codes: not found 3, corrupt 4, transport 5, usage 2.
 before=$(cat "$st"/params.db* | md5sum)
 run 3 resync "file://$st/profiles/missing.xml"
