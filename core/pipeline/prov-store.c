@@ -24,6 +24,8 @@
 /* Compaction when the journal would outgrow max(this, base / 8). */
 #define JOURNAL_MIN_LIMIT (256 * 1024)
 #define MASK "********"
+/* A set's lookups give back the base's pages they read this often. */
+#define DROP_PAGES_EVERY 16384
 
 /* ---- the store ---- */
 
@@ -759,16 +761,6 @@ collect_changes (ProvStore *self, ProvChangeSet *changes, ProvCaller caller,
   return TRUE;
 }
 
-/* The entry of a stored name; after diff_changes(), which read from the
- * base every name of the set it holds, without reading the base. */
-static Entry *
-stored_entry (ProvStore *self, const char *name)
-{
-  Entry *entry = g_hash_table_lookup (self->entries, name);
-
-  return entry != NULL && !is_absent (entry) ? entry : NULL;
-}
-
 /* Marks what really changes; returns how many names do. */
 static guint
 diff_changes (ProvStore *self, Pending *pending)
@@ -780,29 +772,30 @@ diff_changes (ProvStore *self, Pending *pending)
       const Change *change = pending_change (pending, i);
       guint8 *flags = &pending->flags[i];
       const ProvParamSpec *spec;
-      const char *old_value = NULL;
-      int old_access = PROV_ACCESS_UNSET;
-      Entry *entry;
+      g_autofree char *read = NULL;
+      const char *old_value;
+      int old_access;
+      gboolean stored;
 
       if (*flags & PENDING_SKIP)
         continue;
+      /* The lookups of a big set come to every page of the base. */
+      if (i % DROP_PAGES_EVERY == DROP_PAGES_EVERY - 1)
+        prov_store_trim (self);
       spec = prov_schema_lookup (self->schema, change->name);
-      /* A profile's new names would each leave an entry that says absent. */
-      entry = find_entry_full (self, change->name, FALSE);
-      if (entry != NULL)
-        {
-          old_value = entry->value;
-          old_access = entry->access;
-        }
+      /* Read without keeping: a profile's new names would each leave an
+       * entry that says absent, and its other ones a copy of what the
+       * base holds (a resync of 500,000 names). */
+      stored = peek_entry (self, change->name, &old_value, &old_access, &read);
       if ((*flags & PENDING_SET_VALUE)
-          && g_strcmp0 (effective_value (spec, old_value, entry != NULL),
+          && g_strcmp0 (effective_value (spec, old_value, stored),
                         effective_value (spec, pending_new_value (pending, i), TRUE)) != 0)
         *flags |= PENDING_VALUE_CHANGED;
       /* An unknown name a profile gives an access level (`<X ua="na"/>`)
        * comes to exist, even at the access it would have had. */
       if (change->access != PROV_ACCESS_UNSET
           && (effective_access (spec, old_access) != effective_access (spec, change->access)
-              || (spec == NULL && entry == NULL)))
+              || (spec == NULL && !stored)))
         *flags |= PENDING_ACCESS_CHANGED;
       if (pending_changes (pending, i))
         n_changed++;
@@ -824,32 +817,32 @@ changed_names (const Pending *pending, guint n_changed)
   return names;
 }
 
-/* The state a changed name ends in. */
+/* The state a changed name ends in; *@owned: what was read of it. */
 static void
 pending_final (ProvStore *self, const Pending *pending, guint i, const char **value,
-               int *access)
+               int *access, char **owned)
 {
   const Change *change = pending_change (pending, i);
-  const Entry *entry = stored_entry (self, change->name);
+  guint8 flags = pending->flags[i];
+  const char *old_value = NULL;
+  int old_access = PROV_ACCESS_UNSET;
 
-  if (pending->flags[i] & PENDING_VALUE_CHANGED)
-    *value = pending_new_value (pending, i);
-  else
-    *value = entry != NULL ? entry->value : NULL;
-  if (pending->flags[i] & PENDING_ACCESS_CHANGED)
-    *access = change->access;
-  else
-    *access = entry != NULL ? entry->access : PROV_ACCESS_UNSET;
+  *owned = NULL;
+  if ((flags & PENDING_VALUE_CHANGED) == 0 || (flags & PENDING_ACCESS_CHANGED) == 0)
+    peek_entry (self, change->name, &old_value, &old_access, owned);
+  *value = flags & PENDING_VALUE_CHANGED ? pending_new_value (pending, i) : old_value;
+  *access = flags & PENDING_ACCESS_CHANGED ? change->access : old_access;
 }
 
 /* The final state of a changed name, as a file line. */
 static void
 append_pending (GString *out, ProvStore *self, const Pending *pending, guint i)
 {
+  g_autofree char *owned = NULL;
   const char *value;
   int access;
 
-  pending_final (self, pending, i, &value, &access);
+  pending_final (self, pending, i, &value, &access, &owned);
   prov_store_file_append_entry (out, pending_change (pending, i)->name, value,
                                 value == NULL && access == PROV_ACCESS_UNSET
                                 ? PROV_STORE_FILE_REMOVED : access);
@@ -868,6 +861,7 @@ typedef struct
   GArray              *changed;  /* guint: indices in @pending, sorted */
   guint                next_entry;
   guint                next_change;
+  guint                n_scanned;
 } Merge;
 
 static void
@@ -905,10 +899,11 @@ merge_until (Merge *m, const char *name)
         merge_write (m, entry->name, entry->value, entry->access);
       else
         {
+          g_autofree char *owned = NULL;
           const char *value;
           int access;
 
-          pending_final (m->store, m->pending, i, &value, &access);
+          pending_final (m->store, m->pending, i, &value, &access, &owned);
           merge_write (m, change->name, value, access);
         }
       if (cmp <= 0)
@@ -925,6 +920,9 @@ merge_base_line (char *name, char *value, int access, gpointer user_data, const 
 {
   Merge *m = user_data;
 
+  /* The scan comes to every page of the old base. */
+  if (++m->n_scanned % DROP_PAGES_EVERY == 0)
+    prov_store_trim (m->store);
   if (!merge_until (m, name))
     merge_write (m, name, value, access);
   g_free (name);
@@ -982,7 +980,7 @@ compact (ProvStore *self, Pending *pending, gboolean *reopened, GError **error)
   writer = prov_store_base_writer_new (self->path, error);
   if (writer == NULL)
     return FALSE;
-  m = (Merge) { writer, self, pending, entries, changed, 0, 0 };
+  m = (Merge) { writer, self, pending, entries, changed, 0, 0, 0 };
   /* The scan checks every byte of the old base on the way. */
   if (self->base != NULL && !prov_store_base_scan (self->base, merge_base_line, &m, error))
     return FALSE;
@@ -1063,7 +1061,14 @@ commit (ProvStore *self, Pending *pending, gboolean reopened)
         continue;
       if (entry == NULL)
         {
-          entry = entry_new (change->name, strlen (change->name), NULL, PROV_ACCESS_UNSET);
+          g_autofree char *owned = NULL;
+          const char *value;
+          int access;
+
+          /* What of it does not change, from the base. */
+          peek_entry (self, change->name, &value, &access, &owned);
+          entry = entry_new (change->name, strlen (change->name), g_steal_pointer (&owned),
+                             access);
           g_hash_table_insert (self->entries, entry->name, entry);
         }
       if (flags & PENDING_VALUE_CHANGED)

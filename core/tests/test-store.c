@@ -1020,7 +1020,8 @@ test_compaction_merge (void)
       g_autofree char *name = g_strdup_printf ("Old_%05u", i);
       g_autofree char *value = g_strdup_printf ("old %u", i);
 
-      prov_change_set_add (first, name, value, PROV_ACCESS_UNSET, NULL, 0);
+      prov_change_set_add (first, name, value, i == 20 ? PROV_ACCESS_RW : PROV_ACCESS_UNSET,
+                           NULL, 0);
     }
   for (guint i = 0; i < G_N_ELEMENTS (odd_names); i++)
     prov_change_set_add (first, odd_names[i], odd_names[i], PROV_ACCESS_UNSET, NULL, 0);
@@ -1036,6 +1037,8 @@ test_compaction_merge (void)
   g_assert_true (prov_store_apply (store, small, PROV_CALLER_ADMIN, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_test (journal, G_FILE_TEST_EXISTS));
+  g_assert_cmpstr (prov_store_get (store, "Old_00002"), ==, "old 2");
+  g_assert_cmpint (prov_store_get_access (store, "Old_00002"), ==, PROV_ACCESS_RO);
   g_assert_cmpstr (prov_store_get (store, "Old_00003"), ==, "old 3");
 
   /* More than the journal takes: a new base. */
@@ -1049,13 +1052,16 @@ test_compaction_merge (void)
   prov_change_set_add (big, "Old_00001", "replaced", PROV_ACCESS_UNSET, NULL, 0);
   prov_change_set_add (big, "Old_00003", "replaced", PROV_ACCESS_NA, NULL, 0);
   prov_change_set_add (big, "Old_02999", "replaced", PROV_ACCESS_UNSET, NULL, 0);
+  /* Half of a state changes; the other half is the base's. */
+  prov_change_set_add (big, "Old_00010", NULL, PROV_ACCESS_RO, NULL, 0);
+  prov_change_set_add (big, "Old_00020", "replaced", PROV_ACCESS_UNSET, NULL, 0);
   prov_change_set_add (big, "Resync_Random_Delay", "", PROV_ACCESS_UNSET, NULL, 0);
   prov_change_set_add (big, "Odd\tname", "replaced", PROV_ACCESS_UNSET, NULL, 0);
   prov_change_set_add (big, "Odd\tnew", "new", PROV_ACCESS_UNSET, NULL, 0);
   g_assert_true (prov_store_apply_take (store, g_steal_pointer (&big), PROV_CALLER_ADMIN,
                                         &changed, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (g_strv_length (changed), ==, n_new + 6);
+  g_assert_cmpuint (g_strv_length (changed), ==, n_new + 8);
   g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
   g_assert_cmpint (g_stat (t.path, &st), ==, 0);
@@ -1075,6 +1081,10 @@ test_compaction_merge (void)
   g_assert_cmpint (prov_store_get_access (store, "Old_00003"), ==, PROV_ACCESS_NA);
   g_assert_cmpstr (prov_store_get (store, "Old_01234"), ==, "old 1234");
   g_assert_cmpstr (prov_store_get (store, "Old_02999"), ==, "replaced");
+  g_assert_cmpstr (prov_store_get (store, "Old_00010"), ==, "old 10");
+  g_assert_cmpint (prov_store_get_access (store, "Old_00010"), ==, PROV_ACCESS_RO);
+  g_assert_cmpstr (prov_store_get (store, "Old_00020"), ==, "replaced");
+  g_assert_cmpint (prov_store_get_access (store, "Old_00020"), ==, PROV_ACCESS_RW);
   g_assert_cmpstr (prov_store_get (store, "GPP_A"), ==, "j");
   g_assert_cmpstr (prov_store_get (store, "Resync_Random_Delay"), ==, "2");
   g_assert_cmpstr (prov_store_get (store, "New_00000"), ==, "new 0");
