@@ -18,7 +18,8 @@ struct _ProvSchema
 {
   GObject     parent_instance;
 
-  GHashTable *specs; /* name → ProvParamSpec* */
+  GHashTable *specs;     /* name → ProvParamSpec*, a view of one of templates */
+  GPtrArray  *templates; /* one ProvParamSpec per group, owning what views share */
   gboolean    keep_unknown;
 };
 
@@ -56,18 +57,19 @@ param_spec_free (ProvParamSpec *spec)
   g_free (spec);
 }
 
+/* One name of a group: the group's spec with its own name, in one block
+ * freed by g_free(). {1..16} ranges make most of the schema's names, and
+ * copying each one's values, aliases and description was most of the
+ * schema's load and free, which every process pays. */
 static ProvParamSpec *
-param_spec_copy (const ProvParamSpec *spec, const char *name)
+param_spec_view (const ProvParamSpec *template, const char *name)
 {
-  ProvParamSpec *copy = g_memdup2 (spec, sizeof *spec);
+  gsize len = strlen (name) + 1;
+  ProvParamSpec *view = g_malloc (sizeof *view + len);
 
-  copy->name = g_strdup (name);
-  copy->enum_values = g_strdupv (spec->enum_values);
-  copy->enum_aliases = g_strdupv (spec->enum_aliases);
-  copy->rule_uses = g_strdupv (spec->rule_uses);
-  copy->default_value = g_strdup (spec->default_value);
-  copy->description = g_strdup (spec->description);
-  return copy;
+  *view = *template;
+  view->name = memcpy ((char *) (view + 1), name, len);
+  return view;
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvParamSpec, param_spec_free)
@@ -78,6 +80,7 @@ prov_schema_finalize (GObject *object)
   ProvSchema *self = PROV_SCHEMA (object);
 
   g_hash_table_unref (self->specs);
+  g_ptr_array_unref (self->templates);
   G_OBJECT_CLASS (prov_schema_parent_class)->finalize (object);
 }
 
@@ -90,8 +93,8 @@ prov_schema_class_init (ProvSchemaClass *klass)
 static void
 prov_schema_init (ProvSchema *self)
 {
-  self->specs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                       (GDestroyNotify) param_spec_free);
+  self->specs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  self->templates = g_ptr_array_new_with_free_func ((GDestroyNotify) param_spec_free);
   self->keep_unknown = TRUE;
 }
 
@@ -455,6 +458,17 @@ expand_group_name (const char *group, GString *problem)
   return g_strv_builder_end (names);
 }
 
+/* NULL when the group has no such key. g_key_file_get_string() would say
+ * so with a formatted GError, and most keys are absent from most groups:
+ * that was a tenth of every process's schema load. */
+static char *
+get_optional_string (GKeyFile *kf, const char *group, const char *key)
+{
+  if (!g_key_file_has_key (kf, group, key, NULL))
+    return NULL;
+  return g_key_file_get_string (kf, group, key, NULL);
+}
+
 static gboolean
 get_optional_bool (GKeyFile *kf, const char *group, const char *key, gboolean fallback,
                    gboolean *value, GString *problem)
@@ -479,7 +493,7 @@ static gboolean
 get_optional_int64 (GKeyFile *kf, const char *group, const char *key, gint64 fallback,
                     gint64 *value, GString *problem)
 {
-  g_autofree char *str = g_key_file_get_string (kf, group, key, NULL);
+  g_autofree char *str = get_optional_string (kf, group, key);
 
   if (str == NULL)
     {
@@ -500,8 +514,11 @@ get_optional_int64 (GKeyFile *kf, const char *group, const char *key, gint64 fal
 static gboolean
 get_enum_aliases (GKeyFile *kf, const char *group, ProvParamSpec *spec, GString *problem)
 {
-  g_auto (GStrv) values = g_key_file_get_string_list (kf, group, "Aliases", NULL, NULL);
+  g_auto (GStrv) values = NULL;
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (g_key_file_has_key (kf, group, "Aliases", NULL))
+    values = g_key_file_get_string_list (kf, group, "Aliases", NULL, NULL);
 
   for (guint i = 0; values != NULL && values[i] != NULL; i++)
     {
@@ -578,7 +595,7 @@ parse_group (GKeyFile *kf, const char *group, GString *problem)
         }
     }
 
-  type = g_key_file_get_string (kf, group, "Type", NULL);
+  type = get_optional_string (kf, group, "Type");
   if (type == NULL)
     {
       g_string_assign (problem, "missing Type");
@@ -625,7 +642,7 @@ parse_group (GKeyFile *kf, const char *group, GString *problem)
       return NULL;
     }
 
-  access = g_key_file_get_string (kf, group, "Access", NULL);
+  access = get_optional_string (kf, group, "Access");
   if (access == NULL)
     spec->access = PROV_ACCESS_NA;
   else if (!prov_access_from_string (g_strstrip (access), &spec->access))
@@ -640,8 +657,8 @@ parse_group (GKeyFile *kf, const char *group, GString *problem)
     return NULL;
   spec->secret = secret || spec->type == PROV_PARAM_SECRET;
 
-  spec->description = g_key_file_get_string (kf, group, "Description", NULL);
-  spec->default_value = g_key_file_get_string (kf, group, "Default", NULL);
+  spec->description = get_optional_string (kf, group, "Description");
+  spec->default_value = get_optional_string (kf, group, "Default");
   if (spec->default_value == NULL)
     spec->default_value = g_strdup ("");
 
@@ -670,7 +687,8 @@ prov_schema_load_data (ProvSchema *self, const char *data, const char *origin, G
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autoptr (GError) local_error = NULL;
-  g_autoptr (GPtrArray) specs = g_ptr_array_new_with_free_func ((GDestroyNotify) param_spec_free);
+  g_autoptr (GPtrArray) specs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) param_spec_free);
   g_autoptr (GString) problem = g_string_new (NULL);
   g_auto (GStrv) groups = NULL;
   g_autofree ProvParamSpec **parsed = NULL;
@@ -704,7 +722,7 @@ prov_schema_load_data (ProvSchema *self, const char *data, const char *origin, G
               g_clear_pointer (&names, g_strfreev);
               break;
             }
-          g_ptr_array_add (specs, param_spec_copy (spec, names[j]));
+          g_ptr_array_add (specs, param_spec_view (spec, names[j]));
         }
       if (names == NULL)
         {
@@ -712,9 +730,11 @@ prov_schema_load_data (ProvSchema *self, const char *data, const char *origin, G
                        origin, groups[i], problem->str);
           return FALSE;
         }
+      g_ptr_array_add (templates, g_steal_pointer (&spec));
     }
 
-  /* The table owns the specs from here on. */
+  /* The table owns the specs from here on, the schema what they share. */
+  g_ptr_array_extend_and_steal (self->templates, g_steal_pointer (&templates));
   parsed = (ProvParamSpec **) g_ptr_array_steal (specs, &n_parsed);
   for (gsize i = 0; i < n_parsed; i++)
     g_hash_table_replace (self->specs, parsed[i]->name, parsed[i]);

@@ -38,6 +38,7 @@ BIG_MB = int(os.environ.get("BENCH_BIG_MB", "200"))
 CTL = os.path.join(BUILD, "core", "cli", "provisionctl")
 DAEMON = os.path.join(BUILD, "core", "daemon", "provisiond")
 BENCH_DBUS = os.path.join(BUILD, "tests", "bench", "bench-dbus")
+BENCH_FLOOR = os.path.join(BUILD, "tests", "bench", "bench-floor")
 SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 KEY = "bench-key"
 
@@ -306,7 +307,7 @@ def vm_hwm(pid):
 
 
 def main():
-    for path in (CTL, DAEMON):
+    for path in (CTL, DAEMON, BENCH_FLOOR):
         if not os.access(path, os.X_OK):
             die(f"build {path} first")
     for name in ("curl", "xmllint", "openssl", "zcat", "tftp", "dbus-daemon", "gdbus"):
@@ -343,9 +344,18 @@ def main():
     def fetch_parse(*curl_args):
         return lambda i: [["curl", "-s", "-f", "-o", out, *curl_args], ["xmllint", "--noout", out]]
 
+    # ---- start-up: what every provisionctl process pays before any work
+    bench("floor-ctl", "start-up only: `provisionctl --version`", lambda i: [[CTL, "--version"]],
+          lambda i: [["xmllint", "--version"]], "`xmllint --version`")
+    bench("floor-glib", "start-up only: a program that links GLib, GIO, GModule and libxml2"
+          " and returns (`tests/bench/bench-floor.c`)", lambda i: [[BENCH_FLOOR]],
+          lambda i: [["xmllint", "--version"]], "`xmllint --version`")
+
     # ---- small profiles: start-up, plugins, trust, transfer, parse, apply
     bench("small-file", "resync of a 2 KB profile, `file://`", ctl("resync", "file://" + small),
           lambda i: [["xmllint", "--noout", small]], "`xmllint --noout`")
+    bench("small-file-curl", "the same", ctl("resync", "file://" + small),
+          fetch_parse("file://" + small), "`curl file://` + `xmllint --noout`")
     bench("small-tftp", "resync of a 2 KB profile, TFTP (tftpd-hpa)",
           ctl("resync", f"tftp://127.0.0.1:{tftp}/small.xml"),
           fetch_parse(f"tftp://127.0.0.1:{tftp}/small.xml"), "`curl tftp://` + `xmllint --noout`")

@@ -14,5 +14,5 @@ runs=${2:-11}
 if [ "${PROV_IN_NETNS:-}" != 1 ]; then
   exec "$top/tests/in-netns" "$0" "$build" "$runs"
 fi
-ninja -C "$build" core/cli/provisionctl core/daemon/provisiond tests/bench/bench-dbus >/dev/null
+ninja -C "$build" core/cli/provisionctl core/daemon/provisiond tests/bench/bench-dbus tests/bench/bench-floor >/dev/null
 exec python3 "$top/tests/bench/run-all.py" "$build" "$runs"
