@@ -94,7 +94,6 @@ handle_data (ProvTftpTransfer *t, const ProvTftpPacket *packet)
       return FALSE;
     }
   last = packet->payload_len < t->blksize;
-  t->received += packet->payload_len;
   t->block++;
   t->gap_acked = FALSE;
   prov_tftp_note_progress (t, g_get_monotonic_time ());
@@ -114,6 +113,7 @@ handle_data (ProvTftpTransfer *t, const ProvTftpPacket *packet)
       prov_tftp_complete (t, g_steal_pointer (&error));
       return FALSE;
     }
+  t->received += packet->payload_len;
   if (last)
     {
       finish (t);
