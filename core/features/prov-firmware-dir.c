@@ -5,12 +5,12 @@
 #include <string.h>
 #include <sys/statvfs.h>
 
-#include <gio/gunixoutputstream.h>
 #include <glib/gstdio.h>
 
 #include "prov-atomic-file-private.h"
 #include "prov-error.h"
 #include "prov-firmware-dir.h"
+#include "prov-writeback-stream.h"
 
 /* Room left beside an image: a full disk breaks more than the upgrade. */
 #define SPACE_MARGIN_MIN ((guint64) 1 << 20)
@@ -154,7 +154,7 @@ prov_firmware_image_create (const char *dir, const char *version, GError **error
   image = g_new0 (ProvFirmwareImage, 1);
   image->path = g_steal_pointer (&path);
   image->fd = fd;
-  image->stream = g_unix_output_stream_new (fd, FALSE);
+  image->stream = prov_writeback_stream_new (fd);
   return image;
 }
 

@@ -3,6 +3,7 @@
 
 #include "prov-error.h"
 #include "prov-profile-sink.h"
+#include "prov-sha256.h"
 
 typedef enum
 {
@@ -21,7 +22,7 @@ struct _ProvProfileSink
   ProvProfileEntryFunc entry_func;
   gpointer           entry_data;
   gboolean           refused;
-  GChecksum         *sum;     /* of every byte written */
+  ProvSha256        *sum;     /* of every byte written */
 };
 
 G_DEFINE_FINAL_TYPE (ProvProfileSink, prov_profile_sink, G_TYPE_OUTPUT_STREAM)
@@ -68,7 +69,7 @@ prov_profile_sink_write (GOutputStream  *stream,
   ProvProfileSink *self = PROV_PROFILE_SINK (stream);
   const guint8 *data = buffer;
 
-  g_checksum_update (self->sum, data, (gssize) count);
+  prov_sha256_update (self->sum, data, count);
   if (self->mode == MODE_UNDECIDED)
     {
       gsize i = 0;
@@ -109,7 +110,7 @@ prov_profile_sink_finalize (GObject *object)
   ProvProfileSink *self = PROV_PROFILE_SINK (object);
 
   g_byte_array_unref (self->kept);
-  g_checksum_free (self->sum);
+  prov_sha256_free (self->sum);
   prov_profile_parser_free (self->parser);
   G_OBJECT_CLASS (prov_profile_sink_parent_class)->finalize (object);
 }
@@ -128,14 +129,14 @@ static void
 prov_profile_sink_init (ProvProfileSink *self)
 {
   self->kept = g_byte_array_new ();
-  self->sum = g_checksum_new (G_CHECKSUM_SHA256);
+  self->sum = prov_sha256_new ();
 }
 
 const char *
 prov_profile_sink_get_checksum (ProvProfileSink *self)
 {
   g_return_val_if_fail (PROV_IS_PROFILE_SINK (self), NULL);
-  return g_checksum_get_string (self->sum);
+  return prov_sha256_get_string (self->sum);
 }
 
 ProvProfileSink *

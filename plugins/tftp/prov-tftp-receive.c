@@ -65,6 +65,7 @@ handle_data (ProvTftpTransfer *t, const ProvTftpPacket *packet)
   guint16 expected = (t->block + 1) & 0xffff;
   guint16 distance = packet->block - expected;
   GError *error = NULL;
+  gboolean last;
 
   if (packet->payload_len > t->blksize)
     {
@@ -92,6 +93,19 @@ handle_data (ProvTftpTransfer *t, const ProvTftpPacket *packet)
       too_large (t);
       return FALSE;
     }
+  last = packet->payload_len < t->blksize;
+  t->block++;
+  t->gap_acked = FALSE;
+  prov_tftp_note_progress (t, g_get_monotonic_time ());
+  /* The ACK goes out before the block is handed on: the server reads and
+   * sends the next window while the sink parses or writes this block,
+   * instead of the two taking turns (in lock-step that turn was most of a
+   * block's round trip). A block the sink then refuses still ends the
+   * transfer with ERROR 0 before the next one is taken. The last block is
+   * ACKed only once the sink has it: that ACK tells the server the whole
+   * file arrived. */
+  if (!last && t->block >= t->window_end)
+    prov_tftp_send_ack (t);
   /* Only the block in sequence reaches the consumer, once. */
   if (!prov_fetch_deliver (t->fetch, packet->payload, packet->payload_len, NULL, &error))
     {
@@ -100,10 +114,7 @@ handle_data (ProvTftpTransfer *t, const ProvTftpPacket *packet)
       return FALSE;
     }
   t->received += packet->payload_len;
-  t->block++;
-  t->gap_acked = FALSE;
-  prov_tftp_note_progress (t, g_get_monotonic_time ());
-  if (packet->payload_len < t->blksize)
+  if (last)
     {
       finish (t);
       return FALSE;
@@ -113,8 +124,6 @@ handle_data (ProvTftpTransfer *t, const ProvTftpPacket *packet)
       t->reported = t->received;
       prov_fetch_report_progress (t->fetch, t->reported, t->tsize);
     }
-  if (t->block >= t->window_end)
-    prov_tftp_send_ack (t);
   return TRUE;
 }
 

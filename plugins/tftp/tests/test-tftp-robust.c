@@ -169,6 +169,42 @@ test_duplicates_no_ack_storm (void)
   tt_fake_clear (&fake);
 }
 
+/* A block is ACKed before the sink has it, so that the server reads and
+ * sends the next one meanwhile (lock-step took turns): a block the sink
+ * refuses was ACKed already, and the server then gets ERROR 0 with the
+ * sink's error to the caller. The last block is ACKed only once the sink
+ * took it. */
+static void
+test_ack_before_delivery (void)
+{
+  g_autoptr(GBytes) file = random_bytes (10 * 512 + 100, 11);
+  TtFake fake = { .mode = TT_FAKE_IGNORE_OPTIONS, .file = file };
+  TtFake last = { .mode = TT_FAKE_IGNORE_OPTIONS, .file = file };
+  /* Block 3 would take the sink past 1025 bytes. */
+  TtFetchOptions options = { .refuse_at = 2 * 512 + 1 };
+  TtFetchOptions refuse_last = { .refuse_at = 10 * 512 + 99 };
+  TtFetchResult r;
+
+  fetch_from_fake (&fake, "f", &options, &r);
+  g_assert_error (r.error, PROV_ERROR, PROV_ERROR_FAILED);
+  g_assert_cmpstr (r.error->message, ==, "not enough space");
+  g_assert_cmpuint (fake.acks_received, ==, 3);
+  g_assert_cmpuint (fake.data_sent, ==, 4);
+  g_assert_cmpuint (fake.client_error, ==, 0);
+  g_assert_cmpstr (fake.client_error_message, ==, "Transfer aborted");
+  g_assert_false (fake.completed);
+  tt_fetch_result_clear (&r);
+  tt_fake_clear (&fake);
+
+  fetch_from_fake (&last, "f", &refuse_last, &r);
+  g_assert_error (r.error, PROV_ERROR, PROV_ERROR_FAILED);
+  g_assert_cmpuint (last.acks_received, ==, 10);
+  g_assert_cmpuint (last.client_error, ==, 0);
+  g_assert_false (last.completed);
+  tt_fetch_result_clear (&r);
+  tt_fake_clear (&last);
+}
+
 /* tsize over the cap: ERROR 3 instead of ACK 0. */
 static void
 test_too_large_error_3 (void)
@@ -342,6 +378,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tftp/robust/wrong-tid", test_wrong_tid);
   g_test_add_func ("/tftp/robust/duplicates-no-ack-storm", test_duplicates_no_ack_storm);
   g_test_add_func ("/tftp/robust/too-large-error-3", test_too_large_error_3);
+  g_test_add_func ("/tftp/robust/ack-before-delivery", test_ack_before_delivery);
   g_test_add_func ("/tftp/robust/error-mapping", test_error_mapping);
   g_test_add_func ("/tftp/robust/silent-timeout", test_silent_timeout);
   g_test_add_func ("/tftp/robust/transfer-bound", test_transfer_bound);

@@ -34,6 +34,57 @@ tt_make_file (const char *dir, const char *name, gsize size, guint32 seed)
   return g_bytes_new_take (data, size);
 }
 
+/* A memory sink that refuses, with a full disk's error, the write that
+ * would take it past @refuse_at bytes. */
+#define TT_TYPE_REFUSING_SINK (tt_refusing_sink_get_type ())
+G_DECLARE_FINAL_TYPE (TtRefusingSink, tt_refusing_sink, TT, REFUSING_SINK, GMemoryOutputStream)
+
+struct _TtRefusingSink
+{
+  GMemoryOutputStream parent_instance;
+  guint64             refuse_at;
+};
+
+G_DEFINE_FINAL_TYPE (TtRefusingSink, tt_refusing_sink, G_TYPE_MEMORY_OUTPUT_STREAM)
+
+static gssize
+refusing_sink_write (GOutputStream *stream, const void *buffer, gsize count,
+                     GCancellable *cancellable, GError **error)
+{
+  TtRefusingSink *self = TT_REFUSING_SINK (stream);
+  GMemoryOutputStream *memory = G_MEMORY_OUTPUT_STREAM (stream);
+
+  if (g_memory_output_stream_get_data_size (memory) + count > self->refuse_at)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "No space left on device");
+      return -1;
+    }
+  return G_OUTPUT_STREAM_CLASS (tt_refusing_sink_parent_class)->write_fn (stream, buffer, count,
+                                                                          cancellable, error);
+}
+
+static void
+tt_refusing_sink_class_init (TtRefusingSinkClass *klass)
+{
+  G_OUTPUT_STREAM_CLASS (klass)->write_fn = refusing_sink_write;
+}
+
+static void
+tt_refusing_sink_init (TtRefusingSink *self)
+{
+}
+
+static GOutputStream *
+tt_refusing_sink_new (guint64 refuse_at)
+{
+  TtRefusingSink *self = g_object_new (TT_TYPE_REFUSING_SINK,
+                                       "realloc-function", g_realloc,
+                                       "destroy-function", g_free, NULL);
+
+  self->refuse_at = refuse_at;
+  return G_OUTPUT_STREAM (self);
+}
+
 typedef struct
 {
   TtFetchResult *result;
@@ -76,6 +127,15 @@ on_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
 
   state->result->payload = prov_transport_fetch_finish (PROV_TRANSPORT (source), res,
                                                         &state->result->error);
+  state->done = TRUE;
+}
+
+static void
+on_streamed (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  FetchState *state = user_data;
+
+  prov_transport_stream_finish (PROV_TRANSPORT (source), res, &state->result->error);
   state->done = TRUE;
 }
 
@@ -126,7 +186,17 @@ tt_fetch (ProvPlugin *plugin, const char *url, const TtFetchOptions *options,
     cancel_timer = g_timeout_add (options->cancel_after_ms, on_cancel_timer, &state);
   guard = g_timeout_add_seconds (TT_GUARD_SECONDS, on_guard, &state);
   start = g_get_monotonic_time ();
-  prov_transport_fetch_async (PROV_TRANSPORT (plugin), fetch, cancellable, on_fetched, &state);
+  if (options->refuse_at != 0)
+    {
+      g_autoptr(GOutputStream) sink = tt_refusing_sink_new (options->refuse_at);
+
+      prov_fetch_set_sink (fetch, sink);
+      prov_transport_stream_async (PROV_TRANSPORT (plugin), fetch, cancellable, on_streamed,
+                                   &state);
+    }
+  else
+    prov_transport_fetch_async (PROV_TRANSPORT (plugin), fetch, cancellable, on_fetched,
+                                &state);
   while (!state.done && !state.guard_hit)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (state.guard_hit);

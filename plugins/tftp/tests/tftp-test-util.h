@@ -25,6 +25,8 @@ typedef struct
   guint64     cancel_at; /* cancel once this many bytes arrived */
   guint       cancel_after_ms; /* cancel this long after the start */
   gboolean    cancel_first;
+  guint64     refuse_at; /* the sink refuses the write past this many bytes
+                          * as a full disk does (0 = never) */
 } TtFetchOptions;
 
 typedef struct
