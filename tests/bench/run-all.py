@@ -128,6 +128,25 @@ def mib(kib):
 rows = []
 
 
+def rss_row(key, what, ours, peer, peer_name, runs=3, prepare=None):
+    """A row of peak RSS (GNU time's %M), sides interleaved; ratio of the medians."""
+    if not ONLY.search(key):
+        return
+    kib = {"ours": [], "peer": []}
+    for i in range(runs):
+        for side in (("ours", "peer") if i % 2 == 0 else ("peer", "ours")):
+            if side == "ours" and prepare:
+                prepare(i)
+            kib[side].append(run_timed((ours if side == "ours" else peer)(i), rss=True))
+
+    def rss_summary(values):
+        return f"{mib(statistics.median(values))} [{mib(min(values))}–{mib(max(values))}]"
+    row = (what, rss_summary(kib["ours"]), f"{peer_name} {rss_summary(kib['peer'])}",
+           f"{statistics.median(kib['ours']) / statistics.median(kib['peer']):.2f}")
+    rows.append(row)
+    print(" | ".join(row), flush=True)
+
+
 def bench(key, what, ours, peer, peer_name, runs=None, prepare=None):
     """@ours, @peer: functions of the run number giving a list of argv."""
     if not ONLY.search(key):
@@ -418,16 +437,28 @@ def main():
           runs=max(3, RUNS // 2), prepare=fresh_state("big-http"))
 
     # The worst case for names (gen-profile.py): 500,000 distinct ones.
-    if ONLY.search("big-distinct"):
-        subprocess.run([sys.executable, os.path.join(TOP, "tests", "bench", "gen-profile.py"), work],
+    if ONLY.search("big-distinct") or ONLY.search("rss-profile"):
+        subprocess.run([sys.executable, os.path.join(TOP, "tests", "bench", "gen-profile.py"), srv],
                        check=True, capture_output=True)
-        distinct = os.path.join(work, "distinct.xml")
-        os.unlink(os.path.join(work, "repeat.xml"))
+        distinct = os.path.join(srv, "distinct.xml")
         bench("big-distinct", "resync of a 20 MB profile of 500,000 distinct names into an empty"
               " store, `file://`",
               lambda i: [[CTL, "--state-dir", fresh["big-distinct"], "resync", "file://" + distinct]],
               lambda i: [["xmllint", "--noout", distinct]], "`xmllint --noout`", runs=3,
               prepare=fresh_state("big-distinct"))
+        # Peak memory of a profile streamed in over HTTP: against libxml2's
+        # own streaming reader, which keeps nothing but its name dictionary.
+        for name, what in (("distinct", "20 MB profile of 500,000 distinct names"),
+                           ("repeat", "18 MB profile of 1000 names repeated")):
+            key = f"rss-profile-{name}"
+            rss_row(key, f"peak RSS of a resync over HTTP of a {what}, into an empty store",
+                    lambda i, name=name, key=key: [[CTL, "--state-dir", fresh[key], "resync",
+                                                    f"http://127.0.0.1:{http}/{name}.xml"]],
+                    lambda i, name=name: [["xmllint", "--stream", "--noout",
+                                           os.path.join(srv, f"{name}.xml")]],
+                    "`xmllint --stream --noout`", prepare=fresh_state(key))
+        for name in ("distinct", "repeat"):
+            os.unlink(os.path.join(srv, f"{name}.xml"))
 
     # ---- decode: gzip + openssl enc, as a server makes them
     if ONLY.search("decode"):
