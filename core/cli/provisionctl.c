@@ -178,7 +178,10 @@ prov_cli_get_proxy (ProvCli *cli, GError **error)
       g_prefix_error (error, _("cannot connect to the message bus: "));
       return NULL;
     }
-  cli->proxy = prov_provisiond1_proxy_new_sync (cli->connection, G_DBUS_PROXY_FLAGS_NONE,
+  /* No command reads the cached properties: loading them was one more
+   * round trip through the bus before every call. */
+  cli->proxy = prov_provisiond1_proxy_new_sync (cli->connection,
+                                                G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES,
                                                 PROV_DBUS_NAME, PROV_DBUS_PATH, NULL, error);
   return cli->proxy;
 }
