@@ -3,7 +3,7 @@
 # FusionPBX-style profile from nginx; the baresip applier writes baresip's
 # accounts and replaces them live over ctrl_tcp; baresip registers with a
 # real kamailio (Digest, users from a file). Runs inside tests/in-netns.
-#   test-appliers.sh CASE     CASE: baresip linphone template
+#   test-appliers.sh CASE     CASE: baresip linphone linphone-health template
 # Environment (meson sets it): PROVISIOND PROVISIONCTL PROV_PLUGIN_PATH
 # PROV_SCHEMA_DIR PROV_APPLIER_MAP_DIR PROV_INTEROP_DIR
 set -eu
@@ -50,7 +50,7 @@ ConfigDir=$bsdir
 Control=127.0.0.1:$ctrl_port
 RegisterTimeout=10"
   ;;
-linphone)
+linphone|linphone-health)
   command -v linphonecsh >/dev/null 2>&1 || skip "linphonecsh (linphone-cli) is not installed"
   start_kamailio 1001:secret1001 1002:secret1002
   mkdir -p "$lhome/.local/share/linphone" "$ldir"
@@ -61,6 +61,22 @@ linphone)
 Enabled=true
 RcFile=$ldir/provisioned.rc
 ReloadCommand=HOME=$lhome $here/peers/linphonec-reload.sh $tmp/lin-own.rc $ldir/provisioned.rc"
+  if [ "$case" = linphone-health ]; then
+    applier=linphone
+    # linphonec's control socket has a fixed path: another linphonec
+    # --pipe of this user would answer in place of ours.
+    lpipe=/tmp/linphonec-$(id -u)
+    if python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX); s.settimeout(2); s.connect(sys.argv[1])' "$lpipe" 2>/dev/null; then
+      skip "another linphonec --pipe of this user answers on $lpipe"
+    fi
+    settings="[linphone]
+Enabled=true
+RcFile=$ldir/provisioned.rc
+Control=$lpipe
+RegisterTimeout=15
+ReloadCommand=HOME=$lhome LINPHONEC_PIPE=1 $here/peers/linphonec-reload.sh $tmp/lin-own.rc $ldir/provisioned.rc"
+  fi
   ;;
 template)
   mkdir -p "$tmp/tpl"
@@ -272,6 +288,56 @@ linphone)
   wait_until 60 "1002 unregistered" unbound 1002
   wait_until 60 "1001 registered" bound 1001
   lacks "sip:1002@" "$ldir/provisioned.rc"
+  ;;
+linphone-health)
+  stop_linphonec() {
+    [ -s "$tmp/lin-own.rc.pid" ] || return 0
+    read -r lpid lholder <"$tmp/lin-own.rc.pid"
+    kill -KILL "$lpid" "$lholder" 2>/dev/null
+  }
+  trap 'stop_linphonec; cleanup' EXIT
+  # 1. The provisioned users register through linphonec, and the applier
+  # learns it over Control= (linphonec's pipe) before it reports.
+  serve p1.xml ''
+  resync p1.xml
+  has "applier linphone: registered: 2 line(s)" "$tmp/daemon.log"
+  bound 1001 || fail "linphone reported 1001 registered, kamailio has no binding"
+  bound 1002 || fail "linphone reported 1002 registered, kamailio has no binding"
+  run 0 ctl appliers
+  has "linphone	enabled	$ldir/provisioned.rc	registered: 2 line(s)" "$tmp/out"
+  # 2. A new password: the restarted linphonec registers with it.
+  set_sip_users 1001:n3wsecret 1002:secret1002
+  serve p2.xml 's|<Password_1_>secret1001<|<Password_1_>n3wsecret<|'
+  ok_before=$(accepted 1001)
+  resync p2.xml
+  [ "$(accepted 1001)" -gt "$ok_before" ] || fail "linphone reported registered before kamailio accepted 1001"
+  has "^passwd=n3wsecret" "$ldir/provisioned.rc"
+  [ "$(grep -c "applier linphone: registered: 2 line(s)" "$tmp/daemon.log")" = 2 ] \
+    || fail "the new password's apply did not report 2 lines registered"
+  # 3. A wrong password: line 1 does not register, the previous parameters
+  # come back, and linphonec registers again with them. (While linphonec
+  # waits for a password on its stdin its pipe may answer late, so line 2
+  # can be reported with line 1: only line 1 is asserted.)
+  serve p3.xml 's|<Password_1_>secret1001<|<Password_1_>wrong<|'
+  ok_before=$(accepted 1001)
+  resync p3.xml
+  wait_until 30 "the rollback" grep -q "rolled back to the previous parameters" "$tmp/daemon.log"
+  has "rolled back to the previous parameters: linphone: line 1: not registered within 15 s" \
+    "$tmp/daemon.log"
+  # The rollback's own apply restarts linphonec on the old rc.
+  wait_until 30 "the rollback's apply" applied_more_than $((before + 1))
+  wait_until 30 "1001 registered again" accepted_more_than 1001 "$ok_before"
+  has "^passwd=n3wsecret" "$ldir/provisioned.rc"
+  lacks "passwd=wrong" "$ldir/provisioned.rc"
+  # The store holds the old value again (ctl get would mask it): the last
+  # Password_1_ line of the base and its journal, in that order.
+  last=$(grep -h "	Password_1_	" "$st"/params.db* | tail -n 1)
+  case $last in *"	n3wsecret	"*) ;; *) fail "the store did not get the previous Password_1_ back" ;; esac
+  grep -q "rollback-reason=linphone: line 1: not registered within 15 s" "$st/status.ini" \
+    || fail "status has no rollback reason: $(cat "$st/status.ini")"
+  wait_until 30 "the rollback's apply result" \
+    appliers_show "linphone	enabled	$ldir/provisioned.rc	registered: 2 line(s)"
+  lacks "wrong" "$st/status.ini"
   ;;
 template)
   serve p1.xml ''

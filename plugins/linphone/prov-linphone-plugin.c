@@ -5,14 +5,22 @@
 
 #include <provision.h>
 
+#include "prov-linphone-pipe.h"
+
 /* Renders a linphonerc ([proxy_N], [auth_info_N], [sip] keys of the
  * mapping) into [linphone] RcFile=, mode 0600, then runs ReloadCommand=.
  * linphonec rewrites its own rc and cannot re-read it while it runs, so
  * RcFile is meant as its factory config (`linphonec -b RcFile`), which
  * wins over the same keys of its own file, and the reload restarts it.
- * No health report: a linphone line is never rolled back. */
+ * With Control= (the socket of `linphonec --pipe`) it then asks the
+ * restarted linphonec whether each line registered: the health report
+ * the core rolls back on. Without it there is no report and a linphone
+ * line is never rolled back. */
 
 #define GROUP "linphone"
+/* Seconds to wait for the registrations when Control= is set and
+ * RegisterTimeout= is not. */
+#define DEFAULT_REGISTER_TIMEOUT 10
 
 #define PROV_TYPE_LINPHONE_PLUGIN (prov_linphone_plugin_get_type ())
 G_DECLARE_FINAL_TYPE (ProvLinphonePlugin, prov_linphone_plugin, PROV, LINPHONE_PLUGIN,
@@ -111,6 +119,80 @@ get_target (ProvApplier *applier, ProvDevice *device)
   return prov_applier_get_setting (device, GROUP, "RcFile");
 }
 
+typedef struct
+{
+  GArray *lines;   /* guint: the line of proxy k */
+  char   *control; /* linphonec's socket */
+  guint   timeout;
+} Apply;
+
+static void
+apply_free (Apply *data)
+{
+  g_array_unref (data->lines);
+  g_free (data->control);
+  g_free (data);
+}
+
+static void
+on_polled (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Apply *data = g_task_get_task_data (task);
+  g_autoptr(ProvApplyReport) report = prov_apply_report_new ();
+  g_autoptr(GString) detail = g_string_new (NULL);
+  guint64 registered = 0;
+  GError *error = NULL;
+
+  if (!prov_linphone_pipe_poll_finish (res, &registered, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  report->health = PROV_APPLIER_HEALTH_OK;
+  for (guint k = 0; k < data->lines->len; k++)
+    {
+      guint n = g_array_index (data->lines, guint, k);
+      guint64 bit = G_GUINT64_CONSTANT (1) << (n - 1);
+
+      if (registered & (G_GUINT64_CONSTANT (1) << k))
+        {
+          report->registered |= bit;
+          continue;
+        }
+      report->failed |= bit;
+      report->health = PROV_APPLIER_HEALTH_FAILED;
+      if (detail->len > 0)
+        g_string_append (detail, "; ");
+      /* The pipe says only registered or not, never why. */
+      g_string_append_printf (detail, "line %u: not registered within %u s", n, data->timeout);
+    }
+  if (report->health == PROV_APPLIER_HEALTH_OK)
+    g_string_append_printf (detail, "%u line(s)", data->lines->len);
+  report->detail = g_string_free (g_steal_pointer (&detail), FALSE);
+  g_task_return_pointer (task, g_steal_pointer (&report), (GDestroyNotify) prov_apply_report_free);
+}
+
+/* The file is written and linphonec restarted: now ask it. */
+static void
+on_written (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Apply *data = g_task_get_task_data (task);
+  g_autoptr(ProvApplyReport) report = NULL;
+  GError *error = NULL;
+
+  report = prov_applier_apply_finish (PROV_APPLIER (source), res, &error);
+  if (report == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  prov_linphone_pipe_poll_async (data->control, data->lines->len, data->timeout,
+                                 g_task_get_cancellable (task), on_polled,
+                                 g_object_ref (task));
+}
+
 static void
 apply_async (ProvApplier         *applier,
              ProvDevice          *device,
@@ -123,9 +205,15 @@ apply_async (ProvApplier         *applier,
 {
   g_autofree char *path = prov_applier_get_setting (device, GROUP, "RcFile");
   g_autofree char *reload = prov_applier_get_setting (device, GROUP, "ReloadCommand");
+  g_autofree char *control = prov_applier_get_setting (device, GROUP, "Control");
+  g_autofree char *timeout_text = prov_applier_get_setting (device, GROUP, "RegisterTimeout");
   g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint));
   const char *sip_port = prov_applier_map_global (map, params, "sip_port");
+  g_autoptr(GTask) task = NULL;
+  Apply *data;
   GError *error = NULL;
+  guint64 timeout = DEFAULT_REGISTER_TIMEOUT;
   guint k = 0;
 
   if (path == NULL)
@@ -133,6 +221,25 @@ apply_async (ProvApplier         *applier,
       g_task_report_new_error (applier, callback, user_data, apply_async, PROV_ERROR,
                                PROV_ERROR_INVALID_VALUE,
                                "[linphone] RcFile= is not set in the device file");
+      return;
+    }
+  if (timeout_text != NULL
+      && !g_ascii_string_to_unsigned (timeout_text, 10, 0, 3600, &timeout, NULL))
+    {
+      g_task_report_new_error (applier, callback, user_data, apply_async, PROV_ERROR,
+                               PROV_ERROR_INVALID_VALUE,
+                               "[linphone] RegisterTimeout=%s is not a number of seconds "
+                               "from 0 to 3600", timeout_text);
+      return;
+    }
+  if (control != NULL && reload == NULL)
+    {
+      /* A linphonec that was not restarted still runs the old lines: its
+       * answer would say nothing about the new ones. */
+      g_task_report_new_error (applier, callback, user_data, apply_async, PROV_ERROR,
+                               PROV_ERROR_INVALID_VALUE,
+                               "[linphone] Control= needs ReloadCommand= (linphonec takes "
+                               "a new rc only when it restarts)");
       return;
     }
   g_string_append_printf (text, "# Written by provisiond from %s; changes are overwritten.\n",
@@ -149,7 +256,10 @@ apply_async (ProvApplier         *applier,
   for (guint n = 1; n <= prov_applier_map_get_lines (map); n++)
     {
       if (render_line (map, params, n, k, text, &error))
-        k++;
+        {
+          g_array_append_val (lines, n);
+          k++;
+        }
       else if (error != NULL)
         {
           explicit_bzero (text->str, text->len);
@@ -157,7 +267,22 @@ apply_async (ProvApplier         *applier,
           return;
         }
     }
-  prov_applier_write_async (applier, path, text, reload, cancellable, callback, user_data);
+  /* The report's masks hold lines 1..64. */
+  if (control == NULL || timeout == 0 || lines->len == 0
+      || g_array_index (lines, guint, lines->len - 1) > 64)
+    {
+      prov_applier_write_async (applier, path, text, reload, cancellable, callback, user_data);
+      return;
+    }
+  task = g_task_new (applier, cancellable, callback, user_data);
+  g_task_set_source_tag (task, apply_async);
+  data = g_new0 (Apply, 1);
+  data->lines = g_steal_pointer (&lines);
+  data->control = g_steal_pointer (&control);
+  data->timeout = (guint) timeout;
+  g_task_set_task_data (task, data, (GDestroyNotify) apply_free);
+  prov_applier_write_async (applier, path, text, reload, cancellable, on_written,
+                            g_steal_pointer (&task));
 }
 
 static void
