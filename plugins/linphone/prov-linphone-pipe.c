@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include <gio/gunixsocketaddress.h>
@@ -58,10 +57,17 @@ prov_linphone_parse_proxy_list (const char *answer)
   for (guint i = 0; lines[i] != NULL; i++)
     {
       const char *line = g_strstrip (lines[i]);
-      int k;
+      const char *number;
 
-      if (sscanf (line, "****** Proxy %d", &k) == 1)
-        current = k >= 0 && k < 64 ? k : -1;
+      if (g_str_has_prefix (line, "****** Proxy "))
+        {
+          /* Not sscanf's %d: a number past int's range is undefined there. */
+          guint64 k;
+
+          number = line + strlen ("****** Proxy ");
+          k = g_ascii_isdigit (*number) ? g_ascii_strtoull (number, NULL, 10) : G_MAXUINT64;
+          current = k < 64 ? (int) k : -1;
+        }
       else if (current >= 0 && g_str_equal (line, "registered: yes"))
         registered |= G_GUINT64_CONSTANT (1) << current;
     }
