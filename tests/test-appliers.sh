@@ -121,6 +121,13 @@ resync() { # resync NAME: one resync, then waits for the applier's result
   run 0 ctl resync "http://127.0.0.1:$port/$1"
   wait_until 30 "the applier's result" applied_more_than "$before"
 }
+# The reload script started linphonec; stop it by its pid.
+# (SIGKILL: linphonec can hang in its shutdown.)
+stop_linphonec() {
+  [ -s "$tmp/lin-own.rc.pid" ] || return 0
+  read -r lpid lholder <"$tmp/lin-own.rc.pid"
+  kill -KILL "$lpid" "$lholder" 2>/dev/null
+}
 
 case $case in
 baresip)
@@ -253,13 +260,6 @@ while True:
   has "baresip	enabled	$bsdir/accounts	registered: 1 line(s)" "$tmp/out"
   ;;
 linphone)
-  # The reload script started linphonec; stop it by its pid.
-  # (SIGKILL: linphonec can hang in its shutdown.)
-  stop_linphonec() {
-    [ -s "$tmp/lin-own.rc.pid" ] || return 0
-    read -r lpid lholder <"$tmp/lin-own.rc.pid"
-    kill -KILL "$lpid" "$lholder" 2>/dev/null
-  }
   trap 'stop_linphonec; cleanup' EXIT
   # 1. The provisioned users register through linphonec.
   serve p1.xml ''
@@ -290,11 +290,6 @@ linphone)
   lacks "sip:1002@" "$ldir/provisioned.rc"
   ;;
 linphone-health)
-  stop_linphonec() {
-    [ -s "$tmp/lin-own.rc.pid" ] || return 0
-    read -r lpid lholder <"$tmp/lin-own.rc.pid"
-    kill -KILL "$lpid" "$lholder" 2>/dev/null
-  }
   trap 'stop_linphonec; cleanup' EXIT
   # 1. The provisioned users register through linphonec, and the applier
   # learns it over Control= (linphonec's pipe) before it reports.

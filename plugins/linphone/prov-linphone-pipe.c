@@ -144,6 +144,19 @@ try_done (GTask *task, GError *error)
                                     g_object_ref (task), g_object_unref);
 }
 
+static void on_read (GObject *source, GAsyncResult *res, gpointer user_data);
+
+/* Takes @task: the next piece of the answer, until linphonec closes. */
+static void
+read_more (GTask *task)
+{
+  Poll *p = g_task_get_task_data (task);
+
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (p->conn)),
+                             p->readbuf, sizeof p->readbuf, G_PRIORITY_DEFAULT, p->io_cancel,
+                             on_read, task);
+}
+
 static void
 on_read (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -173,16 +186,13 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
   g_byte_array_append (p->answer, p->readbuf, (guint) n);
-  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (p->conn)),
-                             p->readbuf, sizeof p->readbuf, G_PRIORITY_DEFAULT, p->io_cancel,
-                             on_read, g_steal_pointer (&task));
+  read_more (g_steal_pointer (&task));
 }
 
 static void
 on_written (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Poll *p = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), res, NULL, &error))
@@ -190,9 +200,7 @@ on_written (GObject *source, GAsyncResult *res, gpointer user_data)
       try_done (task, error);
       return;
     }
-  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (p->conn)),
-                             p->readbuf, sizeof p->readbuf, G_PRIORITY_DEFAULT, p->io_cancel,
-                             on_read, g_steal_pointer (&task));
+  read_more (g_steal_pointer (&task));
 }
 
 static void

@@ -128,16 +128,23 @@ def mib(kib):
 rows = []
 
 
-def rss_row(key, what, ours, peer, peer_name, runs=3, prepare=None):
-    """A row of peak RSS (GNU time's %M), sides interleaved; ratio of the medians."""
-    if not ONLY.search(key):
-        return
-    kib = {"ours": [], "peer": []}
+def interleave(runs, ours, peer, prepare, rss=False):
+    """Runs both sides @runs times, who goes first swapping each round;
+    their times (or peak RSS) by side."""
+    out = {"ours": [], "peer": []}
     for i in range(runs):
         for side in (("ours", "peer") if i % 2 == 0 else ("peer", "ours")):
             if side == "ours" and prepare:
                 prepare(i)
-            kib[side].append(run_timed((ours if side == "ours" else peer)(i), rss=True))
+            out[side].append(run_timed((ours if side == "ours" else peer)(i), rss=rss))
+    return out
+
+
+def rss_row(key, what, ours, peer, peer_name, runs=3, prepare=None):
+    """A row of peak RSS (GNU time's %M), sides interleaved; ratio of the medians."""
+    if not ONLY.search(key):
+        return
+    kib = interleave(runs, ours, peer, prepare, rss=True)
 
     def rss_summary(values):
         return f"{mib(statistics.median(values))} [{mib(min(values))}–{mib(max(values))}]"
@@ -157,13 +164,7 @@ def bench(key, what, ours, peer, peer_name, runs=None, prepare=None):
     if prepare:
         prepare(-1)
     rss = {"ours": run_timed(ours(-1), rss=True), "peer": run_timed(peer(-1), rss=True)}
-    t = {"ours": [], "peer": []}
-    for i in range(runs):
-        order = ("ours", "peer") if i % 2 == 0 else ("peer", "ours")
-        for side in order:
-            if side == "ours" and prepare:
-                prepare(i)
-            t[side].append(run_timed((ours if side == "ours" else peer)(i)))
+    t = interleave(runs, ours, peer, prepare)
     ratio = statistics.median(t["ours"]) / statistics.median(t["peer"])
     row = (what, f"{summary(t['ours'])}, {mib(rss['ours'])}",
            f"{peer_name} {summary(t['peer'])}, {mib(rss['peer'])}", f"{ratio:.2f}")
